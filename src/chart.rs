@@ -1,0 +1,363 @@
+//! Loading a chart from disk: Chart.yaml, default values, templates and partials, CRDs,
+//! `file://` dependencies, and the `.helmignore` that hides files from all of them.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{Error, SourceSnippet};
+use crate::yaml;
+
+/// Chart.yaml's fields that bosun acts on. All fields, as written, are kept in [`Chart::fields`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata {
+    pub api_version: String,
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub app_version: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, rename = "type")]
+    pub chart_type: Option<String>,
+    #[serde(default)]
+    pub dependencies: Vec<DependencySpec>,
+}
+
+/// One entry of Chart.yaml's `dependencies`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DependencySpec {
+    pub name: String,
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default)]
+    pub repository: Option<String>,
+    #[serde(default)]
+    pub condition: Option<String>,
+    #[serde(default)]
+    pub alias: Option<String>,
+}
+
+impl DependencySpec {
+    /// The key of the subchart's section in its parent's values.
+    pub fn values_key(&self) -> &str {
+        self.alias.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// A template file, by its name relative to `templates/`.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// Path on disk, for error reports.
+    pub path: PathBuf,
+    pub source: Arc<str>,
+}
+
+/// A loaded subchart and the Chart.yaml entry that named it.
+#[derive(Debug, Clone)]
+pub struct Dependency {
+    pub spec: DependencySpec,
+    pub chart: Chart,
+}
+
+/// A chart, read whole into memory (but for `files`, read on demand).
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// The folder as the user named it (relative paths stay relative in reports).
+    pub dir: PathBuf,
+    /// The folder, canonical: `files` may not read outside it.
+    pub root: PathBuf,
+    pub metadata: Metadata,
+    /// Every field of Chart.yaml as written, for the `chart` template variable.
+    pub fields: Value,
+    /// values.yaml, parsed with lines, if the chart has one.
+    pub values: Option<yaml::Located>,
+    /// Templates and partials, keyed by their path under `templates/` (`deployment.yaml`).
+    pub templates: BTreeMap<String, TemplateFile>,
+    /// CRD files under `crds/`: (path under the chart, text).
+    pub crds: Vec<(String, String)>,
+    pub dependencies: Vec<Dependency>,
+    /// The chart's `.helmignore`, applied to templates, CRDs and `files`.
+    pub ignore: Arc<Gitignore>,
+}
+
+/// How deep `file://` dependencies may nest before bosun suspects a cycle.
+const MAX_DEPENDENCY_DEPTH: usize = 16;
+
+impl Chart {
+    /// Loads the chart in `dir` with its dependencies.
+    pub fn load(dir: &Path) -> Result<Chart, Error> {
+        load(dir, &mut Vec::new())
+    }
+
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+
+    pub fn is_library(&self) -> bool {
+        self.metadata.chart_type.as_deref() == Some("library")
+    }
+
+    /// True for templates that render to documents (not partials, not NOTES.txt).
+    pub fn is_rendered(name: &str) -> bool {
+        let file = name.rsplit('/').next().unwrap_or(name);
+        !file.starts_with('_') && (file.ends_with(".yaml") || file.ends_with(".yml"))
+    }
+
+    /// `chart/templates/x.yaml`: what `# Source:` lines and `template.name` show.
+    pub fn source_name(&self, prefix: &str, template: &str) -> String {
+        format!("{prefix}{}/templates/{template}", self.name())
+    }
+}
+
+fn chart_error(dir: &Path, reason: impl Into<String>) -> Error {
+    Error::Chart {
+        path: dir.to_path_buf(),
+        reason: reason.into(),
+        snippet: None,
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, Error> {
+    let bytes = fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| Error::Read {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        ),
+    })
+}
+
+fn load(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart, Error> {
+    let root = dir.canonicalize().map_err(|source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    if !root.is_dir() {
+        return Err(chart_error(dir, "not a folder"));
+    }
+    if stack.contains(&root) || stack.len() > MAX_DEPENDENCY_DEPTH {
+        return Err(chart_error(dir, "dependencies form a cycle"));
+    }
+    let chart_yaml = dir.join("Chart.yaml");
+    if !chart_yaml.is_file() {
+        return Err(chart_error(dir, "it has no Chart.yaml"));
+    }
+    let chart_yaml_name = chart_yaml.display().to_string();
+    let text = read_text(&chart_yaml)?;
+    let metadata: Metadata = yaml::parse_typed(&chart_yaml_name, &text)?;
+    let fields = yaml::parse_value(&text).map_err(|e| e.into_error(&chart_yaml_name, &text))?;
+    check_metadata(dir, &chart_yaml_name, &text, &metadata)?;
+
+    let ignore = Arc::new(helmignore(&root));
+    let values_path = dir.join("values.yaml");
+    let values = if values_path.is_file() {
+        let text = read_text(&values_path)?;
+        Some(yaml::parse_located(&values_path.display().to_string(), &text)?)
+    } else {
+        None
+    };
+    let templates = read_templates(dir, &root, &ignore)?;
+    let crds = read_crds(dir, &root, &ignore)?;
+
+    stack.push(root.clone());
+    let mut dependencies = Vec::new();
+    for spec in &metadata.dependencies {
+        let sub_dir = dependency_dir(dir, &metadata.name, spec)?;
+        let chart = load(&sub_dir, stack).map_err(|e| match e {
+            Error::Read { .. } if !sub_dir.exists() => Error::Dependency {
+                chart: metadata.name.clone(),
+                name: spec.name.clone(),
+                reason: format!("`{}` does not exist", sub_dir.display()),
+            },
+            other => other,
+        })?;
+        if chart.name() != spec.name {
+            return Err(Error::Dependency {
+                chart: metadata.name.clone(),
+                name: spec.name.clone(),
+                reason: format!(
+                    "`{}` holds a chart named `{}`",
+                    sub_dir.display(),
+                    chart.name()
+                ),
+            });
+        }
+        dependencies.push(Dependency {
+            spec: spec.clone(),
+            chart,
+        });
+    }
+    stack.pop();
+
+    Ok(Chart {
+        dir: dir.to_path_buf(),
+        root,
+        metadata,
+        fields,
+        values,
+        templates,
+        crds,
+        dependencies,
+        ignore,
+    })
+}
+
+fn check_metadata(dir: &Path, path: &str, text: &str, metadata: &Metadata) -> Result<(), Error> {
+    let point = |key: &str, reason: String| {
+        let line = text
+            .lines()
+            .position(|l| l.starts_with(&format!("{key}:")))
+            .map_or(1, |i| i + 1);
+        Error::Chart {
+            path: dir.to_path_buf(),
+            reason: reason.clone(),
+            snippet: Some(SourceSnippet::new(path, text, line, 1, key.len(), reason)),
+        }
+    };
+    if !matches!(metadata.api_version.as_str(), "v1" | "v2") {
+        return Err(point(
+            "apiVersion",
+            format!("apiVersion `{}` is not v2", metadata.api_version),
+        ));
+    }
+    if metadata.name.is_empty() || metadata.name.contains(['/', '\\']) {
+        return Err(point("name", "name must be a plain, non-empty name".into()));
+    }
+    if semver::Version::parse(&metadata.version).is_err() {
+        return Err(point(
+            "version",
+            format!("version `{}` is not SemVer 2 (such as 1.2.3)", metadata.version),
+        ));
+    }
+    if let Some(kind) = &metadata.chart_type
+        && kind != "application"
+        && kind != "library"
+    {
+        return Err(point(
+            "type",
+            format!("type `{kind}` is neither `application` nor `library`"),
+        ));
+    }
+    Ok(())
+}
+
+fn dependency_dir(dir: &Path, chart: &str, spec: &DependencySpec) -> Result<PathBuf, Error> {
+    match spec.repository.as_deref().unwrap_or("") {
+        "" => Ok(dir.join("charts").join(&spec.name)),
+        repo if repo.starts_with("file://") => Ok(dir.join(&repo["file://".len()..])),
+        repo => Err(Error::Dependency {
+            chart: chart.to_string(),
+            name: spec.name.clone(),
+            reason: format!(
+                "repository `{repo}` is remote and bosun never uses the network; vendor the chart into `charts/{}` or use a `file://` path",
+                spec.name
+            ),
+        }),
+    }
+}
+
+fn helmignore(root: &Path) -> Gitignore {
+    let mut builder = GitignoreBuilder::new(root);
+    let file = root.join(".helmignore");
+    if file.is_file() {
+        // A malformed line is skipped rather than failing the chart, as Helm does.
+        let _ = builder.add(file);
+    }
+    builder.build().unwrap_or_else(|_| Gitignore::empty())
+}
+
+/// Lists the regular files under `folder` (relative to `root`), sorted, skipping ignored ones.
+/// Symlinks are not followed: a chart cannot pull in files from elsewhere by linking them.
+pub fn list_files(root: &Path, folder: &Path, ignore: &Gitignore) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            if ignore.matched(relative, kind.is_dir()).is_ignore() {
+                continue;
+            }
+            if kind.is_dir() {
+                pending.push(path);
+            } else if kind.is_file() {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn relative_name(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn read_templates(
+    dir: &Path,
+    root: &Path,
+    ignore: &Gitignore,
+) -> Result<BTreeMap<String, TemplateFile>, Error> {
+    let folder = root.join("templates");
+    let mut templates = BTreeMap::new();
+    for path in list_files(root, &folder, ignore) {
+        let name = relative_name(&folder, &path);
+        let shown = dir.join("templates").join(&name);
+        let source = read_text(&path).map_err(|e| match e {
+            Error::Read { source, .. } => Error::Read {
+                path: shown.clone(),
+                source,
+            },
+            other => other,
+        })?;
+        templates.insert(
+            name,
+            TemplateFile {
+                path: shown,
+                source: source.into(),
+            },
+        );
+    }
+    Ok(templates)
+}
+
+fn read_crds(dir: &Path, root: &Path, ignore: &Gitignore) -> Result<Vec<(String, String)>, Error> {
+    let folder = root.join("crds");
+    let mut crds = Vec::new();
+    for path in list_files(root, &folder, ignore) {
+        let name = relative_name(root, &path);
+        if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json") {
+            let text = read_text(&path).map_err(|e| match e {
+                Error::Read { source, .. } => Error::Read {
+                    path: dir.join(&name),
+                    source,
+                },
+                other => other,
+            })?;
+            crds.push((name, text));
+        }
+    }
+    Ok(crds)
+}

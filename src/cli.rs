@@ -1,0 +1,276 @@
+//! The command line: `bosun render`, `bosun values`, `bosun completions`.
+//! Exit codes: 0 success, 1 any error (the command line itself included).
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::chart::Chart;
+use crate::context::{Capabilities, DEFAULT_KUBE_VERSION, KubeVersion, Release};
+use crate::error::Error;
+use crate::output::{self, Format};
+use crate::render::{self, RenderOptions};
+use crate::set_values::SetKind;
+use crate::values::{self, SetArg, ValueOptions};
+use crate::yaml;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  error: bad input, a template or YAML error, an unknown environment, a bad flag
+";
+
+/// Renders Kubernetes manifests from charts and per-environment values, offline.
+#[derive(Debug, Parser)]
+#[command(name = "bosun", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Render a chart to one YAML stream on stdout (nothing is printed unless all of it renders).
+    #[command(after_help = EXIT_CODES)]
+    Render(RenderArgs),
+    /// Print the merged values a chart would be rendered with.
+    #[command(after_help = EXIT_CODES)]
+    Values(ValuesArgs),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Where values come from, lowest precedence first: the chart's values.yaml, the environment's
+/// files, `-f` files, then `--set*` flags in the order given.
+#[derive(Debug, Args)]
+struct ValueFlags {
+    /// Environment to render: applies values/ENV.yaml, values/ENV/CHART.yaml and the chart's
+    /// values-ENV.yaml. An environment with none of these files is an error.
+    #[arg(short, long, value_name = "ENV")]
+    env: Option<String>,
+    /// The folder holding environment values [default: the first `values/` found walking up
+    /// from the chart]
+    #[arg(long, value_name = "DIR")]
+    values_dir: Option<PathBuf>,
+    /// A values file (`-` for stdin); may be repeated, later files win.
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    values: Vec<String>,
+    /// Set values: `a.b=c,list[0].x=y,l={a,b}`. `true`, `false`, `null` and integers are typed.
+    #[arg(long, value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Like --set, but every value is a string.
+    #[arg(long, value_name = "KEY=VALUE")]
+    set_string: Vec<String>,
+    /// Set a value to the content of a file: `key=path`.
+    #[arg(long, value_name = "KEY=PATH")]
+    set_file: Vec<String>,
+    /// Set a value from JSON: `key={"a":1}`.
+    #[arg(long, value_name = "KEY=JSON")]
+    set_json: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct RenderArgs {
+    /// The chart folder.
+    chart: PathBuf,
+    #[command(flatten)]
+    values: ValueFlags,
+    /// Namespace of the release (`release.namespace`).
+    #[arg(short, long, default_value = "default")]
+    namespace: String,
+    /// Name of the release [default: the chart's name]
+    #[arg(long, value_name = "NAME")]
+    release_name: Option<String>,
+    /// Kubernetes version to render for, MAJOR.MINOR.
+    #[arg(long, value_name = "X.Y", default_value_t = format!("{}.{}", DEFAULT_KUBE_VERSION.major, DEFAULT_KUBE_VERSION.minor))]
+    kube_version: String,
+    /// Extra API versions the cluster serves (`monitoring.coreos.com/v1`); may be repeated.
+    #[arg(short = 'a', long, value_name = "GROUP/VERSION", value_delimiter = ',')]
+    api_versions: Vec<String>,
+    /// Render as an upgrade (`release.is_upgrade`) rather than an install.
+    #[arg(long)]
+    is_upgrade: bool,
+    /// Only print the documents of this template (`templates/deployment.yaml`); may be repeated.
+    #[arg(short, long, value_name = "TEMPLATE")]
+    show_only: Vec<String>,
+    /// Also print the CRDs in the chart's crds/ folder, first.
+    #[arg(long)]
+    include_crds: bool,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "yaml")]
+    output: Format,
+    /// Write one file per template under DIR instead of printing.
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct ValuesArgs {
+    /// The chart folder.
+    chart: PathBuf,
+    #[command(flatten)]
+    values: ValueFlags,
+    /// Print every value with the file:line or flag it came from.
+    #[arg(long)]
+    explain: bool,
+    /// Output format (ignored with --explain).
+    #[arg(short, long, value_enum, default_value = "yaml")]
+    output: Format,
+}
+
+/// Runs bosun with `args` (the program name first) and returns the exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let matches = match Cli::command().try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 1 } else { 0 };
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return 1;
+        }
+    };
+    let sub_matches = matches.subcommand().map(|(_, m)| m);
+    match execute(cli, sub_matches) {
+        Ok(code) => code,
+        Err(error) => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprintln!("{}", error.report(color));
+            1
+        }
+    }
+}
+
+fn execute(cli: Cli, matches: Option<&ArgMatches>) -> Result<i32, Error> {
+    match cli.command {
+        Command::Render(args) => {
+            let options = value_options(&args.values, matches);
+            let chart = Chart::load(&args.chart)?;
+            let values = values::layer(&chart, &options, &mut std::io::stdin())?;
+            let kube_version = KubeVersion::parse(&args.kube_version)?;
+            let render_options = RenderOptions {
+                release: Release {
+                    name: args
+                        .release_name
+                        .clone()
+                        .unwrap_or_else(|| chart.name().to_string()),
+                    namespace: args.namespace.clone(),
+                    revision: 1,
+                    is_upgrade: args.is_upgrade,
+                },
+                capabilities: Capabilities::new(kube_version, &args.api_versions),
+                environment: options.env.clone(),
+                show_only: args.show_only.clone(),
+                include_crds: args.include_crds,
+            };
+            let documents = render::render(&chart, &values, &render_options)?;
+            match &args.output_dir {
+                Some(dir) => {
+                    for path in output::write_dir(dir, &documents, args.output)? {
+                        eprintln!("wrote {}", path.display());
+                    }
+                }
+                None => print(&output::to_text(&documents, args.output))?,
+            }
+            Ok(0)
+        }
+        Command::Values(args) => {
+            let options = value_options(&args.values, matches);
+            let chart = Chart::load(&args.chart)?;
+            let values = values::layer(&chart, &options, &mut std::io::stdin())?;
+            let text = if args.explain {
+                explain(&values)
+            } else {
+                match args.output {
+                    Format::Yaml => yaml::to_string(&values.to_value()),
+                    Format::Json => {
+                        let mut text =
+                            serde_json::to_string_pretty(&values.to_value()).unwrap_or_default();
+                        text.push('\n');
+                        text
+                    }
+                }
+            };
+            print(&text)?;
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            let mut buffer = Vec::new();
+            clap_complete::generate(shell, &mut command, "bosun", &mut buffer);
+            print(&String::from_utf8_lossy(&buffer))?;
+            Ok(0)
+        }
+    }
+}
+
+fn explain(values: &values::Node) -> String {
+    let lines: Vec<(String, String)> = values
+        .leaves()
+        .into_iter()
+        .map(|(path, value, origin)| {
+            let shown = serde_json::to_string(value).unwrap_or_default();
+            (format!("{path}: {shown}"), origin.to_string())
+        })
+        .collect();
+    let width = lines.iter().map(|(l, _)| l.len()).max().unwrap_or(0).min(60);
+    lines
+        .into_iter()
+        .map(|(line, origin)| format!("{line:width$}  # {origin}\n"))
+        .collect()
+}
+
+/// The `--set*` flags in the order they were given on the command line.
+fn value_options(flags: &ValueFlags, matches: Option<&ArgMatches>) -> ValueOptions {
+    let mut sets: Vec<(usize, SetArg)> = Vec::new();
+    for (id, kind, given) in [
+        ("set", SetKind::Typed, &flags.set),
+        ("set_string", SetKind::String, &flags.set_string),
+        ("set_file", SetKind::File, &flags.set_file),
+        ("set_json", SetKind::Json, &flags.set_json),
+    ] {
+        let indices: Vec<usize> = matches
+            .and_then(|m| m.indices_of(id))
+            .map(|i| i.collect())
+            .unwrap_or_default();
+        for (n, arg) in given.iter().enumerate() {
+            let position = indices.get(n).copied().unwrap_or(usize::MAX);
+            sets.push((
+                position,
+                SetArg {
+                    kind,
+                    arg: arg.clone(),
+                },
+            ));
+        }
+    }
+    sets.sort_by_key(|(position, _)| *position);
+    ValueOptions {
+        env: flags.env.clone(),
+        values_dir: flags.values_dir.clone(),
+        files: flags.values.clone(),
+        sets: sets.into_iter().map(|(_, set)| set).collect(),
+    }
+}
+
+/// Writes to stdout in one go; a closed pipe (`bosun render | head`) is not an error.
+fn print(text: &str) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(Error::Write {
+            path: "<stdout>".into(),
+            source,
+        }),
+    }
+}

@@ -1,0 +1,319 @@
+//! Every way bosun can fail, as one enum, and the report a person reads:
+//! `error: <what>`, `--> file:line:col`, a snippet with a caret, `help: <what to do>`.
+
+use std::fmt::Write as _;
+use std::io;
+use std::path::PathBuf;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// A place in a source text to point at, with a few lines around it.
+///
+/// Only a window of the source is kept, so an error about a 4 MB render stays small.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSnippet {
+    /// What to call the source: a file path, or a template plus "(rendered)".
+    pub path: String,
+    /// 1-based line of the error.
+    pub line: usize,
+    /// 1-based column (in characters) of the error.
+    pub column: usize,
+    /// What the caret says.
+    pub label: String,
+    window: String,
+    window_first_line: usize,
+    span: std::ops::Range<usize>,
+}
+
+const CONTEXT_LINES: usize = 2;
+
+impl SourceSnippet {
+    /// Points at `line:column` (both 1-based) of `source`, marking `len` characters.
+    pub fn new(
+        path: impl Into<String>,
+        source: &str,
+        line: usize,
+        column: usize,
+        len: usize,
+        label: impl Into<String>,
+    ) -> Self {
+        let line = line.max(1);
+        let first = line.saturating_sub(CONTEXT_LINES).max(1);
+        let mut window = String::new();
+        let mut span = 0..0;
+        for (index, text) in source.lines().enumerate().skip(first - 1) {
+            let number = index + 1;
+            if number > line + CONTEXT_LINES {
+                break;
+            }
+            if number == line {
+                let start_chars = column.saturating_sub(1).min(text.chars().count());
+                let start = window.len() + char_to_byte(text, start_chars);
+                let end_chars = (start_chars + len.max(1)).min(text.chars().count());
+                let end = window.len() + char_to_byte(text, end_chars);
+                span = start..end.max(start);
+            }
+            window.push_str(text);
+            window.push('\n');
+        }
+        Self {
+            path: path.into(),
+            line,
+            column: column.max(1),
+            label: label.into(),
+            window,
+            window_first_line: first,
+            span,
+        }
+    }
+
+    /// Points at a byte range of `source`.
+    pub fn at_bytes(
+        path: impl Into<String>,
+        source: &str,
+        range: std::ops::Range<usize>,
+        label: impl Into<String>,
+    ) -> Self {
+        let start = range.start.min(source.len());
+        let before = &source[..floor_char_boundary(source, start)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        let end = floor_char_boundary(source, range.end.min(source.len()).max(start));
+        let len = source[floor_char_boundary(source, start)..end]
+            .lines()
+            .next()
+            .map_or(1, |l| l.chars().count().max(1));
+        Self::new(path, source, line, column, len, label)
+    }
+
+    /// The line of the snippet that the error points at.
+    pub fn source_line(&self) -> &str {
+        self.window
+            .lines()
+            .nth(self.line - self.window_first_line)
+            .unwrap_or("")
+    }
+}
+
+fn char_to_byte(text: &str, chars: usize) -> usize {
+    text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i)
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while index > 0 && !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// Where a value came from: a file and line, or a command-line flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    File { path: String, line: usize },
+    Flag { flag: &'static str, arg: String },
+    Unknown,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::File { path, line } => write!(f, "{path}:{line}"),
+            Origin::Flag { flag, arg } => write!(f, "{flag} {arg}"),
+            Origin::Unknown => f.write_str("(unknown)"),
+        }
+    }
+}
+
+/// Every error bosun reports. Each variant carries what a person needs to fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read `{}`", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    #[error("cannot write `{}`", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    #[error("`{path}` is not valid YAML: {message}")]
+    Yaml {
+        path: String,
+        message: String,
+        snippet: Option<SourceSnippet>,
+    },
+
+    #[error("`{}` is not a chart: {reason}", path.display())]
+    Chart {
+        path: PathBuf,
+        reason: String,
+        snippet: Option<SourceSnippet>,
+    },
+
+    #[error("unknown environment `{name}`")]
+    UnknownEnvironment {
+        name: String,
+        known: Vec<String>,
+        looked_for: Vec<PathBuf>,
+    },
+
+    #[error("invalid environment name `{name}`: use letters, digits, `-`, `_` and `.`")]
+    EnvironmentName { name: String },
+
+    #[error("bad {flag} syntax in `{arg}`: {message}")]
+    SetSyntax {
+        flag: &'static str,
+        arg: String,
+        /// Byte offset in `arg` where parsing stopped.
+        position: usize,
+        message: String,
+    },
+
+    #[error("{message}")]
+    Template {
+        message: String,
+        snippet: Option<SourceSnippet>,
+        help: Option<String>,
+    },
+
+    #[error("`{template}` rendered invalid YAML: {message}")]
+    RenderedYaml {
+        template: String,
+        message: String,
+        snippet: Option<SourceSnippet>,
+    },
+
+    #[error("`{template}` rendered a document that is not a Kubernetes object: {reason}")]
+    NotAnObject {
+        template: String,
+        reason: String,
+        snippet: Option<SourceSnippet>,
+    },
+
+    #[error("--show-only `{name}` matches no rendered template")]
+    ShowOnly { name: String, available: Vec<String> },
+
+    #[error("invalid --kube-version `{0}`: expected MAJOR.MINOR, such as 1.35")]
+    KubeVersion(String),
+
+    #[error("dependency `{name}` of chart `{chart}`: {reason}")]
+    Dependency {
+        chart: String,
+        name: String,
+        reason: String,
+    },
+}
+
+impl Error {
+    /// The snippet to draw under the message, if the error points into a source.
+    pub fn snippet(&self) -> Option<&SourceSnippet> {
+        match self {
+            Error::Yaml { snippet, .. }
+            | Error::Chart { snippet, .. }
+            | Error::Template { snippet, .. }
+            | Error::RenderedYaml { snippet, .. }
+            | Error::NotAnObject { snippet, .. } => snippet.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// One line on what to do about it, where there is one.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Error::UnknownEnvironment {
+                known, looked_for, ..
+            } => {
+                let files = looked_for
+                    .iter()
+                    .map(|p| format!("`{}`", p.display()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Some(if known.is_empty() {
+                    format!("no environments exist; none of {files} exists")
+                } else {
+                    format!(
+                        "known environments: {}; none of {files} exists",
+                        known.join(", ")
+                    )
+                })
+            }
+            Error::SetSyntax { flag, .. } => Some(format!(
+                "{flag} takes `key.path=value` pairs separated by commas, such as `image.tag=1.2,ports[0].port=80`"
+            )),
+            Error::Template { help, .. } => help.clone(),
+            Error::RenderedYaml { .. } => Some(
+                "check the indentation the template produces, for example `| nindent(4)` after a multi-line value".into(),
+            ),
+            Error::ShowOnly { available, .. } => Some(format!(
+                "templates that rendered documents: {}",
+                available.join(", ")
+            )),
+            _ => None,
+        }
+    }
+
+    /// The full report: message, cause chain, snippet and help.
+    pub fn report(&self, color: bool) -> String {
+        let mut title = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(inner) = cause {
+            let _ = write!(title, ": {inner}");
+            cause = inner.source();
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let help = self.help();
+        let mut groups = Vec::new();
+        let mut group = Group::with_title(Level::ERROR.primary_title(title.as_str()));
+        if let Some(snippet) = self.snippet() {
+            group = group.element(
+                Snippet::source(snippet.window.as_str())
+                    .line_start(snippet.window_first_line)
+                    .path(snippet.path.as_str())
+                    .annotation(
+                        AnnotationKind::Primary
+                            .span(snippet.span.clone())
+                            .label(snippet.label.as_str()),
+                    ),
+            );
+        }
+        groups.push(group);
+        if let Some(help) = help.as_deref() {
+            groups.push(Group::with_title(Level::HELP.secondary_title(help)));
+        }
+        renderer.render(&groups)
+    }
+}
+
+/// A result with bosun's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_keeps_a_window_and_points_at_the_column() {
+        let source = "a\nb\nc: 1\nd: [\ne\nf\ng\n";
+        let snippet = SourceSnippet::new("x.yaml", source, 4, 4, 1, "here");
+        assert_eq!(snippet.window, "b\nc: 1\nd: [\ne\nf\n");
+        assert_eq!(snippet.source_line(), "d: [");
+        assert_eq!(&snippet.window[snippet.span.clone()], "[");
+    }
+
+    #[test]
+    fn snippet_from_bytes_finds_line_and_column() {
+        let source = "one\ntwo three\n";
+        let snippet = SourceSnippet::at_bytes("t", source, 8..13, "x");
+        assert_eq!((snippet.line, snippet.column), (2, 5));
+    }
+}

@@ -1,0 +1,283 @@
+//! Rendered text to documents: split each template's output on `---`, parse every document
+//! (in parallel), drop the empty ones, check each is a Kubernetes object, and sort them in
+//! Helm's install order of kinds.
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::error::{Error, SourceSnippet};
+use crate::yaml;
+
+/// The text one template rendered.
+#[derive(Debug, Clone)]
+pub struct RenderedTemplate {
+    /// `chart/templates/x.yaml`, as `# Source:` shows it.
+    pub source: String,
+    /// The template's path on disk, for error reports.
+    pub shown: String,
+    pub text: String,
+}
+
+/// One parsed Kubernetes object and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// `chart/templates/x.yaml`.
+    pub source: String,
+    pub value: Value,
+}
+
+impl Document {
+    fn field<'a>(&'a self, path: &[&str]) -> &'a str {
+        let mut value = &self.value;
+        for key in path {
+            value = &value[*key];
+        }
+        value.as_str().unwrap_or("")
+    }
+
+    pub fn kind(&self) -> &str {
+        self.field(&["kind"])
+    }
+
+    pub fn api_version(&self) -> &str {
+        self.field(&["apiVersion"])
+    }
+
+    pub fn name(&self) -> &str {
+        self.field(&["metadata", "name"])
+    }
+
+    pub fn namespace(&self) -> &str {
+        self.field(&["metadata", "namespace"])
+    }
+}
+
+/// Splits a stream at lines that start a new document (`---`), with each part's first line.
+pub fn split(text: &str) -> Vec<(usize, &str)> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut start_line = 1;
+    let mut offset = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        let is_marker = bare == "---"
+            || (bare.starts_with("---") && bare[3..].starts_with([' ', '\t']));
+        if is_marker {
+            parts.push((start_line, &text[start..offset]));
+            start = offset + line.len();
+            start_line = index + 2;
+        }
+        offset += line.len();
+    }
+    parts.push((start_line, &text[start..]));
+    parts.retain(|(_, part)| !yaml::is_blank(part));
+    parts
+}
+
+/// Parses every document of every template, in order. The first error (in template order)
+/// wins, so the report is the same on every run.
+pub fn parse(templates: &[RenderedTemplate]) -> Result<Vec<Document>, Error> {
+    let chunks: Vec<(&RenderedTemplate, usize, &str)> = templates
+        .iter()
+        .flat_map(|t| split(&t.text).into_iter().map(move |(line, part)| (t, line, part)))
+        .collect();
+    let parsed: Vec<Result<Option<Document>, Error>> = chunks
+        .par_iter()
+        .with_min_len(16)
+        .map(|&(template, first_line, part)| parse_one(template, first_line, part))
+        .collect();
+    let mut documents = Vec::with_capacity(parsed.len());
+    for result in parsed {
+        if let Some(document) = result? {
+            documents.push(document);
+        }
+    }
+    Ok(documents)
+}
+
+fn parse_one(
+    template: &RenderedTemplate,
+    first_line: usize,
+    part: &str,
+) -> Result<Option<Document>, Error> {
+    let shown = format!("{} (rendered)", template.shown);
+    let value = yaml::parse_value(part).map_err(|e| {
+        let (line, column) = e.location.unwrap_or((1, 1));
+        Error::RenderedYaml {
+            template: template.source.clone(),
+            snippet: Some(SourceSnippet::new(
+                &shown,
+                &template.text,
+                first_line + line - 1,
+                column,
+                1,
+                &e.message,
+            )),
+            message: e.message,
+        }
+    })?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    let problem = match &value {
+        Value::Object(map) => {
+            if !map.get("apiVersion").is_some_and(Value::is_string) {
+                Some("it has no `apiVersion`")
+            } else if !map.get("kind").is_some_and(Value::is_string) {
+                Some("it has no `kind`")
+            } else if !map.get("metadata").is_some_and(|m| {
+                m.get("name").is_some_and(Value::is_string)
+                    || m.get("generateName").is_some_and(Value::is_string)
+            }) {
+                Some("it has no `metadata.name`")
+            } else {
+                None
+            }
+        }
+        _ => Some("it is not a mapping"),
+    };
+    if let Some(reason) = problem {
+        return Err(Error::NotAnObject {
+            template: template.source.clone(),
+            reason: reason.to_string(),
+            snippet: Some(SourceSnippet::new(
+                &shown,
+                &template.text,
+                first_line,
+                1,
+                1,
+                "this document",
+            )),
+        });
+    }
+    Ok(Some(Document {
+        source: template.source.clone(),
+        value,
+    }))
+}
+
+/// Helm's install order of kinds; kinds not listed go last, alphabetically.
+const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+/// Sorts by install order of kind, keeping the rendered order within a kind.
+pub fn sort_by_kind(documents: &mut [Document]) {
+    documents.sort_by(|a, b| {
+        let rank = |d: &Document| {
+            INSTALL_ORDER
+                .iter()
+                .position(|k| *k == d.kind())
+                .unwrap_or(INSTALL_ORDER.len())
+        };
+        let (ra, rb) = (rank(a), rank(b));
+        ra.cmp(&rb).then_with(|| {
+            if ra == INSTALL_ORDER.len() {
+                a.kind().cmp(b.kind())
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn template(text: &str) -> RenderedTemplate {
+        RenderedTemplate {
+            source: "c/templates/t.yaml".into(),
+            shown: "charts/c/templates/t.yaml".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn split_on_markers_only_at_line_start() {
+        let text = "a: 1\n---\nb: |\n  ---\n--- # c\n\n---\n# only a comment\n";
+        let parts = split(text);
+        assert_eq!(parts, vec![(1, "a: 1\n"), (3, "b: |\n  ---\n")]);
+    }
+
+    #[test]
+    fn parse_reports_the_rendered_line() {
+        let t = template("apiVersion: v1\nkind: A\nmetadata: {name: a}\n---\napiVersion: v1\nkind: [\n");
+        let Err(Error::RenderedYaml { snippet: Some(s), .. }) = parse(&[t]) else {
+            panic!("expected a YAML error")
+        };
+        assert!(s.line >= 6, "line {}", s.line);
+        assert!(s.path.ends_with("(rendered)"));
+    }
+
+    #[test]
+    fn objects_need_api_version_kind_and_name() {
+        for (text, reason) in [
+            ("kind: A\nmetadata: {name: a}\n", "apiVersion"),
+            ("apiVersion: v1\nmetadata: {name: a}\n", "kind"),
+            ("apiVersion: v1\nkind: A\n", "metadata.name"),
+            ("- a\n", "mapping"),
+        ] {
+            let err = parse(&[template(text)]).unwrap_err();
+            assert!(err.to_string().contains(reason), "{err}");
+        }
+    }
+
+    #[test]
+    fn sorting_follows_install_order_and_is_stable() {
+        let doc = |kind: &str, name: &str| Document {
+            source: String::new(),
+            value: json!({"kind": kind, "metadata": {"name": name}}),
+        };
+        let mut docs = vec![
+            doc("Ingress", "i"),
+            doc("Zeta", "z"),
+            doc("Deployment", "d1"),
+            doc("Alpha", "a"),
+            doc("Service", "s"),
+            doc("Deployment", "d0"),
+            doc("Namespace", "n"),
+        ];
+        sort_by_kind(&mut docs);
+        let names: Vec<&str> = docs.iter().map(Document::name).collect();
+        assert_eq!(names, ["n", "s", "d1", "d0", "i", "a", "z"]);
+    }
+}

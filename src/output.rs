@@ -1,0 +1,86 @@
+//! Writing documents out: one YAML stream (`---` + `# Source:` before each document), a JSON
+//! `List`, or one file per template under `--output-dir`, each written atomically.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::Error;
+use crate::manifest::Document;
+use crate::yaml;
+
+/// The `-o` formats of `bosun render`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+/// The whole stream as text. Nothing is written anywhere until the caller has all of it.
+pub fn to_text(documents: &[Document], format: Format) -> String {
+    match format {
+        Format::Yaml => yaml_stream(documents),
+        Format::Json => {
+            let list = serde_json::json!({
+                "apiVersion": "v1",
+                "kind": "List",
+                "items": documents.iter().map(|d| &d.value).collect::<Vec<_>>(),
+            });
+            let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    }
+}
+
+fn yaml_stream(documents: &[Document]) -> String {
+    let bodies: Vec<String> = documents
+        .par_iter()
+        .with_min_len(32)
+        .map(|d| yaml::to_string(&d.value))
+        .collect();
+    let size = bodies.iter().map(|b| b.len() + 64).sum();
+    let mut out = String::with_capacity(size);
+    for (document, body) in documents.iter().zip(bodies) {
+        out.push_str("---\n# Source: ");
+        out.push_str(&document.source);
+        out.push('\n');
+        out.push_str(&body);
+    }
+    out
+}
+
+/// Writes one file per template under `dir` (`dir/chart/templates/x.yaml`), each through a
+/// temporary file renamed into place, so a reader never sees half a file.
+pub fn write_dir(dir: &Path, documents: &[Document], format: Format) -> Result<Vec<PathBuf>, Error> {
+    let mut groups: Vec<(&str, Vec<Document>)> = Vec::new();
+    for document in documents {
+        match groups.iter_mut().find(|(source, _)| *source == document.source) {
+            Some((_, group)) => group.push(document.clone()),
+            None => groups.push((&document.source, vec![document.clone()])),
+        }
+    }
+    let mut written = Vec::new();
+    for (source, group) in groups {
+        let path = dir.join(source);
+        write_atomically(&path, to_text(&group, format).as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write as _;
+    let write_error = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(write_error)?;
+    let mut file = tempfile::NamedTempFile::new_in(parent).map_err(write_error)?;
+    file.write_all(bytes).map_err(write_error)?;
+    file.as_file().sync_all().map_err(write_error)?;
+    file.persist(path).map_err(|e| write_error(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,222 @@
+//! The one door to YAML (serde-saphyr), so the rest of bosun never names the crate.
+//!
+//! Reading follows kubectl's YAML 1.1 rules: bare `on`/`yes`/`y` are booleans and `0123` is
+//! octal. Writing quotes every string that a YAML 1.1 reader would take for something else.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use crate::error::{Error, SourceSnippet};
+
+/// A YAML syntax or type error with its place in the text.
+#[derive(Debug, Clone)]
+pub struct YamlError {
+    pub message: String,
+    /// 1-based line and column, when the parser knew them.
+    pub location: Option<(usize, usize)>,
+}
+
+impl YamlError {
+    /// Turns this into a report about the file `path` whose text is `source`.
+    pub fn into_error(self, path: &str, source: &str) -> Error {
+        let snippet = self
+            .location
+            .map(|(line, column)| SourceSnippet::new(path, source, line, column, 1, &self.message));
+        Error::Yaml {
+            path: path.to_string(),
+            message: self.message,
+            snippet,
+        }
+    }
+}
+
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        legacy_octal_numbers: true,
+        with_snippet: false,
+    }
+}
+
+fn convert_error(error: serde_saphyr::Error) -> YamlError {
+    let location = error
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| (l.line() as usize, l.column().max(1) as usize));
+    let text = error.without_snippet().to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    // The plain message repeats the location ("line 3 column 2: ..."); the report shows it anyway.
+    let message = match text.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => rest,
+        _ => text,
+    };
+    YamlError {
+        message: message.to_string(),
+        location,
+    }
+}
+
+/// Parses one YAML document into a JSON value (`null` for an empty document).
+pub fn parse_value(text: &str) -> Result<Value, YamlError> {
+    if is_blank(text) {
+        return Ok(Value::Null);
+    }
+    serde_saphyr::from_str_with_options(text, options()).map_err(convert_error)
+}
+
+/// Parses a stream of documents, dropping empty ones.
+pub fn parse_stream(text: &str) -> Result<Vec<Value>, YamlError> {
+    serde_saphyr::from_multiple_with_options::<Value>(text, options())
+        .map(|docs| docs.into_iter().filter(|d| !d.is_null()).collect())
+        .map_err(convert_error)
+}
+
+/// Parses a typed document (Chart.yaml); errors name `path` and point at the line.
+pub fn parse_typed<T: DeserializeOwned>(path: &str, text: &str) -> Result<T, Error> {
+    serde_saphyr::from_str_with_options(text, options())
+        .map_err(|e| convert_error(e).into_error(path, text))
+}
+
+/// True when `text` holds nothing but whitespace and comments.
+pub fn is_blank(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim_start();
+        line.is_empty() || line.starts_with('#')
+    })
+}
+
+/// Writes a value as canonical block YAML, ending with a newline.
+pub fn to_string(value: &Value) -> String {
+    // Serializing a JSON value cannot fail: keys are strings and numbers are finite.
+    serde_saphyr::to_string(value).unwrap_or_else(|e| format!("# unserializable: {e}\n"))
+}
+
+/// A values tree that remembers the line each key was written on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Located {
+    /// A mapping: key, value, and the line of the value.
+    Map(Vec<(String, Located, usize)>),
+    /// Anything else (lists are kept whole: merging replaces them).
+    Leaf(Value),
+}
+
+/// Parses a values file, keeping the line of every key. An empty file is an empty map.
+pub fn parse_located(path: &str, text: &str) -> Result<Located, Error> {
+    if is_blank(text) {
+        return Ok(Located::Map(Vec::new()));
+    }
+    serde_saphyr::from_str_with_options(text, options())
+        .map_err(|e| convert_error(e).into_error(path, text))
+}
+
+impl<'de> de::Deserialize<'de> for Located {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LocatedVisitor)
+    }
+}
+
+struct LocatedVisitor;
+
+impl<'de> Visitor<'de> for LocatedVisitor {
+    type Value = Located;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Located, E> {
+        Ok(Located::Leaf(Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Located, E> {
+        Ok(Located::Leaf(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Located, E> {
+        Ok(Located::Leaf(v.into()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Located, E> {
+        serde_json::Number::from_f64(v)
+            .map(|n| Located::Leaf(Value::Number(n)))
+            .ok_or_else(|| E::custom("a number that is not finite"))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Located, E> {
+        Ok(Located::Leaf(Value::String(v.to_string())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Located, E> {
+        Ok(Located::Leaf(Value::String(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Located, E> {
+        Ok(Located::Leaf(Value::Null))
+    }
+    fn visit_none<E>(self) -> Result<Located, E> {
+        Ok(Located::Leaf(Value::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Located, D::Error> {
+        d.deserialize_any(LocatedVisitor)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Located, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Value>()? {
+            items.push(item);
+        }
+        Ok(Located::Leaf(Value::Array(items)))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Located, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value: serde_saphyr::Spanned<Located> = map.next_value()?;
+            entries.push((key, value.value, value.referenced.line() as usize));
+        }
+        Ok(Located::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_yaml_1_1_booleans_and_octal_like_kubectl() {
+        let v = parse_value("a: on\nb: yes\nc: Off\nd: 0123\ne: '0123'\n").unwrap();
+        assert_eq!(
+            v,
+            json!({"a": true, "b": true, "c": false, "d": 83, "e": "0123"})
+        );
+    }
+
+    #[test]
+    fn writes_ambiguous_strings_quoted_and_numbers_bare() {
+        let out = to_string(&json!({"s": ["on", "yes", "y", "0123", "1.10", "1e3"], "n": 1000000}));
+        let back = parse_value(&out).unwrap();
+        assert_eq!(back["s"], json!(["on", "yes", "y", "0123", "1.10", "1e3"]));
+        assert!(out.contains(": 1000000\n"), "{out}");
+    }
+
+    #[test]
+    fn rejects_duplicate_keys_with_a_line() {
+        let err = parse_value("a: 1\na: 2\n").unwrap_err();
+        assert_eq!(err.location.map(|l| l.0), Some(2));
+        assert!(err.message.contains("duplicate"), "{}", err.message);
+    }
+
+    #[test]
+    fn located_values_keep_lines() {
+        let tree = parse_located("v.yaml", "a:\n  b: 1\n  c: [1, 2]\nd: x\n").unwrap();
+        let Located::Map(entries) = tree else {
+            panic!("not a map")
+        };
+        assert_eq!(entries[1].0, "d");
+        assert_eq!(entries[1].2, 4);
+        let Located::Map(inner) = &entries[0].1 else {
+            panic!("not a map")
+        };
+        assert_eq!((inner[1].0.as_str(), inner[1].2), ("c", 3));
+    }
+}

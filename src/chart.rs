@@ -133,7 +133,10 @@ fn read_text(path: &Path) -> Result<String, Error> {
         path: path.to_path_buf(),
         source: std::io::Error::new(
             std::io::ErrorKind::InvalidData,
-            format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
         ),
     })
 }
@@ -163,7 +166,10 @@ fn load(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart, Error> {
     let values_path = dir.join("values.yaml");
     let values = if values_path.is_file() {
         let text = read_text(&values_path)?;
-        Some(yaml::parse_located(&values_path.display().to_string(), &text)?)
+        Some(yaml::parse_located(
+            &values_path.display().to_string(),
+            &text,
+        )?)
     } else {
         None
     };
@@ -222,7 +228,14 @@ fn check_metadata(dir: &Path, path: &str, text: &str, metadata: &Metadata) -> Re
         Error::Chart {
             path: dir.to_path_buf(),
             reason: reason.clone(),
-            snippet: Some(SourceSnippet::new(path, text, line, 1, key.len(), reason)),
+            snippet: Some(Box::new(SourceSnippet::new(
+                path,
+                text,
+                line,
+                1,
+                key.len(),
+                reason,
+            ))),
         }
     };
     if !matches!(metadata.api_version.as_str(), "v1" | "v2") {
@@ -237,7 +250,10 @@ fn check_metadata(dir: &Path, path: &str, text: &str, metadata: &Metadata) -> Re
     if semver::Version::parse(&metadata.version).is_err() {
         return Err(point(
             "version",
-            format!("version `{}` is not SemVer 2 (such as 1.2.3)", metadata.version),
+            format!(
+                "version `{}` is not SemVer 2 (such as 1.2.3)",
+                metadata.version
+            ),
         ));
     }
     if let Some(kind) = &metadata.chart_type

@@ -222,7 +222,12 @@ fn explain(values: &values::Node) -> String {
             (format!("{path}: {shown}"), origin.to_string())
         })
         .collect();
-    let width = lines.iter().map(|(l, _)| l.len()).max().unwrap_or(0).min(60);
+    let width = lines
+        .iter()
+        .map(|(l, _)| l.len())
+        .max()
+        .unwrap_or(0)
+        .min(60);
     lines
         .into_iter()
         .map(|(line, origin)| format!("{line:width$}  # {origin}\n"))
@@ -265,7 +270,10 @@ fn value_options(flags: &ValueFlags, matches: Option<&ArgMatches>) -> ValueOptio
 /// Writes to stdout in one go; a closed pipe (`bosun render | head`) is not an error.
 fn print(text: &str) -> Result<(), Error> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(source) => Err(Error::Write {

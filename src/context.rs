@@ -79,8 +79,10 @@ pub struct Capabilities {
 
 impl Capabilities {
     pub fn new(kube_version: KubeVersion, extra: &[String]) -> Capabilities {
-        let mut api_versions: Vec<String> =
-            BUILT_IN_API_VERSIONS.iter().map(|s| s.to_string()).collect();
+        let mut api_versions: Vec<String> = BUILT_IN_API_VERSIONS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         for version in extra {
             if !api_versions.contains(version) {
                 api_versions.push(version.clone());
@@ -196,7 +198,13 @@ mod tests {
 
     #[test]
     fn kube_versions_parse_loosely_but_not_garbage() {
-        assert_eq!(KubeVersion::parse("1.30").unwrap(), KubeVersion { major: 1, minor: 30 });
+        assert_eq!(
+            KubeVersion::parse("1.30").unwrap(),
+            KubeVersion {
+                major: 1,
+                minor: 30
+            }
+        );
         assert_eq!(KubeVersion::parse("v1.31.4").unwrap().minor, 31);
         for bad in ["", "1", "one.two", "1.30.x", "1.2.3.4"] {
             assert!(KubeVersion::parse(bad).is_err(), "{bad}");

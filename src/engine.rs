@@ -134,9 +134,8 @@ fn format_value(
         ValueKind::Bool => out.write_str(if value.is_true() { "true" } else { "false" })?,
         ValueKind::None => out.write_str("null")?,
         ValueKind::Map | ValueKind::Seq => {
-            let json = serde_json::to_string(value).map_err(|e| {
-                minijinja::Error::new(ErrorKind::BadSerialization, e.to_string())
-            })?;
+            let json = serde_json::to_string(value)
+                .map_err(|e| minijinja::Error::new(ErrorKind::BadSerialization, e.to_string()))?;
             out.write_str(&json)?;
         }
         _ => minijinja::escape_formatter(out, state, value)?,
@@ -180,9 +179,9 @@ fn template_error(sources: &HashMap<String, TemplateFile>, error: minijinja::Err
     let kind = innermost.kind();
     let detail = innermost.detail().unwrap_or_default().to_string();
     let message = match kind {
-        ErrorKind::OutOfFuel => format!(
-            "template ran out of fuel: it ran more than {FUEL} instructions"
-        ),
+        ErrorKind::OutOfFuel => {
+            format!("template ran out of fuel: it ran more than {FUEL} instructions")
+        }
         _ if detail.is_empty() => kind.to_string(),
         _ => format!("{kind}: {detail}"),
     };
@@ -214,8 +213,12 @@ fn template_error(sources: &HashMap<String, TemplateFile>, error: minijinja::Err
             _ => kind.to_string(),
         };
         match (innermost.range(), innermost.line()) {
-            (Some(range), _) => Some(SourceSnippet::at_bytes(&shown, &f.source, range, label)),
-            (None, Some(line)) => Some(SourceSnippet::new(&shown, &f.source, line, 1, 1, label)),
+            (Some(range), _) => Some(Box::new(SourceSnippet::at_bytes(
+                &shown, &f.source, range, label,
+            ))),
+            (None, Some(line)) => Some(Box::new(SourceSnippet::new(
+                &shown, &f.source, line, 1, 1, label,
+            ))),
             _ => None,
         }
     });

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+use crate::paths::shown;
+
 /// A place in a source text to point at, with a few lines around it.
 ///
 /// Only a window of the source is kept, so an error about a 4 MB render stays small.
@@ -97,7 +99,9 @@ impl SourceSnippet {
 }
 
 fn char_to_byte(text: &str, chars: usize) -> usize {
-    text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i)
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| i)
 }
 
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -128,14 +132,14 @@ impl std::fmt::Display for Origin {
 /// Every error bosun reports. Each variant carries what a person needs to fix it.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read `{}`", path.display())]
+    #[error("cannot read `{}`", shown(path))]
     Read {
         path: PathBuf,
         #[source]
         source: io::Error,
     },
 
-    #[error("cannot write `{}`", path.display())]
+    #[error("cannot write `{}`", shown(path))]
     Write {
         path: PathBuf,
         #[source]
@@ -146,14 +150,14 @@ pub enum Error {
     Yaml {
         path: String,
         message: String,
-        snippet: Option<SourceSnippet>,
+        snippet: Option<Box<SourceSnippet>>,
     },
 
-    #[error("`{}` is not a chart: {reason}", path.display())]
+    #[error("`{}` is not a chart: {reason}", shown(path))]
     Chart {
         path: PathBuf,
         reason: String,
-        snippet: Option<SourceSnippet>,
+        snippet: Option<Box<SourceSnippet>>,
     },
 
     #[error("unknown environment `{name}`")]
@@ -178,7 +182,7 @@ pub enum Error {
     #[error("{message}")]
     Template {
         message: String,
-        snippet: Option<SourceSnippet>,
+        snippet: Option<Box<SourceSnippet>>,
         help: Option<String>,
     },
 
@@ -186,18 +190,21 @@ pub enum Error {
     RenderedYaml {
         template: String,
         message: String,
-        snippet: Option<SourceSnippet>,
+        snippet: Option<Box<SourceSnippet>>,
     },
 
     #[error("`{template}` rendered a document that is not a Kubernetes object: {reason}")]
     NotAnObject {
         template: String,
         reason: String,
-        snippet: Option<SourceSnippet>,
+        snippet: Option<Box<SourceSnippet>>,
     },
 
     #[error("--show-only `{name}` matches no rendered template")]
-    ShowOnly { name: String, available: Vec<String> },
+    ShowOnly {
+        name: String,
+        available: Vec<String>,
+    },
 
     #[error("invalid --kube-version `{0}`: expected MAJOR.MINOR, such as 1.35")]
     KubeVersion(String),
@@ -218,7 +225,7 @@ impl Error {
             | Error::Chart { snippet, .. }
             | Error::Template { snippet, .. }
             | Error::RenderedYaml { snippet, .. }
-            | Error::NotAnObject { snippet, .. } => snippet.as_ref(),
+            | Error::NotAnObject { snippet, .. } => snippet.as_deref(),
             _ => None,
         }
     }
@@ -227,21 +234,31 @@ impl Error {
     pub fn help(&self) -> Option<String> {
         match self {
             Error::UnknownEnvironment {
-                known, looked_for, ..
+                name,
+                known,
+                looked_for,
             } => {
                 let files = looked_for
                     .iter()
-                    .map(|p| format!("`{}`", p.display()))
+                    .map(|p| format!("`{}`", shown(p)))
                     .collect::<Vec<_>>()
                     .join(", ");
-                Some(if known.is_empty() {
-                    format!("no environments exist; none of {files} exists")
+                let closest = known
+                    .iter()
+                    .map(|k| (strsim::damerau_levenshtein(name, k), k))
+                    .filter(|(distance, _)| *distance <= 2)
+                    .min();
+                let mut help = match closest {
+                    Some((_, k)) => format!("did you mean `{k}`? "),
+                    None => String::new(),
+                };
+                if known.is_empty() {
+                    help.push_str("no environment has values files");
                 } else {
-                    format!(
-                        "known environments: {}; none of {files} exists",
-                        known.join(", ")
-                    )
-                })
+                    help.push_str(&format!("known environments: {}", known.join(", ")));
+                }
+                help.push_str(&format!("\n      looked for {files}"));
+                Some(help)
             }
             Error::SetSyntax { flag, .. } => Some(format!(
                 "{flag} takes `key.path=value` pairs separated by commas, such as `image.tag=1.2,ports[0].port=80`"
@@ -266,31 +283,38 @@ impl Error {
             let _ = write!(title, ": {inner}");
             cause = inner.source();
         }
-        let renderer = if color {
-            Renderer::styled()
-        } else {
-            Renderer::plain()
+        let mut out = match self.snippet() {
+            Some(snippet) => {
+                let renderer = if color {
+                    Renderer::styled()
+                } else {
+                    Renderer::plain()
+                };
+                let group = Group::with_title(Level::ERROR.primary_title(title.as_str())).element(
+                    Snippet::source(snippet.window.as_str())
+                        .line_start(snippet.window_first_line)
+                        .path(snippet.path.as_str())
+                        .annotation(
+                            AnnotationKind::Primary
+                                .span(snippet.span.clone())
+                                .label(snippet.label.as_str()),
+                        ),
+                );
+                renderer.render(&[group])
+            }
+            None if color => format!("\x1b[1;31merror\x1b[0m\x1b[1m: {title}\x1b[0m"),
+            None => format!("error: {title}"),
         };
-        let help = self.help();
-        let mut groups = Vec::new();
-        let mut group = Group::with_title(Level::ERROR.primary_title(title.as_str()));
-        if let Some(snippet) = self.snippet() {
-            group = group.element(
-                Snippet::source(snippet.window.as_str())
-                    .line_start(snippet.window_first_line)
-                    .path(snippet.path.as_str())
-                    .annotation(
-                        AnnotationKind::Primary
-                            .span(snippet.span.clone())
-                            .label(snippet.label.as_str()),
-                    ),
-            );
+        if let Some(help) = self.help() {
+            out.push('\n');
+            out.push_str(if color {
+                "\x1b[1;36mhelp\x1b[0m: "
+            } else {
+                "help: "
+            });
+            out.push_str(&help);
         }
-        groups.push(group);
-        if let Some(help) = help.as_deref() {
-            groups.push(Group::with_title(Level::HELP.secondary_title(help)));
-        }
-        renderer.render(&groups)
+        out
     }
 }
 

@@ -58,9 +58,12 @@ impl Files {
     pub fn read(&self, name: &str) -> Result<String, Error> {
         let relative = Path::new(name);
         let escapes = relative.is_absolute()
-            || relative
-                .components()
-                .any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
+            || relative.components().any(|c| {
+                matches!(
+                    c,
+                    Component::ParentDir | Component::RootDir | Component::Prefix(_)
+                )
+            });
         if escapes {
             return Err(denied(format!(
                 "files.get(`{name}`): reading outside the chart folder is not allowed"
@@ -83,7 +86,8 @@ impl Files {
                 "files.get(`{name}`): the file is {size} bytes, more than the {MAX_FILE_SIZE} allowed"
             )));
         }
-        let bytes = std::fs::read(&real).map_err(|e| denied(format!("files.get(`{name}`): {e}")))?;
+        let bytes =
+            std::fs::read(&real).map_err(|e| denied(format!("files.get(`{name}`): {e}")))?;
         String::from_utf8(bytes).map_err(|_| denied(format!("files.get(`{name}`): not UTF-8 text")))
     }
 
@@ -94,7 +98,12 @@ impl Files {
         Ok(Files {
             root: self.root.clone(),
             ignore: Arc::clone(&self.ignore),
-            selection: Some(self.names().into_iter().filter(|n| matcher.is_match(n)).collect()),
+            selection: Some(
+                self.names()
+                    .into_iter()
+                    .filter(|n| matcher.is_match(n))
+                    .collect(),
+            ),
         })
     }
 
@@ -151,7 +160,9 @@ impl Object for Files {
             "lines" => {
                 let (name,): (&str,) = from_args(args)?;
                 let text = self.read(name)?;
-                Ok(Value::from_iter(text.lines().map(|l| Value::from(l.to_string()))))
+                Ok(Value::from_iter(
+                    text.lines().map(|l| Value::from(l.to_string())),
+                ))
             }
             "glob" => {
                 let (pattern,): (&str,) = from_args(args)?;

@@ -55,8 +55,9 @@ fn text_of(value: &Value) -> Result<String, Error> {
         ValueKind::None => Ok(String::new()),
         ValueKind::Bool => Ok(if value.is_true() { "true" } else { "false" }.into()),
         ValueKind::String => Ok(value.as_str().unwrap_or_default().to_string()),
-        ValueKind::Map | ValueKind::Seq => Ok(serde_json::to_string(&to_json(value)?)
-            .map_err(|e| invalid(e.to_string()))?),
+        ValueKind::Map | ValueKind::Seq => {
+            Ok(serde_json::to_string(&to_json(value)?).map_err(|e| invalid(e.to_string()))?)
+        }
         _ => Ok(value.to_string()),
     }
 }
@@ -215,7 +216,9 @@ fn semver_compare(constraint: &str, version: &str) -> Result<bool, Error> {
             .collect::<Vec<_>>()
             .join(", ");
         let requirement = semver::VersionReq::parse(&joined).map_err(|e| {
-            invalid(format!("semver_compare: `{constraint}` is not a constraint: {e}"))
+            invalid(format!(
+                "semver_compare: `{constraint}` is not a constraint: {e}"
+            ))
         })?;
         let mut candidate = version.clone();
         // A `-0` suffix in a constraint admits pre-releases, as in Helm charts.
@@ -341,16 +344,28 @@ mod tests {
     fn helm_style_text_filters() {
         assert_eq!(render("{{ 'a\nb' | indent(2) }}").unwrap(), "  a\n  b");
         assert_eq!(render("x:{{ 'a' | nindent(2) }}").unwrap(), "x:\n  a");
-        assert_eq!(render(r#"{{ 'say "hi"' | quote }}"#).unwrap(), r#""say \"hi\"""#);
+        assert_eq!(
+            render(r#"{{ 'say "hi"' | quote }}"#).unwrap(),
+            r#""say \"hi\"""#
+        );
         assert_eq!(render("{{ \"it's\" | squote }}").unwrap(), "'it''s'");
-        assert_eq!(render("{{ 'abcdef' | trunc(3) }}|{{ 'abcdef' | trunc(-2) }}").unwrap(), "abc|ef");
+        assert_eq!(
+            render("{{ 'abcdef' | trunc(3) }}|{{ 'abcdef' | trunc(-2) }}").unwrap(),
+            "abc|ef"
+        );
         assert_eq!(render("{{ 'v1.2' | trimprefix('v') }}").unwrap(), "1.2");
-        assert_eq!(render("{{ 'aGVsbG8=' | b64dec }}={{ 'hello' | b64enc }}").unwrap(), "hello=aGVsbG8=");
+        assert_eq!(
+            render("{{ 'aGVsbG8=' | b64dec }}={{ 'hello' | b64enc }}").unwrap(),
+            "hello=aGVsbG8="
+        );
         assert_eq!(
             render("{{ 'abc' | sha256sum }}").unwrap(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        assert_eq!(render("{{ 'myService_name' | kebabcase }}").unwrap(), "my-service-name");
+        assert_eq!(
+            render("{{ 'myService_name' | kebabcase }}").unwrap(),
+            "my-service-name"
+        );
     }
 
     #[test]
@@ -388,7 +403,8 @@ mod tests {
     #[test]
     fn merge_leftmost_wins_deeply() {
         assert_eq!(
-            render("{{ merge({'a': {'x': 1}}, {'a': {'x': 2, 'y': 3}, 'b': 4}) | tojson }}").unwrap(),
+            render("{{ merge({'a': {'x': 1}}, {'a': {'x': 2, 'y': 3}, 'b': 4}) | tojson }}")
+                .unwrap(),
             r#"{"a":{"x":1,"y":3},"b":4}"#
         );
         assert_eq!(render("{{ coalesce(none, '', 'z') }}").unwrap(), "z");

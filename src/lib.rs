@@ -22,6 +22,7 @@ pub mod files;
 pub mod functions;
 pub mod manifest;
 pub mod output;
+pub mod paths;
 pub mod render;
 pub mod set_values;
 pub mod values;

@@ -60,8 +60,8 @@ pub fn split(text: &str) -> Vec<(usize, &str)> {
     let mut offset = 0;
     for (index, line) in text.split_inclusive('\n').enumerate() {
         let bare = line.trim_end_matches(['\n', '\r']);
-        let is_marker = bare == "---"
-            || (bare.starts_with("---") && bare[3..].starts_with([' ', '\t']));
+        let is_marker =
+            bare == "---" || (bare.starts_with("---") && bare[3..].starts_with([' ', '\t']));
         if is_marker {
             parts.push((start_line, &text[start..offset]));
             start = offset + line.len();
@@ -79,7 +79,11 @@ pub fn split(text: &str) -> Vec<(usize, &str)> {
 pub fn parse(templates: &[RenderedTemplate]) -> Result<Vec<Document>, Error> {
     let chunks: Vec<(&RenderedTemplate, usize, &str)> = templates
         .iter()
-        .flat_map(|t| split(&t.text).into_iter().map(move |(line, part)| (t, line, part)))
+        .flat_map(|t| {
+            split(&t.text)
+                .into_iter()
+                .map(move |(line, part)| (t, line, part))
+        })
         .collect();
     let parsed: Vec<Result<Option<Document>, Error>> = chunks
         .par_iter()
@@ -105,14 +109,14 @@ fn parse_one(
         let (line, column) = e.location.unwrap_or((1, 1));
         Error::RenderedYaml {
             template: template.source.clone(),
-            snippet: Some(SourceSnippet::new(
+            snippet: Some(Box::new(SourceSnippet::new(
                 &shown,
                 &template.text,
                 first_line + line - 1,
                 column,
                 1,
                 &e.message,
-            )),
+            ))),
             message: e.message,
         }
     })?;
@@ -140,14 +144,14 @@ fn parse_one(
         return Err(Error::NotAnObject {
             template: template.source.clone(),
             reason: reason.to_string(),
-            snippet: Some(SourceSnippet::new(
+            snippet: Some(Box::new(SourceSnippet::new(
                 &shown,
                 &template.text,
                 first_line,
                 1,
                 1,
                 "this document",
-            )),
+            ))),
         });
     }
     Ok(Some(Document {
@@ -240,8 +244,13 @@ mod tests {
 
     #[test]
     fn parse_reports_the_rendered_line() {
-        let t = template("apiVersion: v1\nkind: A\nmetadata: {name: a}\n---\napiVersion: v1\nkind: [\n");
-        let Err(Error::RenderedYaml { snippet: Some(s), .. }) = parse(&[t]) else {
+        let t = template(
+            "apiVersion: v1\nkind: A\nmetadata: {name: a}\n---\napiVersion: v1\nkind: [\n",
+        );
+        let Err(Error::RenderedYaml {
+            snippet: Some(s), ..
+        }) = parse(&[t])
+        else {
             panic!("expected a YAML error")
         };
         assert!(s.line >= 6, "line {}", s.line);

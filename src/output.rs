@@ -52,10 +52,17 @@ fn yaml_stream(documents: &[Document]) -> String {
 
 /// Writes one file per template under `dir` (`dir/chart/templates/x.yaml`), each through a
 /// temporary file renamed into place, so a reader never sees half a file.
-pub fn write_dir(dir: &Path, documents: &[Document], format: Format) -> Result<Vec<PathBuf>, Error> {
+pub fn write_dir(
+    dir: &Path,
+    documents: &[Document],
+    format: Format,
+) -> Result<Vec<PathBuf>, Error> {
     let mut groups: Vec<(&str, Vec<Document>)> = Vec::new();
     for document in documents {
-        match groups.iter_mut().find(|(source, _)| *source == document.source) {
+        match groups
+            .iter_mut()
+            .find(|(source, _)| *source == document.source)
+        {
             Some((_, group)) => group.push(document.clone()),
             None => groups.push((&document.source, vec![document.clone()])),
         }

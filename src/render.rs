@@ -24,7 +24,11 @@ pub struct RenderOptions {
 }
 
 /// Renders `chart` with merged `values` into sorted documents.
-pub fn render(chart: &Chart, values: &Node, options: &RenderOptions) -> Result<Vec<Document>, Error> {
+pub fn render(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+) -> Result<Vec<Document>, Error> {
     let mut rendered = Vec::new();
     render_chart(chart, values, options, "", &mut rendered)?;
     let mut documents = manifest::parse(&rendered)?;
@@ -90,7 +94,11 @@ fn render_chart(
         }
         let sub = &dependency.chart;
         let defaults = sub.values.clone().map(|located| {
-            Node::from_located(located, &sub.dir.join("values.yaml").display().to_string(), 1)
+            Node::from_located(
+                located,
+                &sub.dir.join("values.yaml").display().to_string(),
+                1,
+            )
         });
         let sub_values = values::for_subchart(values, dependency.spec.values_key(), defaults);
         render_chart(sub, &sub_values, options, &sub_prefix, out)?;
@@ -131,7 +139,8 @@ fn crd_documents(chart: &Chart, prefix: &str) -> Result<Vec<Document>, Error> {
 }
 
 fn show_only(documents: Vec<Document>, wanted: &[String]) -> Result<Vec<Document>, Error> {
-    let matches = |source: &str, want: &str| source == want || source.ends_with(&format!("/{want}"));
+    let matches =
+        |source: &str, want: &str| source == want || source.ends_with(&format!("/{want}"));
     for want in wanted {
         if !documents.iter().any(|d| matches(&d.source, want)) {
             let mut available: Vec<String> = documents.iter().map(|d| d.source.clone()).collect();

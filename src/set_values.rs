@@ -154,7 +154,9 @@ impl Parser<'_> {
                 }
                 ',' => return Err(self.error("key has no value: expected `=` before `,`")),
                 ']' | '{' | '}' => {
-                    return Err(self.error(format!("unexpected `{c}` in a key (escape it with `\\`)")));
+                    return Err(
+                        self.error(format!("unexpected `{c}` in a key (escape it with `\\`)"))
+                    );
                 }
                 other => {
                     key.push(other);
@@ -169,7 +171,10 @@ impl Parser<'_> {
         while matches!(self.peek(), Some('0'..='9')) {
             self.pos += 1;
         }
-        let digits: String = self.chars[start..self.pos].iter().map(|&(_, c)| c).collect();
+        let digits: String = self.chars[start..self.pos]
+            .iter()
+            .map(|&(_, c)| c)
+            .collect();
         if self.peek() != Some(']') || digits.is_empty() {
             return Err(self.error("a list index is digits closed by `]`"));
         }
@@ -280,8 +285,8 @@ fn infer(text: String) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
     use Segment::{Index, Key};
+    use serde_json::json;
 
     fn one(kind: SetKind, arg: &str) -> (Vec<Segment>, Value) {
         let mut all = parse(kind, arg).unwrap();
@@ -296,7 +301,10 @@ mod tests {
 
     #[test]
     fn dotted_keys_and_typing() {
-        assert_eq!(one(SetKind::Typed, "a.b=c"), (vec![key("a"), key("b")], json!("c")));
+        assert_eq!(
+            one(SetKind::Typed, "a.b=c"),
+            (vec![key("a"), key("b")], json!("c"))
+        );
         assert_eq!(one(SetKind::Typed, "n=10").1, json!(10));
         assert_eq!(one(SetKind::Typed, "n=010").1, json!("010"));
         assert_eq!(one(SetKind::Typed, "n=0").1, json!(0));
@@ -338,7 +346,18 @@ mod tests {
 
     #[test]
     fn syntax_errors_say_where() {
-        for bad in ["a", "a.b", "=x", "a..b=1", "a[x]=1", "a[1]b=2", "a={x,y", "[0]=1", "a[70000]=1", ""] {
+        for bad in [
+            "a",
+            "a.b",
+            "=x",
+            "a..b=1",
+            "a[x]=1",
+            "a[1]b=2",
+            "a={x,y",
+            "[0]=1",
+            "a[70000]=1",
+            "",
+        ] {
             let err = parse(SetKind::Typed, bad).unwrap_err();
             assert!(matches!(err, Error::SetSyntax { .. }), "{bad}: {err}");
         }

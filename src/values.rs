@@ -94,11 +94,9 @@ impl Node {
     /// The plain value, without origins.
     pub fn to_value(&self) -> Value {
         match self {
-            Node::Map(map, _) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), v.to_value()))
-                    .collect(),
-            ),
+            Node::Map(map, _) => {
+                Value::Object(map.iter().map(|(k, v)| (k.clone(), v.to_value())).collect())
+            }
             Node::Leaf(value, _) => value.clone(),
         }
     }
@@ -118,7 +116,11 @@ impl Node {
         out
     }
 
-    fn collect_leaves<'a>(&'a self, prefix: String, out: &mut Vec<(String, &'a Value, &'a Origin)>) {
+    fn collect_leaves<'a>(
+        &'a self,
+        prefix: String,
+        out: &mut Vec<(String, &'a Value, &'a Origin)>,
+    ) {
         match self {
             Node::Map(map, origin) => {
                 if map.is_empty() && !prefix.is_empty() {
@@ -162,7 +164,10 @@ impl Node {
             return;
         }
         match rest[0] {
-            Segment::Key(_) => map.entry(key.clone()).or_default().assign(rest, value, origin),
+            Segment::Key(_) => map
+                .entry(key.clone())
+                .or_default()
+                .assign(rest, value, origin),
             Segment::Index(_) => {
                 let slot = map
                     .entry(key.clone())
@@ -247,6 +252,7 @@ pub fn find_values_dir(chart: &Chart) -> Option<PathBuf> {
         .ancestors()
         .map(|dir| dir.join("values"))
         .find(|candidate| candidate.is_dir())
+        .map(|dir| crate::paths::relative_to_cwd(&dir))
 }
 
 /// Resolves `--env NAME` to its files; an environment with none of them is an error.
@@ -265,7 +271,9 @@ pub fn resolve_environment(
             name: name.to_string(),
         });
     }
-    let found_dir = values_dir.map(Path::to_path_buf).or_else(|| find_values_dir(chart));
+    let found_dir = values_dir
+        .map(Path::to_path_buf)
+        .or_else(|| find_values_dir(chart));
     let mut candidates = Vec::new();
     if let Some(dir) = &found_dir {
         candidates.push(dir.join(format!("{name}.yaml")));
@@ -371,10 +379,12 @@ pub fn layer(chart: &Chart, options: &ValueOptions, stdin: &mut dyn Read) -> Res
             }
             stdin_used = true;
             let mut text = String::new();
-            stdin.read_to_string(&mut text).map_err(|source| Error::Read {
-                path: "<stdin>".into(),
-                source,
-            })?;
+            stdin
+                .read_to_string(&mut text)
+                .map_err(|source| Error::Read {
+                    path: "<stdin>".into(),
+                    source,
+                })?;
             ("<stdin>".to_string(), text)
         } else {
             (file.clone(), read_path(Path::new(file))?)
@@ -424,7 +434,9 @@ mod tests {
     #[test]
     fn maps_merge_lists_replace_null_deletes() {
         let mut base = node(json!({"a": {"b": 1, "c": [1, 2], "d": "x"}, "keep": true}));
-        base.merge(node(json!({"a": {"b": 2, "c": [3], "d": null, "e": {"f": null, "g": 1}}})));
+        base.merge(node(
+            json!({"a": {"b": 2, "c": [3], "d": null, "e": {"f": null, "g": 1}}}),
+        ));
         assert_eq!(
             base.to_value(),
             json!({"a": {"b": 2, "c": [3], "e": {"g": 1}}, "keep": true})
@@ -444,7 +456,12 @@ mod tests {
     fn set_assignments_edit_lists_in_place() {
         let mut base = node(json!({"ports": [{"name": "http", "port": 80}], "x": 1}));
         let origin = Origin::Unknown;
-        for a in set_values::parse(SetKind::Typed, "ports[0].port=8080,ports[1].name=grpc,x=null,y.z=true").unwrap() {
+        for a in set_values::parse(
+            SetKind::Typed,
+            "ports[0].port=8080,ports[1].name=grpc,x=null,y.z=true",
+        )
+        .unwrap()
+        {
             base.assign(&a.path, a.value, &origin);
         }
         assert_eq!(
@@ -455,8 +472,17 @@ mod tests {
 
     #[test]
     fn leaves_carry_their_origin() {
-        let mut base = Node::from_value(json!({"a": {"b": 1, "c": 2}}), &Origin::File { path: "v.yaml".into(), line: 1 });
-        let flag = Origin::Flag { flag: "--set", arg: "a.c=3".into() };
+        let mut base = Node::from_value(
+            json!({"a": {"b": 1, "c": 2}}),
+            &Origin::File {
+                path: "v.yaml".into(),
+                line: 1,
+            },
+        );
+        let flag = Origin::Flag {
+            flag: "--set",
+            arg: "a.c=3".into(),
+        };
         base.merge(Node::from_value(json!({"a": {"c": 3}}), &flag));
         let leaves = base.leaves();
         assert_eq!(leaves[0].0, "a.b");
@@ -466,7 +492,13 @@ mod tests {
     #[test]
     fn subcharts_get_their_section_and_global() {
         let parent = node(json!({"global": {"env": "prod"}, "db": {"size": 2}, "other": 1}));
-        let sub = for_subchart(&parent, "db", Some(node(json!({"size": 1, "image": "pg", "global": {"env": "dev", "x": 1}}))));
+        let sub = for_subchart(
+            &parent,
+            "db",
+            Some(node(
+                json!({"size": 1, "image": "pg", "global": {"env": "dev", "x": 1}}),
+            )),
+        );
         assert_eq!(
             sub.to_value(),
             json!({"size": 2, "image": "pg", "global": {"env": "prod", "x": 1}})

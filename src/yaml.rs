@@ -21,9 +21,16 @@ pub struct YamlError {
 impl YamlError {
     /// Turns this into a report about the file `path` whose text is `source`.
     pub fn into_error(self, path: &str, source: &str) -> Error {
-        let snippet = self
-            .location
-            .map(|(line, column)| SourceSnippet::new(path, source, line, column, 1, &self.message));
+        let snippet = self.location.map(|(line, column)| {
+            Box::new(SourceSnippet::new(
+                path,
+                source,
+                line,
+                column,
+                1,
+                &self.message,
+            ))
+        });
         Error::Yaml {
             path: path.to_string(),
             message: self.message,
@@ -56,6 +63,11 @@ fn convert_error(error: serde_saphyr::Error) -> YamlError {
     let message = match text.split_once(": ") {
         Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => rest,
         _ => text,
+    };
+    // Some parser messages end with the location again: " at line 7, column 5".
+    let message = match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => &message[..i],
+        _ => message,
     };
     YamlError {
         message: message.to_string(),

@@ -1,0 +1,61 @@
+//! Integration tests: real `bosun` invocations, compiled into one test binary.
+
+mod errors;
+mod render;
+mod values;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root: commands run from here so paths in reports stay short and stable.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `bosun` with the given arguments, run from the repository root with colour off.
+pub fn bosun<I, S>(args: I) -> Command
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut command = Command::new(insta_cmd::get_cargo_bin("bosun"));
+    command
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env_remove("BOSUN_STATE_DIR");
+    command
+}
+
+/// Runs `bosun`, returning (exit code, stdout, stderr).
+pub fn run<I, S>(args: I) -> (i32, String, String)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let output = bosun(args).output().expect("bosun runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A fixture chart's path, relative to the repository root.
+pub fn fixture(name: &str) -> String {
+    format!("tests/fixtures/charts/{name}")
+}
+
+/// Copies a folder tree (for tests that change a chart).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

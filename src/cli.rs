@@ -179,12 +179,17 @@ fn execute(cli: Cli, matches: Option<&ArgMatches>) -> Result<i32, Error> {
                         eprintln!("wrote {}", path.display());
                     }
                 }
-                None => print(&output::to_text(&documents, args.output))?,
+                None => {
+                    let mut stdout =
+                        std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                    stdout_result(output::write_stream(&documents, args.output, &mut stdout))?;
+                }
             }
             Ok(0)
         }
         Command::Values(args) => {
-            let options = value_options(&args.values, matches);
+            let mut options = value_options(&args.values, matches);
+            options.with_lines = args.explain;
             let chart = Chart::load(&args.chart)?;
             let values = values::layer(&chart, &options, &mut std::io::stdin())?;
             let text = if args.explain {
@@ -264,16 +269,22 @@ fn value_options(flags: &ValueFlags, matches: Option<&ArgMatches>) -> ValueOptio
         values_dir: flags.values_dir.clone(),
         files: flags.values.clone(),
         sets: sets.into_iter().map(|(_, set)| set).collect(),
+        with_lines: false,
     }
 }
 
 /// Writes to stdout in one go; a closed pipe (`bosun render | head`) is not an error.
 fn print(text: &str) -> Result<(), Error> {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    stdout_result(
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush()),
+    )
+}
+
+fn stdout_result(result: std::io::Result<()>) -> Result<(), Error> {
+    match result {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(source) => Err(Error::Write {

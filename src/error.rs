@@ -122,6 +122,7 @@ pub enum Origin {
 impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Origin::File { path, line: 0 } => f.write_str(path),
             Origin::File { path, line } => write!(f, "{path}:{line}"),
             Origin::Flag { flag, arg } => write!(f, "{flag} {arg}"),
             Origin::Unknown => f.write_str("(unknown)"),

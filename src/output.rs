@@ -1,6 +1,7 @@
 //! Writing documents out: one YAML stream (`---` + `# Source:` before each document), a JSON
 //! `List`, or one file per template under `--output-dir`, each written atomically.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -16,7 +17,37 @@ pub enum Format {
     Json,
 }
 
-/// The whole stream as text. Nothing is written anywhere until the caller has all of it.
+/// Writes the whole stream to `out`. The documents are already rendered and checked, so the
+/// only thing that can fail here is the writing itself.
+pub fn write_stream(
+    documents: &[Document],
+    format: Format,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Yaml => {
+            let bodies = yaml_bodies(documents);
+            for (document, body) in documents.iter().zip(bodies) {
+                out.write_all(b"---\n# Source: ")?;
+                out.write_all(document.source.as_bytes())?;
+                out.write_all(b"\n")?;
+                out.write_all(body.as_bytes())?;
+            }
+        }
+        Format::Json => out.write_all(to_text(documents, format).as_bytes())?,
+    }
+    out.flush()
+}
+
+fn yaml_bodies(documents: &[Document]) -> Vec<String> {
+    documents
+        .par_iter()
+        .with_min_len(32)
+        .map(|d| yaml::to_string(&d.value))
+        .collect()
+}
+
+/// The whole stream as text.
 pub fn to_text(documents: &[Document], format: Format) -> String {
     match format {
         Format::Yaml => yaml_stream(documents),
@@ -34,11 +65,7 @@ pub fn to_text(documents: &[Document], format: Format) -> String {
 }
 
 fn yaml_stream(documents: &[Document]) -> String {
-    let bodies: Vec<String> = documents
-        .par_iter()
-        .with_min_len(32)
-        .map(|d| yaml::to_string(&d.value))
-        .collect();
+    let bodies = yaml_bodies(documents);
     let size = bodies.iter().map(|b| b.len() + 64).sum();
     let mut out = String::with_capacity(size);
     for (document, body) in documents.iter().zip(bodies) {
@@ -78,7 +105,6 @@ pub fn write_dir(
 
 /// Writes `bytes` to `path` through a temporary file in the same folder.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    use std::io::Write as _;
     let write_error = |source| Error::Write {
         path: path.to_path_buf(),
         source,

@@ -44,6 +44,17 @@ pub fn render(
     Ok(documents)
 }
 
+/// The text of every template of the chart and its enabled subcharts, in template order.
+pub fn render_templates(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+) -> Result<Vec<RenderedTemplate>, Error> {
+    let mut rendered = Vec::new();
+    render_chart(chart, values, options, "", &mut rendered)?;
+    Ok(rendered)
+}
+
 fn render_chart(
     chart: &Chart,
     values: &Node,

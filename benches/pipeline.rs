@@ -1,0 +1,132 @@
+//! Stage timings of the render pipeline on the fleet chart (bench/fleet), 500 services by
+//! default (`BOSUN_BENCH_SERVICES`). Run: `cargo bench --bench pipeline`.
+//! The comparison with the real Helm binary is `bench/run.sh`.
+
+use std::path::Path;
+
+use bosun::chart::Chart;
+use bosun::context::{Capabilities, DEFAULT_KUBE_VERSION, Release};
+use bosun::manifest;
+use bosun::output::{self, Format};
+use bosun::render::{self, RenderOptions};
+use bosun::values::{self, Node, ValueOptions};
+use serde_json::json;
+
+fn main() {
+    divan::main();
+}
+
+/// The same shape of values as `../shared/bench/gen-values.py N`.
+fn fleet_values(n: usize) -> serde_json::Value {
+    let mut services = serde_json::Map::new();
+    for i in 0..n {
+        let name = format!("svc-{i:04}");
+        let mut svc = json!({
+            "image": {"repository": name, "tag": format!("1.{}.{}", i % 7, i % 13)},
+            "replicas": 2 + i % 3,
+            "port": 8080,
+            "probes": {"startup": "/health/startup", "liveness": "/health/live", "readiness": "/health/ready"},
+            "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "500m", "memory": "512Mi"}},
+            "env": {"ASPNETCORE_ENVIRONMENT": "Production", "RabbitMQ__Host": "rabbitmq.okla.svc.cluster.local", "LOG_LEVEL": "info"},
+            "secretEnv": {
+                "ConnectionStrings__DefaultConnection": {"secret": "database-secrets", "key": format!("{name}-connection")},
+                "Redis__ConnectionString": {"secret": "redis-secrets", "key": "connection-string"}
+            },
+            "config": {"FEATURE_X": if i % 2 == 1 { "on" } else { "off" }, "TIMEOUT_MS": (1000 + i).to_string()},
+        });
+        if i % 2 == 0 {
+            svc["ingress"] = json!({"host": format!("{name}.okla.example.com")});
+        }
+        if i % 3 == 0 {
+            svc["hpa"] = json!({"min": 2, "max": 10 + i % 5, "cpu": 70});
+        }
+        services.insert(name, svc);
+    }
+    json!({
+        "global": {"environment": "production", "imageRegistry": "ghcr.io/acme", "replicas": 2,
+                   "clusterIssuer": "letsencrypt-prod", "secretStore": "aws-secrets-manager",
+                   "config": {"OTEL_EXPORTER": "otlp"}},
+        "services": services,
+    })
+}
+
+struct Fleet {
+    chart: Chart,
+    values: Node,
+    options: RenderOptions,
+}
+
+fn fleet() -> Fleet {
+    let n = std::env::var("BOSUN_BENCH_SERVICES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("values.json");
+    std::fs::write(&file, serde_json::to_string(&fleet_values(n)).unwrap()).unwrap();
+    let chart = Chart::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/fleet")).unwrap();
+    let options = ValueOptions {
+        files: vec![file.display().to_string()],
+        ..ValueOptions::default()
+    };
+    let values = values::layer(&chart, &options, &mut std::io::empty()).unwrap();
+    Fleet {
+        chart,
+        values,
+        options: RenderOptions {
+            release: Release {
+                name: "rel".into(),
+                namespace: "okla".into(),
+                revision: 1,
+                is_upgrade: false,
+            },
+            capabilities: Capabilities::new(DEFAULT_KUBE_VERSION, &[]),
+            environment: None,
+            show_only: Vec::new(),
+            include_crds: false,
+        },
+    }
+}
+
+#[divan::bench(sample_count = 10)]
+fn values_layer(bencher: divan::Bencher) {
+    let n = 500;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("values.json");
+    std::fs::write(&file, serde_json::to_string(&fleet_values(n)).unwrap()).unwrap();
+    let chart = Chart::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/fleet")).unwrap();
+    let options = ValueOptions {
+        files: vec![file.display().to_string()],
+        ..ValueOptions::default()
+    };
+    bencher.bench(|| values::layer(&chart, &options, &mut std::io::empty()).unwrap());
+}
+
+#[divan::bench(sample_count = 10)]
+fn render_templates(bencher: divan::Bencher) {
+    let f = fleet();
+    bencher.bench(|| render::render_templates(&f.chart, &f.values, &f.options).unwrap());
+}
+
+#[divan::bench(sample_count = 10)]
+fn parse_documents(bencher: divan::Bencher) {
+    let f = fleet();
+    let rendered = render::render_templates(&f.chart, &f.values, &f.options).unwrap();
+    bencher.bench(|| manifest::parse(&rendered).unwrap());
+}
+
+#[divan::bench(sample_count = 10)]
+fn write_stream(bencher: divan::Bencher) {
+    let f = fleet();
+    let documents = render::render(&f.chart, &f.values, &f.options).unwrap();
+    bencher.bench(|| output::to_text(&documents, Format::Yaml));
+}
+
+#[divan::bench(sample_count = 10)]
+fn whole_render(bencher: divan::Bencher) {
+    let f = fleet();
+    bencher.bench(|| {
+        let documents = render::render(&f.chart, &f.values, &f.options).unwrap();
+        output::to_text(&documents, Format::Yaml)
+    });
+}

@@ -8,7 +8,6 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::manifest::Document;
-use crate::yaml;
 
 /// The `-o` formats of `bosun render`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -26,12 +25,11 @@ pub fn write_stream(
 ) -> std::io::Result<()> {
     match format {
         Format::Yaml => {
-            let bodies = yaml_bodies(documents);
-            for (document, body) in documents.iter().zip(bodies) {
+            for document in documents {
                 out.write_all(b"---\n# Source: ")?;
                 out.write_all(document.source.as_bytes())?;
                 out.write_all(b"\n")?;
-                out.write_all(body.as_bytes())?;
+                out.write_all(document.yaml.as_bytes())?;
             }
         }
         Format::Json => out.write_all(to_text(documents, format).as_bytes())?,
@@ -39,23 +37,16 @@ pub fn write_stream(
     out.flush()
 }
 
-fn yaml_bodies(documents: &[Document]) -> Vec<String> {
-    documents
-        .par_iter()
-        .with_min_len(32)
-        .map(|d| yaml::to_string(&d.value))
-        .collect()
-}
-
 /// The whole stream as text.
 pub fn to_text(documents: &[Document], format: Format) -> String {
     match format {
         Format::Yaml => yaml_stream(documents),
         Format::Json => {
+            let items: Vec<serde_json::Value> = documents.par_iter().map(Document::value).collect();
             let list = serde_json::json!({
                 "apiVersion": "v1",
                 "kind": "List",
-                "items": documents.iter().map(|d| &d.value).collect::<Vec<_>>(),
+                "items": items,
             });
             let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
             text.push('\n');
@@ -65,14 +56,13 @@ pub fn to_text(documents: &[Document], format: Format) -> String {
 }
 
 fn yaml_stream(documents: &[Document]) -> String {
-    let bodies = yaml_bodies(documents);
-    let size = bodies.iter().map(|b| b.len() + 64).sum();
+    let size = documents.iter().map(|d| d.yaml.len() + 64).sum();
     let mut out = String::with_capacity(size);
-    for (document, body) in documents.iter().zip(bodies) {
+    for document in documents {
         out.push_str("---\n# Source: ");
         out.push_str(&document.source);
         out.push('\n');
-        out.push_str(&body);
+        out.push_str(&document.yaml);
     }
     out
 }

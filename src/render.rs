@@ -136,10 +136,10 @@ fn crd_documents(chart: &Chart, prefix: &str) -> Result<Vec<Document>, Error> {
     for (name, text) in &chart.crds {
         let shown = chart.dir.join(name).display().to_string();
         for value in yaml::parse_stream(text).map_err(|e| e.into_error(&shown, text))? {
-            documents.push(Document {
-                source: format!("{prefix}{}/{name}", chart.name()),
-                value,
-            });
+            documents.push(Document::new(
+                format!("{prefix}{}/{name}", chart.name()),
+                &value,
+            ));
         }
     }
     let sub_prefix = format!("{prefix}{}/charts/", chart.name());

@@ -10,6 +10,8 @@ use serde_json::Value;
 
 use crate::error::{Error, SourceSnippet};
 
+mod fast;
+
 /// A YAML syntax or type error with its place in the text.
 #[derive(Debug, Clone)]
 pub struct YamlError {
@@ -76,10 +78,22 @@ fn convert_error(error: serde_saphyr::Error) -> YamlError {
 }
 
 /// Parses one YAML document into a JSON value (`null` for an empty document).
+///
+/// Rendered manifests are read by [`fast::parse`] when they use only the plain YAML that
+/// templates produce; anything else (anchors, tags, errors, unusual scalars) goes to
+/// serde-saphyr, which also writes every error message. Both give the same value.
 pub fn parse_value(text: &str) -> Result<Value, YamlError> {
     if is_blank(text) {
         return Ok(Value::Null);
     }
+    if let Some(value) = fast::parse(text) {
+        return Ok(value);
+    }
+    parse_value_slow(text)
+}
+
+/// Parses with serde-saphyr alone.
+pub fn parse_value_slow(text: &str) -> Result<Value, YamlError> {
     serde_saphyr::from_str_with_options(text, options()).map_err(convert_error)
 }
 

@@ -40,7 +40,13 @@
 {% macro resolve(cfg) -%}
 {% set acc = namespace(map={}) %}
 {% for key, raw in (values.get("services") or {}) | items %}
-{% set s = merge(raw or {}, values.get("defaults") or {}, d.service) %}
+{#- The service over the chart's defaults; a key either sets to null is dropped, so the
+    library's default for it applies again. -#}
+{% set layered = namespace(map={}) %}
+{% for k, v in merge(raw or {}, values.get("defaults") or {}) | items if v is not none %}
+{% set layered.map = merge({k: v}, layered.map) %}
+{% endfor %}
+{% set s = merge(layered.map, d.service) %}
 {% if s.enabled %}
 {% set name = s.get("name") or key %}
 {% set selector = s.get("selectorLabels") or {"app.kubernetes.io/name": name, "app.kubernetes.io/instance": release.name} %}

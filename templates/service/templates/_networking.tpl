@@ -268,3 +268,29 @@ spec:
     - Ingress
     - Egress
 {%- endmacro %}
+
+{#- With a default deny in `ns`, a dependency running there (a database, a broker) would refuse
+    the services that `toDependencies` lets out: this lets them in, on the dependency's ports. -#}
+{% macro dependency_policy(dep, spec, ns, clients, labels) -%}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-{{ dep }}-from-services
+  namespace: {{ ns }}
+  {{- h.block("labels", [labels]) | nindent(2) }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- h.kv([spec.podLabels]) | nindent(6) }}
+  policyTypes:
+    - Ingress
+  ingress:
+    - from:
+        {% for c in clients %}
+        - podSelector:
+            matchLabels:
+              {{- h.kv([c.selector]) | nindent(14) }}
+        {% endfor %}
+      {{- ports(spec.ports) | nindent(6) }}
+{%- endmacro %}

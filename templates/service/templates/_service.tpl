@@ -35,6 +35,19 @@
 {{ acc.map | tojson }}
 {%- endmacro %}
 
+{#- Pod annotations that change when a ConfigMap the pods read changes, so a config change
+    rolls them: the service's own ConfigMap, and chart ConfigMaps it reads through envFrom. -#}
+{% macro checksums(s, config, chart_config_maps) -%}
+{% set acc = namespace(map={"checksum/config": conf.config_data(config) | sha256sum} if config else {}) %}
+{% for source in s.envFrom or [] %}
+{% set ref = source.get("configMapRef") or {} %}
+{% if ref.get("name") in chart_config_maps %}
+{% set acc.map = merge({"checksum/config-" ~ ref.name: conf.config_data(chart_config_maps[ref.name]) | sha256sum}, acc.map) %}
+{% endif %}
+{% endfor %}
+{{ acc.map | tojson }}
+{%- endmacro %}
+
 {#- Every enabled service, resolved: its defaults merged in, its name, namespace, selector,
     labels and derived names. A map from the key in `values.services` to that (JSON). -#}
 {% macro resolve(cfg) -%}
@@ -73,7 +86,7 @@
   "commonAnnotations": cfg.commonAnnotations,
   "config": config,
   "configName": config_name,
-  "checksums": {"checksum/config": conf.config_data(config) | sha256sum} if config else {},
+  "checksums": checksums(s, config, cfg.get("configMaps") or {}) | fromjson,
   "serviceName": s.get("serviceName") or service_name if s.kind == "StatefulSet" else service_name,
   "servicePort": first_port.get("servicePort", first_port.get("containerPort")),
   "serviceAccountName": sa_name,
@@ -112,6 +125,22 @@
 {{ net.default_deny(ns, chart_labels) }}
 {% endif %}
 {% endfor %}
+
+{% if cfg.networkPolicy.defaultDeny %}
+{% for dep, spec in cfg.networkPolicy.dependencies | items %}
+{% for ns in seen.list if (spec.get("namespace") or ns) == ns %}
+{% set clients = namespace(list=[]) %}
+{% for key, c in resolved | items %}
+{% if c.ns == ns and on(c.s.get("networkPolicy")) == "true" and dep in (c.s.networkPolicy.get("toDependencies") or []) %}
+{% set clients.list = clients.list + [c] %}
+{% endif %}
+{% endfor %}
+{% if clients.list %}
+{{ net.dependency_policy(dep, spec, ns, clients.list, chart_labels) }}
+{% endif %}
+{% endfor %}
+{% endfor %}
+{% endif %}
 
 {% for name, spec in config_maps | items %}
 {{ conf.configmap(name, spec.get("namespace") or default_ns, conf.config_data(spec) | fromjson, chart_labels, cfg.commonAnnotations) }}
@@ -165,5 +194,31 @@
 {% if on(s.get("ingress")) == "true" %}
 {{ net.ingress(s.ingress.get("name") or c.name, c.ns, s.ingress, resolved, key, c.labels, c.commonAnnotations) }}
 {% endif %}
+{% endfor %}
+{%- endmacro %}
+
+{#- NOTES.txt: what was rendered and how to look at it. -#}
+{% macro notes() -%}
+{% set cfg = merge(values, d.chart_settings) %}
+{% set resolved = resolve(cfg) | fromjson %}
+{{ chart.name }} {{ chart.version }} ({{ environment or "no environment" }}), release {{ release.name }}:
+{% for key, c in resolved | items %}
+  - {{ c.s.kind }} {{ c.ns }}/{{ c.name }}{% if c.s.ports %}: Service {{ c.serviceName }} port {{ c.servicePort }}{% endif %}{% if on(c.s.get("hpa")) == "true" %}, {{ c.s.hpa.minReplicas }}-{{ c.s.hpa.maxReplicas }} replicas{% endif %}
+
+{% endfor %}
+{% for name, spec in (cfg.get("ingresses") or {}) | items %}
+{% for rule in spec.rules %}
+  https://{{ rule.host }} ({{ name }})
+{% endfor %}
+{% endfor %}
+{% for key, c in resolved | items if on(c.s.get("ingress")) == "true" %}
+{% for rule in c.s.ingress.rules %}
+  https://{{ rule.host }} ({{ key }})
+{% endfor %}
+{% endfor %}
+
+Check the rollout:
+{% for ns in resolved.values() | map(attribute="ns") | unique %}
+  kubectl get pods,svc,hpa,ingress -n {{ ns }}
 {% endfor %}
 {%- endmacro %}

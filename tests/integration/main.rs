@@ -2,6 +2,7 @@
 
 mod errors;
 mod render;
+mod seeds;
 mod values;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,388 @@
+//! The seed systems as charts (`charts/{okla,ecommerce,a4co,myapp,fastapi}`): each renders in
+//! each of its environments; the seeds' hand-written manifests, written out under
+//! `tests/fixtures/seeds/<chart>/<env>/`, are subsets of the render; every full render is a
+//! reviewed snapshot; every manifest comes from the `service` library, with no template copied
+//! between charts; and the charts' values pass the library's values.schema.json.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use insta_cmd::assert_cmd_snapshot;
+use serde_json::Value;
+
+use crate::{bosun, root, run};
+
+/// Every seed chart and the environments its seed defines.
+const CHARTS: &[(&str, &[&str])] = &[
+    ("okla", &["staging", "production"]),
+    ("ecommerce", &["dev", "staging", "production"]),
+    ("a4co", &["dev", "staging", "production"]),
+    ("myapp", &["staging", "production"]),
+    ("fastapi", &["production"]),
+];
+
+/// How a document is found: kind, namespace (none for cluster-scoped kinds), name.
+type Key = (String, Option<String>, String);
+
+fn key_of(doc: &Value) -> Key {
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    (
+        text(&doc["kind"]).unwrap_or_default(),
+        text(&doc["metadata"]["namespace"]),
+        text(&doc["metadata"]["name"]).unwrap_or_default(),
+    )
+}
+
+fn show(key: &Key) -> String {
+    match &key.1 {
+        Some(ns) => format!("{} {ns}/{}", key.0, key.2),
+        None => format!("{} {}", key.0, key.2),
+    }
+}
+
+/// The documents `bosun render CHART --env ENV` prints, by key.
+fn render(chart: &str, env: &str) -> BTreeMap<Key, Value> {
+    let (code, stdout, stderr) = run([
+        "render",
+        &format!("charts/{chart}"),
+        "--env",
+        env,
+        "-o",
+        "json",
+    ]);
+    assert_eq!(code, 0, "charts/{chart} --env {env} failed:\n{stderr}");
+    let list: Value = serde_json::from_str(&stdout).expect("render -o json prints JSON");
+    let mut docs = BTreeMap::new();
+    for doc in list["items"].as_array().expect("a List has items") {
+        let key = key_of(doc);
+        let shown = show(&key);
+        assert!(
+            docs.insert(key, doc.clone()).is_none(),
+            "charts/{chart} --env {env} renders {shown} twice; kubectl would keep only the last"
+        );
+    }
+    docs
+}
+
+/// The expected documents of one fixture file (comments and empty documents dropped).
+fn fixture_documents(path: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let docs: Vec<Value> = serde_saphyr::from_multiple(&text)
+        .unwrap_or_else(|e| panic!("{} is not YAML: {e}", path.display()));
+    docs.into_iter().filter(|d| !d.is_null()).collect()
+}
+
+fn fixture_files(chart: &str, env: &str) -> Vec<PathBuf> {
+    let dir = root().join("tests/fixtures/seeds").join(chart).join(env);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Where `expected` is not a subset of `actual`, one line per difference. Maps: every
+/// expected key present with a subset value. Lists of maps that all have a `name`: matched by
+/// name. Other lists: element by element (the render may have more). Scalars: equal.
+fn subset_differences(expected: &Value, actual: &Value, path: &str, out: &mut Vec<String>) {
+    match (expected, actual) {
+        (Value::Object(want), Value::Object(got)) => {
+            for (k, v) in want {
+                let here = format!("{path}.{k}");
+                match got.get(k) {
+                    Some(a) => subset_differences(v, a, &here, out),
+                    None => out.push(format!("{here}: missing, expected {}", compact(v))),
+                }
+            }
+        }
+        (Value::Array(want), Value::Array(got)) => {
+            let named = |items: &Vec<Value>| {
+                items
+                    .iter()
+                    .all(|i| i.get("name").is_some_and(Value::is_string))
+            };
+            if !want.is_empty() && named(want) {
+                for item in want {
+                    let name = &item["name"];
+                    let here = format!("{path}[name={}]", name.as_str().unwrap_or_default());
+                    match got.iter().find(|g| g.get("name") == Some(name)) {
+                        Some(a) => subset_differences(item, a, &here, out),
+                        None => out.push(format!("{here}: missing, expected {}", compact(item))),
+                    }
+                }
+            } else {
+                if got.len() < want.len() {
+                    out.push(format!(
+                        "{path}: {} items rendered, expected at least {}: {}",
+                        got.len(),
+                        want.len(),
+                        compact(actual)
+                    ));
+                }
+                for (i, (w, g)) in want.iter().zip(got).enumerate() {
+                    subset_differences(w, g, &format!("{path}[{i}]"), out);
+                }
+            }
+        }
+        (w, g) if w == g => {}
+        (w, g) => out.push(format!(
+            "{path}:\n      - expected {}\n      + rendered {}",
+            compact(w),
+            compact(g)
+        )),
+    }
+}
+
+fn compact(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 200 {
+        format!("{}…", text.chars().take(200).collect::<String>())
+    } else {
+        text
+    }
+}
+
+#[test]
+fn every_seed_chart_renders_the_seeds_manifests_in_each_environment() {
+    let mut report = String::new();
+    let mut checked = 0;
+    for (chart, envs) in CHARTS {
+        for env in *envs {
+            let docs = render(chart, env);
+            for file in fixture_files(chart, env) {
+                let shown_file = file.strip_prefix(root()).unwrap().display().to_string();
+                for expected in fixture_documents(&file) {
+                    checked += 1;
+                    let key = key_of(&expected);
+                    let Some(actual) = docs.get(&key) else {
+                        let rendered: Vec<String> =
+                            docs.keys().filter(|k| k.0 == key.0).map(show).collect();
+                        let _ = writeln!(
+                            report,
+                            "{shown_file}: {} is not rendered by charts/{chart} --env {env} (rendered {}: {})\n",
+                            show(&key),
+                            key.0,
+                            rendered.join(", ")
+                        );
+                        continue;
+                    };
+                    let mut differences = Vec::new();
+                    subset_differences(&expected, actual, "", &mut differences);
+                    if !differences.is_empty() {
+                        let _ = writeln!(
+                            report,
+                            "{shown_file}: {} differs in charts/{chart} --env {env}:\n    {}\n",
+                            show(&key),
+                            differences.join("\n    ")
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        report.is_empty(),
+        "seed manifests not held by the renders:\n\n{report}"
+    );
+    assert!(
+        checked > 100,
+        "only {checked} fixture documents were checked"
+    );
+}
+
+#[test]
+fn fixtures_exist_exactly_for_the_environments_the_seeds_define() {
+    let dir = root().join("tests/fixtures/seeds");
+    let mut on_disk = Vec::new();
+    for chart in std::fs::read_dir(&dir).unwrap() {
+        let chart = chart.unwrap();
+        for env in std::fs::read_dir(chart.path()).unwrap() {
+            on_disk.push(format!(
+                "{}/{}",
+                chart.file_name().to_string_lossy(),
+                env.unwrap().file_name().to_string_lossy()
+            ));
+        }
+    }
+    on_disk.sort();
+    let mut declared: Vec<String> = CHARTS
+        .iter()
+        .flat_map(|(chart, envs)| envs.iter().map(move |env| format!("{chart}/{env}")))
+        .collect();
+    declared.sort();
+    assert_eq!(on_disk, declared);
+}
+
+#[test]
+fn full_renders_of_every_seed_chart_and_environment() {
+    for (chart, envs) in CHARTS {
+        for env in *envs {
+            assert_cmd_snapshot!(
+                format!("{chart}_{env}"),
+                bosun(["render", &format!("charts/{chart}"), "--env", env])
+            );
+        }
+    }
+}
+
+/// Text with every run of whitespace made one space and blank lines dropped.
+fn normalised(text: &str) -> String {
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn no_template_is_copied_between_charts() {
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut copies = Vec::new();
+    for chart in std::fs::read_dir(root().join("charts")).unwrap() {
+        let mut templates = Vec::new();
+        files_under(&chart.unwrap().path().join("templates"), &mut templates);
+        for file in templates {
+            let text = normalised(&std::fs::read_to_string(&file).unwrap());
+            if text.lines().count() <= 3 {
+                continue;
+            }
+            match seen.get(&text) {
+                Some(first) if first.parent() != file.parent() => {
+                    copies.push(format!("{} = {}", file.display(), first.display()));
+                }
+                _ => {
+                    seen.insert(text, file);
+                }
+            }
+        }
+    }
+    assert!(
+        copies.is_empty(),
+        "templates copied between charts (move them to templates/service):\n{}",
+        copies.join("\n")
+    );
+}
+
+#[test]
+fn seed_charts_take_every_manifest_from_the_library() {
+    for (chart, _) in CHARTS {
+        let mut templates = Vec::new();
+        files_under(
+            &root().join("charts").join(chart).join("templates"),
+            &mut templates,
+        );
+        assert!(!templates.is_empty(), "charts/{chart} has no templates");
+        for file in templates {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let shown = file.strip_prefix(root()).unwrap().display().to_string();
+            let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
+            assert!(
+                lines <= 15,
+                "{shown} has {lines} lines: manifest text belongs in templates/service"
+            );
+            assert!(
+                text.contains(r#"{% import "service/_service.tpl" as service %}"#),
+                "{shown} does not import the service library"
+            );
+            assert!(
+                !text.lines().any(|l| l.trim_start().starts_with("kind:")
+                    || l.trim_start().starts_with("apiVersion:")),
+                "{shown} writes a manifest itself"
+            );
+        }
+    }
+}
+
+/// Validates each value set against the library's JSON Schema with Python's `jsonschema`
+/// (the Rust crate is not a dependency), printing one line per error.
+const VALIDATE: &str = r#"
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
+for path in sys.argv[2:]:
+    for error in validator.iter_errors(json.load(open(path))):
+        print(f"{path}: /{'/'.join(map(str, error.path))}: {error.message}")
+"#;
+
+fn python_with_jsonschema() -> bool {
+    Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn validate(files: &[PathBuf]) -> String {
+    let schema = root().join("templates/service/values.schema.json");
+    let output = Command::new("python3")
+        .args(["-c", VALIDATE])
+        .arg(schema)
+        .args(files)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn seed_chart_values_match_the_library_schema_and_a_misspelling_does_not() {
+    if !python_with_jsonschema() {
+        eprintln!("skipped: needs python3 with jsonschema (pip install jsonschema)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (chart, envs) in CHARTS {
+        for env in *envs {
+            let (code, stdout, stderr) = run([
+                "values",
+                &format!("charts/{chart}"),
+                "--env",
+                env,
+                "-o",
+                "json",
+            ]);
+            assert_eq!(code, 0, "{stderr}");
+            let file = dir.path().join(format!("{chart}-{env}.json"));
+            std::fs::write(&file, stdout).unwrap();
+            files.push(file);
+        }
+    }
+    assert_eq!(validate(&files), "");
+
+    let mut values: Value =
+        serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
+    values["services"]["gateway"]["probes"]["liveness"]["periodSecond"] = Value::from(5);
+    values["defaults"]["imagee"] = Value::from("x");
+    let misspelled = dir.path().join("misspelled.json");
+    std::fs::write(&misspelled, values.to_string()).unwrap();
+    let errors = validate(&[misspelled]);
+    assert!(errors.contains("/services/gateway/probes/liveness: Additional properties are not allowed ('periodSecond' was unexpected)"), "{errors}");
+    assert!(
+        errors
+            .contains("/defaults: Additional properties are not allowed ('imagee' was unexpected)"),
+        "{errors}"
+    );
+}

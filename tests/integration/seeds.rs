@@ -2,7 +2,9 @@
 //! each of its environments; the seeds' hand-written manifests, written out under
 //! `tests/fixtures/seeds/<chart>/<env>/`, are subsets of the render; every full render is a
 //! reviewed snapshot; every manifest comes from the `service` library, with no template copied
-//! between charts; and the charts' values pass the library's values.schema.json.
+//! between charts; and the charts' values pass the library's values.schema.json. The
+//! library's features no seed uses, and its errors, are shown on
+//! `tests/fixtures/charts/service-features`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -370,6 +372,11 @@ fn seed_chart_values_match_the_library_schema_and_a_misspelling_does_not() {
             files.push(file);
         }
     }
+    let (code, stdout, stderr) = run(["values", FEATURES, "-o", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let features = dir.path().join("service-features.json");
+    std::fs::write(&features, stdout).unwrap();
+    files.push(features);
     assert_eq!(validate(&files), "");
 
     let mut values: Value =
@@ -385,4 +392,56 @@ fn seed_chart_values_match_the_library_schema_and_a_misspelling_does_not() {
             .contains("/defaults: Additional properties are not allowed ('imagee' was unexpected)"),
         "{errors}"
     );
+}
+
+/// The library's features no seed chart uses, in one fixture chart.
+const FEATURES: &str = "tests/fixtures/charts/service-features";
+
+#[test]
+fn the_library_renders_what_no_seed_uses() {
+    assert_cmd_snapshot!(bosun(["render", FEATURES]));
+}
+
+#[test]
+fn err_library_mistakes_stop_the_render_with_what_to_fix() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--set", "services.web.image.tag="],
+            "services.web.image.tag or .digest is required",
+        ),
+        (
+            &["--set", "services.web.namespace=other"],
+            "ingress `web` in namespace `other` routes to service `grpc-api` in namespace `features`: an Ingress can only reach Services in its own namespace",
+        ),
+        (
+            &["--set", "services.grpc-api.hpa.memory=null"],
+            "services.grpc-api.hpa needs a `cpu` or `memory` target",
+        ),
+        (
+            &["--set", "services.grpc-api.pdb.minAvailable=1"],
+            "services.grpc-api.pdb sets both minAvailable and maxUnavailable",
+        ),
+        (
+            &["--set", "services.grpc-api.serviceMonitor.port=pprof"],
+            "`pprof` is not one (Service ports: grpc, metrics)",
+        ),
+        (
+            &["--set", "services.web.networkPolicy.toServices={db}"],
+            "services.web.networkPolicy.toServices: `db` is not an enabled service of this chart",
+        ),
+        (
+            &["--set", "services.web.networkPolicy.toDependencies={kafka}"],
+            "`kafka` is not listed in networkPolicy.dependencies",
+        ),
+    ];
+    for (flags, message) in cases {
+        let mut args = vec!["render", FEATURES];
+        args.extend_from_slice(flags);
+        let (code, stdout, stderr) = run(&args);
+        assert_eq!((code, stdout.as_str()), (1, ""), "{flags:?}: {stderr}");
+        assert!(
+            stderr.contains(message),
+            "{flags:?} should say {message:?}:\n{stderr}"
+        );
+    }
 }

@@ -3,6 +3,11 @@
 
 {% macro service_monitor(c) -%}
 {% set m = c.s.serviceMonitor %}
+{% set exposed = c.s.ports | rejectattr("servicePort", "none") | map(attribute="name") | list %}
+{% set port = m.get("port") or (exposed | first) %}
+{% if not c.s.service.get("enabled", true) or port not in exposed %}
+{{ fail("services." ~ c.key ~ ".serviceMonitor: Prometheus scrapes a port of the Service, and `" ~ (port or "") ~ "` is not one (Service ports: " ~ (exposed | join(", ") if c.s.service.get("enabled", true) else "no Service") ~ ")") }}
+{% endif %}
 ---
 apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
@@ -18,7 +23,7 @@ spec:
     matchNames:
       - {{ c.ns }}
   endpoints:
-    - port: {{ m.get("port") or c.s.ports[0].name }}
+    - port: {{ port }}
       path: {{ m.get("path", "/metrics") }}
       interval: {{ m.get("interval", "30s") }}
       {% if m.get("scrapeTimeout") %}

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use bosun::chart::Chart;
-use bosun::context::{Capabilities, DEFAULT_KUBE_VERSION, Release};
+use bosun::context::{Capabilities, Release};
 use bosun::manifest;
 use bosun::output::{self, Format};
 use bosun::render::{self, RenderOptions};
@@ -80,7 +80,7 @@ fn fleet() -> Fleet {
                 revision: 1,
                 is_upgrade: false,
             },
-            capabilities: Capabilities::new(DEFAULT_KUBE_VERSION, &[]),
+            capabilities: Capabilities::new(bosun::schema::newest_version(), &[]),
             environment: None,
             show_only: Vec::new(),
             include_crds: false,
@@ -112,13 +112,13 @@ fn render_templates(bencher: divan::Bencher) {
 fn parse_documents(bencher: divan::Bencher) {
     let f = fleet();
     let rendered = render::render_templates(&f.chart, &f.values, &f.options).unwrap();
-    bencher.bench(|| manifest::parse(&rendered).unwrap());
+    bencher.bench(|| manifest::parse(&rendered, None).unwrap());
 }
 
 #[divan::bench(sample_count = 10)]
 fn write_stream(bencher: divan::Bencher) {
     let f = fleet();
-    let documents = render::render(&f.chart, &f.values, &f.options).unwrap();
+    let (documents, _) = render::render(&f.chart, &f.values, &f.options, None).unwrap();
     bencher.bench(|| output::to_text(&documents, Format::Yaml));
 }
 
@@ -126,7 +126,7 @@ fn write_stream(bencher: divan::Bencher) {
 fn whole_render(bencher: divan::Bencher) {
     let f = fleet();
     bencher.bench(|| {
-        let documents = render::render(&f.chart, &f.values, &f.options).unwrap();
+        let (documents, _) = render::render(&f.chart, &f.values, &f.options, None).unwrap();
         output::to_text(&documents, Format::Yaml)
     });
 }

@@ -8,18 +8,24 @@ use std::path::PathBuf;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::chart::Chart;
-use crate::context::{Capabilities, DEFAULT_KUBE_VERSION, KubeVersion, Release};
+use crate::context::{Capabilities, KubeVersion, Release};
+use crate::crd;
 use crate::error::Error;
+use crate::manifest::{self, Checks, RenderedTemplate};
 use crate::output::{self, Format};
 use crate::render::{self, RenderOptions};
+use crate::report::Summary;
+use crate::schema::{self, Catalog};
 use crate::set_values::SetKind;
+use crate::validate::{self, Outcome, Policy, Verdict};
 use crate::values::{self, SetArg, ValueOptions};
 use crate::yaml;
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  error: bad input, a template or YAML error, an unknown environment, a bad flag
+  1  error: bad input, a template or YAML error, an unknown environment, a document or values
+     that fail validation, a bad flag
 ";
 
 /// Renders Kubernetes manifests from charts and per-environment values, offline.
@@ -38,6 +44,9 @@ enum Command {
     /// Print the merged values a chart would be rendered with.
     #[command(after_help = EXIT_CODES)]
     Values(ValuesArgs),
+    /// Validate any Kubernetes manifests against the bundled schemas, offline.
+    #[command(after_help = EXIT_CODES)]
+    Validate(ValidateArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -86,9 +95,9 @@ struct RenderArgs {
     /// Name of the release [default: the chart's name]
     #[arg(long, value_name = "NAME")]
     release_name: Option<String>,
-    /// Kubernetes version to render for, MAJOR.MINOR.
-    #[arg(long, value_name = "X.Y", default_value_t = format!("{}.{}", DEFAULT_KUBE_VERSION.major, DEFAULT_KUBE_VERSION.minor))]
-    kube_version: String,
+    /// Kubernetes version to render and validate for, MAJOR.MINOR [default: the newest bundled]
+    #[arg(long, value_name = "X.Y")]
+    kube_version: Option<String>,
     /// Extra API versions the cluster serves (`monitoring.coreos.com/v1`); may be repeated.
     #[arg(short = 'a', long, value_name = "GROUP/VERSION", value_delimiter = ',')]
     api_versions: Vec<String>,
@@ -107,6 +116,58 @@ struct RenderArgs {
     /// Write one file per template under DIR instead of printing.
     #[arg(long, value_name = "DIR")]
     output_dir: Option<PathBuf>,
+    /// Do not validate the values against values.schema.json or the documents against the
+    /// Kubernetes schemas.
+    #[arg(long)]
+    no_validate: bool,
+    #[command(flatten)]
+    schemas: SchemaFlags,
+}
+
+/// Where custom resource schemas come from, and how missing ones are treated.
+#[derive(Debug, Args)]
+struct SchemaFlags {
+    /// A file of CustomResourceDefinitions whose schemas to check against; may be repeated.
+    /// The chart's crds/ folder is always read.
+    #[arg(long, value_name = "FILE")]
+    crd: Vec<PathBuf>,
+    /// A folder of JSON schemas for custom resources, in the CRDs-catalog layout
+    /// (GROUP/KIND_VERSION.json) or kubeconform's (KIND-GROUP-VERSION.json); may be repeated.
+    #[arg(long, value_name = "DIR")]
+    schema_location: Vec<PathBuf>,
+    /// A kind with no schema is an error, not skipped.
+    #[arg(long)]
+    require_schemas: bool,
+}
+
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    /// Files or folders of manifests (`.yaml`, `.yml`, `.json`), or `-` for stdin [default: -]
+    #[arg(value_name = "FILE|DIR|-")]
+    inputs: Vec<PathBuf>,
+    /// Kubernetes version to validate against, MAJOR.MINOR [default: the newest bundled]
+    #[arg(long, value_name = "X.Y")]
+    kube_version: Option<String>,
+    /// Also reject duplicate keys (unknown fields are always rejected).
+    #[arg(long)]
+    strict: bool,
+    /// Kinds not to check; may be repeated or comma-separated.
+    #[arg(long, value_name = "KIND", value_delimiter = ',')]
+    skip: Vec<String>,
+    /// Kinds that are errors wherever they appear; may be repeated or comma-separated.
+    #[arg(long, value_name = "KIND", value_delimiter = ',')]
+    reject: Vec<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "text")]
+    output: crate::report::Format,
+    /// Print a summary of the verdicts.
+    #[arg(long)]
+    summary: bool,
+    /// Do not even report kinds that have no schema.
+    #[arg(long, conflicts_with = "require_schemas")]
+    ignore_missing_schemas: bool,
+    #[command(flatten)]
+    schemas: SchemaFlags,
 }
 
 #[derive(Debug, Args)]
@@ -156,7 +217,10 @@ fn execute(cli: Cli, matches: Option<&ArgMatches>) -> Result<i32, Error> {
             let options = value_options(&args.values, matches);
             let chart = Chart::load(&args.chart)?;
             let values = values::layer(&chart, &options, &mut std::io::stdin())?;
-            let kube_version = KubeVersion::parse(&args.kube_version)?;
+            let kube_version = kube_version(args.kube_version.as_deref())?;
+            if !args.no_validate {
+                validate::check_values(&chart, &values)?;
+            }
             let render_options = RenderOptions {
                 release: Release {
                     name: args
@@ -172,7 +236,20 @@ fn execute(cli: Cli, matches: Option<&ArgMatches>) -> Result<i32, Error> {
                 show_only: args.show_only.clone(),
                 include_crds: args.include_crds,
             };
-            let documents = render::render(&chart, &values, &render_options)?;
+            let catalog = if args.no_validate {
+                None
+            } else {
+                Some(catalog(kube_version, &args.schemas, &chart_crds(&chart)?)?)
+            };
+            let policy = Policy::default();
+            let checks = catalog.as_ref().map(|catalog| Checks {
+                catalog,
+                policy: &policy,
+                lenient_keys: false,
+            });
+            let (documents, outcomes) =
+                render::render(&chart, &values, &render_options, checks.as_ref())?;
+            judge(&outcomes, kube_version, args.schemas.require_schemas, true)?;
             match &args.output_dir {
                 Some(dir) => {
                     for path in output::write_dir(dir, &documents, args.output)? {
@@ -208,6 +285,7 @@ fn execute(cli: Cli, matches: Option<&ArgMatches>) -> Result<i32, Error> {
             print(&text)?;
             Ok(0)
         }
+        Command::Validate(args) => validate_command(args),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             let mut buffer = Vec::new();
@@ -216,6 +294,175 @@ fn execute(cli: Cli, matches: Option<&ArgMatches>) -> Result<i32, Error> {
             Ok(0)
         }
     }
+}
+
+/// `--kube-version`, or the newest version whose schemas are bundled.
+fn kube_version(given: Option<&str>) -> Result<KubeVersion, Error> {
+    match given {
+        Some(text) => KubeVersion::parse(text),
+        None => Ok(schema::newest_version()),
+    }
+}
+
+/// The CRDs in a chart's crds/ folder (and its subcharts'), as parsed documents.
+fn chart_crds(chart: &Chart) -> Result<Vec<serde_json::Value>, Error> {
+    let mut out = Vec::new();
+    for (name, text) in &chart.crds {
+        let shown = chart.dir.join(name).display().to_string();
+        out.extend(yaml::parse_stream(text).map_err(|e| e.into_error(&shown, text))?);
+    }
+    for dependency in &chart.dependencies {
+        out.extend(chart_crds(&dependency.chart)?);
+    }
+    Ok(out)
+}
+
+/// The schemas for `version`: bundled, from `crds` and `--crd` files, and `--schema-location`.
+fn catalog(
+    version: KubeVersion,
+    flags: &SchemaFlags,
+    crds: &[serde_json::Value],
+) -> Result<Catalog, Error> {
+    let mut catalog = Catalog::new(version)?;
+    let mut documents = crds.to_vec();
+    for file in &flags.crd {
+        let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
+            path: file.clone(),
+            source,
+        })?;
+        let shown = file.display().to_string();
+        documents.extend(yaml::parse_stream(&text).map_err(|e| e.into_error(&shown, &text))?);
+    }
+    for document in &documents {
+        if document["kind"] == "CustomResourceDefinition" {
+            let name = document["metadata"]["name"].as_str().unwrap_or("?");
+            for (key, schema) in crd::from_crd(document) {
+                catalog.add_custom(&key, schema, format!("CRD {name}"));
+            }
+        }
+    }
+    for dir in &flags.schema_location {
+        catalog.add_schema_location(dir.clone());
+    }
+    Ok(catalog)
+}
+
+/// Fails when a document is invalid (or has no schema and one is required); otherwise notes
+/// on stderr the kinds that went unchecked.
+fn judge(
+    outcomes: &[Outcome],
+    version: KubeVersion,
+    require_schemas: bool,
+    note_skipped: bool,
+) -> Result<(), Error> {
+    let failures: Vec<Outcome> = outcomes
+        .iter()
+        .filter(|o| o.is_invalid() || o.is_error())
+        .cloned()
+        .collect();
+    let mut skipped: Vec<String> = outcomes
+        .iter()
+        .filter(|o| o.is_skipped())
+        .map(|o| format!("{} {}", o.api_version, o.kind))
+        .collect();
+    skipped.sort();
+    skipped.dedup();
+    if !failures.is_empty() || (require_schemas && !skipped.is_empty()) {
+        return Err(Error::Invalid {
+            kube_version: format!("{}.{}", version.major, version.minor),
+            failures,
+            missing_schemas: if require_schemas { skipped } else { Vec::new() },
+        });
+    }
+    if note_skipped && !skipped.is_empty() {
+        eprintln!(
+            "note: not validated, no schema for: {} (--crd or --schema-location adds schemas; --require-schemas makes this an error)",
+            skipped.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// `bosun validate`: every input file's documents, each judged on its own.
+fn validate_command(args: ValidateArgs) -> Result<i32, Error> {
+    let version = kube_version(args.kube_version.as_deref())?;
+    let inputs = if args.inputs.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.inputs.clone()
+    };
+    let mut files: Vec<(String, String)> = Vec::new();
+    for input in &inputs {
+        if input.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|source| {
+                Error::Read {
+                    path: "<stdin>".into(),
+                    source,
+                }
+            })?;
+            files.push(("<stdin>".into(), text));
+        } else if input.is_dir() {
+            let ignore = ignore::gitignore::Gitignore::empty();
+            for path in crate::chart::list_files(input, input, &ignore) {
+                if path
+                    .extension()
+                    .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+                {
+                    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    files.push((path.display().to_string(), text));
+                }
+            }
+        } else {
+            let text = std::fs::read_to_string(input).map_err(|source| Error::Read {
+                path: input.clone(),
+                source,
+            })?;
+            files.push((input.display().to_string(), text));
+        }
+    }
+    let catalog = catalog(version, &args.schemas, &[])?;
+    let policy = Policy {
+        skip: args.skip.clone(),
+        reject: args.reject.clone(),
+    };
+    let checks = Checks {
+        catalog: &catalog,
+        policy: &policy,
+        lenient_keys: !args.strict,
+    };
+    let mut outcomes = Vec::new();
+    for (name, text) in &files {
+        let template = RenderedTemplate {
+            source: name.clone(),
+            shown: name.clone(),
+            text: text.clone(),
+        };
+        match manifest::parse(std::slice::from_ref(&template), Some(&checks)) {
+            Ok((_, found)) => outcomes.extend(found),
+            Err(error) => outcomes.push(Outcome {
+                source: name.clone(),
+                api_version: String::new(),
+                kind: String::new(),
+                namespace: String::new(),
+                name: String::new(),
+                verdict: Verdict::Error {
+                    message: error.to_string(),
+                },
+            }),
+        }
+    }
+    if args.ignore_missing_schemas {
+        outcomes.retain(|o| !matches!(&o.verdict, Verdict::Skipped { reason } if reason.starts_with("no schema")));
+    }
+    let failed = outcomes.iter().any(|o| o.is_invalid() || o.is_error())
+        || (args.schemas.require_schemas && outcomes.iter().any(Outcome::is_skipped));
+    let summary = args.summary.then(|| Summary::of(&outcomes, files.len()));
+    print(&crate::report::render(&outcomes, args.output, summary))?;
+    Ok(i32::from(failed))
 }
 
 fn explain(values: &values::Node) -> String {

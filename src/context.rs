@@ -10,14 +10,8 @@ use crate::chart::Chart;
 use crate::error;
 use crate::files::Files;
 
-/// The newest Kubernetes version bosun targets unless `--kube-version` says otherwise.
-pub const DEFAULT_KUBE_VERSION: KubeVersion = KubeVersion {
-    major: 1,
-    minor: 35,
-};
-
 /// A Kubernetes `MAJOR.MINOR` version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KubeVersion {
     pub major: u64,
     pub minor: u64,
@@ -213,7 +207,13 @@ mod tests {
 
     #[test]
     fn api_versions_answer_has_and_in() {
-        let caps = Capabilities::new(DEFAULT_KUBE_VERSION, &["monitoring.coreos.com/v1".into()]);
+        let caps = Capabilities::new(
+            KubeVersion {
+                major: 1,
+                minor: 35,
+            },
+            &["monitoring.coreos.com/v1".into()],
+        );
         let env = crate::engine::environment();
         let out = env
             .render_str(

@@ -216,6 +216,32 @@ pub enum Error {
         name: String,
         reason: String,
     },
+
+    #[error("{} failed validation against Kubernetes {kube_version}", count(failures.len(), "document"))]
+    Invalid {
+        kube_version: String,
+        /// Each failing document's outcome.
+        failures: Vec<crate::validate::Outcome>,
+        /// `--require-schemas` turned these skipped kinds into failures.
+        missing_schemas: Vec<String>,
+    },
+
+    #[error("the values do not match `{schema}`: {} found", count(violations.len(), "problem"))]
+    ValuesSchema {
+        schema: String,
+        violations: Vec<crate::validate::Violation>,
+    },
+
+    #[error("{0}")]
+    Schemas(#[from] crate::schema::UnknownVersion),
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 impl Error {
@@ -278,6 +304,9 @@ impl Error {
 
     /// The full report: message, cause chain, snippet and help.
     pub fn report(&self, color: bool) -> String {
+        if let Some(report) = self.report_many(color) {
+            return report;
+        }
         let mut title = self.to_string();
         let mut cause = std::error::Error::source(self);
         while let Some(inner) = cause {
@@ -316,6 +345,80 @@ impl Error {
             out.push_str(&help);
         }
         out
+    }
+}
+
+impl Error {
+    /// Errors made of many findings print one block per finding, then a summary.
+    fn report_many(&self, color: bool) -> Option<String> {
+        let (blocks, help): (Vec<(String, Option<&SourceSnippet>)>, String) = match self {
+            Error::Invalid {
+                failures,
+                missing_schemas,
+                ..
+            } => {
+                let mut blocks = Vec::new();
+                for outcome in failures {
+                    if let crate::validate::Verdict::Invalid { errors } = &outcome.verdict {
+                        for violation in errors {
+                            let at = if violation.path.is_empty() {
+                                "/"
+                            } else {
+                                &violation.path
+                            };
+                            blocks.push((
+                                format!(
+                                    "{} ({}) at `{at}`: {}",
+                                    outcome.resource(),
+                                    outcome.source,
+                                    violation.message
+                                ),
+                                violation.snippet.as_deref(),
+                            ));
+                        }
+                    }
+                }
+                for missing in missing_schemas {
+                    blocks.push((
+                        format!("{missing}: no schema, and --require-schemas asks for one"),
+                        None,
+                    ));
+                }
+                (
+                    blocks,
+                    "fix the template or values, pick the target with --kube-version, give custom resource schemas with --crd or --schema-location, or skip the check with --no-validate".into(),
+                )
+            }
+            Error::ValuesSchema { violations, schema } => (
+                violations
+                    .iter()
+                    .map(|v| (format!("`{}`: {}", v.path, v.message), v.snippet.as_deref()))
+                    .collect(),
+                format!("the chart's `{schema}` says which keys and types are allowed"),
+            ),
+            _ => return None,
+        };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut out = String::new();
+        for (title, snippet) in &blocks {
+            let mut group = Group::with_title(Level::ERROR.primary_title(title.as_str()));
+            if let Some(snippet) = snippet {
+                group = group.element(
+                    Snippet::source(snippet.window.as_str())
+                        .line_start(snippet.window_first_line)
+                        .path(snippet.path.as_str())
+                        .annotation(AnnotationKind::Primary.span(snippet.span.clone())),
+                );
+            }
+            out.push_str(&renderer.render(&[group]));
+            out.push('\n');
+        }
+        out.push_str(&format!("error: {self}\nhelp: {help}"));
+        Some(out)
     }
 }
 

@@ -16,6 +16,7 @@
 pub mod chart;
 pub mod cli;
 pub mod context;
+pub mod crd;
 pub mod engine;
 pub mod error;
 pub mod files;
@@ -24,6 +25,9 @@ pub mod manifest;
 pub mod output;
 pub mod paths;
 pub mod render;
+pub mod report;
+pub mod schema;
 pub mod set_values;
+pub mod validate;
 pub mod values;
 pub mod yaml;

@@ -11,6 +11,8 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::error::{Error, SourceSnippet};
+use crate::schema::Catalog;
+use crate::validate::{self, Outcome, Policy};
 use crate::yaml;
 
 /// The text one template rendered.
@@ -90,9 +92,23 @@ pub fn split(text: &str) -> Vec<(usize, &str)> {
     parts
 }
 
-/// Parses every document of every template, in order. The first error (in template order)
-/// wins, so the report is the same on every run.
-pub fn parse(templates: &[RenderedTemplate]) -> Result<Vec<Document>, Error> {
+/// Schema checks to run on each document while its tree is at hand.
+pub struct Checks<'a> {
+    pub catalog: &'a Catalog,
+    pub policy: &'a Policy,
+    /// A repeated key keeps its last value instead of failing the document.
+    pub lenient_keys: bool,
+}
+
+/// Documents, and with [`Checks`] one validation outcome per document, in the same order.
+pub type Parsed = (Vec<Document>, Vec<Outcome>);
+
+/// One chunk of rendered text: nothing (empty), or a document and its outcome.
+type Chunk = Result<Option<(Document, Option<Outcome>)>, Error>;
+
+/// Parses (and checks) every document of every template, in order. The first parse error (in
+/// template order) wins, so the report is the same on every run.
+pub fn parse(templates: &[RenderedTemplate], checks: Option<&Checks>) -> Result<Parsed, Error> {
     let chunks: Vec<(&RenderedTemplate, usize, &str)> = templates
         .iter()
         .flat_map(|t| {
@@ -101,27 +117,35 @@ pub fn parse(templates: &[RenderedTemplate]) -> Result<Vec<Document>, Error> {
                 .map(move |(line, part)| (t, line, part))
         })
         .collect();
-    let parsed: Vec<Result<Option<Document>, Error>> = chunks
+    let parsed: Vec<Chunk> = chunks
         .par_iter()
         .with_min_len(16)
-        .map(|&(template, first_line, part)| parse_one(template, first_line, part))
+        .map(|&(template, first_line, part)| parse_one(template, first_line, part, checks))
         .collect();
     let mut documents = Vec::with_capacity(parsed.len());
+    let mut outcomes = Vec::new();
     for result in parsed {
-        if let Some(document) = result? {
+        if let Some((document, outcome)) = result? {
             documents.push(document);
+            outcomes.extend(outcome);
         }
     }
-    Ok(documents)
+    Ok((documents, outcomes))
 }
 
 fn parse_one(
     template: &RenderedTemplate,
     first_line: usize,
     part: &str,
-) -> Result<Option<Document>, Error> {
+    checks: Option<&Checks>,
+) -> Chunk {
     let shown = format!("{} (rendered)", template.shown);
-    let value = yaml::parse_value(part).map_err(|e| {
+    let parsed = if checks.is_some_and(|c| c.lenient_keys) {
+        yaml::parse_value_lenient(part)
+    } else {
+        yaml::parse_value(part)
+    };
+    let value = parsed.map_err(|e| {
         let (line, column) = e.location.unwrap_or((1, 1));
         Error::RenderedYaml {
             template: template.source.clone(),
@@ -170,7 +194,24 @@ fn parse_one(
             ))),
         });
     }
-    Ok(Some(Document::new(template.source.clone(), &value)))
+    let document = Document::new(template.source.clone(), &value);
+    let outcome = checks.map(|checks| Outcome {
+        source: document.source.clone(),
+        api_version: document.api_version.clone(),
+        kind: document.kind.clone(),
+        namespace: document.namespace.clone(),
+        name: document.name.clone(),
+        verdict: validate::check(
+            checks.catalog,
+            checks.policy,
+            &value,
+            part,
+            &shown,
+            &template.text,
+            first_line,
+        ),
+    });
+    Ok(Some((document, outcome)))
 }
 
 /// Helm's install order of kinds; kinds not listed go last, alphabetically.
@@ -262,7 +303,7 @@ mod tests {
         );
         let Err(Error::RenderedYaml {
             snippet: Some(s), ..
-        }) = parse(&[t])
+        }) = parse(&[t], None)
         else {
             panic!("expected a YAML error")
         };
@@ -278,7 +319,7 @@ mod tests {
             ("apiVersion: v1\nkind: A\n", "metadata.name"),
             ("- a\n", "mapping"),
         ] {
-            let err = parse(&[template(text)]).unwrap_err();
+            let err = parse(&[template(text)], None).unwrap_err();
             assert!(err.to_string().contains(reason), "{err}");
         }
     }

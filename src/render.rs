@@ -7,7 +7,7 @@ use crate::chart::Chart;
 use crate::context::{self, Capabilities, Release};
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::manifest::{self, Document, RenderedTemplate};
+use crate::manifest::{self, Checks, Document, Parsed, RenderedTemplate};
 use crate::values::{self, Node};
 use crate::yaml;
 
@@ -23,15 +23,17 @@ pub struct RenderOptions {
     pub include_crds: bool,
 }
 
-/// Renders `chart` with merged `values` into sorted documents.
+/// Renders `chart` with merged `values` into sorted documents, checking each with `checks`
+/// (the outcomes come in the documents' rendered order).
 pub fn render(
     chart: &Chart,
     values: &Node,
     options: &RenderOptions,
-) -> Result<Vec<Document>, Error> {
-    let mut rendered = Vec::new();
-    render_chart(chart, values, options, "", &mut rendered)?;
-    let mut documents = manifest::parse(&rendered)?;
+    checks: Option<&Checks>,
+) -> Result<Parsed, Error> {
+    let rendered = render_templates(chart, values, options)?;
+    let (mut documents, outcomes) = manifest::parse(&rendered, checks)?;
+    drop(rendered);
     manifest::sort_by_kind(&mut documents);
     if options.include_crds {
         let mut crds = crd_documents(chart, "")?;
@@ -41,7 +43,7 @@ pub fn render(
     if !options.show_only.is_empty() {
         documents = show_only(documents, &options.show_only)?;
     }
-    Ok(documents)
+    Ok((documents, outcomes))
 }
 
 /// The text of every template of the chart and its enabled subcharts, in template order.

@@ -109,6 +109,28 @@ impl Node {
         })
     }
 
+    /// Where the value at JSON pointer `pointer` came from: the deepest node on the path.
+    pub fn origin_of(&self, pointer: &str) -> Option<Origin> {
+        let mut node = self;
+        let mut origin = None;
+        for segment in pointer.split('/').skip(1) {
+            match node {
+                Node::Map(map, o) => {
+                    origin = Some(o.clone());
+                    match map.get(segment) {
+                        Some(child) => node = child,
+                        None => return origin,
+                    }
+                }
+                Node::Leaf(_, o) => return Some(o.clone()),
+            }
+        }
+        Some(match node {
+            Node::Map(_, o) | Node::Leaf(_, o) => o.clone(),
+        })
+        .or(origin)
+    }
+
     /// Every leaf with its dotted path, in document order.
     pub fn leaves(&self) -> Vec<(String, &Value, &Origin)> {
         let mut out = Vec::new();

@@ -92,6 +92,20 @@ pub fn parse_value(text: &str) -> Result<Value, YamlError> {
     parse_value_slow(text)
 }
 
+/// Like [`parse_value`], but a repeated key keeps its last value instead of being an error
+/// (what `kubectl` does; `bosun validate` without `--strict`).
+pub fn parse_value_lenient(text: &str) -> Result<Value, YamlError> {
+    if is_blank(text) {
+        return Ok(Value::Null);
+    }
+    if let Some(value) = fast::parse(text) {
+        return Ok(value);
+    }
+    let mut options = options();
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::LastWins;
+    serde_saphyr::from_str_with_options(text, options).map_err(convert_error)
+}
+
 /// Parses with serde-saphyr alone.
 pub fn parse_value_slow(text: &str) -> Result<Value, YamlError> {
     serde_saphyr::from_str_with_options(text, options()).map_err(convert_error)
@@ -244,5 +258,114 @@ mod tests {
             panic!("not a map")
         };
         assert_eq!((inner[1].0.as_str(), inner[1].2), ("c", 3));
+    }
+}
+
+/// The 1-based line and column of the node at JSON pointer `pointer` (`/spec/replicas`) in a
+/// one-document YAML text: the key for a mapping entry, the item for a list entry. Falls back
+/// to the deepest ancestor found.
+pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    use granit_parser::{Event, Parser};
+    let target: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    // For each open collection: (is_map, next index or pending key, depth matched so far).
+    enum Open {
+        Map { key: Option<String> },
+        Seq { index: usize },
+    }
+    let mut stack: Vec<Open> = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    let mut best: Option<(usize, (usize, usize))> = None;
+    let mut parser = Parser::new_from_str(text);
+    let matched = |path: &[String]| path.len() <= target.len() && path == &target[..path.len()];
+    while let Some(Ok((event, span))) = parser.next_event() {
+        let here = (span.start.line(), span.start.col() + 1);
+        // A node (scalar or collection start) in value position takes the next path segment.
+        let value_position = |stack: &mut Vec<Open>, path: &mut Vec<String>| -> bool {
+            match stack.last_mut() {
+                Some(Open::Map { key }) => match key.take() {
+                    Some(k) => {
+                        path.push(k);
+                        true
+                    }
+                    None => false,
+                },
+                Some(Open::Seq { index }) => {
+                    path.push(index.to_string());
+                    *index += 1;
+                    true
+                }
+                None => true,
+            }
+        };
+        match event {
+            Event::Scalar(value, ..) => {
+                if let Some(Open::Map { key: key @ None }) = stack.last_mut() {
+                    *key = Some(value.to_string());
+                    let mut candidate = path.clone();
+                    candidate.push(value.to_string());
+                    if matched(&candidate) && best.is_none_or(|(d, _)| candidate.len() > d) {
+                        best = Some((candidate.len(), here));
+                    }
+                    continue;
+                }
+                let pushed = value_position(&mut stack, &mut path);
+                if matched(&path) && best.is_none_or(|(d, _)| path.len() > d) {
+                    best = Some((path.len(), here));
+                }
+                if pushed && !path.is_empty() {
+                    path.pop();
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let is_map = matches!(event, Event::MappingStart(..));
+                value_position(&mut stack, &mut path);
+                if matched(&path) && best.is_none_or(|(d, _)| path.len() > d) {
+                    best = Some((path.len(), here));
+                }
+                stack.push(if is_map {
+                    Open::Map { key: None }
+                } else {
+                    Open::Seq { index: 0 }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+                if !stack.is_empty() || !path.is_empty() {
+                    path.pop();
+                }
+            }
+            Event::StreamEnd => break,
+            _ => {}
+        }
+        if best.is_some_and(|(d, _)| d == target.len()) {
+            break;
+        }
+    }
+    best.map(|(_, at)| at)
+}
+
+#[cfg(test)]
+mod locate_tests {
+    use super::locate;
+
+    #[test]
+    fn finds_keys_items_and_falls_back_to_ancestors() {
+        let text = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: x\n  - name: b\n    ports:\n    - containerPort: http\n";
+        assert_eq!(locate(text, "/spec"), Some((3, 1)));
+        assert_eq!(locate(text, "/spec/containers/1/name"), Some((7, 5)));
+        assert_eq!(
+            locate(text, "/spec/containers/1/ports/0/containerPort"),
+            Some((9, 7))
+        );
+        assert_eq!(locate(text, "/spec/containers/0/image"), Some((6, 5)));
+        assert_eq!(
+            locate(text, "/spec/containers/1/missing"),
+            Some((7, 5)).or(locate(text, "/spec/containers/1"))
+        );
+        assert_eq!(locate(text, ""), Some((1, 1)));
     }
 }

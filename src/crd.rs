@@ -1,0 +1,160 @@
+//! Custom resource schemas: those bosun bundles (schemas/crds/), those a chart's CRDs declare,
+//! and those found in a `--schema-location` folder (kubeconform's and the CRDs-catalog layouts).
+//! A CRD's `openAPIV3Schema` is made strict the way kubeconform's `-strict` does: objects that
+//! list their properties reject others, unless they preserve unknown fields.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+
+include!(concat!(env!("OUT_DIR"), "/bundled_crds.rs"));
+
+/// (`apiVersion/Kind`, schema, origin) of every bundled custom resource schema.
+pub fn bundled() -> Vec<(String, Value, String)> {
+    BUNDLED_CRDS
+        .iter()
+        .filter_map(|(path, text)| {
+            let schema: Value = serde_json::from_str(text).ok()?;
+            let key = schema_key(&schema)?;
+            Some((key, schema, format!("schemas/crds/{path}")))
+        })
+        .collect()
+}
+
+/// `apiVersion/Kind` from a schema's `const` (or one-value `enum`) properties.
+fn schema_key(schema: &Value) -> Option<String> {
+    let constant = |field: &str| {
+        let property = &schema["properties"][field];
+        property["const"]
+            .as_str()
+            .or_else(|| property["enum"][0].as_str())
+            .map(str::to_string)
+    };
+    Some(format!("{}/{}", constant("apiVersion")?, constant("kind")?))
+}
+
+/// The schemas a CustomResourceDefinition declares: one per served version.
+pub fn from_crd(crd: &Value) -> Vec<(String, Value)> {
+    let group = crd["spec"]["group"].as_str().unwrap_or_default();
+    let kind = crd["spec"]["names"]["kind"].as_str().unwrap_or_default();
+    let mut out = Vec::new();
+    let Some(versions) = crd["spec"]["versions"].as_array() else {
+        return out;
+    };
+    for version in versions {
+        let (Some(name), Some(schema)) = (
+            version["name"].as_str(),
+            version["schema"]["openAPIV3Schema"].as_object(),
+        ) else {
+            continue;
+        };
+        let api_version = format!("{group}/{name}");
+        let mut schema = strict(Value::Object(schema.clone()));
+        if let Some(properties) = schema["properties"].as_object_mut() {
+            properties.insert("apiVersion".into(), json!({"const": api_version}));
+            properties.insert("kind".into(), json!({"const": kind}));
+            properties.insert("metadata".into(), json!({"type": "object"}));
+        }
+        out.push((format!("{api_version}/{kind}"), schema));
+    }
+    out
+}
+
+/// Rewrites OpenAPI v3 to JSON Schema: `nullable`, int-or-string, and strict objects.
+fn strict(node: Value) -> Value {
+    let Value::Object(mut map) = node else {
+        return match node {
+            Value::Array(items) => Value::Array(items.into_iter().map(strict).collect()),
+            other => other,
+        };
+    };
+    let preserve = map
+        .remove("x-kubernetes-preserve-unknown-fields")
+        .is_some_and(|v| v == Value::Bool(true));
+    if map.remove("x-kubernetes-int-or-string") == Some(Value::Bool(true)) {
+        map.remove("type");
+        map.insert("type".into(), json!(["integer", "string"]));
+    }
+    if map.remove("nullable") == Some(Value::Bool(true))
+        && let Some(Value::String(t)) = map.get("type").cloned()
+    {
+        map.insert("type".into(), json!([t, "null"]));
+    }
+    let mut out = Map::new();
+    for (key, value) in map {
+        let value = match key.as_str() {
+            "properties" | "patternProperties" | "definitions" | "$defs" => match value {
+                Value::Object(props) => {
+                    Value::Object(props.into_iter().map(|(k, v)| (k, strict(v))).collect())
+                }
+                other => other,
+            },
+            "description" | "example" | "x-kubernetes-validations" => continue,
+            _ => strict(value),
+        };
+        out.insert(key, value);
+    }
+    if out.contains_key("properties") && !out.contains_key("additionalProperties") && !preserve {
+        out.insert("additionalProperties".into(), Value::Bool(false));
+    }
+    Value::Object(out)
+}
+
+/// Candidate files for `apiVersion/Kind` in a `--schema-location` folder: the CRDs-catalog
+/// layout (`group/kind_version.json`) and kubeconform's (`kind-group-version.json`).
+pub fn candidates(dir: &Path, api_version: &str, kind: &str) -> Vec<PathBuf> {
+    let kind = kind.to_lowercase();
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    let mut out = Vec::new();
+    if group.is_empty() {
+        out.push(dir.join(format!("{kind}-{version}.json")));
+    } else {
+        out.push(dir.join(group).join(format!("{kind}_{version}.json")));
+        let short = group.split('.').next().unwrap_or(group);
+        out.push(dir.join(format!("{kind}-{short}-{version}.json")));
+        out.push(dir.join(format!("{kind}-{}-{version}.json", group.replace('.', "-"))));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crd_becomes_a_strict_schema() {
+        let crd = json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "spec": {"group": "demo.example", "names": {"kind": "Widget"}, "versions": [{"name": "v1",
+            "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object",
+            "properties": {"size": {"type": "integer"}, "port": {"x-kubernetes-int-or-string": true},
+            "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": true, "properties": {"a": {"type": "string"}}}}}}}}}]}});
+        let schemas = from_crd(&crd);
+        assert_eq!(schemas.len(), 1);
+        let (key, schema) = &schemas[0];
+        assert_eq!(key, "demo.example/v1/Widget");
+        let validator = jsonschema::validator_for(schema).unwrap();
+        let good = json!({"apiVersion": "demo.example/v1", "kind": "Widget", "metadata": {"name": "w"},
+            "spec": {"size": 1, "port": "http", "extra": {"a": "x", "b": 2}}});
+        assert!(validator.is_valid(&good));
+        let mut bad = good.clone();
+        bad["spec"]["sise"] = json!(1);
+        assert!(!validator.is_valid(&bad));
+        let mut wrong_kind = good.clone();
+        wrong_kind["kind"] = json!("Gadget");
+        assert!(!validator.is_valid(&wrong_kind));
+    }
+
+    #[test]
+    fn schema_locations_follow_both_layouts() {
+        let found = candidates(Path::new("s"), "monitoring.coreos.com/v1", "ServiceMonitor");
+        assert_eq!(
+            found[0],
+            Path::new("s/monitoring.coreos.com/servicemonitor_v1.json")
+        );
+        assert_eq!(found[1], Path::new("s/servicemonitor-monitoring-v1.json"));
+        assert_eq!(
+            candidates(Path::new("s"), "v1", "Service")[0],
+            Path::new("s/service-v1.json")
+        );
+    }
+}

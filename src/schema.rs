@@ -1,0 +1,466 @@
+//! The Kubernetes JSON schemas bosun carries (schemas/kubernetes.bundle, built by
+//! schemas/build_bundle.py from the `kubernetes-validate` wheel), the custom resource schemas it
+//! authored (schemas/crds/), and compiled validators, one per (version, apiVersion, kind),
+//! compiled on first use and shared by every document of that kind.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde_json::Value;
+
+use crate::context::KubeVersion;
+
+static BUNDLE: &[u8] = include_bytes!("../schemas/kubernetes.bundle");
+
+/// A compiled schema, shared between threads.
+pub type Validator = Arc<jsonschema::Validator>;
+
+/// Where a kind's schema comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaSource {
+    /// Bundled Kubernetes schema of that version.
+    Kubernetes,
+    /// A custom resource schema: bundled with bosun, from a CRD, or from --schema-location.
+    Custom(String),
+}
+
+/// What bosun knows about an `apiVersion` + `kind` on the target version.
+pub enum Lookup {
+    Found(Validator, SchemaSource),
+    /// The target version does not serve it; `replacement` is the apiVersion that does.
+    Removed {
+        removed_in: Option<String>,
+        replacement: Option<String>,
+    },
+    Missing,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Index {
+    versions: HashMap<String, Slot>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Slot {
+    offset: usize,
+    length: usize,
+}
+
+fn index() -> &'static (Index, usize) {
+    static INDEX: OnceLock<(Index, usize)> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let header_end = BUNDLE.iter().position(|&b| b == b'\n').unwrap_or(0) + 1;
+        let index_end = header_end
+            + BUNDLE[header_end..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .unwrap_or(0)
+            + 1;
+        let index: Index = serde_json::from_slice(&BUNDLE[header_end..index_end])
+            .expect("the embedded schema bundle has a valid index");
+        (index, index_end)
+    })
+}
+
+/// The Kubernetes versions whose schemas are bundled, oldest first.
+pub fn bundled_versions() -> Vec<KubeVersion> {
+    let mut versions: Vec<KubeVersion> = index()
+        .0
+        .versions
+        .keys()
+        .filter_map(|v| KubeVersion::parse(v).ok())
+        .collect();
+    versions.sort();
+    versions
+}
+
+/// The newest bundled version: the default target.
+pub fn newest_version() -> KubeVersion {
+    *bundled_versions()
+        .last()
+        .expect("the bundle holds at least one version")
+}
+
+/// One version's definitions and the index of kinds to definition names.
+struct Definitions {
+    /// `{"$defs": {...}}`, the document every `$ref` points into.
+    document: Value,
+    kinds: HashMap<String, String>,
+}
+
+fn definitions(version: KubeVersion) -> Option<Arc<Definitions>> {
+    static CACHE: OnceLock<Mutex<HashMap<KubeVersion, Arc<Definitions>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().ok()?.get(&version) {
+        return Some(Arc::clone(found));
+    }
+    let (index, start) = index();
+    let slot = index
+        .versions
+        .get(&format!("{}.{}", version.major, version.minor))?;
+    let blob = &BUNDLE[start + slot.offset..start + slot.offset + slot.length];
+    let mut text = Vec::new();
+    flate2::read::GzDecoder::new(blob)
+        .read_to_end(&mut text)
+        .ok()?;
+    let mut body: Value = serde_json::from_slice(&text).ok()?;
+    let kinds = serde_json::from_value(body["kinds"].take()).ok()?;
+    let document = serde_json::json!({ "$defs": body["definitions"].take() });
+    let loaded = Arc::new(Definitions { document, kinds });
+    cache.lock().ok()?.insert(version, Arc::clone(&loaded));
+    Some(loaded)
+}
+
+/// The schemas for one target version, with validators compiled on demand.
+pub struct Catalog {
+    version: KubeVersion,
+    definitions: Arc<Definitions>,
+    custom: HashMap<String, (Value, String)>,
+    schema_locations: Vec<PathBuf>,
+    compiled: Mutex<HashMap<String, Option<(Validator, SchemaSource)>>>,
+}
+
+/// The target version has no bundled schemas.
+#[derive(Debug, thiserror::Error)]
+#[error("no schemas for Kubernetes {version}: bosun carries {available}")]
+pub struct UnknownVersion {
+    pub version: String,
+    pub available: String,
+}
+
+impl Catalog {
+    /// The catalog for `version`; custom resource schemas are added with [`Catalog::add_custom`].
+    pub fn new(version: KubeVersion) -> Result<Catalog, UnknownVersion> {
+        let definitions = definitions(version).ok_or_else(|| {
+            let versions = bundled_versions();
+            UnknownVersion {
+                version: format!("{}.{}", version.major, version.minor),
+                available: match (versions.first(), versions.last()) {
+                    (Some(a), Some(b)) => {
+                        format!("{}.{} to {}.{}", a.major, a.minor, b.major, b.minor)
+                    }
+                    _ => "none".into(),
+                },
+            }
+        })?;
+        let mut catalog = Catalog {
+            version,
+            definitions,
+            custom: HashMap::new(),
+            schema_locations: Vec::new(),
+            compiled: Mutex::new(HashMap::new()),
+        };
+        for (key, schema, origin) in crate::crd::bundled() {
+            catalog.add_custom(&key, schema, origin);
+        }
+        Ok(catalog)
+    }
+
+    pub fn version(&self) -> KubeVersion {
+        self.version
+    }
+
+    /// Adds (or replaces) the schema for `apiVersion/Kind`, saying where it came from.
+    pub fn add_custom(&mut self, key: &str, schema: Value, origin: String) {
+        self.custom.insert(key.to_string(), (schema, origin));
+    }
+
+    /// Also looks for schemas of unknown kinds in `dir` (`--schema-location`).
+    pub fn add_schema_location(&mut self, dir: PathBuf) {
+        self.schema_locations.push(dir);
+    }
+
+    /// The validator for `api_version` + `kind`, compiling it on first use.
+    pub fn lookup(&self, api_version: &str, kind: &str) -> Lookup {
+        let key = format!("{api_version}/{kind}");
+        let mut compiled = match self.compiled.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let entry = compiled
+            .entry(key.clone())
+            .or_insert_with(|| self.resolve(api_version, kind, &key));
+        match entry {
+            Some((validator, source)) => Lookup::Found(Arc::clone(validator), source.clone()),
+            None => match removed(self.version, api_version, kind) {
+                Some((removed_in, replacement)) => Lookup::Removed {
+                    removed_in,
+                    replacement,
+                },
+                None => Lookup::Missing,
+            },
+        }
+    }
+
+    fn resolve(
+        &self,
+        api_version: &str,
+        kind: &str,
+        key: &str,
+    ) -> Option<(Validator, SchemaSource)> {
+        let (schema, source) = if let Some(name) = self.definitions.kinds.get(key) {
+            let mut schema = self.definitions.document.clone();
+            schema["$ref"] = Value::String(format!("#/$defs/{name}"));
+            (schema, SchemaSource::Kubernetes)
+        } else if let Some((schema, origin)) = self.custom.get(key) {
+            (schema.clone(), SchemaSource::Custom(origin.clone()))
+        } else {
+            self.schema_locations.iter().find_map(|dir| {
+                crate::crd::candidates(dir, api_version, kind)
+                    .into_iter()
+                    .find_map(|path| {
+                        let text = std::fs::read_to_string(&path).ok()?;
+                        let schema = serde_json::from_str(&text).ok()?;
+                        Some((schema, SchemaSource::Custom(path.display().to_string())))
+                    })
+            })?
+        };
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(false)
+            .build(&schema)
+            .ok()?;
+        Some((Arc::new(validator), source))
+    }
+
+    /// The apiVersions that serve `kind` on this version (for "use X instead").
+    pub fn api_versions_of(&self, kind: &str) -> Vec<String> {
+        let suffix = format!("/{kind}");
+        let mut found: Vec<String> = self
+            .definitions
+            .kinds
+            .keys()
+            .chain(self.custom.keys())
+            .filter_map(|k| k.strip_suffix(&suffix).map(str::to_string))
+            .collect();
+        found.sort();
+        found.dedup();
+        found
+    }
+}
+
+/// Known API removals before the oldest bundled version, with what replaced them.
+const REMOVED_BEFORE_BUNDLE: &[(&str, &str, &str, &str)] = &[
+    (
+        "extensions/v1beta1",
+        "Ingress",
+        "1.22",
+        "networking.k8s.io/v1",
+    ),
+    (
+        "networking.k8s.io/v1beta1",
+        "Ingress",
+        "1.22",
+        "networking.k8s.io/v1",
+    ),
+    (
+        "networking.k8s.io/v1beta1",
+        "IngressClass",
+        "1.22",
+        "networking.k8s.io/v1",
+    ),
+    ("extensions/v1beta1", "Deployment", "1.16", "apps/v1"),
+    ("extensions/v1beta1", "DaemonSet", "1.16", "apps/v1"),
+    ("extensions/v1beta1", "ReplicaSet", "1.16", "apps/v1"),
+    (
+        "extensions/v1beta1",
+        "NetworkPolicy",
+        "1.16",
+        "networking.k8s.io/v1",
+    ),
+    (
+        "extensions/v1beta1",
+        "PodSecurityPolicy",
+        "1.16",
+        "policy/v1beta1",
+    ),
+    ("apps/v1beta1", "Deployment", "1.16", "apps/v1"),
+    ("apps/v1beta1", "StatefulSet", "1.16", "apps/v1"),
+    ("apps/v1beta2", "Deployment", "1.16", "apps/v1"),
+    ("apps/v1beta2", "StatefulSet", "1.16", "apps/v1"),
+    ("apps/v1beta2", "DaemonSet", "1.16", "apps/v1"),
+    ("apps/v1beta2", "ReplicaSet", "1.16", "apps/v1"),
+    (
+        "rbac.authorization.k8s.io/v1beta1",
+        "Role",
+        "1.22",
+        "rbac.authorization.k8s.io/v1",
+    ),
+    (
+        "rbac.authorization.k8s.io/v1beta1",
+        "RoleBinding",
+        "1.22",
+        "rbac.authorization.k8s.io/v1",
+    ),
+    (
+        "rbac.authorization.k8s.io/v1beta1",
+        "ClusterRole",
+        "1.22",
+        "rbac.authorization.k8s.io/v1",
+    ),
+    (
+        "rbac.authorization.k8s.io/v1beta1",
+        "ClusterRoleBinding",
+        "1.22",
+        "rbac.authorization.k8s.io/v1",
+    ),
+    (
+        "apiextensions.k8s.io/v1beta1",
+        "CustomResourceDefinition",
+        "1.22",
+        "apiextensions.k8s.io/v1",
+    ),
+    (
+        "admissionregistration.k8s.io/v1beta1",
+        "MutatingWebhookConfiguration",
+        "1.22",
+        "admissionregistration.k8s.io/v1",
+    ),
+    (
+        "admissionregistration.k8s.io/v1beta1",
+        "ValidatingWebhookConfiguration",
+        "1.22",
+        "admissionregistration.k8s.io/v1",
+    ),
+    (
+        "scheduling.k8s.io/v1beta1",
+        "PriorityClass",
+        "1.22",
+        "scheduling.k8s.io/v1",
+    ),
+    (
+        "storage.k8s.io/v1beta1",
+        "StorageClass",
+        "1.22",
+        "storage.k8s.io/v1",
+    ),
+    (
+        "coordination.k8s.io/v1beta1",
+        "Lease",
+        "1.22",
+        "coordination.k8s.io/v1",
+    ),
+];
+
+/// Whether `api_version/kind` existed in an older version and was removed by `target`.
+fn removed(
+    target: KubeVersion,
+    api_version: &str,
+    kind: &str,
+) -> Option<(Option<String>, Option<String>)> {
+    let key = format!("{api_version}/{kind}");
+    let replacement_on_target = || {
+        definitions(target).and_then(|defs| {
+            let suffix = format!("/{kind}");
+            let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+            let mut options: Vec<&str> = defs
+                .kinds
+                .keys()
+                .filter_map(|k| k.strip_suffix(&suffix))
+                .filter(|v| !v.contains("beta") && !v.contains("alpha"))
+                .collect();
+            // The same group first, then the newest version.
+            options.sort_by_key(|v| {
+                (
+                    v.rsplit_once('/').map_or("", |(g, _)| g) == group,
+                    v.to_string(),
+                )
+            });
+            options.last().map(|v| v.to_string())
+        })
+    };
+    if let Some((_, _, since, replacement)) = REMOVED_BEFORE_BUNDLE
+        .iter()
+        .find(|(v, k, _, _)| *v == api_version && *k == kind)
+    {
+        return Some((Some(since.to_string()), Some(replacement.to_string())));
+    }
+    let older: Vec<KubeVersion> = bundled_versions()
+        .into_iter()
+        .filter(|v| *v < target)
+        .collect();
+    let last_served = older
+        .iter()
+        .rev()
+        .find(|v| definitions(**v).is_some_and(|d| d.kinds.contains_key(&key)))?;
+    let removed_in = bundled_versions()
+        .into_iter()
+        .find(|v| v > last_served)
+        .map(|v| format!("{}.{}", v.major, v.minor));
+    Some((removed_in, replacement_on_target()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn catalog(minor: u64) -> Catalog {
+        Catalog::new(KubeVersion { major: 1, minor }).unwrap()
+    }
+
+    #[test]
+    fn the_bundle_covers_1_30_to_1_35_at_least() {
+        let versions = bundled_versions();
+        for minor in 30..=35 {
+            assert!(
+                versions.contains(&KubeVersion { major: 1, minor }),
+                "1.{minor}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_deployment_is_checked_strictly() {
+        let Lookup::Found(validator, SchemaSource::Kubernetes) =
+            catalog(35).lookup("apps/v1", "Deployment")
+        else {
+            panic!("no Deployment schema")
+        };
+        let good = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"},
+            "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}},
+            "spec": {"containers": [{"name": "c", "image": "i", "ports": [{"containerPort": 80}]}]}}}});
+        assert!(validator.is_valid(&good));
+        let mut unknown = good.clone();
+        unknown["spec"]["replicaz"] = json!(2);
+        assert!(!validator.is_valid(&unknown));
+        let mut wrong_type = good.clone();
+        wrong_type["spec"]["replicas"] = json!("two");
+        assert!(!validator.is_valid(&wrong_type));
+        let mut missing = good.clone();
+        missing["spec"]["template"]["spec"]["containers"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("name");
+        assert!(!validator.is_valid(&missing));
+    }
+
+    #[test]
+    fn removed_api_versions_name_their_replacement() {
+        let Lookup::Removed { replacement, .. } =
+            catalog(30).lookup("extensions/v1beta1", "Ingress")
+        else {
+            panic!("extensions/v1beta1 Ingress is not reported removed")
+        };
+        assert_eq!(replacement.as_deref(), Some("networking.k8s.io/v1"));
+        let Lookup::Removed {
+            removed_in,
+            replacement,
+        } = catalog(30).lookup("autoscaling/v2beta2", "HorizontalPodAutoscaler")
+        else {
+            panic!("autoscaling/v2beta2 is not reported removed")
+        };
+        assert_eq!(removed_in.as_deref(), Some("1.26"));
+        assert_eq!(replacement.as_deref(), Some("autoscaling/v2"));
+    }
+
+    #[test]
+    fn an_unknown_kind_is_missing() {
+        assert!(matches!(
+            catalog(35).lookup("example.com/v1", "Gizmo"),
+            Lookup::Missing
+        ));
+    }
+}

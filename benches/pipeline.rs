@@ -116,6 +116,23 @@ fn parse_documents(bencher: divan::Bencher) {
 }
 
 #[divan::bench(sample_count = 10)]
+fn parse_and_validate_documents(bencher: divan::Bencher) {
+    let f = fleet();
+    let rendered = render::render_templates(&f.chart, &f.values, &f.options).unwrap();
+    let catalog = bosun::schema::Catalog::new(bosun::schema::newest_version()).unwrap();
+    let policy = bosun::validate::Policy::default();
+    let checks = manifest::Checks {
+        catalog: &catalog,
+        policy: &policy,
+        lenient_keys: false,
+    };
+    // Compile the validators once, as a real run does before its first document of a kind.
+    let (_, outcomes) = manifest::parse(&rendered, Some(&checks)).unwrap();
+    assert!(outcomes.iter().all(|o| !o.is_invalid()), "the fleet validates clean");
+    bencher.bench(|| manifest::parse(&rendered, Some(&checks)).unwrap());
+}
+
+#[divan::bench(sample_count = 10)]
 fn write_stream(bencher: divan::Bencher) {
     let f = fleet();
     let (documents, _) = render::render(&f.chart, &f.values, &f.options, None).unwrap();

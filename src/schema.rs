@@ -17,6 +17,9 @@ static BUNDLE: &[u8] = include_bytes!("../schemas/kubernetes.bundle");
 /// A compiled schema, shared between threads.
 pub type Validator = Arc<jsonschema::Validator>;
 
+/// A kind's validator, compiled once by whichever thread asks first.
+type Slot = Arc<OnceLock<Option<(Validator, SchemaSource)>>>;
+
 /// Where a kind's schema comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SchemaSource {
@@ -39,11 +42,11 @@ pub enum Lookup {
 
 #[derive(Debug, serde::Deserialize)]
 struct Index {
-    versions: HashMap<String, Slot>,
+    versions: HashMap<String, BlobSlot>,
 }
 
 #[derive(Debug, serde::Deserialize)]
-struct Slot {
+struct BlobSlot {
     offset: usize,
     length: usize,
 }
@@ -90,6 +93,46 @@ struct Definitions {
     kinds: HashMap<String, String>,
 }
 
+impl Definitions {
+    /// A schema for the definition `name` carrying only the definitions it reaches, so that
+    /// compiling a Service does not copy and walk the 700 definitions of the whole API.
+    fn schema_for(&self, name: &str) -> Value {
+        let all = &self.document["$defs"];
+        let mut needed = serde_json::Map::new();
+        let mut pending = vec![name.to_string()];
+        while let Some(next) = pending.pop() {
+            if needed.contains_key(&next) {
+                continue;
+            }
+            let Some(definition) = all.get(&next) else {
+                continue;
+            };
+            collect_refs(definition, &mut pending);
+            needed.insert(next, definition.clone());
+        }
+        serde_json::json!({ "$defs": needed, "$ref": format!("#/$defs/{name}") })
+    }
+}
+
+fn collect_refs(node: &Value, out: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(reference)) => {
+                        if let Some(name) = reference.strip_prefix("#/$defs/") {
+                            out.push(name.to_string());
+                        }
+                    }
+                    _ => collect_refs(value, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, out)),
+        _ => {}
+    }
+}
+
 fn definitions(version: KubeVersion) -> Option<Arc<Definitions>> {
     static CACHE: OnceLock<Mutex<HashMap<KubeVersion, Arc<Definitions>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
@@ -119,7 +162,7 @@ pub struct Catalog {
     definitions: Arc<Definitions>,
     custom: HashMap<String, (Value, String)>,
     schema_locations: Vec<PathBuf>,
-    compiled: Mutex<HashMap<String, Option<(Validator, SchemaSource)>>>,
+    compiled: Mutex<HashMap<String, Slot>>,
 }
 
 /// The target version has no bundled schemas.
@@ -172,17 +215,18 @@ impl Catalog {
         self.schema_locations.push(dir);
     }
 
-    /// The validator for `api_version` + `kind`, compiling it on first use.
+    /// The validator for `api_version` + `kind`, compiling it on first use. Different kinds
+    /// compile in parallel; each kind compiles once.
     pub fn lookup(&self, api_version: &str, kind: &str) -> Lookup {
         let key = format!("{api_version}/{kind}");
-        let mut compiled = match self.compiled.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
+        let slot = {
+            let mut compiled = match self.compiled.lock() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            Arc::clone(compiled.entry(key.clone()).or_default())
         };
-        let entry = compiled
-            .entry(key.clone())
-            .or_insert_with(|| self.resolve(api_version, kind, &key));
-        match entry {
+        match slot.get_or_init(|| self.resolve(api_version, kind, &key)) {
             Some((validator, source)) => Lookup::Found(Arc::clone(validator), source.clone()),
             None => match removed(self.version, api_version, kind) {
                 Some((removed_in, replacement)) => Lookup::Removed {
@@ -201,9 +245,7 @@ impl Catalog {
         key: &str,
     ) -> Option<(Validator, SchemaSource)> {
         let (schema, source) = if let Some(name) = self.definitions.kinds.get(key) {
-            let mut schema = self.definitions.document.clone();
-            schema["$ref"] = Value::String(format!("#/$defs/{name}"));
-            (schema, SchemaSource::Kubernetes)
+            (self.definitions.schema_for(name), SchemaSource::Kubernetes)
         } else if let Some((schema, origin)) = self.custom.get(key) {
             (schema.clone(), SchemaSource::Custom(origin.clone()))
         } else {

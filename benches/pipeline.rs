@@ -128,7 +128,10 @@ fn parse_and_validate_documents(bencher: divan::Bencher) {
     };
     // Compile the validators once, as a real run does before its first document of a kind.
     let (_, outcomes) = manifest::parse(&rendered, Some(&checks)).unwrap();
-    assert!(outcomes.iter().all(|o| !o.is_invalid()), "the fleet validates clean");
+    assert!(
+        outcomes.iter().all(|o| !o.is_invalid()),
+        "the fleet validates clean"
+    );
     bencher.bench(|| manifest::parse(&rendered, Some(&checks)).unwrap());
 }
 

@@ -85,6 +85,17 @@ impl Outcome {
     }
 }
 
+/// The field an error is about, when the schema reports it on the parent object: an unknown
+/// field, or a missing required one. Reports then point at the field itself.
+fn offending_field(kind: &jsonschema::error::ValidationErrorKind) -> Option<String> {
+    use jsonschema::error::ValidationErrorKind;
+    match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected } => unexpected.first().cloned(),
+        ValidationErrorKind::Required { property } => property.as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
 /// Checks one parsed object. `text` is the YAML it was read from, `shown` what to call it in a
 /// snippet, `first_line` the line of `text`'s start in the file or rendered template.
 pub fn check(
@@ -153,13 +164,9 @@ pub fn check(
                 .iter_errors(value)
                 .map(|error| {
                     let mut path = error.instance_path().as_str().to_string();
-                    if let jsonschema::error::ValidationErrorKind::AdditionalProperties {
-                        unexpected,
-                    } = error.kind()
-                        && let Some(first) = unexpected.first()
-                    {
+                    if let Some(field) = offending_field(error.kind()) {
                         path.push('/');
-                        path.push_str(first);
+                        path.push_str(&field);
                     }
                     let message = if secret {
                         error.masked().to_string()
@@ -256,12 +263,9 @@ pub fn check_values(
             .iter_errors(&value)
             .map(|error| {
                 let mut path = error.instance_path().as_str().to_string();
-                if let jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } =
-                    error.kind()
-                    && let Some(first) = unexpected.first()
-                {
+                if let Some(field) = offending_field(error.kind()) {
                     path.push('/');
-                    path.push_str(first);
+                    path.push_str(&field);
                 }
                 let origin = values.origin_of(&path);
                 let (line, snippet) = match &origin {

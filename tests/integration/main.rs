@@ -3,6 +3,7 @@
 mod errors;
 mod render;
 mod seeds;
+mod validate;
 mod values;
 
 use std::path::{Path, PathBuf};

@@ -56,7 +56,8 @@ struct Fleet {
     options: RenderOptions,
 }
 
-fn fleet() -> Fleet {
+/// The fleet chart and a values file for it; the folder lives as long as the returned guard.
+fn fleet_inputs() -> (tempfile::TempDir, Chart, ValueOptions) {
     let n = std::env::var("BOSUN_BENCH_SERVICES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -69,6 +70,11 @@ fn fleet() -> Fleet {
         files: vec![file.display().to_string()],
         ..ValueOptions::default()
     };
+    (dir, chart, options)
+}
+
+fn fleet() -> Fleet {
+    let (_dir, chart, options) = fleet_inputs();
     let values = values::layer(&chart, &options, &mut std::io::empty()).unwrap();
     Fleet {
         chart,
@@ -90,15 +96,7 @@ fn fleet() -> Fleet {
 
 #[divan::bench(sample_count = 10)]
 fn values_layer(bencher: divan::Bencher) {
-    let n = 500;
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("values.json");
-    std::fs::write(&file, serde_json::to_string(&fleet_values(n)).unwrap()).unwrap();
-    let chart = Chart::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/fleet")).unwrap();
-    let options = ValueOptions {
-        files: vec![file.display().to_string()],
-        ..ValueOptions::default()
-    };
+    let (_dir, chart, options) = fleet_inputs();
     bencher.bench(|| values::layer(&chart, &options, &mut std::io::empty()).unwrap());
 }
 

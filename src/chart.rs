@@ -312,7 +312,10 @@ pub fn list_files(root: &Path, folder: &Path, ignore: &Gitignore) -> Vec<PathBuf
                 continue;
             }
             if kind.is_dir() {
-                pending.push(path);
+                // bosun's own state folder is never part of a chart.
+                if entry.file_name() != crate::state::DEFAULT_DIR {
+                    pending.push(path);
+                }
             } else if kind.is_file() {
                 out.push(path);
             }

@@ -194,7 +194,7 @@ pub enum Error {
         snippet: Option<Box<SourceSnippet>>,
     },
 
-    #[error("`{template}` rendered a document that is not a Kubernetes object: {reason}")]
+    #[error("`{template}` holds a document that is not a Kubernetes object: {reason}")]
     NotAnObject {
         template: String,
         reason: String,

@@ -15,8 +15,10 @@
 
 pub mod chart;
 pub mod cli;
+mod commands;
 pub mod context;
 pub mod crd;
+pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod files;
@@ -28,6 +30,7 @@ pub mod render;
 pub mod report;
 pub mod schema;
 pub mod set_values;
+pub mod state;
 pub mod validate;
 pub mod values;
 pub mod yaml;

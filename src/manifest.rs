@@ -169,6 +169,12 @@ fn parse_one(
                 Some("it has no `apiVersion`")
             } else if !map.get("kind").is_some_and(Value::is_string) {
                 Some("it has no `kind`")
+            } else if map
+                .get("metadata")
+                .and_then(|m| m.get("name"))
+                .is_some_and(|name| !name.is_string() && !name.is_null())
+            {
+                Some("its `metadata.name` is not a string")
             } else if !map.get("metadata").is_some_and(|m| {
                 m.get("name").is_some_and(Value::is_string)
                     || m.get("generateName").is_some_and(Value::is_string)

@@ -283,8 +283,31 @@ impl Catalog {
     }
 }
 
-/// Known API removals before the oldest bundled version, with what replaced them.
+/// Known API removals up to the oldest bundled version (1.25), with what replaced them (empty:
+/// nothing did).
 const REMOVED_BEFORE_BUNDLE: &[(&str, &str, &str, &str)] = &[
+    ("policy/v1beta1", "PodDisruptionBudget", "1.25", "policy/v1"),
+    ("policy/v1beta1", "PodSecurityPolicy", "1.25", ""),
+    (
+        "autoscaling/v2beta1",
+        "HorizontalPodAutoscaler",
+        "1.25",
+        "autoscaling/v2",
+    ),
+    ("batch/v1beta1", "CronJob", "1.25", "batch/v1"),
+    (
+        "discovery.k8s.io/v1beta1",
+        "EndpointSlice",
+        "1.25",
+        "discovery.k8s.io/v1",
+    ),
+    ("events.k8s.io/v1beta1", "Event", "1.25", "events.k8s.io/v1"),
+    (
+        "node.k8s.io/v1beta1",
+        "RuntimeClass",
+        "1.25",
+        "node.k8s.io/v1",
+    ),
     (
         "extensions/v1beta1",
         "Ingress",
@@ -312,12 +335,7 @@ const REMOVED_BEFORE_BUNDLE: &[(&str, &str, &str, &str)] = &[
         "1.16",
         "networking.k8s.io/v1",
     ),
-    (
-        "extensions/v1beta1",
-        "PodSecurityPolicy",
-        "1.16",
-        "policy/v1beta1",
-    ),
+    ("extensions/v1beta1", "PodSecurityPolicy", "1.16", ""),
     ("apps/v1beta1", "Deployment", "1.16", "apps/v1"),
     ("apps/v1beta1", "StatefulSet", "1.16", "apps/v1"),
     ("apps/v1beta2", "Deployment", "1.16", "apps/v1"),
@@ -417,7 +435,8 @@ fn removed(
         .iter()
         .find(|(v, k, _, _)| *v == api_version && *k == kind)
     {
-        return Some((Some(since.to_string()), Some(replacement.to_string())));
+        let replacement = (!replacement.is_empty()).then(|| replacement.to_string());
+        return Some((Some(since.to_string()), replacement));
     }
     let older: Vec<KubeVersion> = bundled_versions()
         .into_iter()
@@ -496,6 +515,30 @@ mod tests {
         };
         assert_eq!(removed_in.as_deref(), Some("1.26"));
         assert_eq!(replacement.as_deref(), Some("autoscaling/v2"));
+    }
+
+    #[test]
+    fn apis_removed_in_the_oldest_bundled_version_are_removed_not_missing() {
+        for (api_version, kind) in [
+            ("policy/v1beta1", "PodDisruptionBudget"),
+            ("autoscaling/v2beta1", "HorizontalPodAutoscaler"),
+            ("batch/v1beta1", "CronJob"),
+            ("policy/v1beta1", "PodSecurityPolicy"),
+        ] {
+            assert!(
+                matches!(
+                    catalog(25).lookup(api_version, kind),
+                    Lookup::Removed { .. }
+                ),
+                "{api_version} {kind}"
+            );
+        }
+        let Lookup::Removed { replacement, .. } =
+            catalog(30).lookup("extensions/v1beta1", "PodSecurityPolicy")
+        else {
+            panic!("PodSecurityPolicy is not reported removed")
+        };
+        assert_eq!(replacement, None, "PodSecurityPolicy has no replacement");
     }
 
     #[test]

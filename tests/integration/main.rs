@@ -1,5 +1,6 @@
 //! Integration tests: real `bosun` invocations, compiled into one test binary.
 
+mod diff;
 mod errors;
 mod render;
 mod seeds;
@@ -25,7 +26,11 @@ where
         .args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
-        .env_remove("BOSUN_STATE_DIR");
+        // Renders record themselves; keep the records out of the repository's charts.
+        .env(
+            "BOSUN_STATE_DIR",
+            std::env::temp_dir().join("bosun-tests-state"),
+        );
     command
 }
 

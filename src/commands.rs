@@ -1,0 +1,424 @@
+//! What each command does, on top of the library's stages: render (and record), diff, values,
+//! validate. The arguments are defined in [`crate::cli`].
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::ArgMatches;
+
+use crate::chart::Chart;
+use crate::cli::{
+    ChartFlags, DiffArgs, RenderArgs, SchemaFlags, ValidateArgs, ValueFlags, ValuesArgs,
+};
+use crate::context::{Capabilities, KubeVersion, Release};
+use crate::crd;
+use crate::diff;
+use crate::error::Error;
+use crate::manifest::{self, Checks, Document, RenderedTemplate};
+use crate::output::{self, Format};
+use crate::render::{self, RenderOptions};
+use crate::report::Summary;
+use crate::schema::{self, Catalog};
+use crate::set_values::SetKind;
+use crate::state;
+use crate::validate::{self, Outcome, Policy, Verdict};
+use crate::values::{self, SetArg, ValueOptions};
+use crate::yaml;
+
+/// A chart rendered (and validated) as the flags say, and where its record lives.
+struct Rendered {
+    documents: Vec<Document>,
+    record: PathBuf,
+}
+
+fn render_chart(
+    flags: &ChartFlags,
+    matches: Option<&ArgMatches>,
+    show_only: &[String],
+    include_crds: bool,
+) -> Result<Rendered, Error> {
+    let options = value_options(&flags.values, matches);
+    let chart = Chart::load(&flags.chart)?;
+    let values = values::layer(&chart, &options, &mut std::io::stdin())?;
+    let kube_version = kube_version(flags.kube_version.as_deref())?;
+    if !flags.no_validate {
+        validate::check_values(&chart, &values)?;
+    }
+    let release = flags
+        .release_name
+        .clone()
+        .unwrap_or_else(|| chart.name().to_string());
+    let render_options = RenderOptions {
+        release: Release {
+            name: release.clone(),
+            namespace: flags.namespace.clone(),
+            revision: 1,
+            is_upgrade: flags.is_upgrade,
+        },
+        capabilities: Capabilities::new(kube_version, &flags.api_versions),
+        environment: options.env.clone(),
+        show_only: show_only.to_vec(),
+        include_crds,
+    };
+    let catalog = if flags.no_validate {
+        None
+    } else {
+        Some(catalog(kube_version, &flags.schemas, &chart_crds(&chart)?)?)
+    };
+    let policy = Policy::default();
+    let checks = catalog.as_ref().map(|catalog| Checks {
+        catalog,
+        policy: &policy,
+        lenient_keys: false,
+    });
+    let (documents, outcomes) = render::render(&chart, &values, &render_options, checks.as_ref())?;
+    judge(&outcomes, kube_version, flags.schemas.require_schemas, true)?;
+    let state_dir = state::state_dir(flags.state_dir.as_deref(), &flags.chart);
+    Ok(Rendered {
+        documents,
+        record: state::record_path(&state_dir, options.env.as_deref(), &release),
+    })
+}
+
+/// `bosun render`: print (or write) the stream, then record it for `bosun diff`.
+pub(crate) fn render(args: &RenderArgs, matches: Option<&ArgMatches>) -> Result<i32, Error> {
+    let rendered = render_chart(&args.chart, matches, &args.show_only, args.include_crds)?;
+    let documents = &rendered.documents;
+    match &args.output_dir {
+        Some(dir) => {
+            for path in output::write_dir(dir, documents, args.output)? {
+                eprintln!("wrote {}", path.display());
+            }
+        }
+        None => {
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            stdout_result(output::write_stream(documents, args.output, &mut stdout))?;
+        }
+    }
+    if !args.no_save && args.show_only.is_empty() {
+        // The CRDs are not part of what `bosun diff` renders, so they are not recorded.
+        let recorded: Vec<Document> = documents
+            .iter()
+            .filter(|d| !d.source.contains("/crds/"))
+            .cloned()
+            .collect();
+        state::save(&rendered.record, &recorded)?;
+    }
+    Ok(0)
+}
+
+/// `bosun diff`: render afresh and compare with the record (or `--against`).
+pub(crate) fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Result<i32, Error> {
+    let rendered = render_chart(&args.chart, matches, &[], false)?;
+    let before = match args.against.as_deref() {
+        Some("-") => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|source| {
+                Error::Read {
+                    path: "<stdin>".into(),
+                    source,
+                }
+            })?;
+            diff::read_against("<stdin>", &text)?
+        }
+        Some(file) => {
+            let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
+                path: file.into(),
+                source,
+            })?;
+            diff::read_against(file, &text)?
+        }
+        None => match state::load(&rendered.record)? {
+            Some(documents) => documents,
+            None => {
+                eprintln!(
+                    "note: no render recorded at `{}` yet: everything is new (`bosun render` records one)",
+                    crate::paths::shown(&rendered.record)
+                );
+                Vec::new()
+            }
+        },
+    };
+    let plan = diff::plan(
+        &before,
+        &rendered.documents,
+        diff::Options {
+            context: args.context,
+            show_secrets: args.show_secrets,
+        },
+    );
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    print(&diff::render(&plan, args.output, color))?;
+    Ok(if args.detailed_exitcode && plan.has_changes() {
+        2
+    } else {
+        0
+    })
+}
+
+/// `bosun values`: the merged values, or where each came from.
+pub(crate) fn values(args: &ValuesArgs, matches: Option<&ArgMatches>) -> Result<i32, Error> {
+    let mut options = value_options(&args.values, matches);
+    options.with_lines = args.explain;
+    let chart = Chart::load(&args.chart)?;
+    let values = values::layer(&chart, &options, &mut std::io::stdin())?;
+    let text = if args.explain {
+        explain(&values)
+    } else {
+        match args.output {
+            Format::Yaml => yaml::to_string(&values.to_value()),
+            Format::Json => {
+                let mut text = serde_json::to_string_pretty(&values.to_value()).unwrap_or_default();
+                text.push('\n');
+                text
+            }
+        }
+    };
+    print(&text)?;
+    Ok(0)
+}
+
+/// `--kube-version`, or the newest version whose schemas are bundled.
+fn kube_version(given: Option<&str>) -> Result<KubeVersion, Error> {
+    match given {
+        Some(text) => KubeVersion::parse(text),
+        None => Ok(schema::newest_version()),
+    }
+}
+
+/// The CRDs in a chart's crds/ folder (and its subcharts'), as parsed documents.
+fn chart_crds(chart: &Chart) -> Result<Vec<serde_json::Value>, Error> {
+    let mut out = Vec::new();
+    for (name, text) in &chart.crds {
+        let shown = chart.dir.join(name).display().to_string();
+        out.extend(yaml::parse_stream(text).map_err(|e| e.into_error(&shown, text))?);
+    }
+    for dependency in &chart.dependencies {
+        out.extend(chart_crds(&dependency.chart)?);
+    }
+    Ok(out)
+}
+
+/// The schemas for `version`: bundled, from `crds` and `--crd` files, and `--schema-location`.
+fn catalog(
+    version: KubeVersion,
+    flags: &SchemaFlags,
+    crds: &[serde_json::Value],
+) -> Result<Catalog, Error> {
+    let mut catalog = Catalog::new(version)?;
+    let mut documents = crds.to_vec();
+    for file in &flags.crd {
+        let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
+            path: file.clone(),
+            source,
+        })?;
+        let shown = file.display().to_string();
+        documents.extend(yaml::parse_stream(&text).map_err(|e| e.into_error(&shown, &text))?);
+    }
+    for document in &documents {
+        if document["kind"] == "CustomResourceDefinition" {
+            let name = document["metadata"]["name"].as_str().unwrap_or("?");
+            for (key, schema) in crd::from_crd(document) {
+                catalog.add_custom(&key, schema, format!("CRD {name}"));
+            }
+        }
+    }
+    for dir in &flags.schema_location {
+        catalog.add_schema_location(dir.clone());
+    }
+    Ok(catalog)
+}
+
+/// Fails when a document is invalid (or has no schema and one is required); otherwise notes
+/// on stderr the kinds that went unchecked.
+fn judge(
+    outcomes: &[Outcome],
+    version: KubeVersion,
+    require_schemas: bool,
+    note_skipped: bool,
+) -> Result<(), Error> {
+    let failures: Vec<Outcome> = outcomes
+        .iter()
+        .filter(|o| o.is_invalid() || o.is_error())
+        .cloned()
+        .collect();
+    let mut skipped: Vec<String> = outcomes
+        .iter()
+        .filter(|o| o.is_skipped())
+        .map(|o| format!("{} {}", o.api_version, o.kind))
+        .collect();
+    skipped.sort();
+    skipped.dedup();
+    if !failures.is_empty() || (require_schemas && !skipped.is_empty()) {
+        return Err(Error::Invalid {
+            kube_version: format!("{}.{}", version.major, version.minor),
+            failures,
+            missing_schemas: if require_schemas { skipped } else { Vec::new() },
+        });
+    }
+    if note_skipped && !skipped.is_empty() {
+        eprintln!(
+            "note: not validated, no schema for: {} (--crd or --schema-location adds schemas; --require-schemas makes this an error)",
+            skipped.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// `bosun validate`: every input file's documents, each judged on its own.
+pub(crate) fn validate(args: &ValidateArgs) -> Result<i32, Error> {
+    let version = kube_version(args.kube_version.as_deref())?;
+    let inputs = if args.inputs.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.inputs.clone()
+    };
+    let mut files: Vec<(String, String)> = Vec::new();
+    for input in &inputs {
+        if input.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|source| {
+                Error::Read {
+                    path: "<stdin>".into(),
+                    source,
+                }
+            })?;
+            files.push(("<stdin>".into(), text));
+        } else if input.is_dir() {
+            let ignore = ignore::gitignore::Gitignore::empty();
+            for path in crate::chart::list_files(input, input, &ignore) {
+                if path
+                    .extension()
+                    .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+                {
+                    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    files.push((path.display().to_string(), text));
+                }
+            }
+        } else {
+            let text = std::fs::read_to_string(input).map_err(|source| Error::Read {
+                path: input.clone(),
+                source,
+            })?;
+            files.push((input.display().to_string(), text));
+        }
+    }
+    let catalog = catalog(version, &args.schemas, &[])?;
+    let policy = Policy {
+        skip: args.skip.clone(),
+        reject: args.reject.clone(),
+    };
+    let checks = Checks {
+        catalog: &catalog,
+        policy: &policy,
+        lenient_keys: !args.strict,
+    };
+    let mut outcomes = Vec::new();
+    for (name, text) in &files {
+        let template = RenderedTemplate {
+            source: name.clone(),
+            shown: name.clone(),
+            text: text.clone(),
+        };
+        match manifest::parse(std::slice::from_ref(&template), Some(&checks)) {
+            Ok((_, found)) => outcomes.extend(found),
+            Err(error) => outcomes.push(Outcome {
+                source: name.clone(),
+                api_version: String::new(),
+                kind: String::new(),
+                namespace: String::new(),
+                name: String::new(),
+                verdict: Verdict::Error {
+                    message: error.to_string(),
+                },
+            }),
+        }
+    }
+    if args.ignore_missing_schemas {
+        outcomes.retain(|o| !matches!(&o.verdict, Verdict::Skipped { reason } if reason.starts_with("no schema")));
+    }
+    let failed = outcomes.iter().any(|o| o.is_invalid() || o.is_error())
+        || (args.schemas.require_schemas && outcomes.iter().any(Outcome::is_skipped));
+    let summary = args.summary.then(|| Summary::of(&outcomes, files.len()));
+    print(&crate::report::render(&outcomes, args.output, summary))?;
+    Ok(i32::from(failed))
+}
+
+fn explain(values: &values::Node) -> String {
+    let lines: Vec<(String, String)> = values
+        .leaves()
+        .into_iter()
+        .map(|(path, value, origin)| {
+            let shown = serde_json::to_string(value).unwrap_or_default();
+            (format!("{path}: {shown}"), origin.to_string())
+        })
+        .collect();
+    let width = lines
+        .iter()
+        .map(|(l, _)| l.len())
+        .max()
+        .unwrap_or(0)
+        .min(60);
+    lines
+        .into_iter()
+        .map(|(line, origin)| format!("{line:width$}  # {origin}\n"))
+        .collect()
+}
+
+/// The `--set*` flags in the order they were given on the command line.
+fn value_options(flags: &ValueFlags, matches: Option<&ArgMatches>) -> ValueOptions {
+    let mut sets: Vec<(usize, SetArg)> = Vec::new();
+    for (id, kind, given) in [
+        ("set", SetKind::Typed, &flags.set),
+        ("set_string", SetKind::String, &flags.set_string),
+        ("set_file", SetKind::File, &flags.set_file),
+        ("set_json", SetKind::Json, &flags.set_json),
+    ] {
+        let indices: Vec<usize> = matches
+            .and_then(|m| m.indices_of(id))
+            .map(|i| i.collect())
+            .unwrap_or_default();
+        for (n, arg) in given.iter().enumerate() {
+            let position = indices.get(n).copied().unwrap_or(usize::MAX);
+            sets.push((
+                position,
+                SetArg {
+                    kind,
+                    arg: arg.clone(),
+                },
+            ));
+        }
+    }
+    sets.sort_by_key(|(position, _)| *position);
+    ValueOptions {
+        env: flags.env.clone(),
+        values_dir: flags.values_dir.clone(),
+        files: flags.values.clone(),
+        sets: sets.into_iter().map(|(_, set)| set).collect(),
+        with_lines: false,
+    }
+}
+
+/// Writes to stdout in one go; a closed pipe (`bosun render | head`) is not an error.
+pub(crate) fn print(text: &str) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    stdout_result(
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush()),
+    )
+}
+
+fn stdout_result(result: std::io::Result<()>) -> Result<(), Error> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(Error::Write {
+            path: "<stdout>".into(),
+            source,
+        }),
+    }
+}

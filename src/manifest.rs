@@ -63,6 +63,28 @@ impl Document {
         }
     }
 
+    /// A document whose `yaml` is already canonical (a record bosun wrote): only its identity
+    /// is read from `value`.
+    pub fn from_canonical(source: String, value: &Value, yaml: String) -> Document {
+        let mut document = Document::new(source, &Value::Null);
+        let field = |path: &[&str]| {
+            let mut v = value;
+            for key in path {
+                v = &v[*key];
+            }
+            v.as_str().unwrap_or("").to_string()
+        };
+        document.api_version = field(&["apiVersion"]);
+        document.kind = field(&["kind"]);
+        document.namespace = field(&["metadata", "namespace"]);
+        document.name = match field(&["metadata", "name"]) {
+            name if name.is_empty() => field(&["metadata", "generateName"]),
+            name => name,
+        };
+        document.yaml = yaml;
+        document
+    }
+
     /// The parsed object, read back from the canonical YAML.
     pub fn value(&self) -> Value {
         // bosun wrote this text itself, so it always reads back.

@@ -6,9 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
-use crate::manifest::{self, Document, RenderedTemplate};
+use rayon::prelude::*;
+
+use crate::error::{Error, SourceSnippet};
+use crate::manifest::{self, Document};
 use crate::output;
+use crate::yaml;
 
 /// The state folder's default name, inside the chart folder.
 pub const DEFAULT_DIR: &str = ".bosun";
@@ -31,7 +34,8 @@ pub fn save(path: &Path, documents: &[Document]) -> Result<(), Error> {
     output::write_atomically(path, text.as_bytes())
 }
 
-/// Reads a record (or any stream of manifests), `None` when there is none yet.
+/// Reads a record, `None` when there is none yet. The record is bosun's own canonical YAML, so
+/// each document's text is kept as written and only its identity is parsed.
 pub fn load(path: &Path) -> Result<Option<Vec<Document>>, Error> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -44,15 +48,39 @@ pub fn load(path: &Path) -> Result<Option<Vec<Document>>, Error> {
         }
     };
     let shown = crate::paths::shown(path);
-    read_stream(&shown, text).map(Some)
-}
-
-/// Parses a stream of manifests read from `shown`.
-pub fn read_stream(shown: &str, text: String) -> Result<Vec<Document>, Error> {
-    let template = RenderedTemplate {
-        source: shown.to_string(),
-        shown: shown.to_string(),
-        text,
-    };
-    Ok(manifest::parse(std::slice::from_ref(&template), None)?.0)
+    let parts = manifest::split(&text);
+    let documents: Vec<Result<Document, Error>> = parts
+        .par_iter()
+        .with_min_len(32)
+        .map(|&(first_line, part)| {
+            let (source, body) = match part.strip_prefix("# Source: ") {
+                Some(rest) => rest.split_once('\n').unwrap_or((rest, "")),
+                None => (shown.as_str(), part),
+            };
+            let value = yaml::parse_value(body).map_err(|e| {
+                let (line, column) = e.location.unwrap_or((1, 1));
+                Error::Yaml {
+                    path: shown.clone(),
+                    snippet: Some(Box::new(SourceSnippet::new(
+                        &shown,
+                        &text,
+                        first_line + line,
+                        column,
+                        1,
+                        &e.message,
+                    ))),
+                    message: e.message,
+                }
+            })?;
+            Ok(Document::from_canonical(
+                source.to_string(),
+                &value,
+                body.to_string(),
+            ))
+        })
+        .collect();
+    documents
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }

@@ -27,6 +27,12 @@ Exit codes:
   2  with --detailed-exitcode: there are changes
 ";
 
+const LINT_EXIT_CODES: &str = "\
+Exit codes:
+  0  no errors (warnings allowed unless --strict)
+  1  an error finding (or, with --strict, a warning), or bosun could not render the chart
+";
+
 /// Renders Kubernetes manifests from charts and per-environment values, offline.
 #[derive(Debug, Parser)]
 #[command(name = "bosun", version, about, after_help = EXIT_CODES)]
@@ -49,6 +55,9 @@ enum Command {
     /// Validate any Kubernetes manifests against the bundled schemas, offline.
     #[command(after_help = EXIT_CODES)]
     Validate(ValidateArgs),
+    /// Render and check what a careful reviewer would catch, in each resource and across them.
+    #[command(after_help = LINT_EXIT_CODES)]
+    Lint(LintArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -138,6 +147,32 @@ pub(crate) struct RenderArgs {
     /// Do not record this render in the state folder.
     #[arg(long)]
     pub no_save: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LintArgs {
+    #[command(flatten)]
+    pub chart: ChartFlags,
+    /// Lint the chart in every environment it has (each one's values files).
+    #[arg(long, conflicts_with = "env")]
+    pub all_envs: bool,
+    /// Warnings fail too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub output: LintFormat,
+    /// Also list the findings silenced by annotations or the chart's .bosun-lint.yaml.
+    #[arg(long)]
+    pub show_silenced: bool,
+}
+
+/// The `-o` formats of `bosun lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum LintFormat {
+    Text,
+    Json,
+    Sarif,
 }
 
 #[derive(Debug, Args)]
@@ -255,6 +290,7 @@ fn execute(command: Command, matches: Option<&ArgMatches>) -> Result<i32, Error>
         Command::Diff(args) => commands::diff(&args, matches),
         Command::Values(args) => commands::values(&args, matches),
         Command::Validate(args) => commands::validate(&args),
+        Command::Lint(args) => commands::lint(&args, matches),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             let mut buffer = Vec::new();

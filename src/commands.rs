@@ -8,12 +8,14 @@ use clap::ArgMatches;
 
 use crate::chart::Chart;
 use crate::cli::{
-    ChartFlags, DiffArgs, RenderArgs, SchemaFlags, ValidateArgs, ValueFlags, ValuesArgs,
+    ChartFlags, DiffArgs, LintArgs, LintFormat, RenderArgs, SchemaFlags, ValidateArgs, ValueFlags,
+    ValuesArgs,
 };
 use crate::context::{Capabilities, KubeVersion, Release};
 use crate::crd;
 use crate::diff;
 use crate::error::Error;
+use crate::lint;
 use crate::manifest::{self, Checks, Document, RenderedTemplate};
 use crate::output::{self, Format};
 use crate::render::{self, RenderOptions};
@@ -29,6 +31,9 @@ use crate::yaml;
 struct Rendered {
     documents: Vec<Document>,
     record: PathBuf,
+    values: values::Node,
+    catalog: Option<Catalog>,
+    kube_version: KubeVersion,
 }
 
 fn render_chart(
@@ -37,7 +42,24 @@ fn render_chart(
     show_only: &[String],
     include_crds: bool,
 ) -> Result<Rendered, Error> {
-    let options = value_options(&flags.values, matches);
+    render_chart_in(
+        flags,
+        matches,
+        show_only,
+        include_crds,
+        flags.values.env.as_deref(),
+    )
+}
+
+fn render_chart_in(
+    flags: &ChartFlags,
+    matches: Option<&ArgMatches>,
+    show_only: &[String],
+    include_crds: bool,
+    env: Option<&str>,
+) -> Result<Rendered, Error> {
+    let mut options = value_options(&flags.values, matches);
+    options.env = env.map(str::to_string);
     let chart = Chart::load(&flags.chart)?;
     let values = values::layer(&chart, &options, &mut std::io::stdin())?;
     let kube_version = kube_version(flags.kube_version.as_deref())?;
@@ -77,7 +99,149 @@ fn render_chart(
     Ok(Rendered {
         documents,
         record: state::record_path(&state_dir, options.env.as_deref(), &release),
+        values,
+        catalog,
+        kube_version,
     })
+}
+
+/// `bosun lint`: render (in each environment with `--all-envs`) and report the findings.
+pub(crate) fn lint(args: &LintArgs, matches: Option<&ArgMatches>) -> Result<i32, Error> {
+    let chart = Chart::load(&args.chart.chart)?;
+    let environments: Vec<Option<String>> = if args.all_envs {
+        let values_dir = args
+            .chart
+            .values
+            .values_dir
+            .clone()
+            .or_else(|| values::find_values_dir(&chart));
+        values::chart_environments(&chart, values_dir.as_deref())
+            .into_iter()
+            .map(Some)
+            .collect()
+    } else {
+        vec![args.chart.values.env.clone()]
+    };
+    let config_path = chart.dir.join(".bosun-lint.yaml");
+    let config: lint::Config = if config_path.is_file() {
+        let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Read {
+            path: config_path.clone(),
+            source,
+        })?;
+        yaml::parse_typed(&crate::paths::shown(&config_path), &text)?
+    } else {
+        lint::Config::default()
+    };
+    let mut results = Vec::new();
+    for env in &environments {
+        let rendered = render_chart_in(&args.chart, matches, &[], false, env.as_deref())?;
+        let mut findings = lint::lint(
+            &rendered.documents,
+            rendered.catalog.as_ref(),
+            rendered.kube_version,
+        );
+        findings.extend(lint::yaml11_keys(&rendered.values));
+        config.apply(&mut findings);
+        results.push((env.clone(), findings));
+    }
+    let failed = results
+        .iter()
+        .flat_map(|(_, f)| f)
+        .any(|f| f.silenced.is_none() && (f.severity == lint::Severity::Error || args.strict));
+    let chart_files = |source: &str| -> String {
+        match source.strip_prefix(&format!("{}/", chart.name())) {
+            Some(rest) => crate::paths::shown(&chart.dir.join(rest)),
+            None => source.to_string(),
+        }
+    };
+    let text = match args.output {
+        LintFormat::Text => lint_text(&results, args.show_silenced),
+        LintFormat::Json => {
+            let report: Vec<serde_json::Value> = results
+                .iter()
+                .map(
+                    |(env, findings)| serde_json::json!({"environment": env, "findings": findings}),
+                )
+                .collect();
+            let mut text = serde_json::to_string_pretty(&serde_json::json!({"results": report}))
+                .unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        LintFormat::Sarif => {
+            let rules: Vec<serde_json::Value> = lint::RULES
+                .iter()
+                .map(|r| serde_json::json!({"id": r.id, "shortDescription": {"text": r.summary},
+                    "defaultConfiguration": {"level": match r.severity { lint::Severity::Error => "error", lint::Severity::Warning => "warning" }}}))
+                .collect();
+            let sarif_results: Vec<serde_json::Value> = results
+                .iter()
+                .flat_map(|(env, findings)| findings.iter().filter(|f| f.silenced.is_none()).map(move |f| (env, f)))
+                .map(|(env, f)| serde_json::json!({
+                    "ruleId": f.rule,
+                    "level": match f.severity { lint::Severity::Error => "error", lint::Severity::Warning => "warning" },
+                    "message": {"text": format!("{}: {}", f.resource, f.message)},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": chart_files(&f.source)}}}],
+                    "properties": {"environment": env},
+                }))
+                .collect();
+            let sarif = serde_json::json!({
+                "version": "2.1.0",
+                "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+                "runs": [{"tool": {"driver": {"name": "bosun", "version": env!("CARGO_PKG_VERSION"), "rules": rules}}, "results": sarif_results}],
+            });
+            let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    };
+    print(&text)?;
+    Ok(i32::from(failed))
+}
+
+fn lint_text(results: &[(Option<String>, Vec<lint::Finding>)], show_silenced: bool) -> String {
+    let mut out = String::new();
+    let (mut errors, mut warnings, mut silenced) = (0, 0, 0);
+    for (env, findings) in results {
+        if results.len() > 1 {
+            out.push_str(&format!(
+                "== environment {}\n",
+                env.as_deref().unwrap_or("(none)")
+            ));
+        }
+        for finding in findings {
+            let level = match finding.severity {
+                lint::Severity::Error => "error",
+                lint::Severity::Warning => "warning",
+            };
+            match &finding.silenced {
+                Some(reason) => {
+                    silenced += 1;
+                    if show_silenced {
+                        out.push_str(&format!(
+                            "silenced[{}] {} ({}): {} — {reason}\n",
+                            finding.rule, finding.resource, finding.source, finding.message
+                        ));
+                    }
+                }
+                None => {
+                    if finding.severity == lint::Severity::Error {
+                        errors += 1;
+                    } else {
+                        warnings += 1;
+                    }
+                    out.push_str(&format!(
+                        "{level}[{}] {} ({}): {}\n",
+                        finding.rule, finding.resource, finding.source, finding.message
+                    ));
+                }
+            }
+        }
+    }
+    out.push_str(&format!(
+        "{errors} errors, {warnings} warnings, {silenced} silenced\n"
+    ));
+    out
 }
 
 /// `bosun render`: print (or write) the stream, then record it for `bosun diff`.

@@ -352,6 +352,25 @@ pub fn known_environments(chart: &Chart, values_dir: Option<&Path>) -> Vec<Strin
     names
 }
 
+/// The environments that have values of this chart's own (`values/<env>/<chart>.yaml` or the
+/// chart's `values-<env>.yaml`), not only the files every chart shares; all known ones when
+/// none does.
+pub fn chart_environments(chart: &Chart, values_dir: Option<&Path>) -> Vec<String> {
+    let known = known_environments(chart, values_dir);
+    let own: Vec<String> = known
+        .iter()
+        .filter(|env| {
+            values_dir.is_some_and(|dir| {
+                dir.join(env.as_str())
+                    .join(format!("{}.yaml", chart.name()))
+                    .is_file()
+            }) || chart.dir.join(format!("values-{env}.yaml")).is_file()
+        })
+        .cloned()
+        .collect();
+    if own.is_empty() { known } else { own }
+}
+
 /// Reads one values file into a tree; the top level must be a map.
 ///
 /// A JSON file (generated values often are) is read by serde_json, ten times faster than the

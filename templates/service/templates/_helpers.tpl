@@ -15,6 +15,19 @@
 {% endfor %}
 {%- endmacro %}
 
+{#- One map from several, the first to name a key winning and keys kept in order (JSON). -#}
+{% macro ordered(maps) -%}
+{% set acc = namespace(map={}) %}
+{% for m in maps %}
+{% for k, v in (m or {}) | items %}
+{% if k not in acc.map and v is not none %}
+{% set acc.map = merge({k: v}, acc.map) %}
+{% endif %}
+{% endfor %}
+{% endfor %}
+{{ acc.map | tojson }}
+{%- endmacro %}
+
 {#- A `labels:` or `annotations:` block that vanishes when every map is empty. -#}
 {% macro block(key, maps) -%}
 {% set body = kv(maps) | trim %}

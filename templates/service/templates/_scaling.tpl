@@ -18,7 +18,7 @@ metadata:
   {{- h.block("labels", [c.labels]) | nindent(2) }}
 spec:
   scaleTargetRef:
-    apiVersion: apps/v1
+    apiVersion: {{ c.get("apiVersion") or "apps/v1" }}
     kind: {{ s.kind }}
     name: {{ c.name }}
   minReplicas: {{ a.minReplicas }}

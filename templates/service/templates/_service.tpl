@@ -5,7 +5,7 @@
 
     `render()` turns every enabled entry of `values.services` into its manifests (workload,
     Service, ConfigMap, ServiceAccount, HPA, PDB, NetworkPolicy, ServiceMonitor, ExternalSecret,
-    Ingress) and adds the chart-level objects (Namespaces, default-deny policies, shared
+    Ingress; blue/green, canary and Argo Rollouts releases in `_release.tpl`) and adds the chart-level objects (Namespaces, default-deny policies, shared
     Ingresses, ConfigMaps, SecretStores, ExternalSecrets, PrometheusRules). The values structure
     is documented in docs/values.md and checked by values.schema.json next to this chart. -#}
 {% import "service/_defaults.tpl" as d %}
@@ -16,23 +16,11 @@
 {% import "service/_config.tpl" as conf %}
 {% import "service/_secrets.tpl" as sec %}
 {% import "service/_monitoring.tpl" as mon %}
+{% import "service/_release.tpl" as rel %}
 
 {#- A feature block is on when it is a map whose `enabled` is not false. -#}
 {% macro on(block) -%}
 {{ block is mapping and block.get("enabled", true) != false }}
-{%- endmacro %}
-
-{#- One map from several, the first to name a key winning and keys kept in order (JSON). -#}
-{% macro ordered(maps) -%}
-{% set acc = namespace(map={}) %}
-{% for m in maps %}
-{% for k, v in (m or {}) | items %}
-{% if k not in acc.map and v is not none %}
-{% set acc.map = merge({k: v}, acc.map) %}
-{% endif %}
-{% endfor %}
-{% endfor %}
-{{ acc.map | tojson }}
 {%- endmacro %}
 
 {#- Pod annotations that change when a ConfigMap the pods read changes, so a config change
@@ -63,7 +51,7 @@
 {% if s.enabled %}
 {% set name = s.get("name") or key %}
 {% set selector = s.get("selectorLabels") or {"app.kubernetes.io/name": name, "app.kubernetes.io/instance": release.name} %}
-{% set standard = ordered([
+{% set standard = h.ordered([
   {"app.kubernetes.io/name": name, "app.kubernetes.io/instance": release.name},
   {"app.kubernetes.io/version": s.image.get("tag") | string} if s.image.get("tag") else {},
   {"app.kubernetes.io/component": s.get("component")},
@@ -81,8 +69,8 @@
   "ns": s.get("namespace") or values.get("namespace") or release.namespace,
   "s": s,
   "selector": selector,
-  "labels": ordered([selector, s.labels, cfg.commonLabels, standard, {"helm.sh/chart": chart.name ~ "-" ~ chart.version}]) | fromjson,
-  "podLabels": ordered([selector, s.labels, s.podLabels, standard]) | fromjson,
+  "labels": h.ordered([selector, s.labels, cfg.commonLabels, standard, {"helm.sh/chart": chart.name ~ "-" ~ chart.version}]) | fromjson,
+  "podLabels": h.ordered([selector, s.labels, s.podLabels, standard]) | fromjson,
   "commonAnnotations": cfg.commonAnnotations,
   "config": config,
   "configName": config_name,
@@ -102,7 +90,7 @@
 {% set cfg = merge(values, d.chart_settings) %}
 {% set resolved = resolve(cfg) | fromjson %}
 {% set default_ns = values.get("namespace") or release.namespace %}
-{% set chart_labels = ordered([cfg.commonLabels, {"app.kubernetes.io/instance": release.name, "app.kubernetes.io/part-of": chart.name, "app.kubernetes.io/managed-by": release.service, "helm.sh/chart": chart.name ~ "-" ~ chart.version}]) | fromjson %}
+{% set chart_labels = h.ordered([cfg.commonLabels, {"app.kubernetes.io/instance": release.name, "app.kubernetes.io/part-of": chart.name, "app.kubernetes.io/managed-by": release.service, "helm.sh/chart": chart.name ~ "-" ~ chart.version}]) | fromjson %}
 {% set ingresses = cfg.get("ingresses") or {} %}
 {% set config_maps = cfg.get("configMaps") or {} %}
 {% set external_secrets = cfg.get("externalSecrets") or {} %}
@@ -172,12 +160,18 @@
 {% if c.config %}
 {{ conf.configmap(c.configName, c.ns, conf.config_data(c.config) | fromjson, c.labels, c.commonAnnotations) }}
 {% endif %}
+{% if rel.strategy(s) == "rolling" %}
 {{ w.workload(c) }}
 {% if s.service.get("enabled", true) and s.ports %}
 {{ net.service(c) }}
 {% endif %}
 {% if on(s.get("hpa")) == "true" %}
 {{ sc.hpa(c) }}
+{% endif %}
+{% else %}
+{#- Blue/green, canary or an Argo Rollout: the workloads, Services, HPAs and traffic
+    objects of `release`. -#}
+{{ rel.release(c, resolved) }}
 {% endif %}
 {% if on(s.get("pdb")) == "true" %}
 {{ sc.pdb(c) }}
@@ -193,6 +187,7 @@
 {% endif %}
 {% if on(s.get("ingress")) == "true" %}
 {{ net.ingress(s.ingress.get("name") or c.name, c.ns, s.ingress, resolved, key, c.labels, c.commonAnnotations) }}
+{{ rel.canary_ingress(c, resolved) }}
 {% endif %}
 {% endfor %}
 {%- endmacro %}
@@ -203,7 +198,7 @@
 {% set resolved = resolve(cfg) | fromjson %}
 {{ chart.name }} {{ chart.version }} ({{ environment or "no environment" }}), release {{ release.name }}:
 {% for key, c in resolved | items %}
-  - {{ c.s.kind }} {{ c.ns }}/{{ c.name }}{% if c.s.ports %}: Service {{ c.serviceName }} port {{ c.servicePort }}{% endif %}{% if on(c.s.get("hpa")) == "true" %}, {{ c.s.hpa.minReplicas }}-{{ c.s.hpa.maxReplicas }} replicas{% endif %}
+  - {{ rel.workloads(c) }}{% if c.s.ports %}: Service {{ c.serviceName }} port {{ c.servicePort }}{% endif %}{% if on(c.s.get("hpa")) == "true" %}, {{ c.s.hpa.minReplicas }}-{{ c.s.hpa.maxReplicas }} replicas{% endif %}
 
 {% endfor %}
 {% for name, spec in (cfg.get("ingresses") or {}) | items %}

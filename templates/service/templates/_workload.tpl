@@ -1,12 +1,14 @@
 {#- The workload of one service: a Deployment, or a StatefulSet with volumeClaimTemplates, and
     the pod inside it. `c` is the resolved service built by `_service.tpl` (name, namespace,
-    merged settings `c.s`, selector and label maps). -#}
+    merged settings `c.s`, selector and label maps). A release (`_release.tpl`) passes a `c` of
+    its own: a track's Deployment, or an Argo Rollout (`c.apiVersion`, `c.s.kind: Rollout` and
+    its `c.rolloutStrategy`). -#}
 {% import "service/_helpers.tpl" as h %}
 
 {% macro workload(c) -%}
 {% set s = c.s %}
 ---
-apiVersion: apps/v1
+apiVersion: {{ c.get("apiVersion") or "apps/v1" }}
 kind: {{ s.kind }}
 metadata:
   name: {{ c.name }}
@@ -37,6 +39,9 @@ spec:
   persistentVolumeClaimRetentionPolicy:
     {{- s.persistentVolumeClaimRetentionPolicy | toyaml | nindent(4) }}
   {% endif %}
+  {% elif c.get("rolloutStrategy") %}
+  strategy:
+    {{- c.rolloutStrategy | toyaml | nindent(4) }}
   {% else %}
   strategy:
     type: {{ s.strategy.type }}

@@ -2,6 +2,7 @@
 
 mod diff;
 mod errors;
+mod lint;
 mod render;
 mod seeds;
 mod validate;

@@ -3,6 +3,7 @@
 mod diff;
 mod errors;
 mod lint;
+mod releases;
 mod render;
 mod seeds;
 mod validate;

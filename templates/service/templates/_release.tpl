@@ -52,10 +52,10 @@
   s=dict(s, image=image, replicas=replicas)) | tojson }}
 {%- endmacro %}
 
-{#- A track's HPA: named after the service's (`<hpa.name>-<track>`), scaling the track. -#}
-{% macro track_hpa(t) -%}
-{% set a = t.s.hpa %}
-{{ sc.hpa(dict(t, s=dict(t.s, hpa=dict(a, name=a.name ~ "-" ~ t.track if a.get("name") else none)))) }}
+{#- A track's HPA, scaling the track: named `name` (default `<track name>-hpa`), labelled as
+    the service with the track label, so a new image on the track leaves it unchanged. -#}
+{% macro track_hpa(c, t, name) -%}
+{{ sc.hpa(dict(t, labels=h.ordered([t.selector, c.labels]) | fromjson, s=dict(t.s, hpa=dict(t.s.hpa, name=name)))) }}
 {%- endmacro %}
 
 {#- A second Service of the service (preview, canary): the same ports, ClusterIP unless
@@ -117,7 +117,8 @@ Rollout {{ c.ns }}/{{ c.name }}
 {% set t = track(c, label, colour, settings, 0 if zero else (settings.replicas if settings.get("replicas") is not none else c.s.get("replicas"))) | fromjson %}
 {{ w.workload(t) }}
 {% if on(c.s.get("hpa")) == "true" and not zero %}
-{{ track_hpa(t) }}
+{% set a = c.s.hpa %}
+{{ track_hpa(c, t, a.name ~ "-" ~ colour if a.get("name") else none) }}
 {% endif %}
 {% endfor %}
 {{ net.service(dict(c, selector=merge({label: active}, c.selector))) }}
@@ -162,7 +163,7 @@ Rollout {{ c.ns }}/{{ c.name }}
 {% endfor %}
 {#- The stable track scales with load; the canary keeps its few replicas. -#}
 {% if hpa %}
-{{ sc.hpa(dict(tracks[0], s=dict(tracks[0].s, hpa=dict(c.s.hpa, name=c.s.hpa.get("name") or c.name ~ "-hpa")))) }}
+{{ track_hpa(c, tracks[0], c.s.hpa.get("name") or c.name ~ "-hpa") }}
 {% endif %}
 {% if traffic == "nginx" %}
 {#- The ingress controller splits between two Services: the main one on stable pods, the

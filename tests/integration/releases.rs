@@ -1,0 +1,733 @@
+//! Blue/green, canary and Argo Rollouts releases (`release.strategy` of the `service` library),
+//! through the documented values files `charts/<chart>/releases/*.yaml` layered on
+//! `--env production`: each renders the seeds' manifests (written out under
+//! `tests/fixtures/releases/`) and validates with `--require-schemas`, Istio and Rollout
+//! objects included; each step a pipeline takes (deploy, switch or shift weight, promote, roll
+//! back) diffs as exactly the change it names; a service that does not opt in renders as
+//! before; mistakes stop the render.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::process::Stdio;
+
+use insta_cmd::assert_cmd_snapshot;
+use serde_json::Value;
+
+use crate::{bosun, root, run};
+
+/// Every release values file, by chart, and the fixture of what it must render.
+const RELEASES: &[(&str, &str)] = &[
+    ("myapp", "blue-green"),
+    ("myapp", "canary-istio"),
+    ("myapp", "rollout-canary"),
+    ("fastapi", "canary-replicas"),
+    ("fastapi", "canary-nginx"),
+    ("fastapi", "rollout-blue-green"),
+];
+
+/// `COMMAND charts/CHART --env production -f charts/CHART/releases/FILE.yaml EXTRA..`.
+fn args(command: &str, chart: &str, file: &str, extra: &[&str]) -> Vec<String> {
+    let mut all: Vec<String> = vec![
+        command.into(),
+        format!("charts/{chart}"),
+        "--env".into(),
+        "production".into(),
+        "-f".into(),
+        format!("charts/{chart}/releases/{file}.yaml"),
+        "--require-schemas".into(),
+    ];
+    all.extend(extra.iter().map(|s| s.to_string()));
+    all
+}
+
+/// How a rendered object is found: kind, namespace, name.
+type Key = (String, String, String);
+
+fn key_of(doc: &Value) -> Key {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    (
+        text(&doc["kind"]),
+        text(&doc["metadata"]["namespace"]),
+        text(&doc["metadata"]["name"]),
+    )
+}
+
+/// The objects a release renders, by key; the render must succeed with every schema present.
+fn render(chart: &str, file: &str, extra: &[&str]) -> BTreeMap<Key, Value> {
+    let mut flags = vec!["-o", "json", "--no-save"];
+    flags.extend_from_slice(extra);
+    let (code, stdout, stderr) = run(args("render", chart, file, &flags));
+    assert_eq!(code, 0, "{chart} {file} {extra:?}:\n{stderr}");
+    assert!(
+        !stderr.contains("skipped"),
+        "{chart} {file}: a kind went unvalidated:\n{stderr}"
+    );
+    let list: Value = serde_json::from_str(&stdout).unwrap();
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|doc| (key_of(doc), doc.clone()))
+        .collect()
+}
+
+/// The names of the objects of `kind`, sorted.
+fn names(docs: &BTreeMap<Key, Value>, kind: &str) -> Vec<String> {
+    docs.keys()
+        .filter(|k| k.0 == kind)
+        .map(|k| k.2.clone())
+        .collect()
+}
+
+/// Where `got` does not hold `want`, one line each: a map holds every wanted key, a list the
+/// wanted items in order (it may be longer), a scalar is equal.
+fn not_held(want: &Value, got: &Value, path: &str, out: &mut Vec<String>) {
+    match (want, got) {
+        (Value::Object(want), Value::Object(got)) => {
+            for (key, value) in want {
+                match got.get(key) {
+                    Some(actual) => not_held(value, actual, &format!("{path}.{key}"), out),
+                    None => out.push(format!("{path}.{key}: missing, expected {value}")),
+                }
+            }
+        }
+        (Value::Array(want), Value::Array(got)) if want.len() <= got.len() => {
+            for (i, (w, g)) in want.iter().zip(got).enumerate() {
+                not_held(w, g, &format!("{path}[{i}]"), out);
+            }
+        }
+        (w, g) if w == g => {}
+        (w, g) => out.push(format!("{path}: expected {w}, rendered {g}")),
+    }
+}
+
+#[test]
+fn each_release_file_renders_the_manifests_of_its_fixture() {
+    let mut report = Vec::new();
+    for (chart, file) in RELEASES {
+        let docs = render(chart, file, &[]);
+        let fixture = root().join(format!("tests/fixtures/releases/{chart}-{file}.yaml"));
+        let text = std::fs::read_to_string(&fixture).unwrap();
+        let expected: Vec<Value> = serde_saphyr::from_multiple(&text).unwrap();
+        assert!(expected.len() >= 3, "{}", fixture.display());
+        for want in expected {
+            let key = key_of(&want);
+            match docs.get(&key) {
+                None => report.push(format!("{chart} {file}: {key:?} is not rendered")),
+                Some(got) => {
+                    let mut out = Vec::new();
+                    not_held(&want, got, "", &mut out);
+                    report.extend(out.iter().map(|d| format!("{chart} {file}: {key:?}{d}")));
+                }
+            }
+        }
+    }
+    assert!(report.is_empty(), "\n{}", report.join("\n"));
+}
+
+#[test]
+fn each_strategy_replaces_the_rolling_deployment_with_its_own_workloads() {
+    let workloads = |chart, file| {
+        let docs = render(chart, file, &[]);
+        [names(&docs, "Deployment"), names(&docs, "Rollout")]
+    };
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        workloads("myapp", "blue-green"),
+        [strings(&["myapp-blue", "myapp-green"]), vec![]]
+    );
+    assert_eq!(
+        workloads("myapp", "canary-istio"),
+        [strings(&["myapp-canary", "myapp-stable"]), vec![]]
+    );
+    assert_eq!(
+        workloads("fastapi", "canary-replicas"),
+        [strings(&["fastapi-canary", "fastapi-stable"]), vec![]]
+    );
+    assert_eq!(
+        workloads("myapp", "rollout-canary"),
+        [vec![], strings(&["myapp-production"])]
+    );
+    assert_eq!(
+        workloads("fastapi", "rollout-blue-green"),
+        [vec![], strings(&["fastapi-app"])]
+    );
+}
+
+#[test]
+fn full_renders_of_every_release_file() {
+    for (chart, file) in RELEASES {
+        assert_cmd_snapshot!(
+            format!("{chart}_{file}"),
+            bosun(args("render", chart, file, &["--no-save"]))
+        );
+    }
+}
+
+#[test]
+fn a_service_that_does_not_opt_in_renders_as_before() {
+    let plain = run(["render", "charts/myapp", "--env", "production", "--no-save"]);
+    assert_eq!(plain.0, 0, "{}", plain.2);
+    for set in [
+        "services.myapp.release.strategy=rolling",
+        // A release block kept for later does nothing until its strategy is chosen.
+        "services.myapp.release.blueGreen.active=green,services.myapp.release.canary.weight=50",
+    ] {
+        let same = run([
+            "render",
+            "charts/myapp",
+            "--env",
+            "production",
+            "--no-save",
+            "--set",
+            set,
+        ]);
+        assert_eq!(same, plain, "--set {set}");
+    }
+}
+
+/// Renders each variant no release file shows; every object must validate, Istio objects in
+/// v1 and v1beta1, and every Rollout in any traffic mode.
+#[test]
+fn every_strategy_and_traffic_method_validates() {
+    let cases: &[(&str, &str, &[&str], &[&str])] = &[
+        (
+            "myapp",
+            "canary-istio",
+            &[
+                "--set",
+                "services.myapp.release.canary.istio.apiVersion=networking.istio.io/v1beta1",
+            ],
+            &["VirtualService", "DestinationRule"],
+        ),
+        (
+            "myapp",
+            "rollout-canary",
+            &[
+                "--set",
+                "services.myapp.release.rollout.canary.istio.apiVersion=networking.istio.io/v1beta1",
+            ],
+            &[
+                "Rollout",
+                "VirtualService",
+                "DestinationRule",
+                "HorizontalPodAutoscaler",
+            ],
+        ),
+        (
+            "myapp",
+            "blue-green",
+            &[
+                "--set",
+                "services.myapp.release.blueGreen.scaleIdleToZero=true",
+                "--set-json",
+                r#"services.myapp.hpa={"minReplicas":3,"maxReplicas":10,"cpu":70}"#,
+            ],
+            &["HorizontalPodAutoscaler"],
+        ),
+        (
+            "fastapi",
+            "rollout-blue-green",
+            &[
+                "--set",
+                "services.fastapi-app.release.rollout.blueGreen=null",
+                "--set-json",
+                r#"services.fastapi-app.release.rollout.canary={"traffic":"nginx","steps":[{"setWeight":20},{"pause":{"duration":60}}],"header":{"name":"canary","value":"true"}}"#,
+            ],
+            &["Rollout", "Ingress"],
+        ),
+        (
+            "fastapi",
+            "rollout-blue-green",
+            &[
+                "--set",
+                "services.fastapi-app.release.rollout.blueGreen=null",
+                "--set-json",
+                r#"services.fastapi-app.release.rollout.canary={"steps":[{"setWeight":50},{"pause":{}}]}"#,
+            ],
+            &["Rollout"],
+        ),
+        (
+            "fastapi",
+            "canary-nginx",
+            &["--set", "services.fastapi-app.release.canary.header=null"],
+            &["Ingress"],
+        ),
+    ];
+    for (chart, file, extra, kinds) in cases {
+        let docs = render(chart, file, extra);
+        for kind in *kinds {
+            assert!(
+                !names(&docs, kind).is_empty(),
+                "{chart} {file} {extra:?}: no {kind}"
+            );
+        }
+    }
+}
+
+/// The Rollout schema bosun carries leaves `spec.template` open, as the upstream CRD does; the
+/// pod template is checked here as a Deployment's, so a Rollout is held to the same standard.
+#[test]
+fn a_rollouts_pod_template_is_a_valid_deployment_pod_template() {
+    let mut checked = 0;
+    for (chart, file, extra) in [
+        ("myapp", "rollout-canary", vec![]),
+        ("fastapi", "rollout-blue-green", vec![]),
+        (
+            "fastapi",
+            "rollout-blue-green",
+            vec![
+                "--set",
+                "services.fastapi-app.release.rollout.blueGreen=null,services.fastapi-app.release.rollout.canary.traffic=nginx",
+            ],
+        ),
+    ] {
+        for (key, rollout) in render(chart, file, &extra) {
+            if key.0 != "Rollout" {
+                continue;
+            }
+            let spec = &rollout["spec"];
+            let deployment = serde_json::json!({
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": rollout["metadata"],
+                "spec": {"selector": spec["selector"], "template": spec["template"]},
+            });
+            let mut child = bosun(["validate", "--require-schemas", "-"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(deployment.to_string().as_bytes())
+                .unwrap();
+            let output = child.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "{chart} {file}: the Rollout's template does not validate:\n{}",
+                String::from_utf8_lossy(&output.stdout)
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 3);
+}
+
+/// A pipeline on one release file: what it applied is recorded in its own state folder, and
+/// each next step is diffed against that record.
+struct Pipeline {
+    chart: &'static str,
+    file: &'static str,
+    state: tempfile::TempDir,
+}
+
+/// One resource `bosun diff` reports: "change Kind ns/name", and the lines it removes and adds.
+type Change = (String, Vec<String>, Vec<String>);
+
+impl Pipeline {
+    /// The pipeline's first render of the release file, recorded.
+    fn new(chart: &'static str, file: &'static str) -> Pipeline {
+        let pipeline = Pipeline {
+            chart,
+            file,
+            state: tempfile::tempdir().unwrap(),
+        };
+        pipeline.apply(&[]);
+        pipeline
+    }
+
+    fn with_state(&self, command: &str, sets: &[&str], extra: &[&str]) -> Vec<String> {
+        let mut flags = vec!["--state-dir", self.state.path().to_str().unwrap()];
+        for set in sets {
+            flags.extend(["--set", set]);
+        }
+        flags.extend_from_slice(extra);
+        args(command, self.chart, self.file, &flags)
+    }
+
+    /// `bosun render` with these values, as the pipeline applies it: recorded.
+    fn apply(&self, sets: &[&str]) {
+        let (code, _, stderr) = run(self.with_state("render", sets, &[]));
+        assert_eq!(code, 0, "{sets:?}: {stderr}");
+    }
+
+    /// What `bosun diff` says these values change against the last applied render.
+    fn diff(&self, sets: &[&str]) -> Vec<Change> {
+        let (code, stdout, stderr) = run(self.with_state("diff", sets, &["-o", "json"]));
+        assert_eq!(code, 0, "{sets:?}: {stderr}");
+        let report: Value = serde_json::from_str(&stdout).unwrap();
+        report["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let lines = r["diff"].as_str().unwrap().lines();
+                let (mut removed, mut added) = (Vec::new(), Vec::new());
+                for line in lines {
+                    if line.starts_with("---") || line.starts_with("+++") {
+                        continue;
+                    }
+                    if let Some(l) = line.strip_prefix('-') {
+                        removed.push(l.to_string());
+                    } else if let Some(l) = line.strip_prefix('+') {
+                        added.push(l.to_string());
+                    }
+                }
+                let what = format!(
+                    "{} {} {}/{}",
+                    r["change"].as_str().unwrap(),
+                    r["kind"].as_str().unwrap(),
+                    r["namespace"].as_str().unwrap(),
+                    r["name"].as_str().unwrap()
+                );
+                (what, removed, added)
+            })
+            .collect()
+    }
+}
+
+fn change(what: &str, removed: &[&str], added: &[&str]) -> Change {
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+    (what.to_string(), strings(removed), strings(added))
+}
+
+const BLUE_GREEN: &str = "services.myapp.release.blueGreen";
+
+#[test]
+fn blue_green_switching_is_one_value_and_diffs_as_exactly_the_selector_flip() {
+    let pipeline = Pipeline::new("myapp", "blue-green");
+    let switch = format!("{BLUE_GREEN}.active=green");
+    let flip = |name: &str, from: &str, to: &str| {
+        change(
+            &format!("change Service production/{name}"),
+            &[&format!("    version: {from}")],
+            &[&format!("    version: {to}")],
+        )
+    };
+    assert_eq!(
+        pipeline.diff(&[&switch]),
+        [
+            flip("app-service", "blue", "green"),
+            flip("app-service-preview", "green", "blue"),
+        ]
+    );
+    // Switched, and rolled back: the same flip the other way.
+    pipeline.apply(&[&switch]);
+    assert_eq!(
+        pipeline.diff(&[&format!("{BLUE_GREEN}.active=blue")]),
+        [
+            flip("app-service", "green", "blue"),
+            flip("app-service-preview", "blue", "green"),
+        ]
+    );
+}
+
+#[test]
+fn blue_green_pipeline_deploy_switch_scale_down_and_roll_back() {
+    let pipeline = Pipeline::new("myapp", "blue-green");
+    // Deploy: a new tag on the idle colour changes its Deployment and nothing else.
+    let deploy = format!("{BLUE_GREEN}.green.tag=v2.1.0");
+    assert_eq!(
+        pipeline.diff(&[&deploy]),
+        [change(
+            "change Deployment production/myapp-green",
+            &[
+                "    app.kubernetes.io/version: v2.0.0",
+                "        app.kubernetes.io/version: v2.0.0",
+                "        image: myapp:v2.0.0",
+            ],
+            &[
+                "    app.kubernetes.io/version: v2.1.0",
+                "        app.kubernetes.io/version: v2.1.0",
+                "        image: myapp:v2.1.0",
+            ],
+        )]
+    );
+    pipeline.apply(&[&deploy]);
+    let switch = format!("{BLUE_GREEN}.active=green");
+    pipeline.apply(&[&deploy, &switch]);
+    // Promote: the old colour goes to zero, and only its replica count changes.
+    let idle_to_zero = format!("{BLUE_GREEN}.scaleIdleToZero=true");
+    assert_eq!(
+        pipeline.diff(&[&deploy, &switch, &idle_to_zero]),
+        [change(
+            "change Deployment production/myapp-blue",
+            &["  replicas: 3"],
+            &["  replicas: 0"],
+        )]
+    );
+    pipeline.apply(&[&deploy, &switch, &idle_to_zero]);
+    // Roll back after scaling down: blue comes back, then the selectors flip to it. With
+    // scaleIdleToZero on, switching alone would also scale green to zero in the same apply.
+    let back = format!("{BLUE_GREEN}.active=blue");
+    let up = format!("{BLUE_GREEN}.scaleIdleToZero=false");
+    let plan = pipeline.diff(&[&deploy, &back, &up]);
+    let what: Vec<&str> = plan.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(
+        what,
+        [
+            "change Service production/app-service",
+            "change Service production/app-service-preview",
+            "change Deployment production/myapp-blue",
+        ]
+    );
+}
+
+const ISTIO: &str = "services.myapp.release.canary";
+
+#[test]
+fn istio_canary_weight_shifts_change_only_the_virtualservice_weights() {
+    let pipeline = Pipeline::new("myapp", "canary-istio");
+    let weights = |removed: &[&str], added: &[&str]| {
+        change(
+            "change VirtualService production/myapp-canary",
+            removed,
+            added,
+        )
+    };
+    assert_eq!(
+        pipeline.diff(&[&format!("{ISTIO}.weight=50")]),
+        [weights(
+            &["      weight: 90", "      weight: 10"],
+            &["      weight: 50", "      weight: 50"]
+        )]
+    );
+    // Roll back: all traffic to stable (the header still reaches the canary).
+    assert_eq!(
+        pipeline.diff(&[&format!("{ISTIO}.weight=0")]),
+        [weights(
+            &["      weight: 90", "      weight: 10"],
+            &["      weight: 100", "      weight: 0"]
+        )]
+    );
+    // Deploy a new canary: its Deployment only.
+    let plan = pipeline.diff(&[&format!("{ISTIO}.canary.tag=v2.1.0")]);
+    assert_eq!(plan.len(), 1);
+    assert_eq!(plan[0].0, "change Deployment production/myapp-canary");
+    assert!(
+        plan[0]
+            .2
+            .contains(&"        image: myapp:v2.1.0".to_string())
+    );
+    // Promote: stable runs the canary's version and takes all traffic.
+    let plan = pipeline.diff(&[
+        &format!("{ISTIO}.stable.tag=v2.0.0"),
+        &format!("{ISTIO}.weight=0"),
+    ]);
+    let what: Vec<&str> = plan.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(
+        what,
+        [
+            "change Deployment production/myapp-stable",
+            "change VirtualService production/myapp-canary"
+        ]
+    );
+}
+
+#[test]
+fn istio_header_match_is_optional() {
+    let docs = render(
+        "myapp",
+        "canary-istio",
+        &["--set", &format!("{ISTIO}.header=null")],
+    );
+    let key = (
+        "VirtualService".to_string(),
+        "production".to_string(),
+        "myapp-canary".to_string(),
+    );
+    let http = docs[&key]["spec"]["http"].as_array().unwrap();
+    assert_eq!(http.len(), 1, "{http:?}");
+    assert!(http[0].get("match").is_none());
+}
+
+#[test]
+fn nginx_canary_weight_shifts_change_only_the_canary_weight_annotation() {
+    let pipeline = Pipeline::new("fastapi", "canary-nginx");
+    assert_eq!(
+        pipeline.diff(&["services.fastapi-app.release.canary.weight=50"]),
+        [change(
+            "change Ingress default/fastapi-ingress-canary",
+            &["    nginx.ingress.kubernetes.io/canary-weight: \"10\""],
+            &["    nginx.ingress.kubernetes.io/canary-weight: \"50\""],
+        )]
+    );
+}
+
+#[test]
+fn replica_canary_weight_shifts_change_only_the_replica_counts() {
+    let pipeline = Pipeline::new("fastapi", "canary-replicas");
+    assert_eq!(
+        pipeline.diff(&["services.fastapi-app.release.canary.weight=50"]),
+        [
+            change(
+                "change Deployment default/fastapi-stable",
+                &["  replicas: 9"],
+                &["  replicas: 5"]
+            ),
+            change(
+                "change Deployment default/fastapi-canary",
+                &["  replicas: 1"],
+                &["  replicas: 5"]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_replica_split_gives_any_canary_weight_at_least_one_pod() {
+    for (weight, stable, canary) in [
+        (0, 10, 0),
+        (1, 9, 1),
+        (10, 9, 1),
+        (25, 7, 3),
+        (50, 5, 5),
+        (99, 0, 10),
+        (100, 0, 10),
+    ] {
+        let set = format!("services.fastapi-app.release.canary.weight={weight}");
+        let docs = render("fastapi", "canary-replicas", &["--set", &set]);
+        let replicas = |name: &str| {
+            let key = (
+                "Deployment".to_string(),
+                "default".to_string(),
+                name.to_string(),
+            );
+            docs[&key]["spec"]["replicas"].as_i64().unwrap()
+        };
+        assert_eq!(
+            (replicas("fastapi-stable"), replicas("fastapi-canary")),
+            (stable, canary),
+            "weight {weight}"
+        );
+    }
+}
+
+#[test]
+fn a_new_image_starts_an_argo_rollout_and_changes_only_the_rollout() {
+    for (chart, file, set, name) in [
+        (
+            "myapp",
+            "rollout-canary",
+            "services.myapp.image.tag=v2.1.0",
+            "production/myapp-production",
+        ),
+        (
+            "fastapi",
+            "rollout-blue-green",
+            "services.fastapi-app.image.tag=v1.3.0",
+            "default/fastapi-app",
+        ),
+    ] {
+        let pipeline = Pipeline::new(chart, file);
+        let plan = pipeline.diff(&[set]);
+        let what: Vec<&str> = plan.iter().map(|c| c.0.as_str()).collect();
+        // The Rollout's pod template changes; the other objects only carry the version label.
+        assert!(
+            what.contains(&format!("change Rollout {name}").as_str()),
+            "{what:?}"
+        );
+        for (what, removed, added) in &plan {
+            if what.starts_with("change Rollout") {
+                assert!(added.iter().any(|l| l.contains("image: ")), "{added:?}");
+                continue;
+            }
+            assert!(
+                removed
+                    .iter()
+                    .chain(added)
+                    .all(|l| l.contains("app.kubernetes.io/version:")),
+                "{what}: {removed:?} {added:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn err_release_mistakes_stop_the_render_with_what_to_fix() {
+    let cases: &[(&str, &str, &[&str], &str)] = &[
+        (
+            "myapp",
+            "blue-green",
+            &["--set", "services.myapp.release.blueGreen.activ=green"],
+            "Additional properties are not allowed ('activ' was unexpected)",
+        ),
+        (
+            "myapp",
+            "canary-istio",
+            &["--set", "services.myapp.release.canary.weight=110"],
+            "110 is greater than the maximum of 100",
+        ),
+        (
+            "myapp",
+            "canary-istio",
+            &["--set", "services.myapp.release.strategy=canry"],
+            "\"canry\" is not one of",
+        ),
+        (
+            "myapp",
+            "blue-green",
+            &["--set", "services.myapp.kind=StatefulSet"],
+            "services.myapp.release.strategy `blueGreen` releases a Deployment",
+        ),
+        (
+            "myapp",
+            "canary-istio",
+            &["--set", "services.myapp.release.canary.traffic=replicas"],
+            "services.myapp.release.canary.traffic `replicas` splits traffic by replica counts, which an HPA would change",
+        ),
+        (
+            "fastapi",
+            "canary-replicas",
+            &[
+                "--set",
+                "services.fastapi-app.release.canary.canary.replicas=2",
+            ],
+            "leave out `stable.replicas` and `canary.replicas`",
+        ),
+        (
+            "fastapi",
+            "canary-replicas",
+            &[
+                "--set",
+                "services.fastapi-app.release.canary.header.name=canary,services.fastapi-app.release.canary.header.value=yes",
+            ],
+            "services.fastapi-app.release.canary.header needs traffic `istio` or `nginx`",
+        ),
+        (
+            "fastapi",
+            "canary-nginx",
+            &["--set", "services.fastapi-app.ingress=null"],
+            "traffic `nginx` splits the traffic of the service's own `ingress`, which is not set",
+        ),
+        (
+            "fastapi",
+            "rollout-blue-green",
+            &[
+                "--set",
+                "services.fastapi-app.release.rollout.canary.traffic=istio",
+            ],
+            "services.fastapi-app.release.rollout takes one of `canary` or `blueGreen`",
+        ),
+        (
+            "fastapi",
+            "rollout-blue-green",
+            &["--set", "services.fastapi-app.service.enabled=false"],
+            "moves traffic between Services: the service needs `ports` and its Service",
+        ),
+    ];
+    for (chart, file, flags, message) in cases {
+        let mut extra = vec!["--no-save"];
+        extra.extend_from_slice(flags);
+        let (code, stdout, stderr) = run(args("render", chart, file, &extra));
+        assert_eq!((code, stdout.as_str()), (1, ""), "{flags:?}: {stderr}");
+        assert!(
+            stderr.contains(message),
+            "{flags:?} should say {message:?}:\n{stderr}"
+        );
+    }
+}

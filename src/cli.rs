@@ -58,6 +58,11 @@ enum Command {
     /// Render and check what a careful reviewer would catch, in each resource and across them.
     #[command(after_help = LINT_EXIT_CODES)]
     Lint(LintArgs),
+    /// Create a chart that uses the generic service templates, with one service.
+    Init {
+        /// The new chart's folder; its last part is the chart's name (`charts/hello`).
+        dir: PathBuf,
+    },
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -291,6 +296,13 @@ fn execute(command: Command, matches: Option<&ArgMatches>) -> Result<i32, Error>
         Command::Values(args) => commands::values(&args, matches),
         Command::Validate(args) => commands::validate(&args),
         Command::Lint(args) => commands::lint(&args, matches),
+        Command::Init { dir } => {
+            for path in crate::init::init(&dir)? {
+                eprintln!("created {}", path.display());
+            }
+            eprintln!("render it with `bosun render {}`", dir.display());
+            Ok(0)
+        }
         Command::Completions { shell } => {
             let mut command = Cli::command();
             let mut buffer = Vec::new();

@@ -23,6 +23,7 @@ pub mod engine;
 pub mod error;
 pub mod files;
 pub mod functions;
+pub mod init;
 pub mod lint;
 pub mod manifest;
 pub mod output;

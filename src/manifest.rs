@@ -169,6 +169,18 @@ fn parse_one(
     };
     let value = parsed.map_err(|e| {
         let (line, column) = e.location.unwrap_or((1, 1));
+        // A Secret's rendered text holds secret values: name the line, never quote it.
+        if part.lines().any(|l| l.trim_end() == "kind: Secret") {
+            return Error::RenderedYaml {
+                template: template.source.clone(),
+                message: format!(
+                    "{} (at line {}; the text is not shown because the document is a Secret)",
+                    e.message,
+                    first_line + line - 1
+                ),
+                snippet: None,
+            };
+        }
         Error::RenderedYaml {
             template: template.source.clone(),
             snippet: Some(Box::new(SourceSnippet::new(

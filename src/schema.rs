@@ -94,6 +94,36 @@ struct Definitions {
 }
 
 impl Definitions {
+    /// A custom resource schema may point into Kubernetes' own definitions
+    /// (`{"$ref": "#/$defs/io.k8s.api.core.v1.PodTemplateSpec"}`, a Rollout's pod template):
+    /// those definitions, of the target version, are added to the schema's `$defs`.
+    fn with_kubernetes_refs(&self, mut schema: Value) -> Value {
+        let mut wanted = Vec::new();
+        collect_refs(&schema, &mut wanted);
+        let own = schema["$defs"].as_object().cloned().unwrap_or_default();
+        let all = &self.document["$defs"];
+        let mut added = serde_json::Map::new();
+        while let Some(name) = wanted.pop() {
+            if own.contains_key(&name) || added.contains_key(&name) {
+                continue;
+            }
+            let Some(definition) = all.get(&name) else {
+                continue;
+            };
+            collect_refs(definition, &mut wanted);
+            added.insert(name, definition.clone());
+        }
+        if !added.is_empty() {
+            if !schema["$defs"].is_object() {
+                schema["$defs"] = Value::Object(serde_json::Map::new());
+            }
+            if let Some(defs) = schema["$defs"].as_object_mut() {
+                defs.extend(added);
+            }
+        }
+        schema
+    }
+
     /// A schema for the definition `name` carrying only the definitions it reaches, so that
     /// compiling a Service does not copy and walk the 700 definitions of the whole API.
     fn schema_for(&self, name: &str) -> Value {
@@ -247,7 +277,10 @@ impl Catalog {
         let (schema, source) = if let Some(name) = self.definitions.kinds.get(key) {
             (self.definitions.schema_for(name), SchemaSource::Kubernetes)
         } else if let Some((schema, origin)) = self.custom.get(key) {
-            (schema.clone(), SchemaSource::Custom(origin.clone()))
+            (
+                self.definitions.with_kubernetes_refs(schema.clone()),
+                SchemaSource::Custom(origin.clone()),
+            )
         } else {
             self.schema_locations.iter().find_map(|dir| {
                 crate::crd::candidates(dir, api_version, kind)

@@ -397,7 +397,25 @@ pub fn read_values_file(shown: &str, text: &str, with_lines: bool) -> Result<Nod
     }
 }
 
+/// The largest values file bosun reads: a bigger one is a mistake or an attack.
+pub const MAX_VALUES_FILE: u64 = 32 * 1024 * 1024;
+
 fn read_path(path: &Path) -> Result<String, Error> {
+    if let Ok(metadata) = std::fs::metadata(path)
+        && metadata.len() > MAX_VALUES_FILE
+    {
+        return Err(Error::Read {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "it is {} MiB, more than the {} MiB bosun reads from a values file",
+                    metadata.len() / 1024 / 1024,
+                    MAX_VALUES_FILE / 1024 / 1024
+                ),
+            ),
+        });
+    }
     let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -440,11 +458,21 @@ pub fn layer(chart: &Chart, options: &ValueOptions, stdin: &mut dyn Read) -> Res
             stdin_used = true;
             let mut text = String::new();
             stdin
+                .take(MAX_VALUES_FILE + 1)
                 .read_to_string(&mut text)
                 .map_err(|source| Error::Read {
                     path: "<stdin>".into(),
                     source,
                 })?;
+            if text.len() as u64 > MAX_VALUES_FILE {
+                return Err(Error::Read {
+                    path: "<stdin>".into(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "more than the 32 MiB bosun reads from a values file",
+                    ),
+                });
+            }
             ("<stdin>".to_string(), text)
         } else {
             (file.clone(), read_path(Path::new(file))?)

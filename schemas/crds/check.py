@@ -138,6 +138,10 @@ def main():
             failures.append(f"fixtures/{fixture.name}: does not belong to any schema")
 
     for stem, (rel, schema) in sorted(by_fixture_stem.items()):
+        # References into Kubernetes' own definitions (a Rollout's pod template) are filled in by
+        # bosun from the target version; this standalone check accepts any object there.
+        schema = json.loads(json.dumps(schema).replace(
+            '"$ref": "#/$defs/io.k8s.api.core.v1.PodTemplateSpec"', '"type": "object"'))
         validator = Draft202012Validator(schema)
         api_version = schema["properties"]["apiVersion"]["const"]
         kind = schema["properties"]["kind"]["const"]

@@ -2,6 +2,7 @@
 
 mod diff;
 mod errors;
+mod hostile;
 mod lint;
 mod releases;
 mod render;

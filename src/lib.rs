@@ -23,6 +23,8 @@ pub mod engine;
 pub mod error;
 pub mod files;
 pub mod functions;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod init;
 pub mod lint;
 pub mod manifest;

@@ -106,6 +106,11 @@ pub fn parse_value_lenient(text: &str) -> Result<Value, YamlError> {
     serde_saphyr::from_str_with_options(text, options).map_err(convert_error)
 }
 
+/// The fast read path alone: `None` where serde-saphyr must read the text (for the fuzzers).
+pub fn fast_parse(text: &str) -> Option<Value> {
+    fast::parse(text)
+}
+
 /// Parses with serde-saphyr alone.
 pub fn parse_value_slow(text: &str) -> Result<Value, YamlError> {
     serde_saphyr::from_str_with_options(text, options()).map_err(convert_error)

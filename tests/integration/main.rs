@@ -2,6 +2,7 @@
 
 mod diff;
 mod errors;
+mod fuzz_regressions;
 mod hostile;
 mod lint;
 mod releases;

@@ -23,6 +23,14 @@ enum Frame {
 
 /// The value of a one-document YAML text, or `None` when serde-saphyr must read it.
 pub fn parse(text: &str) -> Option<Value> {
+    // A line that starts (after its indentation) with a document marker is read differently
+    // by the bare event parser than by serde-saphyr (found by fuzzing): leave it to the latter.
+    if text.lines().any(|line| {
+        let line = line.trim_start();
+        line.starts_with("---") || line.starts_with("...")
+    }) {
+        return None;
+    }
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Value> = None;
@@ -32,9 +40,11 @@ pub fn parse(text: &str) -> Option<Value> {
         match event {
             Event::StreamStart | Event::DocumentEnd => {}
             Event::StreamEnd => break,
-            Event::DocumentStart(..) => {
+            // Chunks come without their `---`: a marker the parser still sees (an indented one,
+            // say) is for serde-saphyr to judge.
+            Event::DocumentStart(explicit, _) => {
                 documents += 1;
-                if documents > 1 {
+                if documents > 1 || explicit {
                     return None;
                 }
             }

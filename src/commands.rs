@@ -275,16 +275,7 @@ pub(crate) fn render(args: &RenderArgs, matches: Option<&ArgMatches>) -> Result<
 pub(crate) fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Result<i32, Error> {
     let rendered = render_chart(&args.chart, matches, &[], false)?;
     let before = match args.against.as_deref() {
-        Some("-") => {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|source| {
-                Error::Read {
-                    path: "<stdin>".into(),
-                    source,
-                }
-            })?;
-            diff::read_against("<stdin>", &text)?
-        }
+        Some("-") => diff::read_against("<stdin>", &read_stdin()?)?,
         Some(file) => {
             let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
                 path: file.into(),
@@ -440,14 +431,7 @@ pub(crate) fn validate(args: &ValidateArgs) -> Result<i32, Error> {
     let mut files: Vec<(String, String)> = Vec::new();
     for input in &inputs {
         if input.as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|source| {
-                Error::Read {
-                    path: "<stdin>".into(),
-                    source,
-                }
-            })?;
-            files.push(("<stdin>".into(), text));
+            files.push(("<stdin>".into(), read_stdin()?));
         } else if input.is_dir() {
             let ignore = ignore::gitignore::Gitignore::empty();
             for path in crate::chart::list_files(input, input, &ignore) {
@@ -567,6 +551,18 @@ fn value_options(flags: &ValueFlags, matches: Option<&ArgMatches>) -> ValueOptio
 }
 
 /// Writes to stdout in one go; a closed pipe (`bosun render | head`) is not an error.
+/// All of standard input, as text.
+fn read_stdin() -> Result<String, Error> {
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|source| {
+        Error::Read {
+            path: "<stdin>".into(),
+            source,
+        }
+    })?;
+    Ok(text)
+}
+
 pub(crate) fn print(text: &str) -> Result<(), Error> {
     let mut stdout = std::io::stdout().lock();
     stdout_result(

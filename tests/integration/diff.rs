@@ -220,19 +220,10 @@ fn against_kubectl_output_ignores_server_fields() {
 
 #[test]
 fn against_stdin() {
-    let mut child = bosun(["diff", "charts/demo", "--against", "-", "-o", "summary"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stale\n")
-        .unwrap();
-    let stdout = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let (_, stdout, _) = crate::run_with_stdin(
+        ["diff", "charts/demo", "--against", "-", "-o", "summary"],
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stale\n",
+    );
     assert!(stdout.contains("- destroy ConfigMap stale"), "{stdout}");
     assert!(
         stdout.contains("Plan: 4 to add, 0 to change, 1 to destroy."),

@@ -52,6 +52,29 @@ where
     )
 }
 
+/// Runs `bosun` with `input` on its stdin, returning (exit code, stdout, stderr).
+pub fn run_with_stdin<I, S>(args: I, input: &[u8]) -> (i32, String, String)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = bosun(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bosun runs");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 /// A fixture chart's path, relative to the repository root.
 pub fn fixture(name: &str) -> String {
     format!("tests/fixtures/charts/{name}")

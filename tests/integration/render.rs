@@ -1,6 +1,5 @@
 //! `bosun render`: the example chart in each environment, every flag, and the stream's shape.
 
-use std::io::Write;
 use std::process::Stdio;
 
 use insta_cmd::assert_cmd_snapshot;
@@ -264,19 +263,9 @@ fn a_closed_pipe_is_not_an_error() {
 
 #[test]
 fn values_from_stdin_with_dash() {
-    let mut child = bosun(["render", "charts/demo", "-f", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"replicas: 7\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(String::from_utf8_lossy(&output.stdout).contains("replicas: 7"));
+    let (_, stdout, _) =
+        crate::run_with_stdin(["render", "charts/demo", "-f", "-"], b"replicas: 7\n");
+    assert!(stdout.contains("replicas: 7"));
 }
 
 #[test]

@@ -166,19 +166,8 @@ fn folders_and_stdin_are_inputs() {
         ),
         "{stdout}"
     );
-    let mut child = bosun(["validate", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&std::fs::read(root().join("tests/fixtures/manifests/valid_core.yaml")).unwrap())
-        .unwrap();
-    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(0));
+    let input = std::fs::read(root().join("tests/fixtures/manifests/valid_core.yaml")).unwrap();
+    assert_eq!(crate::run_with_stdin(["validate", "-"], &input).0, 0);
 }
 
 #[test]

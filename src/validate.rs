@@ -96,6 +96,39 @@ fn offending_field(kind: &jsonschema::error::ValidationErrorKind) -> Option<Stri
     }
 }
 
+/// The message for one violation. "Not valid under any of the schemas listed in the 'oneOf'
+/// keyword" becomes what each alternative wanted: `80.5 is not of types "null", "string"; nor of
+/// types "null", "integer"` (an int-or-string field).
+fn explain(error: &jsonschema::ValidationError) -> String {
+    if let jsonschema::error::ValidationErrorKind::OneOfNotValid { context } = error.kind() {
+        let wanted: Vec<String> = context
+            .iter()
+            .filter_map(|branch| branch.first())
+            .map(|e| e.to_string())
+            .collect();
+        if !wanted.is_empty() {
+            let instance = error.instance().to_string();
+            let parts: Vec<String> = wanted
+                .iter()
+                .enumerate()
+                .map(|(i, message)| {
+                    let rest = message
+                        .strip_prefix(&instance)
+                        .unwrap_or(message)
+                        .trim_start();
+                    if i == 0 {
+                        rest.to_string()
+                    } else {
+                        format!("nor {}", rest.strip_prefix("is not ").unwrap_or(rest))
+                    }
+                })
+                .collect();
+            return format!("{instance} {}", parts.join("; "));
+        }
+    }
+    error.to_string()
+}
+
 /// Checks one parsed object. `text` is the YAML it was read from, `shown` what to call it in a
 /// snippet, `first_line` the line of `text`'s start in the file or rendered template.
 pub fn check(
@@ -171,7 +204,7 @@ pub fn check(
                     let message = if secret {
                         error.masked().to_string()
                     } else {
-                        error.to_string()
+                        explain(&error)
                     };
                     located(path, message)
                 })

@@ -20,6 +20,14 @@ Exit codes:
      that fail validation, a bad flag
 ";
 
+const TOP_EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  error: bad input, a template or YAML error, an unknown environment, a document or values
+     that fail validation, a lint error finding (or warning with --strict), a bad flag
+  2  `bosun diff --detailed-exitcode` only: there are changes
+";
+
 const DIFF_EXIT_CODES: &str = "\
 Exit codes:
   0  success (with --detailed-exitcode: no changes)
@@ -35,7 +43,7 @@ Exit codes:
 
 /// Renders Kubernetes manifests from charts and per-environment values, offline.
 #[derive(Debug, Parser)]
-#[command(name = "bosun", version, about, after_help = EXIT_CODES)]
+#[command(name = "bosun", version, about, after_help = TOP_EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

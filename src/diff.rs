@@ -112,37 +112,37 @@ pub fn plan(old: &[Document], new: &[Document], options: Options) -> Plan {
     let mut entries = Vec::new();
     let mut unchanged = 0;
     for document in new {
-        let entry = |change, before: Option<&Document>, after: Option<&Document>| {
-            let (a, b) = texts(before, after, options.show_secrets);
-            Entry {
-                change,
-                api_version: document.api_version.clone(),
-                kind: document.kind.clone(),
-                namespace: document.namespace.clone(),
-                name: document.name.clone(),
-                diff: unified(&a, &b, &label(document), options.context),
-            }
-        };
         match old_by_key.get(&key(document)) {
-            None => entries.push(entry(Change::Add, None, Some(document))),
+            None => entries.push(entry(Change::Add, None, Some(document), options)),
             Some(before) if before.yaml == document.yaml => unchanged += 1,
-            Some(before) => entries.push(entry(Change::Change, Some(before), Some(document))),
+            Some(before) => {
+                entries.push(entry(Change::Change, Some(before), Some(document), options))
+            }
         }
     }
-    for document in old {
-        if !new_keys.contains(&key(document)) {
-            let (a, b) = texts(Some(document), None, options.show_secrets);
-            entries.push(Entry {
-                change: Change::Destroy,
-                api_version: document.api_version.clone(),
-                kind: document.kind.clone(),
-                namespace: document.namespace.clone(),
-                name: document.name.clone(),
-                diff: unified(&a, &b, &label(document), options.context),
-            });
-        }
+    for document in old.iter().filter(|d| !new_keys.contains(&key(d))) {
+        entries.push(entry(Change::Destroy, Some(document), None, options));
     }
     Plan { entries, unchanged }
+}
+
+/// One differing resource; `before` or `after` (whichever exists, `after` first) names it.
+fn entry(
+    change: Change,
+    before: Option<&Document>,
+    after: Option<&Document>,
+    options: Options,
+) -> Entry {
+    let document = after.or(before).expect("a change has a before or an after");
+    let (a, b) = texts(before, after, options.show_secrets);
+    Entry {
+        change,
+        api_version: document.api_version.clone(),
+        kind: document.kind.clone(),
+        namespace: document.namespace.clone(),
+        name: document.name.clone(),
+        diff: unified(&a, &b, &label(document), options.context),
+    }
 }
 
 fn label(document: &Document) -> String {

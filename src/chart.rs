@@ -85,6 +85,10 @@ pub struct Chart {
     pub dependencies: Vec<Dependency>,
     /// The chart's `.helmignore`, applied to templates, CRDs and `files`.
     pub ignore: Arc<Gitignore>,
+    /// Every file of the chart not ignored, relative to its folder with `/` separators: what
+    /// the `files` template variable sees. Listed once, at load, so an unreadable folder fails
+    /// the load instead of hiding files from templates.
+    pub files: Arc<Vec<String>>,
 }
 
 /// How deep `file://` dependencies may nest before bosun suspects a cycle.
@@ -205,6 +209,10 @@ fn load(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart, Error> {
         });
     }
     stack.pop();
+    let files = list_files(&root, &root, &ignore)?
+        .iter()
+        .map(|path| relative_name(&root, path))
+        .collect();
 
     Ok(Chart {
         dir: dir.to_path_buf(),
@@ -216,6 +224,7 @@ fn load(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart, Error> {
         crds,
         dependencies,
         ignore,
+        files: Arc::new(files),
     })
 }
 
@@ -294,19 +303,26 @@ fn helmignore(root: &Path) -> Gitignore {
 }
 
 /// Lists the regular files under `folder` (relative to `root`), sorted, skipping ignored ones.
-/// Symlinks are not followed: a chart cannot pull in files from elsewhere by linking them.
-pub fn list_files(root: &Path, folder: &Path, ignore: &Gitignore) -> Vec<PathBuf> {
+/// Symlinks are not followed: a chart cannot pull in files from elsewhere by linking them. A
+/// missing `folder` holds no files; a folder that exists but cannot be read is an error, never
+/// a silently smaller chart.
+pub fn list_files(root: &Path, folder: &Path, ignore: &Gitignore) -> Result<Vec<PathBuf>, Error> {
+    let unreadable = |path: &Path, source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut out = Vec::new();
     let mut pending = vec![folder.to_path_buf()];
     while let Some(current) = pending.pop() {
-        let Ok(entries) = fs::read_dir(&current) else {
-            continue;
+        let entries = match fs::read_dir(&current) {
+            Ok(entries) => entries,
+            Err(e) if current == folder && e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(unreadable(&current, e)),
         };
-        for entry in entries.flatten() {
+        for entry in entries {
+            let entry = entry.map_err(|e| unreadable(&current, e))?;
             let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
+            let kind = entry.file_type().map_err(|e| unreadable(&path, e))?;
             let relative = path.strip_prefix(root).unwrap_or(&path);
             if ignore.matched(relative, kind.is_dir()).is_ignore() {
                 continue;
@@ -322,7 +338,7 @@ pub fn list_files(root: &Path, folder: &Path, ignore: &Gitignore) -> Vec<PathBuf
         }
     }
     out.sort();
-    out
+    Ok(out)
 }
 
 fn relative_name(base: &Path, path: &Path) -> String {
@@ -341,7 +357,7 @@ fn read_templates(
 ) -> Result<BTreeMap<String, TemplateFile>, Error> {
     let folder = root.join("templates");
     let mut templates = BTreeMap::new();
-    for path in list_files(root, &folder, ignore) {
+    for path in list_files(root, &folder, ignore)? {
         let name = relative_name(&folder, &path);
         let shown = dir.join("templates").join(&name);
         let source = read_text(&path).map_err(|e| match e {
@@ -365,7 +381,7 @@ fn read_templates(
 fn read_crds(dir: &Path, root: &Path, ignore: &Gitignore) -> Result<Vec<(String, String)>, Error> {
     let folder = root.join("crds");
     let mut crds = Vec::new();
-    for path in list_files(root, &folder, ignore) {
+    for path in list_files(root, &folder, ignore)? {
         let name = relative_name(root, &path);
         if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json") {
             let text = read_text(&path).map_err(|e| match e {

@@ -3,7 +3,6 @@
 //! --detailed-exitcode` adds 2 for "there are changes".
 
 use std::ffi::OsString;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -47,6 +46,15 @@ Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to colour reports and diffs: auto (a terminal without NO_COLOR), always, never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    color: crate::color::When,
 }
 
 #[derive(Debug, Subcommand)]
@@ -286,12 +294,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             return 1;
         }
     };
+    crate::color::set(cli.color);
     let sub_matches = matches.subcommand().map(|(_, m)| m);
     match execute(cli.command, sub_matches) {
         Ok(code) => code,
         Err(error) => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprintln!("{}", error.report(color));
+            eprintln!("{}", error.report(crate::color::stderr()));
             1
         }
     }

@@ -1,7 +1,7 @@
 //! What each command does, on top of the library's stages: render (and record), diff, values,
 //! validate. The arguments are defined in [`crate::cli`].
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ArgMatches;
@@ -157,16 +157,23 @@ pub(crate) fn lint(args: &LintArgs, matches: Option<&ArgMatches>) -> Result<i32,
     let text = match args.output {
         LintFormat::Text => lint_text(&results, args.show_silenced),
         LintFormat::Json => {
-            let report: Vec<serde_json::Value> = results
+            #[derive(serde::Serialize)]
+            struct Report<'a> {
+                results: Vec<EnvironmentFindings<'a>>,
+            }
+            #[derive(serde::Serialize)]
+            struct EnvironmentFindings<'a> {
+                environment: &'a Option<String>,
+                findings: &'a [lint::Finding],
+            }
+            let results = results
                 .iter()
-                .map(
-                    |(env, findings)| serde_json::json!({"environment": env, "findings": findings}),
-                )
+                .map(|(environment, findings)| EnvironmentFindings {
+                    environment,
+                    findings,
+                })
                 .collect();
-            let mut text = serde_json::to_string_pretty(&serde_json::json!({"results": report}))
-                .unwrap_or_default();
-            text.push('\n');
-            text
+            output::json_text(&Report { results }, "lint report")?
         }
         LintFormat::Sarif => {
             let rules: Vec<serde_json::Value> = lint::RULES
@@ -190,9 +197,7 @@ pub(crate) fn lint(args: &LintArgs, matches: Option<&ArgMatches>) -> Result<i32,
                 "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
                 "runs": [{"tool": {"driver": {"name": "bosun", "version": env!("CARGO_PKG_VERSION"), "rules": rules}}, "results": sarif_results}],
             });
-            let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
-            text.push('\n');
-            text
+            output::json_text(&sarif, "SARIF report")?
         }
     };
     print(&text)?;
@@ -302,8 +307,7 @@ pub(crate) fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Result<i32,
             show_secrets: args.show_secrets,
         },
     );
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    print(&diff::render(&plan, args.output, color))?;
+    print(&diff::render(&plan, args.output, crate::color::stdout()))?;
     Ok(if args.detailed_exitcode && plan.has_changes() {
         2
     } else {
@@ -322,11 +326,7 @@ pub(crate) fn values(args: &ValuesArgs, matches: Option<&ArgMatches>) -> Result<
     } else {
         match args.output {
             Format::Yaml => yaml::to_string(&values.to_value()),
-            Format::Json => {
-                let mut text = serde_json::to_string_pretty(&values.to_value()).unwrap_or_default();
-                text.push('\n');
-                text
-            }
+            Format::Json => output::json_text(&values.to_value(), "values")?,
         }
     };
     print(&text)?;
@@ -434,7 +434,7 @@ pub(crate) fn validate(args: &ValidateArgs) -> Result<i32, Error> {
             files.push(("<stdin>".into(), read_stdin()?));
         } else if input.is_dir() {
             let ignore = ignore::gitignore::Gitignore::empty();
-            for path in crate::chart::list_files(input, input, &ignore) {
+            for path in crate::chart::list_files(input, input, &ignore)? {
                 if path
                     .extension()
                     .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
@@ -500,7 +500,8 @@ fn explain(values: &values::Node) -> String {
         .leaves()
         .into_iter()
         .map(|(path, value, origin)| {
-            let shown = serde_json::to_string(value).unwrap_or_default();
+            // A `Value` prints infallibly as compact JSON.
+            let shown = value.to_string();
             (format!("{path}: {shown}"), origin.to_string())
         })
         .collect();

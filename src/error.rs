@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+use crate::color::{self, paint};
 use crate::paths::shown;
 
 /// A place in a source text to point at, with a few lines around it.
@@ -234,6 +235,12 @@ pub enum Error {
 
     #[error("{0}")]
     Schemas(#[from] crate::schema::UnknownVersion),
+    #[error("cannot write the {what} as JSON")]
+    Json {
+        what: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 fn count(n: usize, what: &str) -> String {
@@ -332,16 +339,16 @@ impl Error {
                 );
                 renderer.render(&[group])
             }
-            None if color => format!("\x1b[1;31merror\x1b[0m\x1b[1m: {title}\x1b[0m"),
-            None => format!("error: {title}"),
+            None => format!(
+                "{}{}",
+                paint("error", color::ERROR, color),
+                paint(&format!(": {title}"), color::EMPHASIS, color)
+            ),
         };
         if let Some(help) = self.help() {
             out.push('\n');
-            out.push_str(if color {
-                "\x1b[1;36mhelp\x1b[0m: "
-            } else {
-                "help: "
-            });
+            out.push_str(&paint("help", color::HELP, color));
+            out.push_str(": ");
             out.push_str(&help);
         }
         out

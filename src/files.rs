@@ -15,7 +15,7 @@ use ignore::gitignore::Gitignore;
 use minijinja::value::{Enumerator, Object, ObjectRepr, Value, from_args};
 use minijinja::{Error, ErrorKind, State};
 
-use crate::chart::{self, Chart};
+use crate::chart::Chart;
 use crate::yaml;
 
 /// The largest file `files.get` reads, so a chart cannot make bosun load gigabytes.
@@ -26,8 +26,8 @@ pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 pub struct Files {
     root: PathBuf,
     ignore: Arc<Gitignore>,
-    /// `None`: every file of the chart. `Some`: the names a glob matched.
-    selection: Option<Vec<String>>,
+    /// The names of the chart's files, or of the subset a glob matched.
+    names: Arc<Vec<String>>,
 }
 
 fn denied(message: String) -> Error {
@@ -39,19 +39,12 @@ impl Files {
         Files {
             root: chart.root.clone(),
             ignore: Arc::clone(&chart.ignore),
-            selection: None,
+            names: Arc::clone(&chart.files),
         }
     }
 
-    fn names(&self) -> Vec<String> {
-        match &self.selection {
-            Some(names) => names.clone(),
-            None => chart::list_files(&self.root, &self.root, &self.ignore)
-                .iter()
-                .filter_map(|p| p.strip_prefix(&self.root).ok())
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-                .collect(),
-        }
+    fn names(&self) -> &[String] {
+        &self.names
     }
 
     /// Reads `name`, refusing anything outside the chart.
@@ -98,10 +91,11 @@ impl Files {
         Ok(Files {
             root: self.root.clone(),
             ignore: Arc::clone(&self.ignore),
-            selection: Some(
+            names: Arc::new(
                 self.names()
-                    .into_iter()
+                    .iter()
                     .filter(|n| matcher.is_match(n))
+                    .cloned()
                     .collect(),
             ),
         })
@@ -111,8 +105,8 @@ impl Files {
     fn as_map(&self, encode: bool) -> Result<String, Error> {
         let mut map = BTreeMap::new();
         for name in self.names() {
-            let content = self.read(&name)?;
-            let key = name.rsplit('/').next().unwrap_or(&name).to_string();
+            let content = self.read(name)?;
+            let key = name.rsplit('/').next().unwrap_or(name).to_string();
             let value = if encode {
                 base64::engine::general_purpose::STANDARD.encode(content)
             } else {
@@ -143,7 +137,12 @@ impl Object for Files {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Values(self.names().into_iter().map(Value::from).collect())
+        Enumerator::Values(
+            self.names()
+                .iter()
+                .map(|n| Value::from(n.as_str()))
+                .collect(),
+        )
     }
 
     fn call_method(

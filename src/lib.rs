@@ -15,6 +15,7 @@
 
 pub mod chart;
 pub mod cli;
+pub mod color;
 mod commands;
 pub mod context;
 pub mod crd;

@@ -48,11 +48,19 @@ pub fn to_text(documents: &[Document], format: Format) -> String {
                 "kind": "List",
                 "items": items,
             });
-            let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
-            text.push('\n');
-            text
+            // A `Value` prints infallibly; `{:#}` is serde_json's pretty form.
+            format!("{list:#}\n")
         }
     }
+}
+
+/// `value` as pretty JSON and a newline; a value that cannot be written as JSON (a map with
+/// keys that are not strings) is an error, never an empty report.
+pub fn json_text(value: &impl serde::Serialize, what: &'static str) -> Result<String, Error> {
+    let mut text =
+        serde_json::to_string_pretty(value).map_err(|source| Error::Json { what, source })?;
+    text.push('\n');
+    Ok(text)
 }
 
 fn yaml_stream(documents: &[Document]) -> String {

@@ -5,7 +5,7 @@
 
 use std::process::Stdio;
 
-use crate::{bosun, fixture, root, run};
+use crate::{bosun, fixture, root, run, run_ok};
 
 fn refused(args: &[&str], expect: &str) {
     let (code, stdout, stderr) = run(args);
@@ -107,14 +107,13 @@ fn concurrent_renders_never_corrupt_the_record() {
     // Whole: one of the eight renders, byte for byte.
     let candidates: Vec<String> = (0..8)
         .map(|i| {
-            run([
+            run_ok([
                 "render",
                 "charts/demo",
                 "--no-save",
                 "--set",
                 &format!("replicas={}", i + 1),
             ])
-            .1
         })
         .collect();
     assert!(

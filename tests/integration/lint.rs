@@ -1,9 +1,10 @@
 //! `bosun lint`: each rule fires on its bad case and stays quiet on its good one
 //! (tests/fixtures/charts/lint/cases), silencing, output formats, exit codes, and the seed charts.
 
-use crate::{fixture, run};
+use crate::{fixture, run, run_ok};
 
-/// The findings (rule ids, unsilenced) of linting one case.
+/// The findings (rule ids, unsilenced) of linting one case, after checking that the exit code
+/// is 1 exactly when an unsilenced finding is an error.
 fn rules_found(case: &str, extra: &[&str]) -> (i32, Vec<String>) {
     let chart = fixture("lint");
     let set = format!("case={case}");
@@ -12,11 +13,17 @@ fn rules_found(case: &str, extra: &[&str]) -> (i32, Vec<String>) {
     let (code, stdout, stderr) = run(&args);
     let report: serde_json::Value =
         serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("{case}: {stdout}{stderr}"));
-    let rules = report["results"][0]["findings"]
+    let findings: Vec<&serde_json::Value> = report["results"][0]["findings"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| f.get("silenced").is_none())
+        .collect();
+    let strict = extra.contains(&"--strict");
+    let fails = findings.iter().any(|f| strict || f["severity"] == "error");
+    assert_eq!(code, i32::from(fails), "{case}: {stdout}{stderr}");
+    let rules = findings
+        .iter()
         .map(|f| f["rule"].as_str().unwrap().to_string())
         .collect();
     (code, rules)
@@ -76,7 +83,8 @@ fn seed_001s_original_ingress_is_reported() {
         "{rules:?}"
     );
     let chart = fixture("lint");
-    let (_, text, _) = run(["lint", &chart, "--set", "case=seed001-ingress"]);
+    let (code, text, _) = run(["lint", &chart, "--set", "case=seed001-ingress"]);
+    assert_eq!(code, 1, "{text}");
     assert!(
         text.contains("an Ingress reaches only Services of its own namespace"),
         "{text}"
@@ -140,7 +148,8 @@ fn yaml_1_1_boolean_keys_in_values_are_reported() {
     let values = dir.path().join("v.yaml");
     std::fs::write(&values, "flags:\n  on: true\n").unwrap();
     let chart = fixture("lint");
-    let (_, stdout, _) = run([
+    // A warning alone does not fail lint.
+    let stdout = run_ok([
         "lint",
         &chart,
         "--set",

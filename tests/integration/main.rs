@@ -8,6 +8,7 @@ mod lint;
 mod releases;
 mod render;
 mod seeds;
+mod trust_checks;
 mod validate;
 mod values;
 
@@ -50,6 +51,19 @@ where
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// Runs `bosun`, asserting that it exits 0 with nothing on stderr but warnings, and returns
+/// its stdout: a test that reads output must not pass when the command failed.
+#[track_caller]
+pub fn run_ok<I, S>(args: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let (code, stdout, stderr) = run(args);
+    assert_eq!(code, 0, "bosun failed:\n{stderr}");
+    stdout
 }
 
 /// Runs `bosun` with `input` on its stdin, returning (exit code, stdout, stderr).

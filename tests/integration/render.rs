@@ -4,7 +4,7 @@ use std::process::Stdio;
 
 use insta_cmd::assert_cmd_snapshot;
 
-use crate::{bosun, fixture, run};
+use crate::{bosun, fixture, run, run_ok};
 
 #[test]
 fn demo_without_environment() {
@@ -36,15 +36,15 @@ fn demo_in_dev_from_the_charts_own_values_file() {
 #[test]
 fn the_same_input_renders_byte_identical_output() {
     let args = ["render", "charts/demo", "--env", "production"];
-    let first = run(args).1;
+    let first = run_ok(args);
     for _ in 0..3 {
-        assert_eq!(run(args).1, first);
+        assert_eq!(run_ok(args), first);
     }
 }
 
 #[test]
 fn documents_come_in_install_order_with_source_comments() {
-    let (_, stdout, _) = run(["render", "charts/demo", "--env", "production"]);
+    let stdout = run_ok(["render", "charts/demo", "--env", "production"]);
     let kinds: Vec<&str> = stdout
         .lines()
         .filter_map(|l| l.strip_prefix("kind: "))
@@ -72,9 +72,9 @@ fn ambiguous_strings_are_quoted_and_numbers_stay_bare() {
 
 #[test]
 fn a_subchart_is_off_until_its_condition_holds_and_sees_global() {
-    let (_, off, _) = run(["render", "charts/demo"]);
+    let off = run_ok(["render", "charts/demo"]);
     assert!(!off.contains("kind: StatefulSet"));
-    let (_, on, _) = run([
+    let on = run_ok([
         "render",
         "charts/demo",
         "--set",
@@ -140,9 +140,9 @@ fn show_only_of_a_template_that_rendered_nothing_is_an_error() {
 
 #[test]
 fn include_crds_puts_the_crds_first() {
-    let (_, without, _) = run(["render", "charts/demo"]);
+    let without = run_ok(["render", "charts/demo"]);
     assert!(!without.contains("CustomResourceDefinition"));
-    let (_, with, _) = run(["render", "charts/demo", "--include-crds"]);
+    let with = run_ok(["render", "charts/demo", "--include-crds"]);
     assert!(with.starts_with("---\n# Source: demo/crds/widgets.yaml\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"), "{with}");
 }
 
@@ -162,13 +162,13 @@ fn kube_version_and_api_versions_reach_capabilities() {
     )
     .unwrap();
     let path = chart.to_str().unwrap();
-    let (_, stdout, _) = run(["render", path]);
+    let stdout = run_ok(["render", path]);
     let newest = bosun::schema::newest_version().minor;
     let expected = format!(
         "version: v1.{newest}.0\n  minor: \"{newest}\"\n  monitoring: \"false\"\n  new: \"true\""
     );
     assert!(stdout.contains(&expected), "{stdout}");
-    let (_, stdout, _) = run([
+    let stdout = run_ok([
         "render",
         path,
         "--kube-version",

@@ -31,6 +31,8 @@ use crate::yaml;
 struct Rendered {
     documents: Vec<Document>,
     record: PathBuf,
+    /// The chart, environment, release and namespace, for `bosun diff`'s heading.
+    about: diff::About,
     values: values::Node,
     catalog: Option<Catalog>,
     kube_version: KubeVersion,
@@ -98,7 +100,21 @@ fn render_chart_in(
     let state_dir = state::state_dir(flags.state_dir.as_deref(), &flags.chart);
     Ok(Rendered {
         documents,
-        record: state::record_path(&state_dir, options.env.as_deref(), &release),
+        record: state::record_path(
+            &state_dir,
+            options.env.as_deref(),
+            &flags.namespace,
+            &release,
+        ),
+        about: diff::About {
+            chart: chart.name().to_string(),
+            environment: options.env.clone(),
+            release,
+            namespace: flags.namespace.clone(),
+            baseline: diff::Baseline::NoRecord {
+                path: String::new(),
+            },
+        },
         values,
         catalog,
         kube_version,
@@ -246,6 +262,7 @@ fn lint_text(results: &[(Option<String>, Vec<lint::Finding>)], show_silenced: bo
 
 /// `bosun render`: print (or write) the stream, then record it for `bosun diff`.
 pub(crate) fn render(args: &RenderArgs, matches: Option<&ArgMatches>) -> Result<i32, Error> {
+    refuse_two_stdin_readers(&args.chart.values.values, None)?;
     let rendered = render_chart(&args.chart, matches, &args.show_only, args.include_crds)?;
     let documents = &rendered.documents;
     match &args.output_dir {
@@ -266,33 +283,62 @@ pub(crate) fn render(args: &RenderArgs, matches: Option<&ArgMatches>) -> Result<
             .filter(|d| !d.source.contains("/crds/"))
             .cloned()
             .collect();
-        state::save(&rendered.record, &recorded)?;
+        let key = if recorded.iter().any(state::is_secret) {
+            let key = state::SecretKey::find()?;
+            if key.is_none() {
+                eprintln!(
+                    "note: Secret values are recorded as present only (no key), so `bosun diff` cannot tell whether they change; set `{}` to at least 16 random bytes kept out of the repository{}",
+                    state::KEY_VARIABLE,
+                    state::key_file()
+                        .map(|p| format!(", or write them to `{}`", crate::paths::shown(&p)))
+                        .unwrap_or_default()
+                );
+            }
+            key
+        } else {
+            None
+        };
+        state::save(&rendered.record, &recorded, key.as_ref())?;
     }
     Ok(0)
 }
 
 /// `bosun diff`: render afresh and compare with the record (or `--against`).
 pub(crate) fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Result<i32, Error> {
-    let rendered = render_chart(&args.chart, matches, &[], false)?;
-    let before = match args.against.as_deref() {
-        Some("-") => diff::read_against("<stdin>", &read_stdin()?)?,
+    refuse_two_stdin_readers(&args.chart.values.values, args.against.as_deref())?;
+    let mut rendered = render_chart(&args.chart, matches, &[], false)?;
+    let record = crate::paths::shown(&rendered.record);
+    let (before, baseline): (Vec<diff::Before>, _) = match args.against.as_deref() {
+        Some("-") => (
+            diff::read_against("<stdin>", &read_stdin()?)?,
+            diff::Baseline::Manifests {
+                path: "<stdin>".into(),
+            },
+        ),
         Some(file) => {
             let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
                 path: file.into(),
                 source,
             })?;
-            diff::read_against(file, &text)?
+            (
+                diff::read_against(file, &text)?,
+                diff::Baseline::Manifests { path: file.into() },
+            )
         }
         None => match state::load(&rendered.record)? {
-            Some(documents) => documents,
-            None => {
-                eprintln!(
-                    "note: no render recorded at `{}` yet: everything is new (`bosun render` records one)",
-                    crate::paths::shown(&rendered.record)
-                );
-                Vec::new()
-            }
+            Some(documents) => (
+                documents.into_iter().map(diff::Before::from).collect(),
+                diff::Baseline::Record { path: record },
+            ),
+            None => (Vec::new(), diff::Baseline::NoRecord { path: record }),
         },
+    };
+    rendered.about.baseline = baseline;
+    let needs_key = args.against.is_none() && before.iter().any(|b| state::is_secret(&b.document));
+    let key = if needs_key {
+        state::SecretKey::find()?
+    } else {
+        None
     };
     let plan = diff::plan(
         &before,
@@ -300,14 +346,41 @@ pub(crate) fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Result<i32,
         diff::Options {
             context: args.context,
             show_secrets: args.show_secrets,
+            key: key.as_ref(),
         },
     );
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    print(&diff::render(&plan, args.output, color))?;
+    print(&diff::render(&plan, &rendered.about, args.output, color))?;
     Ok(if args.detailed_exitcode && plan.has_changes() {
         2
     } else {
         0
+    })
+}
+
+/// Standard input can be read once: refuses `-f -` given twice, or with `--against -`, before
+/// anything is read.
+fn refuse_two_stdin_readers(values: &[String], against: Option<&str>) -> Result<(), Error> {
+    let mut readers: Vec<&str> = values
+        .iter()
+        .filter(|f| *f == "-")
+        .map(|_| "`-f -`")
+        .collect();
+    if against == Some("-") {
+        readers.push("`--against -`");
+    }
+    if readers.len() < 2 {
+        return Ok(());
+    }
+    Err(Error::Read {
+        path: "<stdin>".into(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "{} all read standard input, which can be read only once; save all but one of them to a file and pass its path",
+                readers.join(" and ")
+            ),
+        ),
     })
 }
 
@@ -428,6 +501,16 @@ pub(crate) fn validate(args: &ValidateArgs) -> Result<i32, Error> {
     } else {
         args.inputs.clone()
     };
+    let stdin_inputs = inputs.iter().filter(|i| i.as_os_str() == "-").count();
+    if stdin_inputs > 1 {
+        return Err(Error::Read {
+            path: "<stdin>".into(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("`-` is given {stdin_inputs} times, but standard input can be read only once"),
+            ),
+        });
+    }
     let mut files: Vec<(String, String)> = Vec::new();
     for input in &inputs {
         if input.as_os_str() == "-" {

@@ -27,7 +27,7 @@ fn render_records_and_an_unchanged_diff_is_empty() {
         .0,
         0
     );
-    assert!(dir.path().join("production/demo.yaml").is_file());
+    assert!(dir.path().join("production/default/demo.yaml").is_file());
     let (code, stdout, _) = run(with_state(
         &dir,
         &[
@@ -276,7 +276,7 @@ fn an_unknown_environment_is_an_error() {
 fn a_failed_render_leaves_the_previous_record_intact() {
     let dir = state();
     assert_eq!(run(with_state(&dir, &["render", "charts/demo"])).0, 0);
-    let record = dir.path().join("_no-env/demo.yaml");
+    let record = dir.path().join("_no-env/default/demo.yaml");
     let before = std::fs::read(&record).unwrap();
     // ingress.host is required once ingress is on: this render fails.
     assert_eq!(
@@ -317,5 +317,5 @@ fn the_state_dir_follows_bosun_state_dir() {
         .output()
         .unwrap();
     assert!(output.status.success());
-    assert!(dir.path().join("production/demo.yaml").is_file());
+    assert!(dir.path().join("production/default/demo.yaml").is_file());
 }

@@ -142,18 +142,25 @@ fn output_formats_and_context() {
 #[test]
 fn secret_values_are_masked_unless_shown() {
     let dir = state();
-    run(with_state(&dir, &["render", &fixture("secret")]));
     let chart = fixture("secret");
-    let (code, stdout, _) = run(with_state(
-        &dir,
-        &[
-            "diff",
-            &chart,
-            "--set",
-            "password=correct-horse",
-            "--detailed-exitcode",
-        ],
-    ));
+    let keyed = |args: &[&str]| {
+        let output = bosun(with_state(&dir, args))
+            .env("BOSUN_SECRET_KEY", "a-test-key-of-32-characters-long")
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    assert_eq!(keyed(&["render", &chart]).0, 0);
+    let (code, stdout) = keyed(&[
+        "diff",
+        &chart,
+        "--set",
+        "password=correct-horse",
+        "--detailed-exitcode",
+    ]);
     assert_eq!(code, 2);
     assert!(
         !stdout.contains("hunter2") && !stdout.contains("correct-horse"),
@@ -163,26 +170,24 @@ fn secret_values_are_masked_unless_shown() {
         !stdout.contains("dG9rZW4t"),
         "base64 of a secret leaked: {stdout}"
     );
+    // The record keeps no size, only a keyed digest: the old side shows none.
     assert!(
-        stdout.contains("-  password: (hidden, 7 bytes)\n+  password: (hidden, 13 bytes, changed)"),
+        stdout.contains("-  password: (hidden)\n+  password: (hidden, 13 bytes, changed)"),
         "{stdout}"
     );
     assert!(
         stdout.contains("+  token: (hidden, 19 bytes, changed)"),
         "{stdout}"
     );
-    let (_, shown, _) = run(with_state(
-        &dir,
-        &[
-            "diff",
-            &chart,
-            "--set",
-            "password=correct-horse",
-            "--show-secrets",
-        ],
-    ));
+    let (_, shown) = keyed(&[
+        "diff",
+        &chart,
+        "--set",
+        "password=correct-horse",
+        "--show-secrets",
+    ]);
     assert!(
-        shown.contains("-  password: hunter2\n+  password: correct-horse"),
+        shown.contains("-  password: hmac-sha256:") && shown.contains("+  password: correct-horse"),
         "{shown}"
     );
 }
@@ -244,8 +249,8 @@ fn without_a_record_everything_is_new() {
             "--detailed-exitcode",
         ],
     ));
-    assert_eq!(code, 2);
-    assert!(stderr.contains("no render recorded"), "{stderr}");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.starts_with("note: no earlier record for chart `demo`"), "{stdout}");
     assert!(
         stdout.contains("Plan: 4 to add, 0 to change, 0 to destroy."),
         "{stdout}"

@@ -34,10 +34,7 @@ where
         .env(
             "BOSUN_STATE_DIR",
             std::env::temp_dir().join("bosun-tests-state"),
-        )
-        // No secret key from the environment or the user's config folder.
-        .env_remove("BOSUN_SECRET_KEY")
-        .env("XDG_CONFIG_HOME", root().join("tests/fixtures/no-config"));
+        );
     command
 }
 

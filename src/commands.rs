@@ -265,6 +265,13 @@ pub(crate) fn render(args: &RenderArgs, matches: Option<&ArgMatches>) -> Result<
     refuse_two_stdin_readers(&args.chart.values.values, None)?;
     let rendered = render_chart(&args.chart, matches, &args.show_only, args.include_crds)?;
     let documents = &rendered.documents;
+    let save = !args.no_save && args.show_only.is_empty();
+    // The key is looked up before anything is printed, so a bad key leaves stdout empty.
+    let key = if save && documents.iter().any(state::is_secret) {
+        secret_key_or_note()?
+    } else {
+        None
+    };
     match &args.output_dir {
         Some(dir) => {
             for path in output::write_dir(dir, documents, args.output)? {
@@ -276,31 +283,31 @@ pub(crate) fn render(args: &RenderArgs, matches: Option<&ArgMatches>) -> Result<
             stdout_result(output::write_stream(documents, args.output, &mut stdout))?;
         }
     }
-    if !args.no_save && args.show_only.is_empty() {
+    if save {
         // The CRDs are not part of what `bosun diff` renders, so they are not recorded.
         let recorded: Vec<Document> = documents
             .iter()
             .filter(|d| !d.source.contains("/crds/"))
             .cloned()
             .collect();
-        let key = if recorded.iter().any(state::is_secret) {
-            let key = state::SecretKey::find()?;
-            if key.is_none() {
-                eprintln!(
-                    "note: Secret values are recorded as present only (no key), so `bosun diff` cannot tell whether they change; set `{}` to at least 16 random bytes kept out of the repository{}",
-                    state::KEY_VARIABLE,
-                    state::key_file()
-                        .map(|p| format!(", or write them to `{}`", crate::paths::shown(&p)))
-                        .unwrap_or_default()
-                );
-            }
-            key
-        } else {
-            None
-        };
         state::save(&rendered.record, &recorded, key.as_ref())?;
     }
     Ok(0)
+}
+
+/// The key that seals Secret values in the record; without one, a note on what that costs.
+fn secret_key_or_note() -> Result<Option<state::SecretKey>, Error> {
+    let key = state::SecretKey::find()?;
+    if key.is_none() {
+        eprintln!(
+            "note: Secret values are recorded as present only (no key), so `bosun diff` cannot tell whether they change; set `{}` to at least 16 random bytes kept out of the repository{}",
+            state::KEY_VARIABLE,
+            state::key_file()
+                .map(|p| format!(", or write them to `{}`", crate::paths::shown(&p)))
+                .unwrap_or_default()
+        );
+    }
+    Ok(key)
 }
 
 /// `bosun diff`: render afresh and compare with the record (or `--against`).

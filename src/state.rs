@@ -108,7 +108,7 @@ pub const KEY_VARIABLE: &str = "BOSUN_SECRET_KEY";
 const MIN_KEY_LEN: usize = 16;
 
 /// What a Secret value becomes in a record written without a key.
-pub const UNKEYED: &str = "present (no key: value not recorded)";
+pub const UNKEYED: &str = "present (recorded without a key)";
 
 /// The prefix of a sealed value: `hmac-sha256:<key id>:<digest>`.
 const SEALED_PREFIX: &str = "hmac-sha256:";

@@ -514,7 +514,9 @@ pub(crate) fn validate(args: &ValidateArgs) -> Result<i32, Error> {
             path: "<stdin>".into(),
             source: std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
-                format!("`-` is given {stdin_inputs} times, but standard input can be read only once"),
+                format!(
+                    "`-` is given {stdin_inputs} times, but standard input can be read only once"
+                ),
             ),
         });
     }

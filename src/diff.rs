@@ -194,7 +194,13 @@ pub fn plan(old: &[Before], new: &[Document], options: Options) -> Plan {
             unchanged += 1;
             continue;
         }
-        match compare(Change::Change, Some(before), Some(document), options, &mut notes) {
+        match compare(
+            Change::Change,
+            Some(before),
+            Some(document),
+            options,
+            &mut notes,
+        ) {
             (true, entry) => entries.push(entry),
             (false, _) => unchanged += 1,
         }
@@ -341,7 +347,11 @@ mod tests {
                 "stringData": {"password": password, "user": "admin"}}),
             )
         };
-        let plan = plan(&befores(vec![secret("hunter2")]), &[secret("correct-horse")], options());
+        let plan = plan(
+            &befores(vec![secret("hunter2")]),
+            &[secret("correct-horse")],
+            options(),
+        );
         let diff = &plan.entries[0].diff;
         assert!(
             !diff.contains("hunter2") && !diff.contains("correct-horse"),

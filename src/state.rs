@@ -157,11 +157,8 @@ impl SecretKey {
             return Ok(None);
         };
         match std::fs::read_to_string(&path) {
-            Ok(text) => SecretKey::new(
-                text.trim().as_bytes().to_vec(),
-                crate::paths::shown(&path),
-            )
-            .map(Some),
+            Ok(text) => SecretKey::new(text.trim().as_bytes().to_vec(), crate::paths::shown(&path))
+                .map(Some),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(Error::Read { path, source }),
         }
@@ -180,7 +177,14 @@ impl SecretKey {
 
     /// The sealed form of one value of a Secret's `field` (`data` or `stringData`) under `name`.
     pub fn seal_value(&self, field: &str, name: &str, value: &str) -> String {
-        let message = [field.as_bytes(), b"\0", name.as_bytes(), b"\0", value.as_bytes()].concat();
+        let message = [
+            field.as_bytes(),
+            b"\0",
+            name.as_bytes(),
+            b"\0",
+            value.as_bytes(),
+        ]
+        .concat();
         format!(
             "{SEALED_PREFIX}{}:{}",
             self.id,

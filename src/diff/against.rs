@@ -65,9 +65,14 @@ pub fn read_against(shown: &str, text: &str) -> Result<Vec<Before>, Error> {
 
 fn is_from_cluster(value: &Value) -> bool {
     let metadata = &value["metadata"];
-    ["resourceVersion", "uid", "creationTimestamp", "managedFields"]
-        .iter()
-        .any(|field| !metadata[*field].is_null())
+    [
+        "resourceVersion",
+        "uid",
+        "creationTimestamp",
+        "managedFields",
+    ]
+    .iter()
+    .any(|field| !metadata[*field].is_null())
 }
 
 fn strip_server_fields(value: &mut Value) {

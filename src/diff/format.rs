@@ -13,6 +13,9 @@ pub const MARKDOWN_LIMIT: usize = 65_536;
 /// Room kept under the limit for the note that says what was left out.
 const NOTE_ROOM: usize = 1_024;
 
+/// The fewest lines worth showing of a diff cut short.
+const MIN_HEAD_LINES: usize = 10;
+
 /// The plan as text in `format`; `color` adds ANSI colours to the unified diff.
 pub fn render(plan: &Plan, about: &About, format: Format, color: bool) -> String {
     match format {
@@ -223,7 +226,8 @@ fn markdown(plan: &Plan, about: &About, limit: usize) -> String {
             head.push('\n');
             lines_shown += 1;
         }
-        if lines_shown > 0 {
+        // A head of a few lines says nothing the table does not.
+        if lines_shown >= MIN_HEAD_LINES {
             let total = entry.diff.lines().count();
             head.push_str(&format!(
                 "… {} more lines of this diff left out\n",
@@ -238,8 +242,7 @@ fn markdown(plan: &Plan, about: &About, limit: usize) -> String {
     if rows_left_out > 0 || diffs_left_out > 0 {
         let _ = writeln!(
             out,
-            "\n**Cut to stay under GitHub's {} character comment limit:** {} of {} resource diffs{} left out. Run the same `bosun diff` with `-o unified` to see it all.",
-            MARKDOWN_LIMIT,
+            "\n**Cut to stay under GitHub's 65,536-character comment limit:** the diffs of {} of {} resources{} are cut or left out. Run the same `bosun diff` with `-o unified` to see it all.",
             diffs_left_out,
             plan.entries.len(),
             if rows_left_out > 0 {
@@ -264,7 +267,9 @@ mod tests {
             kind: "ConfigMap".into(),
             namespace: "default".into(),
             name: format!("cm-{n}"),
-            diff: (0..lines).map(|i| format!("+  line{i}: {}\n", "x".repeat(60))).collect(),
+            diff: (0..lines)
+                .map(|i| format!("+  line{i}: {}\n", "x".repeat(60)))
+                .collect(),
         }
     }
 
@@ -288,10 +293,21 @@ mod tests {
             notes: Vec::new(),
         };
         let text = markdown(&plan, &about(), MARKDOWN_LIMIT);
-        assert!(chars(&text) <= MARKDOWN_LIMIT, "{} characters", chars(&text));
-        assert!(text.starts_with("### bosun diff: chart `big` · env `production`"), "{text}");
+        assert!(
+            chars(&text) <= MARKDOWN_LIMIT,
+            "{} characters",
+            chars(&text)
+        );
+        assert!(
+            text.starts_with("### bosun diff: chart `big` · env `production`"),
+            "{text}"
+        );
         assert!(text.contains("**Plan: 0 to add, 500 to change, 0 to destroy.**"));
-        assert!(text.contains("resource diffs"), "{}", &text[text.len() - 400..]);
+        assert!(
+            text.contains("of 500 resources are cut or left out"),
+            "{}",
+            &text[text.len() - 400..]
+        );
         assert!(text.contains("`-o unified`"));
     }
 
@@ -306,6 +322,6 @@ mod tests {
         assert!(chars(&text) <= MARKDOWN_LIMIT);
         assert!(text.contains("+  line0:"), "the head of the diff shows");
         assert!(text.contains("more lines of this diff left out"));
-        assert!(text.contains("1 of 1 resource diffs left out"));
+        assert!(text.contains("the diffs of 1 of 1 resources are cut or left out"));
     }
 }

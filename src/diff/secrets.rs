@@ -72,13 +72,22 @@ pub(super) fn compare(
                 if let Status::NotCompared(why) = status {
                     not_compared.push(why);
                 }
-                let label = old_label(field, secret, status, new_map.as_ref().and_then(|m| m.get(name)));
+                let label = old_label(
+                    field,
+                    secret,
+                    status,
+                    new_map.as_ref().and_then(|m| m.get(name)),
+                );
                 shown_map.insert(
                     name.clone(),
                     match (show_secrets, status) {
                         (false, _) => Value::String(label.clone()),
                         // Unchanged: the plain value is the rendered one.
-                        (true, Status::Unchanged) => new_map.as_ref().and_then(|m| m.get(name)).cloned().unwrap_or(Value::Null),
+                        (true, Status::Unchanged) => new_map
+                            .as_ref()
+                            .and_then(|m| m.get(name))
+                            .cloned()
+                            .unwrap_or(Value::Null),
                         (true, _) => secret.clone(),
                     },
                 );
@@ -92,7 +101,12 @@ pub(super) fn compare(
             let mut shown_map = Map::new();
             for (name, secret) in new_map {
                 let status = status(name);
-                let label = new_label(field, secret, status, old_map.as_ref().and_then(|m| m.get(name)));
+                let label = new_label(
+                    field,
+                    secret,
+                    status,
+                    old_map.as_ref().and_then(|m| m.get(name)),
+                );
                 shown_map.insert(
                     name.clone(),
                     if show_secrets {
@@ -173,7 +187,10 @@ fn old_label(field: &str, value: &Value, status: Status, other: Option<&Value>) 
     match status {
         Status::NotCompared(_) => "(hidden, not compared)".to_string(),
         // Both sides say the same, so an unchanged key is no diff line.
-        Status::Unchanged => hidden(size(field, value).and(other.and_then(|o| size(field, o))), ""),
+        Status::Unchanged => hidden(
+            size(field, value).and(other.and_then(|o| size(field, o))),
+            "",
+        ),
         _ => hidden(size(field, value), ""),
     }
 }
@@ -181,7 +198,10 @@ fn old_label(field: &str, value: &Value, status: Status, other: Option<&Value>) 
 fn new_label(field: &str, value: &Value, status: Status, other: Option<&Value>) -> String {
     match status {
         Status::NotCompared(_) => "(hidden, not compared)".to_string(),
-        Status::Unchanged => hidden(size(field, value).and(other.and_then(|o| size(field, o))), ""),
+        Status::Unchanged => hidden(
+            size(field, value).and(other.and_then(|o| size(field, o))),
+            "",
+        ),
         Status::Changed => hidden(size(field, value), ", changed"),
         Status::Added | Status::Removed => hidden(size(field, value), ""),
     }
@@ -211,5 +231,7 @@ pub(super) fn note(resource: &str, why: Why, count: usize, key: Option<&SecretKe
             key.map_or("here", |k| k.origin.as_str())
         ),
     };
-    format!("{resource}: {values} not compared: cannot tell changed from unchanged, because {reason}")
+    format!(
+        "{resource}: {values} not compared: cannot tell changed from unchanged, because {reason}"
+    )
 }

@@ -250,7 +250,10 @@ fn without_a_record_everything_is_new() {
         ],
     ));
     assert_eq!(code, 2, "{stderr}");
-    assert!(stdout.starts_with("note: no earlier record for chart `demo`"), "{stdout}");
+    assert!(
+        stdout.starts_with("note: no earlier record for chart `demo`"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("Plan: 4 to add, 0 to change, 0 to destroy."),
         "{stdout}"

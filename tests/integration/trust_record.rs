@@ -106,7 +106,10 @@ fn assert_no_trace(record: &str, secret: &str) {
         sha256_hex(secret),
         sha256_hex(&base64(secret)),
     ] {
-        assert!(!record.contains(&form), "`{form}` (from `{secret}`) is in the record:\n{record}");
+        assert!(
+            !record.contains(&form),
+            "`{form}` (from `{secret}`) is in the record:\n{record}"
+        );
     }
 }
 
@@ -125,7 +128,10 @@ fn a_record_holds_no_secret_value_with_or_without_a_key() {
         match key {
             Some(_) => assert!(record.contains("password: hmac-sha256:"), "{record}"),
             None => {
-                assert!(record.contains("password: present (recorded without a key)"), "{record}");
+                assert!(
+                    record.contains("password: present (recorded without a key)"),
+                    "{record}"
+                );
                 assert!(stderr.contains("BOSUN_SECRET_KEY"), "{stderr}");
             }
         }
@@ -136,8 +142,11 @@ fn a_record_holds_no_secret_value_with_or_without_a_key() {
 fn secret_chart(dir: &Path) -> String {
     let chart = dir.join("vault");
     std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: vault\nversion: 0.1.0\n")
-        .unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: vault\nversion: 0.1.0\n",
+    )
+    .unwrap();
     std::fs::write(
         chart.join("values.yaml"),
         "secrets:\n  same: unchanged-value\n  edited: before-value\n  dropped: dropped-value\n",
@@ -175,7 +184,10 @@ fn a_sealed_record_still_tells_each_secret_key_apart() {
     ] {
         assert!(stdout.contains(line), "no `{line}` in:\n{stdout}");
     }
-    assert!(!stdout.contains("value"), "a secret value leaked:\n{stdout}");
+    assert!(
+        !stdout.contains("value"),
+        "a secret value leaked:\n{stdout}"
+    );
     // Unchanged values with the same key: no change at all.
     let (code, stdout, _) = state.run(Some(KEY), &["diff", &chart, "--detailed-exitcode"]);
     assert_eq!(code, 0, "{stdout}");
@@ -187,7 +199,14 @@ fn without_the_key_diff_says_it_cannot_compare_secret_values() {
     let state = State::new();
     let chart = secret_chart(state.path());
     assert_eq!(state.run(Some(KEY), &["render", &chart]).0, 0);
-    let changed = ["diff", &chart, "--set", "secrets.edited=after-value", "-o", "summary"];
+    let changed = [
+        "diff",
+        &chart,
+        "--set",
+        "secrets.edited=after-value",
+        "-o",
+        "summary",
+    ];
     let (code, stdout, _) = state.run(None, &changed);
     assert_eq!(code, 0, "{stdout}");
     assert!(
@@ -215,7 +234,10 @@ fn a_short_secret_key_is_an_error() {
     let state = State::new();
     let (code, stdout, stderr) = state.run(Some("short"), &["render", &fixture("secret")]);
     assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
-    assert!(stderr.contains("BOSUN_SECRET_KEY") && stderr.contains("at least 16"), "{stderr}");
+    assert!(
+        stderr.contains("BOSUN_SECRET_KEY") && stderr.contains("at least 16"),
+        "{stderr}"
+    );
 }
 
 // Item 3: the record ignored the namespace; team-b's render made team-a's diff destroy everything.
@@ -228,19 +250,41 @@ fn records_are_kept_per_namespace() {
     }
     let (code, stdout, _) = state.run(
         None,
-        &["diff", "charts/demo", "-n", "team-a", "--detailed-exitcode", "-o", "summary"],
+        &[
+            "diff",
+            "charts/demo",
+            "-n",
+            "team-a",
+            "--detailed-exitcode",
+            "-o",
+            "summary",
+        ],
     );
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("Plan: 0 to add, 0 to change, 0 to destroy."), "{stdout}");
-    assert!(state.path().join("state/_no-env/team-a/demo.yaml").is_file());
-    assert!(state.path().join("state/_no-env/team-b/demo.yaml").is_file());
+    assert!(
+        stdout.contains("Plan: 0 to add, 0 to change, 0 to destroy."),
+        "{stdout}"
+    );
+    assert!(
+        state
+            .path()
+            .join("state/_no-env/team-a/demo.yaml")
+            .is_file()
+    );
+    assert!(
+        state
+            .path()
+            .join("state/_no-env/team-b/demo.yaml")
+            .is_file()
+    );
 }
 
 // Item 4: with no record, the markdown said "Plan: N to add" and nothing about a missing record.
 #[test]
 fn every_format_says_when_there_is_no_record() {
     let state = State::new();
-    let said = "no earlier record for chart `demo` env `production` release `demo` namespace `default`";
+    let said =
+        "no earlier record for chart `demo` env `production` release `demo` namespace `default`";
     for format in ["unified", "summary", "json", "markdown"] {
         let (code, stdout, stderr) = state.run(
             None,
@@ -263,7 +307,9 @@ fn a_charts_record_is_not_ignored_by_git() {
     let gitignore = builder.build().unwrap();
     let record = root().join("charts/okla/.bosun/production/okla/okla.yaml");
     assert!(
-        !gitignore.matched_path_or_any_parents(&record, false).is_ignore(),
+        !gitignore
+            .matched_path_or_any_parents(&record, false)
+            .is_ignore(),
         "the record the README says to commit is ignored"
     );
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
@@ -276,7 +322,16 @@ fn two_readers_of_stdin_are_refused() {
     let values = b"replicas: 2\n";
     for args in [
         &["diff", "charts/demo", "-f", "-", "--against", "-"][..],
-        &["diff", "charts/demo", "--against", "-", "-f", "values.yaml", "-f", "-"],
+        &[
+            "diff",
+            "charts/demo",
+            "--against",
+            "-",
+            "-f",
+            "values.yaml",
+            "-f",
+            "-",
+        ],
         &["diff", "charts/demo", "-f", "-", "-f", "-"],
         &["render", "charts/demo", "-f", "-", "-f", "-", "--no-save"],
         &["values", "charts/demo", "-f", "-", "-f", "-"],
@@ -284,7 +339,10 @@ fn two_readers_of_stdin_are_refused() {
     ] {
         let (code, stdout, stderr) = run_with_stdin(args, values);
         assert_eq!((code, stdout.as_str()), (1, ""), "{args:?}: {stderr}");
-        assert!(stderr.contains("<stdin>") && stderr.contains("once"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("<stdin>") && stderr.contains("once"),
+            "{args:?}: {stderr}"
+        );
     }
 }
 
@@ -313,16 +371,29 @@ fn as_live(rendered: &Value) -> Value {
         for (field, value) in defaults.as_object().unwrap() {
             spec.entry(field.clone()).or_insert(value.clone());
         }
-        for port in spec.get_mut("ports").and_then(Value::as_array_mut).into_iter().flatten() {
-            port.as_object_mut().unwrap().entry("protocol").or_insert(json!("TCP"));
+        for port in spec
+            .get_mut("ports")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            port.as_object_mut()
+                .unwrap()
+                .entry("protocol")
+                .or_insert(json!("TCP"));
         }
-        if let Some(pod) = spec.get_mut("template").and_then(|t| t["spec"].as_object_mut()) {
+        if let Some(pod) = spec
+            .get_mut("template")
+            .and_then(|t| t["spec"].as_object_mut())
+        {
             pod.entry("dnsPolicy").or_insert(json!("ClusterFirst"));
             pod.entry("restartPolicy").or_insert(json!("Always"));
             pod.entry("securityContext").or_insert(json!({}));
             for container in pod["containers"].as_array_mut().unwrap() {
                 let container = container.as_object_mut().unwrap();
-                container.entry("imagePullPolicy").or_insert(json!("IfNotPresent"));
+                container
+                    .entry("imagePullPolicy")
+                    .or_insert(json!("IfNotPresent"));
                 container
                     .entry("terminationMessagePath")
                     .or_insert(json!("/dev/termination-log"));
@@ -335,8 +406,18 @@ fn as_live(rendered: &Value) -> Value {
 
 fn live_list(replicas: Option<u64>) -> Vec<u8> {
     let state = State::new();
-    let (code, stdout, stderr) =
-        state.run(None, &["render", "charts/demo", "--env", "production", "-o", "json", "--no-save"]);
+    let (code, stdout, stderr) = state.run(
+        None,
+        &[
+            "render",
+            "charts/demo",
+            "--env",
+            "production",
+            "-o",
+            "json",
+            "--no-save",
+        ],
+    );
     assert_eq!(code, 0, "{stderr}");
     let list: Value = serde_json::from_str(&stdout).unwrap();
     let items: Vec<Value> = list["items"]
@@ -368,19 +449,35 @@ fn against_a_cluster_only_what_the_render_sets_is_compared() {
     ];
     let (code, stdout, stderr) = run_with_stdin(&args, &live_list(None));
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(stdout.contains("Plan: 0 to add, 0 to change, 0 to destroy."), "{stdout}");
+    assert!(
+        stdout.contains("Plan: 0 to add, 0 to change, 0 to destroy."),
+        "{stdout}"
+    );
     // A field the render sets still shows when the cluster differs.
     let (code, stdout, _) = run_with_stdin(&args, &live_list(Some(7)));
     assert_eq!(code, 2, "{stdout}");
-    assert!(stdout.contains("-  replicas: 7\n+  replicas: 3"), "{stdout}");
-    assert!(!stdout.contains("clusterIP") && !stdout.contains("strategy"), "{stdout}");
+    assert!(
+        stdout.contains("-  replicas: 7\n+  replicas: 3"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("clusterIP") && !stdout.contains("strategy"),
+        "{stdout}"
+    );
 }
 
 // Item 8: the markdown had no chart / env / release in its heading.
 #[test]
 fn the_markdown_heading_names_what_was_diffed_and_the_plan_comes_first() {
     let state = State::new();
-    let render = ["render", "charts/demo", "--env", "production", "--release-name", "shop"];
+    let render = [
+        "render",
+        "charts/demo",
+        "--env",
+        "production",
+        "--release-name",
+        "shop",
+    ];
     assert_eq!(state.run(None, &render).0, 0);
     let (code, stdout, _) = state.run(
         None,
@@ -401,7 +498,9 @@ fn the_markdown_heading_names_what_was_diffed_and_the_plan_comes_first() {
     let mut lines = stdout.lines().filter(|l| !l.is_empty());
     assert_eq!(
         lines.next(),
-        Some("### bosun diff: chart `demo` · env `production` · release `shop` · namespace `default`")
+        Some(
+            "### bosun diff: chart `demo` · env `production` · release `shop` · namespace `default`"
+        )
     );
     assert_eq!(
         lines.next(),
@@ -417,15 +516,31 @@ fn a_big_markdown_diff_stays_under_githubs_limit() {
     assert_eq!(state.run(None, &["render", &chart, "--no-validate"]).0, 0);
     let (code, stdout, stderr) = state.run(
         None,
-        &["diff", &chart, "--no-validate", "--set", "count=0", "-o", "markdown"],
+        &[
+            "diff",
+            &chart,
+            "--no-validate",
+            "--set",
+            "count=0",
+            "-o",
+            "markdown",
+        ],
     );
     assert_eq!(code, 0, "{stderr}");
     let (_, unified, _) = state.run(None, &["diff", &chart, "--no-validate", "--set", "count=0"]);
-    assert!(unified.len() > 200_000, "the whole diff is big: {}", unified.len());
-    assert!(stdout.chars().count() <= 65_536, "{} characters", stdout.chars().count());
+    assert!(
+        unified.len() > 200_000,
+        "the whole diff is big: {}",
+        unified.len()
+    );
+    assert!(
+        stdout.chars().count() <= 65_536,
+        "{} characters",
+        stdout.chars().count()
+    );
     assert!(stdout.contains("**Plan: 0 to add, 0 to change, 1000 to destroy.**"));
     assert!(
-        stdout.contains("resource diffs left out") && stdout.contains("`-o unified`"),
+        stdout.contains("of 1000 resources are cut or left out") && stdout.contains("`-o unified`"),
         "{}",
         &stdout[stdout.len() - 500..]
     );

@@ -33,6 +33,8 @@ struct Rendered {
     record: PathBuf,
     /// The chart, environment, release and namespace, for `bosun diff`'s heading.
     about: diff::About,
+    /// A record an earlier bosun left, which may hold Secret values in plain text.
+    legacy_record: Option<PathBuf>,
     values: values::Node,
     catalog: Option<Catalog>,
     kube_version: KubeVersion,
@@ -72,6 +74,9 @@ fn render_chart_in(
         .release_name
         .clone()
         .unwrap_or_else(|| chart.name().to_string());
+    // Both name the record's path, so neither may climb out of the state folder.
+    check_name("namespace", &flags.namespace, 63, false)?;
+    check_name("release name", &release, 53, true)?;
     let render_options = RenderOptions {
         release: Release {
             name: release.clone(),
@@ -106,6 +111,7 @@ fn render_chart_in(
             &flags.namespace,
             &release,
         ),
+        legacy_record: state::legacy_record(&state_dir, options.env.as_deref(), &release),
         about: diff::About {
             chart: chart.name().to_string(),
             environment: options.env.clone(),
@@ -119,6 +125,33 @@ fn render_chart_in(
         catalog,
         kube_version,
     })
+}
+
+/// A namespace (an RFC 1123 label) or a release name (as Helm takes: labels joined by `.`).
+fn check_name(what: &'static str, name: &str, max: usize, dots: bool) -> Result<(), Error> {
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    let ok = name.len() <= max
+        && if dots {
+            name.split('.').all(label_ok)
+        } else {
+            label_ok(name)
+        };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::ReleaseName {
+            what,
+            name: name.to_string(),
+            max,
+        })
+    }
 }
 
 /// `bosun lint`: render (in each environment with `--all-envs`) and report the findings.
@@ -292,7 +325,17 @@ pub(crate) fn render(args: &RenderArgs, matches: Option<&ArgMatches>) -> Result<
             .collect();
         state::save(&rendered.record, &recorded, key.as_ref())?;
     }
+    warn_of_legacy_record(&rendered);
     Ok(0)
+}
+
+fn warn_of_legacy_record(rendered: &Rendered) {
+    if let Some(path) = &rendered.legacy_record {
+        eprintln!(
+            "warning: `{}` is a record from an earlier bosun, kept without the namespace and with Secret values in plain text: delete it, and if it was ever committed, rotate those secrets",
+            crate::paths::shown(path)
+        );
+    }
 }
 
 /// The key that seals Secret values in the record; without one, a note on what that costs.
@@ -341,6 +384,7 @@ pub(crate) fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Result<i32,
         },
     };
     rendered.about.baseline = baseline;
+    warn_of_legacy_record(&rendered);
     let needs_key = args.against.is_none() && before.iter().any(|b| state::is_secret(&b.document));
     let key = if needs_key {
         state::SecretKey::find()?
@@ -384,7 +428,7 @@ fn refuse_two_stdin_readers(values: &[String], against: Option<&str>) -> Result<
         source: std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             format!(
-                "{} all read standard input, which can be read only once; save all but one of them to a file and pass its path",
+                "{} each read standard input, which can be read only once; save all but one of them to a file and pass its path",
                 readers.join(" and ")
             ),
         ),

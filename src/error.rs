@@ -171,6 +171,15 @@ pub enum Error {
     #[error("invalid environment name `{name}`: use letters, digits, `-`, `_` and `.`")]
     EnvironmentName { name: String },
 
+    #[error(
+        "invalid {what} `{name}`: use lowercase letters, digits and `-` (and `.` in a release name), starting and ending with a letter or digit, at most {max} characters"
+    )]
+    ReleaseName {
+        what: &'static str,
+        name: String,
+        max: usize,
+    },
+
     #[error("bad {flag} syntax in `{arg}`: {message}")]
     SetSyntax {
         flag: &'static str,

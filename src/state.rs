@@ -38,6 +38,19 @@ pub fn record_path(
         .join(format!("{release}.yaml"))
 }
 
+/// Where an earlier bosun kept the record, without the namespace and with Secret values in
+/// plain text; `Some` only when such a file is there.
+pub fn legacy_record(
+    state_dir: &Path,
+    environment: Option<&str>,
+    release: &str,
+) -> Option<PathBuf> {
+    let path = state_dir
+        .join(environment.unwrap_or("_no-env"))
+        .join(format!("{release}.yaml"));
+    path.is_file().then_some(path)
+}
+
 /// The state folder: `--state-dir` (or `BOSUN_STATE_DIR`), else `<chart>/.bosun`.
 pub fn state_dir(flag: Option<&Path>, chart_dir: &Path) -> PathBuf {
     flag.map_or_else(|| chart_dir.join(DEFAULT_DIR), Path::to_path_buf)

@@ -545,3 +545,35 @@ fn a_big_markdown_diff_stays_under_githubs_limit() {
         &stdout[stdout.len() - 500..]
     );
 }
+
+// Item 3: with the namespace in the record's path, `-n ../x` wrote outside the state folder.
+#[test]
+fn a_namespace_or_release_cannot_leave_the_state_folder() {
+    let state = State::new();
+    for args in [
+        &["render", "charts/demo", "-n", "../../escape"][..],
+        &["diff", "charts/demo", "--release-name", "../escape"],
+    ] {
+        let (code, stdout, stderr) = state.run(None, args);
+        assert_eq!((code, stdout.as_str()), (1, ""), "{args:?}: {stderr}");
+        assert!(stderr.contains("error: invalid"), "{stderr}");
+    }
+    assert!(!state.path().join("escape").exists());
+    assert!(!state.path().join("state").exists());
+}
+
+// Items 1 and 3: a record in the old layout may hold Secret values in plain text; say so.
+#[test]
+fn a_record_in_the_old_layout_is_pointed_out() {
+    let state = State::new();
+    let legacy = state.path().join("state/_no-env/demo.yaml");
+    std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
+    std::fs::write(&legacy, "---\n").unwrap();
+    let (code, _, stderr) = state.run(None, &["render", "charts/demo"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("_no-env/demo.yaml` is a record from an earlier bosun")
+            && stderr.contains("rotate those secrets"),
+        "{stderr}"
+    );
+}

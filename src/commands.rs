@@ -76,7 +76,7 @@ fn render_chart_in(
         .unwrap_or_else(|| chart.name().to_string());
     // Both name the record's path, so neither may climb out of the state folder.
     check_name("namespace", &flags.namespace, 63, false)?;
-    check_name("release name", &release, 53, true)?;
+    check_name("release name", &release, 253, true)?;
     let render_options = RenderOptions {
         release: Release {
             name: release.clone(),
@@ -127,22 +127,23 @@ fn render_chart_in(
     })
 }
 
-/// A namespace (an RFC 1123 label) or a release name (as Helm takes: labels joined by `.`).
-fn check_name(what: &'static str, name: &str, max: usize, dots: bool) -> Result<(), Error> {
-    let label_ok = |label: &str| {
-        !label.is_empty()
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !label.starts_with('-')
-            && !label.ends_with('-')
+/// A namespace (an RFC 1123 label, as Kubernetes takes), or a release name: letters, digits,
+/// `-`, `_` and `.`, starting with a letter or digit. Neither can name a path out of the folder.
+fn check_name(what: &'static str, name: &str, max: usize, release: bool) -> Result<(), Error> {
+    let allowed = |b: u8| {
+        if release {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')
+        } else {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'
+        }
     };
     let ok = name.len() <= max
-        && if dots {
-            name.split('.').all(label_ok)
-        } else {
-            label_ok(name)
-        };
+        && name.bytes().all(allowed)
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
+        && (release || !name.ends_with('-'));
     if ok {
         Ok(())
     } else {
@@ -332,7 +333,7 @@ pub(crate) fn render(args: &RenderArgs, matches: Option<&ArgMatches>) -> Result<
 fn warn_of_legacy_record(rendered: &Rendered) {
     if let Some(path) = &rendered.legacy_record {
         eprintln!(
-            "warning: `{}` is a record from an earlier bosun, kept without the namespace and with Secret values in plain text: delete it, and if it was ever committed, rotate those secrets",
+            "warning: `{}` is a record from an earlier bosun, which holds Secret values in plain text: delete it, and if it was ever committed, rotate those secrets",
             crate::paths::shown(path)
         );
     }

@@ -172,7 +172,7 @@ pub enum Error {
     EnvironmentName { name: String },
 
     #[error(
-        "invalid {what} `{name}`: use lowercase letters, digits and `-` (and `.` in a release name), starting and ending with a letter or digit, at most {max} characters"
+        "invalid {what} `{name}`: a namespace takes lowercase letters, digits and `-`, a release name letters, digits, `-`, `_` and `.`; each starts with a letter or digit, at most {max} characters"
     )]
     ReleaseName {
         what: &'static str,

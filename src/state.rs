@@ -38,8 +38,8 @@ pub fn record_path(
         .join(format!("{release}.yaml"))
 }
 
-/// Where an earlier bosun kept the record, without the namespace and with Secret values in
-/// plain text; `Some` only when such a file is there.
+/// A record an earlier bosun wrote (without the namespace in its path) that holds a Secret, whose
+/// values it kept in plain text; `None` when there is no such file.
 pub fn legacy_record(
     state_dir: &Path,
     environment: Option<&str>,
@@ -48,7 +48,10 @@ pub fn legacy_record(
     let path = state_dir
         .join(environment.unwrap_or("_no-env"))
         .join(format!("{release}.yaml"));
-    path.is_file().then_some(path)
+    let text = std::fs::read_to_string(&path).ok()?;
+    text.lines()
+        .any(|line| line == "kind: Secret")
+        .then_some(path)
 }
 
 /// The state folder: `--state-dir` (or `BOSUN_STATE_DIR`), else `<chart>/.bosun`.

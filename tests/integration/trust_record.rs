@@ -568,7 +568,14 @@ fn a_record_in_the_old_layout_is_pointed_out() {
     let state = State::new();
     let legacy = state.path().join("state/_no-env/demo.yaml");
     std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
-    std::fs::write(&legacy, "---\n").unwrap();
+    std::fs::write(&legacy, "---\napiVersion: v1\nkind: ConfigMap\n").unwrap();
+    let (code, _, stderr) = state.run(None, &["render", "charts/demo"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !stderr.contains("earlier bosun"),
+        "no Secret, no warning: {stderr}"
+    );
+    std::fs::write(&legacy, "---\napiVersion: v1\nkind: Secret\n").unwrap();
     let (code, _, stderr) = state.run(None, &["render", "charts/demo"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(

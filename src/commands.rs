@@ -75,8 +75,8 @@ fn render_chart_in(
         .clone()
         .unwrap_or_else(|| chart.name().to_string());
     // Both name the record's path, so neither may climb out of the state folder.
-    check_name("namespace", &flags.namespace, 63, false)?;
-    check_name("release name", &release, 253, true)?;
+    state::check_name("namespace", &flags.namespace, 63, false)?;
+    state::check_name("release name", &release, 253, true)?;
     let render_options = RenderOptions {
         release: Release {
             name: release.clone(),
@@ -125,34 +125,6 @@ fn render_chart_in(
         catalog,
         kube_version,
     })
-}
-
-/// A namespace (an RFC 1123 label, as Kubernetes takes), or a release name: letters, digits,
-/// `-`, `_` and `.`, starting with a letter or digit. Neither can name a path out of the folder.
-fn check_name(what: &'static str, name: &str, max: usize, release: bool) -> Result<(), Error> {
-    let allowed = |b: u8| {
-        if release {
-            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')
-        } else {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'
-        }
-    };
-    let ok = name.len() <= max
-        && name.bytes().all(allowed)
-        && name
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphanumeric())
-        && (release || !name.ends_with('-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::ReleaseName {
-            what,
-            name: name.to_string(),
-            max,
-        })
-    }
 }
 
 /// `bosun lint`: render (in each environment with `--all-envs`) and report the findings.

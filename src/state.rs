@@ -54,6 +54,34 @@ pub fn legacy_record(
         .then_some(path)
 }
 
+/// A namespace (an RFC 1123 label, as Kubernetes takes), or a release name: letters, digits,
+/// `-`, `_` and `.`, starting with a letter or digit. Neither can name a path out of the folder.
+pub fn check_name(what: &'static str, name: &str, max: usize, release: bool) -> Result<(), Error> {
+    let allowed = |b: u8| {
+        if release {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')
+        } else {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'
+        }
+    };
+    let ok = name.len() <= max
+        && name.bytes().all(allowed)
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
+        && (release || !name.ends_with('-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::ReleaseName {
+            what,
+            name: name.to_string(),
+            max,
+        })
+    }
+}
+
 /// The state folder: `--state-dir` (or `BOSUN_STATE_DIR`), else `<chart>/.bosun`.
 pub fn state_dir(flag: Option<&Path>, chart_dir: &Path) -> PathBuf {
     flag.map_or_else(|| chart_dir.join(DEFAULT_DIR), Path::to_path_buf)

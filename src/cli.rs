@@ -28,9 +28,14 @@ Exit codes:
 ";
 
 const DIFF_EXIT_CODES: &str = "\
+Secret values:
+  A record holds each Secret value only as a keyed digest (HMAC-SHA256), with the key from
+  BOSUN_SECRET_KEY or the file bosun/secret-key in the user's config folder (at least 16 bytes,
+  kept out of the repository). Without the key, the diff says which values it cannot compare.
+
 Exit codes:
   0  success (with --detailed-exitcode: no changes)
-  1  error
+  1  error (also: standard input named twice, as `-f -` with `--against -`)
   2  with --detailed-exitcode: there are changes
 ";
 
@@ -143,7 +148,9 @@ pub(crate) struct ChartFlags {
     pub no_validate: bool,
     #[command(flatten)]
     pub schemas: SchemaFlags,
-    /// Where renders are recorded for `bosun diff` [default: CHART/.bosun]
+    /// Where renders are recorded for `bosun diff`, per environment, namespace and release;
+    /// Secret values are sealed with BOSUN_SECRET_KEY (see `bosun diff --help`)
+    /// [default: CHART/.bosun]
     #[arg(long, value_name = "DIR", env = "BOSUN_STATE_DIR")]
     pub state_dir: Option<PathBuf>,
 }
@@ -201,16 +208,17 @@ pub(crate) struct DiffArgs {
     #[command(flatten)]
     pub chart: ChartFlags,
     /// Compare with these manifests instead of the last render (`-` for stdin), such as a
-    /// release artifact or `kubectl get -o yaml` output; server-set fields are ignored.
+    /// release artifact or `kubectl get -o yaml` output; server-set fields are ignored, and of
+    /// an object from a cluster only the fields the render sets are compared.
     #[arg(long, value_name = "FILE|-")]
     pub against: Option<String>,
     /// Lines of context around each change.
     #[arg(short = 'C', long, value_name = "N", default_value_t = 3)]
     pub context: usize,
-    /// Output format.
+    /// Output format; markdown stays under GitHub's 65,536-character comment limit.
     #[arg(short, long, value_enum, default_value = "unified")]
     pub output: crate::diff::Format,
-    /// Show Secret values instead of their sizes.
+    /// Show the rendered Secret values instead of their sizes (a record holds only digests).
     #[arg(long)]
     pub show_secrets: bool,
     /// Exit 2 when there are changes, 0 when there are none, 1 on error.

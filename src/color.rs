@@ -54,6 +54,8 @@ pub const EMPHASIS: Style = Style::new().bold();
 pub const REMOVED: Style = AnsiColor::Red.on_default();
 /// An added line in a diff.
 pub const ADDED: Style = AnsiColor::Green.on_default();
+/// A changed resource in a diff's plan.
+pub const CHANGED: Style = AnsiColor::Yellow.on_default();
 /// A hunk header or a resource's heading in a diff.
 pub const HEADING: Style = AnsiColor::Cyan.on_default();
 

@@ -31,6 +31,10 @@ use crate::yaml;
 struct Rendered {
     documents: Vec<Document>,
     record: PathBuf,
+    /// The chart, environment, release and namespace, for `bosun diff`'s heading.
+    about: diff::About,
+    /// A record an earlier bosun left, which may hold Secret values in plain text.
+    legacy_record: Option<PathBuf>,
     values: values::Node,
     catalog: Option<Catalog>,
     kube_version: KubeVersion,
@@ -70,6 +74,9 @@ fn render_chart_in(
         .release_name
         .clone()
         .unwrap_or_else(|| chart.name().to_string());
+    // Both name the record's path, so neither may climb out of the state folder.
+    state::check_name("namespace", &flags.namespace, 63, false)?;
+    state::check_name("release name", &release, 253, true)?;
     let render_options = RenderOptions {
         release: Release {
             name: release.clone(),
@@ -98,7 +105,22 @@ fn render_chart_in(
     let state_dir = state::state_dir(flags.state_dir.as_deref(), &flags.chart);
     Ok(Rendered {
         documents,
-        record: state::record_path(&state_dir, options.env.as_deref(), &release),
+        record: state::record_path(
+            &state_dir,
+            options.env.as_deref(),
+            &flags.namespace,
+            &release,
+        ),
+        legacy_record: state::legacy_record(&state_dir, options.env.as_deref(), &release),
+        about: diff::About {
+            chart: chart.name().to_string(),
+            environment: options.env.clone(),
+            release,
+            namespace: flags.namespace.clone(),
+            baseline: diff::Baseline::NoRecord {
+                path: String::new(),
+            },
+        },
         values,
         catalog,
         kube_version,
@@ -251,8 +273,16 @@ fn lint_text(results: &[(Option<String>, Vec<lint::Finding>)], show_silenced: bo
 
 /// `bosun render`: print (or write) the stream, then record it for `bosun diff`.
 pub(crate) fn render(args: &RenderArgs, matches: Option<&ArgMatches>) -> Result<i32, Error> {
+    refuse_two_stdin_readers(&args.chart.values.values, None)?;
     let rendered = render_chart(&args.chart, matches, &args.show_only, args.include_crds)?;
     let documents = &rendered.documents;
+    let save = !args.no_save && args.show_only.is_empty();
+    // The key is looked up before anything is printed, so a bad key leaves stdout empty.
+    let key = if save && documents.iter().any(state::is_secret) {
+        secret_key_or_note()?
+    } else {
+        None
+    };
     match &args.output_dir {
         Some(dir) => {
             for path in output::write_dir(dir, documents, args.output)? {
@@ -264,40 +294,80 @@ pub(crate) fn render(args: &RenderArgs, matches: Option<&ArgMatches>) -> Result<
             stdout_result(output::write_stream(documents, args.output, &mut stdout))?;
         }
     }
-    if !args.no_save && args.show_only.is_empty() {
+    if save {
         // The CRDs are not part of what `bosun diff` renders, so they are not recorded.
         let recorded: Vec<Document> = documents
             .iter()
             .filter(|d| !d.source.contains("/crds/"))
             .cloned()
             .collect();
-        state::save(&rendered.record, &recorded)?;
+        state::save(&rendered.record, &recorded, key.as_ref())?;
     }
+    warn_of_legacy_record(&rendered);
     Ok(0)
+}
+
+fn warn_of_legacy_record(rendered: &Rendered) {
+    if let Some(path) = &rendered.legacy_record {
+        eprintln!(
+            "warning: `{}` is a record from an earlier bosun, which holds Secret values in plain text: delete it, and if it was ever committed, rotate those secrets",
+            crate::paths::shown(path)
+        );
+    }
+}
+
+/// The key that seals Secret values in the record; without one, a note on what that costs.
+fn secret_key_or_note() -> Result<Option<state::SecretKey>, Error> {
+    let key = state::SecretKey::find()?;
+    if key.is_none() {
+        eprintln!(
+            "note: Secret values are recorded as present only (no key), so `bosun diff` cannot tell whether they change; set `{}` to at least 16 random bytes kept out of the repository{}",
+            state::KEY_VARIABLE,
+            state::key_file()
+                .map(|p| format!(", or write them to `{}`", crate::paths::shown(&p)))
+                .unwrap_or_default()
+        );
+    }
+    Ok(key)
 }
 
 /// `bosun diff`: render afresh and compare with the record (or `--against`).
 pub(crate) fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Result<i32, Error> {
-    let rendered = render_chart(&args.chart, matches, &[], false)?;
-    let before = match args.against.as_deref() {
-        Some("-") => diff::read_against("<stdin>", &read_stdin()?)?,
+    refuse_two_stdin_readers(&args.chart.values.values, args.against.as_deref())?;
+    let mut rendered = render_chart(&args.chart, matches, &[], false)?;
+    let record = crate::paths::shown(&rendered.record);
+    let (before, baseline): (Vec<diff::Before>, _) = match args.against.as_deref() {
+        Some("-") => (
+            diff::read_against("<stdin>", &read_stdin()?)?,
+            diff::Baseline::Manifests {
+                path: "<stdin>".into(),
+            },
+        ),
         Some(file) => {
             let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
                 path: file.into(),
                 source,
             })?;
-            diff::read_against(file, &text)?
+            (
+                diff::read_against(file, &text)?,
+                diff::Baseline::Manifests { path: file.into() },
+            )
         }
         None => match state::load(&rendered.record)? {
-            Some(documents) => documents,
-            None => {
-                eprintln!(
-                    "note: no render recorded at `{}` yet: everything is new (`bosun render` records one)",
-                    crate::paths::shown(&rendered.record)
-                );
-                Vec::new()
-            }
+            Some(documents) => (
+                documents.into_iter().map(diff::Before::from).collect(),
+                diff::Baseline::Record { path: record },
+            ),
+            None => (Vec::new(), diff::Baseline::NoRecord { path: record }),
         },
+    };
+    rendered.about.baseline = baseline;
+    warn_of_legacy_record(&rendered);
+    let needs_key = args.against.is_none() && before.iter().any(|b| state::is_secret(&b.document));
+    let key = if needs_key {
+        state::SecretKey::find()?
+    } else {
+        None
     };
     let plan = diff::plan(
         &before,
@@ -305,13 +375,45 @@ pub(crate) fn diff(args: &DiffArgs, matches: Option<&ArgMatches>) -> Result<i32,
         diff::Options {
             context: args.context,
             show_secrets: args.show_secrets,
+            key: key.as_ref(),
         },
     );
-    print(&diff::render(&plan, args.output, crate::color::stdout()))?;
+    print(&diff::render(
+        &plan,
+        &rendered.about,
+        args.output,
+        crate::color::stdout(),
+    )?)?;
     Ok(if args.detailed_exitcode && plan.has_changes() {
         2
     } else {
         0
+    })
+}
+
+/// Standard input can be read once: refuses `-f -` given twice, or with `--against -`, before
+/// anything is read.
+fn refuse_two_stdin_readers(values: &[String], against: Option<&str>) -> Result<(), Error> {
+    let mut readers: Vec<&str> = values
+        .iter()
+        .filter(|f| *f == "-")
+        .map(|_| "`-f -`")
+        .collect();
+    if against == Some("-") {
+        readers.push("`--against -`");
+    }
+    if readers.len() < 2 {
+        return Ok(());
+    }
+    Err(Error::Read {
+        path: "<stdin>".into(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "{} each read standard input, which can be read only once; save all but one of them to a file and pass its path",
+                readers.join(" and ")
+            ),
+        ),
     })
 }
 
@@ -428,6 +530,18 @@ pub(crate) fn validate(args: &ValidateArgs) -> Result<i32, Error> {
     } else {
         args.inputs.clone()
     };
+    let stdin_inputs = inputs.iter().filter(|i| i.as_os_str() == "-").count();
+    if stdin_inputs > 1 {
+        return Err(Error::Read {
+            path: "<stdin>".into(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "`-` is given {stdin_inputs} times, but standard input can be read only once"
+                ),
+            ),
+        });
+    }
     let mut files: Vec<(String, String)> = Vec::new();
     for input in &inputs {
         if input.as_os_str() == "-" {

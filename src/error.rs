@@ -172,6 +172,15 @@ pub enum Error {
     #[error("invalid environment name `{name}`: use letters, digits, `-`, `_` and `.`")]
     EnvironmentName { name: String },
 
+    #[error(
+        "invalid {what} `{name}`: a namespace takes lowercase letters, digits and `-`, a release name letters, digits, `-`, `_` and `.`; each starts with a letter or digit, at most {max} characters"
+    )]
+    ReleaseName {
+        what: &'static str,
+        name: String,
+        max: usize,
+    },
+
     #[error("bad {flag} syntax in `{arg}`: {message}")]
     SetSyntax {
         flag: &'static str,

@@ -3,7 +3,7 @@
 
 use insta_cmd::assert_cmd_snapshot;
 
-use crate::{bosun, fixture, run};
+use crate::{bosun, fixture, run, run_ok};
 
 /// A state folder of the test's own, so tests do not see each other's records.
 fn state() -> tempfile::TempDir {
@@ -27,7 +27,7 @@ fn render_records_and_an_unchanged_diff_is_empty() {
         .0,
         0
     );
-    assert!(dir.path().join("production/demo.yaml").is_file());
+    assert!(dir.path().join("production/default/demo.yaml").is_file());
     let (code, stdout, _) = run(with_state(
         &dir,
         &[
@@ -49,7 +49,7 @@ fn render_records_and_an_unchanged_diff_is_empty() {
 fn added_changed_removed_and_unchanged() {
     let dir = state();
     // The record: production, with an Ingress and redis.
-    run(with_state(
+    run_ok(with_state(
         &dir,
         &["render", "charts/demo", "--env", "production"],
     ));
@@ -86,7 +86,7 @@ fn added_changed_removed_and_unchanged() {
     );
     // The other way round, the Ingress is added.
     let dir = state();
-    run(with_state(&dir, &["render", "charts/demo"]));
+    run_ok(with_state(&dir, &["render", "charts/demo"]));
     let (code, stdout, _) = run(with_state(
         &dir,
         &[
@@ -106,7 +106,7 @@ fn added_changed_removed_and_unchanged() {
 #[test]
 fn output_formats_and_context() {
     let dir = state();
-    run(with_state(&dir, &["render", "charts/demo"]));
+    run_ok(with_state(&dir, &["render", "charts/demo"]));
     for format in ["unified", "summary", "json", "markdown"] {
         let mut settings = insta::Settings::clone_current();
         settings.set_snapshot_suffix(format);
@@ -128,11 +128,11 @@ fn output_formats_and_context() {
             )));
         });
     }
-    let (_, wide, _) = run(with_state(
+    let wide = run_ok(with_state(
         &dir,
         &["diff", "charts/demo", "--set", "replicas=2", "-C", "8"],
     ));
-    let (_, narrow, _) = run(with_state(
+    let narrow = run_ok(with_state(
         &dir,
         &["diff", "charts/demo", "--set", "replicas=2", "-C", "0"],
     ));
@@ -142,18 +142,25 @@ fn output_formats_and_context() {
 #[test]
 fn secret_values_are_masked_unless_shown() {
     let dir = state();
-    run(with_state(&dir, &["render", &fixture("secret")]));
     let chart = fixture("secret");
-    let (code, stdout, _) = run(with_state(
-        &dir,
-        &[
-            "diff",
-            &chart,
-            "--set",
-            "password=correct-horse",
-            "--detailed-exitcode",
-        ],
-    ));
+    let keyed = |args: &[&str]| {
+        let output = bosun(with_state(&dir, args))
+            .env("BOSUN_SECRET_KEY", "a-test-key-of-32-characters-long")
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    assert_eq!(keyed(&["render", &chart]).0, 0);
+    let (code, stdout) = keyed(&[
+        "diff",
+        &chart,
+        "--set",
+        "password=correct-horse",
+        "--detailed-exitcode",
+    ]);
     assert_eq!(code, 2);
     assert!(
         !stdout.contains("hunter2") && !stdout.contains("correct-horse"),
@@ -163,26 +170,24 @@ fn secret_values_are_masked_unless_shown() {
         !stdout.contains("dG9rZW4t"),
         "base64 of a secret leaked: {stdout}"
     );
+    // The record keeps no size, only a keyed digest: the old side shows none.
     assert!(
-        stdout.contains("-  password: (hidden, 7 bytes)\n+  password: (hidden, 13 bytes, changed)"),
+        stdout.contains("-  password: (hidden)\n+  password: (hidden, 13 bytes, changed)"),
         "{stdout}"
     );
     assert!(
         stdout.contains("+  token: (hidden, 19 bytes, changed)"),
         "{stdout}"
     );
-    let (_, shown, _) = run(with_state(
-        &dir,
-        &[
-            "diff",
-            &chart,
-            "--set",
-            "password=correct-horse",
-            "--show-secrets",
-        ],
-    ));
+    let (_, shown) = keyed(&[
+        "diff",
+        &chart,
+        "--set",
+        "password=correct-horse",
+        "--show-secrets",
+    ]);
     assert!(
-        shown.contains("-  password: hunter2\n+  password: correct-horse"),
+        shown.contains("-  password: hmac-sha256:") && shown.contains("+  password: correct-horse"),
         "{shown}"
     );
 }
@@ -220,10 +225,11 @@ fn against_kubectl_output_ignores_server_fields() {
 
 #[test]
 fn against_stdin() {
-    let (_, stdout, _) = crate::run_with_stdin(
+    let (code, stdout, stderr) = crate::run_with_stdin(
         ["diff", "charts/demo", "--against", "-", "-o", "summary"],
         b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stale\n",
     );
+    assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("- destroy ConfigMap stale"), "{stdout}");
     assert!(
         stdout.contains("Plan: 4 to add, 0 to change, 1 to destroy."),
@@ -244,8 +250,11 @@ fn without_a_record_everything_is_new() {
             "--detailed-exitcode",
         ],
     ));
-    assert_eq!(code, 2);
-    assert!(stderr.contains("no render recorded"), "{stderr}");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stdout.starts_with("note: no earlier record for chart `demo`"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("Plan: 4 to add, 0 to change, 0 to destroy."),
         "{stdout}"
@@ -276,7 +285,7 @@ fn an_unknown_environment_is_an_error() {
 fn a_failed_render_leaves_the_previous_record_intact() {
     let dir = state();
     assert_eq!(run(with_state(&dir, &["render", "charts/demo"])).0, 0);
-    let record = dir.path().join("_no-env/demo.yaml");
+    let record = dir.path().join("_no-env/default/demo.yaml");
     let before = std::fs::read(&record).unwrap();
     // ingress.host is required once ingress is on: this render fails.
     assert_eq!(
@@ -289,7 +298,7 @@ fn a_failed_render_leaves_the_previous_record_intact() {
     );
     assert_eq!(std::fs::read(&record).unwrap(), before);
     // A partial render (--show-only) and --no-save do not touch it either.
-    run(with_state(
+    run_ok(with_state(
         &dir,
         &[
             "render",
@@ -300,7 +309,7 @@ fn a_failed_render_leaves_the_previous_record_intact() {
             "templates/service.yaml",
         ],
     ));
-    run(with_state(
+    run_ok(with_state(
         &dir,
         &["render", "charts/demo", "--set", "replicas=9", "--no-save"],
     ));
@@ -317,5 +326,5 @@ fn the_state_dir_follows_bosun_state_dir() {
         .output()
         .unwrap();
     assert!(output.status.success());
-    assert!(dir.path().join("production/demo.yaml").is_file());
+    assert!(dir.path().join("production/default/demo.yaml").is_file());
 }

@@ -103,7 +103,7 @@ fn concurrent_renders_never_corrupt_the_record() {
     for mut child in children {
         assert!(child.wait().unwrap().success());
     }
-    let record = std::fs::read_to_string(dir.path().join("_no-env/demo.yaml")).unwrap();
+    let record = std::fs::read_to_string(dir.path().join("_no-env/default/demo.yaml")).unwrap();
     // Whole: one of the eight renders, byte for byte.
     let candidates: Vec<String> = (0..8)
         .map(|i| {
@@ -120,7 +120,7 @@ fn concurrent_renders_never_corrupt_the_record() {
         candidates.contains(&record),
         "the record is not one whole render:\n{record}"
     );
-    let files = std::fs::read_dir(dir.path().join("_no-env"))
+    let files = std::fs::read_dir(dir.path().join("_no-env/default"))
         .unwrap()
         .count();
     assert_eq!(files, 1, "temporary files were left behind");

@@ -114,11 +114,13 @@ pub(crate) struct ChartFlags {
     pub chart: PathBuf,
     #[command(flatten)]
     pub values: ValueFlags,
-    /// Namespace of the release (`release.namespace`).
-    #[arg(short, long, default_value = "default")]
+    /// Namespace of the release (`release.namespace`): a DNS-1123 label, at most 63
+    /// characters of lowercase letters, digits and `-`.
+    #[arg(short, long, default_value = "default", value_parser = crate::names::namespace)]
     pub namespace: String,
-    /// Name of the release [default: the chart's name]
-    #[arg(long, value_name = "NAME")]
+    /// Name of the release [default: the chart's name]: at most 53 characters of lowercase
+    /// letters, digits, `-` and `.`, as Helm requires.
+    #[arg(long, value_name = "NAME", value_parser = crate::names::release_name)]
     pub release_name: Option<String>,
     /// Kubernetes version to render and validate for, MAJOR.MINOR [default: the newest bundled]
     #[arg(long, value_name = "X.Y")]

@@ -266,7 +266,14 @@ pub(crate) fn render(args: &RenderArgs, matches: Option<&ArgMatches>) -> Result<
             .filter(|d| !d.source.contains("/crds/"))
             .cloned()
             .collect();
-        state::save(&rendered.record, &recorded)?;
+        // The stream is out and whole: a record that cannot be written (a read-only checkout,
+        // as in Argo CD or a locked CI workspace) costs `bosun diff` its baseline, not the render.
+        if let Err(error) = state::save(&rendered.record, &recorded) {
+            eprintln!(
+                "warning: this render is not recorded for `bosun diff`: {}\nhelp: --state-dir (or BOSUN_STATE_DIR) records elsewhere; --no-save skips recording",
+                error.report(false).trim_start_matches("error: ")
+            );
+        }
     }
     Ok(0)
 }

@@ -28,6 +28,7 @@ pub mod fuzz;
 pub mod init;
 pub mod lint;
 pub mod manifest;
+pub mod names;
 pub mod output;
 pub mod paths;
 pub mod render;

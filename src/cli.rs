@@ -156,7 +156,8 @@ pub(crate) struct RenderArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value = "yaml")]
     pub output: Format,
-    /// Write one file per template under DIR instead of printing.
+    /// Write one file per template under DIR instead of printing. DIR is replaced whole by this
+    /// render, so it must be absent, empty, or a folder bosun wrote.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
     /// Do not record this render in the state folder.

@@ -250,8 +250,15 @@ pub(crate) fn render(args: &RenderArgs, matches: Option<&ArgMatches>) -> Result<
     let documents = &rendered.documents;
     match &args.output_dir {
         Some(dir) => {
-            for path in output::write_dir(dir, documents, args.output)? {
+            let written = output::write_dir(dir, documents, args.output)?;
+            for path in &written.files {
                 eprintln!("wrote {}", path.display());
+            }
+            if let Some((old, error)) = &written.leftover {
+                eprintln!(
+                    "warning: cannot remove the earlier render's folder `{}`: {error}",
+                    crate::paths::shown(old)
+                );
             }
         }
         None => {

@@ -147,6 +147,9 @@ pub enum Error {
         source: io::Error,
     },
 
+    #[error("`{}` cannot be the output folder: {reason}", shown(path))]
+    OutputDir { path: PathBuf, reason: String },
+
     #[error("`{path}` is not valid YAML: {message}")]
     Yaml {
         path: String,
@@ -293,6 +296,9 @@ impl Error {
             Error::Template { help, .. } => help.clone(),
             Error::RenderedYaml { .. } => Some(
                 "check the indentation the template produces, for example `| nindent(4)` after a multi-line value".into(),
+            ),
+            Error::OutputDir { .. } => Some(
+                "--output-dir replaces the folder with exactly the render, so it must be new, empty, or one bosun wrote: remove it or name another".into(),
             ),
             Error::ShowOnly { available, .. } => Some(format!(
                 "templates that rendered documents: {}",

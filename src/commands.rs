@@ -480,24 +480,12 @@ pub(crate) fn validate(args: &ValidateArgs) -> Result<i32, Error> {
     };
     let mut outcomes = Vec::new();
     for (name, text) in &files {
-        let template = RenderedTemplate {
+        let file = RenderedTemplate {
             source: name.clone(),
             shown: name.clone(),
             text: text.clone(),
         };
-        match manifest::parse(std::slice::from_ref(&template), Some(&checks)) {
-            Ok((_, found)) => outcomes.extend(found),
-            Err(error) => outcomes.push(Outcome {
-                source: name.clone(),
-                api_version: String::new(),
-                kind: String::new(),
-                namespace: String::new(),
-                name: String::new(),
-                verdict: Verdict::Error {
-                    message: error.to_string(),
-                },
-            }),
-        }
+        outcomes.extend(manifest::check_each(&file, &checks));
     }
     if args.ignore_missing_schemas {
         outcomes.retain(|o| !matches!(&o.verdict, Verdict::Skipped { reason } if reason.starts_with("no schema")));

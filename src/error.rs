@@ -69,6 +69,25 @@ impl SourceSnippet {
         }
     }
 
+    /// Like [`SourceSnippet::new`] for `part`, a piece of a larger text that starts on its line
+    /// `first_line`: `line` counts in the whole text, but only lines of `part` are shown (the
+    /// document before may be a Secret).
+    pub fn in_part(
+        path: impl Into<String>,
+        part: &str,
+        first_line: usize,
+        line: usize,
+        column: usize,
+        len: usize,
+        label: impl Into<String>,
+    ) -> Self {
+        let offset = first_line.max(1) - 1;
+        let mut snippet = Self::new(path, part, line.saturating_sub(offset), column, len, label);
+        snippet.line += offset;
+        snippet.window_first_line += offset;
+        snippet
+    }
+
     /// Points at a byte range of `source`.
     pub fn at_bytes(
         path: impl Into<String>,

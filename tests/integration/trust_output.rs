@@ -153,3 +153,161 @@ fn an_output_dir_holding_other_files_is_refused_and_kept() {
     assert!(stderr.contains("it is not a folder"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
 }
+
+/// The password the hostile Secrets carry: it breaks the YAML in block and flow style alike.
+const PASSWORD: &str = "hunter2: x ]";
+
+/// Renders the `secret` fixture chart with its template replaced by `template`, the password set
+/// to `password`.
+fn render_secret(template: &str, password: &str) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("secret");
+    crate::copy_tree(&crate::root().join(crate::fixture("secret")), &chart);
+    std::fs::write(chart.join("templates/secret.yaml"), template).unwrap();
+    run([
+        "render",
+        chart.to_str().unwrap(),
+        "--no-save",
+        "--set-string",
+        &format!("password={password}"),
+    ])
+}
+
+/// Secrets written in every way that once slipped past `kind: Secret`, each broken by its
+/// password (`{{ values.password }}` unquoted).
+const HOSTILE_SECRETS: &[(&str, &str)] = &[
+    (
+        "quoted kind",
+        "apiVersion: v1\nkind: \"Secret\"\nmetadata:\n  name: db\nstringData:\n  password: {{ values.password }}\n",
+    ),
+    (
+        "single-quoted kind",
+        "apiVersion: v1\nkind: 'Secret'\nmetadata:\n  name: db\nstringData:\n  password: {{ values.password }}\n",
+    ),
+    (
+        "flow style",
+        "{apiVersion: v1, kind: \"Secret\", metadata: {name: db}, stringData: {password: {{ values.password }}}}\n",
+    ),
+    (
+        "anchors and aliases",
+        "apiVersion: v1\nkind: &k Secret\nmetadata: &m\n  name: db\n  labels: {kind: *k}\nstringData:\n  password: {{ values.password }}\n",
+    ),
+    (
+        "kind after data",
+        "apiVersion: v1\nmetadata:\n  name: db\nstringData:\n  password: {{ values.password }}\nkind: Secret\n",
+    ),
+    (
+        "a List of Secrets",
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: db\n  stringData:\n    password: {{ values.password }}\n",
+    ),
+    (
+        "kind spelled with an escape",
+        "apiVersion: v1\nkind: \"Secr\\x65t\"\nmetadata:\n  name: db\nstringData:\n  password: {{ values.password }}\n",
+    ),
+];
+
+// Broke: a Secret spelled other than `kind: Secret` had its password quoted in the parse error.
+#[test]
+fn a_secret_in_any_spelling_that_does_not_parse_is_not_quoted() {
+    for (case, template) in HOSTILE_SECRETS {
+        let (code, stdout, stderr) = render_secret(template, PASSWORD);
+        assert_eq!((code, stdout.as_str()), (1, ""), "{case}: {stderr}");
+        assert!(
+            !stderr.contains("hunter2"),
+            "{case}: the secret leaked:\n{stderr}"
+        );
+        assert!(stderr.contains("not shown because"), "{case}: {stderr}");
+        // The place is still named: file, line and column.
+        assert!(
+            stderr.contains("templates/secret.yaml (rendered):"),
+            "{case}: {stderr}"
+        );
+    }
+}
+
+// Broke: the same Secrets in a file given to `bosun validate` (its verdicts go to stdout).
+#[test]
+fn a_secret_in_any_spelling_is_not_quoted_by_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    for (case, template) in HOSTILE_SECRETS {
+        let file = dir.path().join("secret.yaml");
+        std::fs::write(&file, template.replace("{{ values.password }}", PASSWORD)).unwrap();
+        for format in ["text", "json", "junit", "tap"] {
+            let (code, stdout, stderr) = run(["validate", "-o", format, file.to_str().unwrap()]);
+            assert_eq!(code, 1, "{case} {format}: {stdout}{stderr}");
+            assert!(
+                !stdout.contains("hunter2") && !stderr.contains("hunter2"),
+                "{case} {format}: the secret leaked:\n{stdout}{stderr}"
+            );
+        }
+    }
+}
+
+// Broke: a parse error in the document after a Secret showed the Secret's last lines as context.
+#[test]
+fn the_document_before_a_broken_one_is_not_shown() {
+    let template = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: {{ values.password | quote }}\n---\nkey: [unclosed\n";
+    let (code, stdout, stderr) = render_secret(template, "hunter2");
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "the secret leaked:\n{stderr}");
+    // That document is no Secret: its own line is shown.
+    assert!(stderr.contains("key: [unclosed"), "{stderr}");
+}
+
+// Broke: a Secret failing validation had the line with its value drawn in the snippet.
+#[test]
+fn a_secret_that_fails_validation_is_not_quoted() {
+    let template = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: {{ values.password }}\n";
+    // `--set-string` keeps it a string in values; unquoted in the template it renders a number.
+    let (code, stdout, stderr) = render_secret(template, "2718281828");
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(stderr.contains("/stringData/password"), "{stderr}");
+    assert!(
+        !stderr.contains("2718281828"),
+        "the secret leaked:\n{stderr}"
+    );
+}
+
+// Broke: one document that did not parse gave the whole file one error ("rendered invalid
+// YAML", no line) and the other documents were never checked.
+#[test]
+fn validate_gives_every_document_a_verdict_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mixed.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n\
+         apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b\n---\n\
+         apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {x: [1]}\n---\n\
+         kind: ConfigMap\nmetadata: {name: d}\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(["validate", "-o", "json", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let verdicts: Vec<(&str, Option<u64>)> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let line = r["line"].as_u64().or(r["errors"][0]["line"].as_u64());
+            (r["status"].as_str().unwrap(), line)
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("valid", None),
+            ("error", Some(7)),
+            ("invalid", Some(12)),
+            ("error", Some(14))
+        ]
+    );
+    let (_, text, _) = run(["validate", file.to_str().unwrap()]);
+    assert!(!text.contains("rendered"), "{text}");
+    assert!(text.contains("mixed.yaml:7 - not valid YAML"), "{text}");
+    assert!(
+        text.contains("mixed.yaml:14 - not a Kubernetes object: it has no `apiVersion`"),
+        "{text}"
+    );
+}

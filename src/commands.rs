@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::ArgMatches;
+use rayon::prelude::*;
 
 use crate::chart::Chart;
 use crate::cli::{
@@ -355,12 +356,14 @@ fn kube_version(given: Option<&str>) -> Result<KubeVersion, Error> {
     }
 }
 
-/// The CRDs in a chart's crds/ folder (and its subcharts'), as parsed documents.
-fn chart_crds(chart: &Chart) -> Result<Vec<serde_json::Value>, Error> {
+/// The CRDs in a chart's crds/ folder (and its subcharts'), as parsed documents with the file
+/// each came from.
+fn chart_crds(chart: &Chart) -> Result<Vec<(String, serde_json::Value)>, Error> {
     let mut out = Vec::new();
     for (name, text) in &chart.crds {
         let shown = chart.dir.join(name).display().to_string();
-        out.extend(yaml::parse_stream(text).map_err(|e| e.into_error(&shown, text))?);
+        let documents = yaml::parse_stream(text).map_err(|e| e.into_error(&shown, text))?;
+        out.extend(documents.into_iter().map(|d| (shown.clone(), d)));
     }
     for dependency in &chart.dependencies {
         out.extend(chart_crds(&dependency.chart)?);
@@ -369,10 +372,12 @@ fn chart_crds(chart: &Chart) -> Result<Vec<serde_json::Value>, Error> {
 }
 
 /// The schemas for `version`: bundled, from `crds` and `--crd` files, and `--schema-location`.
+/// A CRD's schema that does not compile is an error naming its file, found here rather than
+/// when a document of its kind turns up (or never, when none does).
 fn catalog(
     version: KubeVersion,
     flags: &SchemaFlags,
-    crds: &[serde_json::Value],
+    crds: &[(String, serde_json::Value)],
 ) -> Result<Catalog, Error> {
     let mut catalog = Catalog::new(version)?;
     let mut documents = crds.to_vec();
@@ -382,15 +387,35 @@ fn catalog(
             source,
         })?;
         let shown = file.display().to_string();
-        documents.extend(yaml::parse_stream(&text).map_err(|e| e.into_error(&shown, &text))?);
+        let found = yaml::parse_stream(&text).map_err(|e| e.into_error(&shown, &text))?;
+        documents.extend(found.into_iter().map(|d| (shown.clone(), d)));
     }
-    for document in &documents {
+    let mut added = Vec::new();
+    for (file, document) in &documents {
         if document["kind"] == "CustomResourceDefinition" {
             let name = document["metadata"]["name"].as_str().unwrap_or("?");
-            for (key, schema) in crd::from_crd(document) {
+            let schemas = crd::from_crd(document).map_err(|reason| Error::BadSchema {
+                path: file.clone(),
+                reason: format!("CRD `{name}`: {reason}"),
+            })?;
+            for (key, schema) in schemas {
                 catalog.add_custom(&key, schema, format!("CRD {name}"));
+                added.push((key, file, name));
             }
         }
+    }
+    let broken = added.par_iter().find_map_first(|(key, file, name)| {
+        let (api_version, kind) = key.rsplit_once('/')?;
+        match catalog.lookup(api_version, kind) {
+            schema::Lookup::Broken(broken) => Some(Error::BadSchema {
+                path: file.to_string(),
+                reason: format!("CRD `{name}`, {api_version} {kind}: {}", broken.reason),
+            }),
+            _ => None,
+        }
+    });
+    if let Some(error) = broken {
+        return Err(error);
     }
     for dir in &flags.schema_location {
         catalog.add_schema_location(dir.clone());

@@ -166,6 +166,9 @@ pub enum Error {
         source: io::Error,
     },
 
+    #[error("the schema in `{path}` cannot be used: {reason}")]
+    BadSchema { path: String, reason: String },
+
     #[error("`{}` cannot be the output folder: {reason}", shown(path))]
     OutputDir { path: PathBuf, reason: String },
 
@@ -384,6 +387,17 @@ impl Error {
             } => {
                 let mut blocks = Vec::new();
                 for outcome in failures {
+                    if let crate::validate::Verdict::Error { message, line } = &outcome.verdict {
+                        let line = line.map(|l| format!(":{l}")).unwrap_or_default();
+                        blocks.push((
+                            format!(
+                                "{} ({}{line}): {message}",
+                                outcome.resource(),
+                                outcome.source
+                            ),
+                            None,
+                        ));
+                    }
                     if let crate::validate::Verdict::Invalid { errors } = &outcome.verdict {
                         for violation in errors {
                             let at = if violation.path.is_empty() {

@@ -174,6 +174,13 @@ pub fn check(
         };
     }
     match catalog.lookup(api_version, kind) {
+        Lookup::Broken(broken) => Verdict::Error {
+            message: format!(
+                "the schema for {api_version} {kind} in `{}` cannot be used: {}",
+                broken.origin, broken.reason
+            ),
+            line: Some(first_line),
+        },
         Lookup::Missing => Verdict::Skipped {
             reason: format!("no schema for {api_version} {kind}"),
         },

@@ -311,3 +311,85 @@ fn validate_gives_every_document_a_verdict_with_its_line() {
         "{text}"
     );
 }
+
+const WIDGET: &str =
+    "apiVersion: demo.example/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 1}\n";
+
+// Broke: a --schema-location schema that did not parse or compile counted as "no schema", exit 0.
+#[test]
+fn a_broken_schema_location_schema_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let schemas = dir.path().join("schemas");
+    std::fs::create_dir_all(&schemas).unwrap();
+    let widget = dir.path().join("widget.yaml");
+    std::fs::write(&widget, WIDGET).unwrap();
+    let chart = dir.path().join("widgets");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: widgets\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(chart.join("templates/widget.yaml"), WIDGET).unwrap();
+    for (schema, expect) in [
+        (
+            "{\"type\": \"object\",\n \"properties\": {\"spec\": {},}}\n",
+            "not valid JSON: trailing comma at line 2",
+        ),
+        (
+            "{\"type\": \"object\", \"properties\": {\"spec\": {\"type\": \"strin\"}}}\n",
+            "not a valid JSON Schema",
+        ),
+    ] {
+        std::fs::write(schemas.join("widget-demo-v1.json"), schema).unwrap();
+        let location = schemas.to_str().unwrap();
+        let (code, stdout, _) = run([
+            "validate",
+            "--schema-location",
+            location,
+            widget.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 1, "{stdout}");
+        assert!(stdout.contains("widget-demo-v1.json"), "{stdout}");
+        assert!(stdout.contains(expect), "{stdout}");
+        let (code, stdout, stderr) = run([
+            "render",
+            chart.to_str().unwrap(),
+            "--no-save",
+            "--schema-location",
+            location,
+        ]);
+        assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+        assert!(stderr.contains("widget-demo-v1.json"), "{stderr}");
+        assert!(stderr.contains(expect), "{stderr}");
+    }
+}
+
+// Broke: a --crd schema that did not compile counted as "no schema", exit 0.
+#[test]
+fn a_crd_whose_schema_does_not_compile_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let crd = dir.path().join("widgets-crd.yaml");
+    std::fs::write(
+        &crd,
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n\
+         metadata: {name: widgets.demo.example}\nspec:\n  group: demo.example\n  names: {kind: Widget}\n\
+         \x20 versions:\n  - name: v1\n    schema:\n      openAPIV3Schema:\n        type: object\n\
+         \x20       properties:\n          spec: {type: strin}\n",
+    )
+    .unwrap();
+    let widget = dir.path().join("widget.yaml");
+    std::fs::write(&widget, WIDGET).unwrap();
+    let crd_arg = crd.to_str().unwrap();
+    for args in [
+        vec!["validate", "--crd", crd_arg, widget.to_str().unwrap()],
+        // Even when no document is of that kind.
+        vec!["render", "charts/demo", "--no-save", "--crd", crd_arg],
+    ] {
+        let (code, stdout, stderr) = run(&args);
+        assert_eq!((code, stdout.as_str()), (1, ""), "{args:?}: {stderr}");
+        assert!(stderr.contains("widgets-crd.yaml"), "{stderr}");
+        assert!(stderr.contains("widgets.demo.example"), "{stderr}");
+        assert!(stderr.contains("/properties/spec/type"), "{stderr}");
+    }
+}

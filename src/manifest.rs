@@ -186,7 +186,7 @@ struct Failure {
     /// The chunk may hold a Secret's values: no line of it is quoted.
     hidden: bool,
     /// What was read, when it parsed.
-    value: Option<Value>,
+    value: Option<Box<Value>>,
 }
 
 enum Problem {
@@ -245,7 +245,7 @@ impl Failure {
     /// The verdict on a document of a manifests file.
     fn into_outcome(self, file: &RenderedTemplate) -> Outcome {
         let field = |path: &[&str]| {
-            let mut v = self.value.as_ref().unwrap_or(&Value::Null);
+            let mut v = self.value.as_deref().unwrap_or(&Value::Null);
             for key in path {
                 v = &v[*key];
             }
@@ -309,7 +309,7 @@ fn read_chunk(
             chunk_start: first_line,
             column: 1,
             hidden: holds_secret(&value),
-            value: Some(value),
+            value: Some(Box::new(value)),
         });
     }
     let document = Document::new(template.source.clone(), &value);

@@ -34,6 +34,7 @@ pub mod paths;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod secret;
 pub mod set_values;
 pub mod state;
 pub mod validate;

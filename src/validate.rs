@@ -145,12 +145,14 @@ pub fn check(
 ) -> Verdict {
     let api_version = value["apiVersion"].as_str().unwrap_or_default();
     let kind = value["kind"].as_str().unwrap_or_default();
-    let secret = crate::manifest::holds_secret(value);
+    // Read only when there is something to report: most documents have no violation.
+    let secret = std::cell::OnceCell::new();
+    let secret = || *secret.get_or_init(|| crate::secret::holds_secret(value));
     let located = |path: String, message: String| {
         let (line, column) = crate::yaml::locate(text, &path).unwrap_or((1, 1));
         let line = first_line + line - 1;
         Violation {
-            snippet: (!secret).then(|| {
+            snippet: (!secret()).then(|| {
                 Box::new(SourceSnippet::in_part(
                     shown, text, first_line, line, column, 1, &message,
                 ))
@@ -212,7 +214,7 @@ pub fn check(
                         path.push('/');
                         path.push_str(&field);
                     }
-                    let message = if secret {
+                    let message = if secret() {
                         error.masked().to_string()
                     } else {
                         explain(&error)

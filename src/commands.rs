@@ -407,10 +407,17 @@ fn catalog(
     let broken = added.par_iter().find_map_first(|(key, file, name)| {
         let (api_version, kind) = key.rsplit_once('/')?;
         match catalog.lookup(api_version, kind) {
-            schema::Lookup::Broken(broken) => Some(Error::BadSchema {
-                path: file.to_string(),
-                reason: format!("CRD `{name}`, {api_version} {kind}: {}", broken.reason),
-            }),
+            schema::Lookup::Broken(broken) => {
+                let version = api_version.rsplit('/').next().unwrap_or(api_version);
+                let path = match crd_line(file, name, version, &broken.pointer) {
+                    Some(line) => format!("{file}:{line}"),
+                    None => file.to_string(),
+                };
+                Some(Error::BadSchema {
+                    path,
+                    reason: format!("CRD `{name}`, {api_version} {kind}: {}", broken.reason),
+                })
+            }
             _ => None,
         }
     });
@@ -421,6 +428,28 @@ fn catalog(
         catalog.add_schema_location(dir.clone());
     }
     Ok(catalog)
+}
+
+/// The line of `file` where CRD `name`'s schema for `version` has `pointer` (a JSON pointer into
+/// its `openAPIV3Schema`), or the nearest line found. Read again from the file, as only a broken
+/// schema needs it.
+fn crd_line(file: &str, name: &str, version: &str, pointer: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(file).ok()?;
+    manifest::split(&text)
+        .into_iter()
+        .find_map(|(first_line, part)| {
+            let crd = yaml::parse_value(part).ok()?;
+            if crd["kind"] != "CustomResourceDefinition" || crd["metadata"]["name"] != name {
+                return None;
+            }
+            let index = crd["spec"]["versions"]
+                .as_array()?
+                .iter()
+                .position(|v| v["name"] == version)?;
+            let pointer = format!("/spec/versions/{index}/schema/openAPIV3Schema{pointer}");
+            let (line, _) = yaml::locate(part, &pointer)?;
+            Some(first_line + line - 1)
+        })
 }
 
 /// Fails when a document is invalid (or has no schema and one is required); otherwise notes

@@ -28,6 +28,8 @@ pub struct Broken {
     pub origin: String,
     /// What is wrong in it.
     pub reason: String,
+    /// Where in the schema, as a JSON pointer (empty when it does not parse).
+    pub pointer: String,
 }
 
 /// Where a kind's schema comes from.
@@ -305,6 +307,7 @@ impl Catalog {
                 Some(Err(Broken {
                     origin: origin.clone(),
                     reason,
+                    pointer: String::new(),
                 }))
             };
             let text = match std::fs::read_to_string(&path) {
@@ -323,18 +326,28 @@ impl Catalog {
         Some(match compiled {
             Ok(validator) => Ok((Arc::new(validator), source)),
             Err(e) => {
-                let at = e.instance_path().as_str();
-                let at = if at.is_empty() {
+                let pointer = e.instance_path().as_str().to_string();
+                let at = if pointer.is_empty() {
                     String::new()
                 } else {
-                    format!(" (at `{at}` in the schema)")
+                    format!(" (at `{pointer}` in the schema)")
                 };
+                let mut origin = match source {
+                    SchemaSource::Kubernetes => "the bundled Kubernetes schemas".into(),
+                    SchemaSource::Custom(origin) => origin,
+                };
+                // A --schema-location file: JSON reads as YAML, so the line can be found.
+                if let Some(line) = std::fs::read_to_string(&origin)
+                    .ok()
+                    .and_then(|text| crate::yaml::locate(&text, &pointer))
+                    .map(|(line, _)| line)
+                {
+                    origin = format!("{origin}:{line}");
+                }
                 Err(Broken {
-                    origin: match source {
-                        SchemaSource::Kubernetes => "the bundled Kubernetes schemas".into(),
-                        SchemaSource::Custom(origin) => origin,
-                    },
+                    origin,
                     reason: format!("not a valid JSON Schema: {e}{at}"),
+                    pointer,
                 })
             }
         })

@@ -388,7 +388,8 @@ fn a_crd_whose_schema_does_not_compile_is_an_error_naming_the_file() {
     ] {
         let (code, stdout, stderr) = run(&args);
         assert_eq!((code, stdout.as_str()), (1, ""), "{args:?}: {stderr}");
-        assert!(stderr.contains("widgets-crd.yaml"), "{stderr}");
+        // The file and the line of the bad `type`.
+        assert!(stderr.contains("widgets-crd.yaml:13"), "{stderr}");
         assert!(stderr.contains("widgets.demo.example"), "{stderr}");
         assert!(stderr.contains("/properties/spec/type"), "{stderr}");
     }

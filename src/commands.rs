@@ -96,6 +96,15 @@ fn render_chart_in(
     });
     let (documents, outcomes) = render::render(&chart, &values, &render_options, checks.as_ref())?;
     judge(&outcomes, kube_version, flags.schemas.require_schemas, true)?;
+    if flags.release_name.is_none()
+        && let Err(rule) = crate::names::release_name(&release)
+    {
+        // `--release-name` is checked when the command line is read; a chart's name may hold
+        // what a release name may not (`my_chart`), which Helm would refuse at install.
+        eprintln!(
+            "warning: the release name `{release}` (the chart's name) is not one Helm accepts: {rule}\nhelp: give --release-name"
+        );
+    }
     let state_dir = state::state_dir(flags.state_dir.as_deref(), &flags.chart);
     Ok(Rendered {
         documents,

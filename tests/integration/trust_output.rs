@@ -46,6 +46,22 @@ fn names_kubernetes_refuses_are_refused_with_the_rule() {
             assert!(stderr.contains(expect), "{full:?}: {stderr}");
         }
     }
+    // A chart's name with `_` is not refused (a chart may be named so), but it is said.
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("my_chart");
+    crate::copy_tree(&crate::root().join(crate::fixture("secret")), &chart);
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: my_chart\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(["render", chart.to_str().unwrap(), "--no-save"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.is_empty());
+    assert!(
+        stderr.contains("warning: the release name `my_chart` (the chart's name)"),
+        "{stderr}"
+    );
     let (code, _, stderr) = run([
         "render",
         "charts/demo",
@@ -56,6 +72,7 @@ fn names_kubernetes_refuses_are_refused_with_the_rule() {
         "web.v2",
     ]);
     assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
 }
 
 /// The files under `dir`, relative to it, sorted.

@@ -127,11 +127,13 @@ pub(crate) struct ChartFlags {
     pub chart: PathBuf,
     #[command(flatten)]
     pub values: ValueFlags,
-    /// Namespace of the release (`release.namespace`).
-    #[arg(short, long, default_value = "default")]
+    /// Namespace of the release (`release.namespace`): a DNS-1123 label, at most 63
+    /// characters of lowercase letters, digits and `-`.
+    #[arg(short, long, default_value = "default", value_parser = crate::names::namespace)]
     pub namespace: String,
-    /// Name of the release [default: the chart's name]
-    #[arg(long, value_name = "NAME")]
+    /// Name of the release [default: the chart's name]: at most 53 characters of lowercase
+    /// letters, digits, `-` and `.`, as Helm requires.
+    #[arg(long, value_name = "NAME", value_parser = crate::names::release_name)]
     pub release_name: Option<String>,
     /// Kubernetes version to render and validate for, MAJOR.MINOR [default: the newest bundled]
     #[arg(long, value_name = "X.Y")]
@@ -169,7 +171,8 @@ pub(crate) struct RenderArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value = "yaml")]
     pub output: Format,
-    /// Write one file per template under DIR instead of printing.
+    /// Write one file per template under DIR instead of printing. DIR is replaced whole by this
+    /// render, so it must be absent, empty, or a folder bosun wrote.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
     /// Do not record this render in the state folder.

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ArgMatches;
+use rayon::prelude::*;
 
 use crate::chart::Chart;
 use crate::cli::{
@@ -102,6 +103,15 @@ fn render_chart_in(
     });
     let (documents, outcomes) = render::render(&chart, &values, &render_options, checks.as_ref())?;
     judge(&outcomes, kube_version, flags.schemas.require_schemas, true)?;
+    if flags.release_name.is_none()
+        && let Err(rule) = crate::names::release_name(&release)
+    {
+        // `--release-name` is checked when the command line is read; a chart's name may hold
+        // what a release name may not (`my_chart`), which Helm would refuse at install.
+        eprintln!(
+            "warning: the release name `{release}` (the chart's name) is not one Helm accepts: {rule}\nhelp: give --release-name"
+        );
+    }
     let state_dir = state::state_dir(flags.state_dir.as_deref(), &flags.chart);
     Ok(Rendered {
         documents,
@@ -285,8 +295,15 @@ pub(crate) fn render(args: &RenderArgs, matches: Option<&ArgMatches>) -> Result<
     };
     match &args.output_dir {
         Some(dir) => {
-            for path in output::write_dir(dir, documents, args.output)? {
+            let written = output::write_dir(dir, documents, args.output)?;
+            for path in &written.files {
                 eprintln!("wrote {}", path.display());
+            }
+            if let Some((old, error)) = &written.leftover {
+                eprintln!(
+                    "warning: cannot remove the earlier render's folder `{}`: {error}",
+                    crate::paths::shown(old)
+                );
             }
         }
         None => {
@@ -301,7 +318,14 @@ pub(crate) fn render(args: &RenderArgs, matches: Option<&ArgMatches>) -> Result<
             .filter(|d| !d.source.contains("/crds/"))
             .cloned()
             .collect();
-        state::save(&rendered.record, &recorded, key.as_ref())?;
+        // The stream is out and whole: a record that cannot be written (a read-only checkout,
+        // as in Argo CD or a locked CI workspace) costs `bosun diff` its baseline, not the render.
+        if let Err(error) = state::save(&rendered.record, &recorded, key.as_ref()) {
+            eprintln!(
+                "warning: this render is not recorded for `bosun diff`: {}\nhelp: --state-dir (or BOSUN_STATE_DIR) records elsewhere; --no-save skips recording",
+                error.report(false).trim_start_matches("error: ")
+            );
+        }
     }
     warn_of_legacy_record(&rendered);
     Ok(0)
@@ -443,12 +467,14 @@ fn kube_version(given: Option<&str>) -> Result<KubeVersion, Error> {
     }
 }
 
-/// The CRDs in a chart's crds/ folder (and its subcharts'), as parsed documents.
-fn chart_crds(chart: &Chart) -> Result<Vec<serde_json::Value>, Error> {
+/// The CRDs in a chart's crds/ folder (and its subcharts'), as parsed documents with the file
+/// each came from.
+fn chart_crds(chart: &Chart) -> Result<Vec<(String, serde_json::Value)>, Error> {
     let mut out = Vec::new();
     for (name, text) in &chart.crds {
         let shown = chart.dir.join(name).display().to_string();
-        out.extend(yaml::parse_stream(text).map_err(|e| e.into_error(&shown, text))?);
+        let documents = yaml::parse_stream(text).map_err(|e| e.into_error(&shown, text))?;
+        out.extend(documents.into_iter().map(|d| (shown.clone(), d)));
     }
     for dependency in &chart.dependencies {
         out.extend(chart_crds(&dependency.chart)?);
@@ -457,10 +483,12 @@ fn chart_crds(chart: &Chart) -> Result<Vec<serde_json::Value>, Error> {
 }
 
 /// The schemas for `version`: bundled, from `crds` and `--crd` files, and `--schema-location`.
+/// A CRD's schema that does not compile is an error naming its file, found here rather than
+/// when a document of its kind turns up (or never, when none does).
 fn catalog(
     version: KubeVersion,
     flags: &SchemaFlags,
-    crds: &[serde_json::Value],
+    crds: &[(String, serde_json::Value)],
 ) -> Result<Catalog, Error> {
     let mut catalog = Catalog::new(version)?;
     let mut documents = crds.to_vec();
@@ -470,20 +498,69 @@ fn catalog(
             source,
         })?;
         let shown = file.display().to_string();
-        documents.extend(yaml::parse_stream(&text).map_err(|e| e.into_error(&shown, &text))?);
+        let found = yaml::parse_stream(&text).map_err(|e| e.into_error(&shown, &text))?;
+        documents.extend(found.into_iter().map(|d| (shown.clone(), d)));
     }
-    for document in &documents {
+    let mut added = Vec::new();
+    for (file, document) in &documents {
         if document["kind"] == "CustomResourceDefinition" {
             let name = document["metadata"]["name"].as_str().unwrap_or("?");
-            for (key, schema) in crd::from_crd(document) {
+            let schemas = crd::from_crd(document).map_err(|reason| Error::BadSchema {
+                path: file.clone(),
+                reason: format!("CRD `{name}`: {reason}"),
+            })?;
+            for (key, schema) in schemas {
                 catalog.add_custom(&key, schema, format!("CRD {name}"));
+                added.push((key, file, name));
             }
         }
+    }
+    let broken = added.par_iter().find_map_first(|(key, file, name)| {
+        let (api_version, kind) = key.rsplit_once('/')?;
+        match catalog.lookup(api_version, kind) {
+            schema::Lookup::Broken(broken) => {
+                let version = api_version.rsplit('/').next().unwrap_or(api_version);
+                let path = match crd_line(file, name, version, &broken.pointer) {
+                    Some(line) => format!("{file}:{line}"),
+                    None => file.to_string(),
+                };
+                Some(Error::BadSchema {
+                    path,
+                    reason: format!("CRD `{name}`, {api_version} {kind}: {}", broken.reason),
+                })
+            }
+            _ => None,
+        }
+    });
+    if let Some(error) = broken {
+        return Err(error);
     }
     for dir in &flags.schema_location {
         catalog.add_schema_location(dir.clone());
     }
     Ok(catalog)
+}
+
+/// The line of `file` where CRD `name`'s schema for `version` has `pointer` (a JSON pointer into
+/// its `openAPIV3Schema`), or the nearest line found. Read again from the file, as only a broken
+/// schema needs it.
+fn crd_line(file: &str, name: &str, version: &str, pointer: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(file).ok()?;
+    manifest::split(&text)
+        .into_iter()
+        .find_map(|(first_line, part)| {
+            let crd = yaml::parse_value(part).ok()?;
+            if crd["kind"] != "CustomResourceDefinition" || crd["metadata"]["name"] != name {
+                return None;
+            }
+            let index = crd["spec"]["versions"]
+                .as_array()?
+                .iter()
+                .position(|v| v["name"] == version)?;
+            let pointer = format!("/spec/versions/{index}/schema/openAPIV3Schema{pointer}");
+            let (line, _) = yaml::locate(part, &pointer)?;
+            Some(first_line + line - 1)
+        })
 }
 
 /// Fails when a document is invalid (or has no schema and one is required); otherwise notes
@@ -580,24 +657,12 @@ pub(crate) fn validate(args: &ValidateArgs) -> Result<i32, Error> {
     };
     let mut outcomes = Vec::new();
     for (name, text) in &files {
-        let template = RenderedTemplate {
+        let file = RenderedTemplate {
             source: name.clone(),
             shown: name.clone(),
             text: text.clone(),
         };
-        match manifest::parse(std::slice::from_ref(&template), Some(&checks)) {
-            Ok((_, found)) => outcomes.extend(found),
-            Err(error) => outcomes.push(Outcome {
-                source: name.clone(),
-                api_version: String::new(),
-                kind: String::new(),
-                namespace: String::new(),
-                name: String::new(),
-                verdict: Verdict::Error {
-                    message: error.to_string(),
-                },
-            }),
-        }
+        outcomes.extend(manifest::check_each(&file, &checks));
     }
     if args.ignore_missing_schemas {
         outcomes.retain(|o| !matches!(&o.verdict, Verdict::Skipped { reason } if reason.starts_with("no schema")));

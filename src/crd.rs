@@ -33,19 +33,25 @@ fn schema_key(schema: &Value) -> Option<String> {
     Some(format!("{}/{}", constant("apiVersion")?, constant("kind")?))
 }
 
-/// The schemas a CustomResourceDefinition declares: one per served version.
-pub fn from_crd(crd: &Value) -> Vec<(String, Value)> {
+/// The schemas a CustomResourceDefinition declares: one per version that has one. A schema
+/// that is there but is not a mapping is an error saying where.
+pub fn from_crd(crd: &Value) -> Result<Vec<(String, Value)>, String> {
     let group = crd["spec"]["group"].as_str().unwrap_or_default();
     let kind = crd["spec"]["names"]["kind"].as_str().unwrap_or_default();
     let mut out = Vec::new();
     let Some(versions) = crd["spec"]["versions"].as_array() else {
-        return out;
+        return Ok(out);
     };
     for version in versions {
-        let (Some(name), Some(schema)) = (
-            version["name"].as_str(),
-            version["schema"]["openAPIV3Schema"].as_object(),
-        ) else {
+        let name = version["name"].as_str();
+        let schema = &version["schema"]["openAPIV3Schema"];
+        let (Some(name), Some(schema)) = (name, schema.as_object()) else {
+            if !schema.is_null() {
+                return Err(format!(
+                    "version `{}`: `openAPIV3Schema` is not a mapping",
+                    name.unwrap_or("?")
+                ));
+            }
             continue;
         };
         let api_version = format!("{group}/{name}");
@@ -57,7 +63,7 @@ pub fn from_crd(crd: &Value) -> Vec<(String, Value)> {
         }
         out.push((format!("{api_version}/{kind}"), schema));
     }
-    out
+    Ok(out)
 }
 
 /// Rewrites OpenAPI v3 to JSON Schema: `nullable`, int-or-string, and strict objects.
@@ -128,7 +134,7 @@ mod tests {
             "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object",
             "properties": {"size": {"type": "integer"}, "port": {"x-kubernetes-int-or-string": true},
             "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": true, "properties": {"a": {"type": "string"}}}}}}}}}]}});
-        let schemas = from_crd(&crd);
+        let schemas = from_crd(&crd).unwrap();
         assert_eq!(schemas.len(), 1);
         let (key, schema) = &schemas[0];
         assert_eq!(key, "demo.example/v1/Widget");

@@ -227,7 +227,23 @@ fn compare(
 ) -> (bool, Entry) {
     let document = after.or(before).expect("a change has a before or an after");
     let is_secret = |d: Option<&Document>| d.is_some_and(crate::state::is_secret);
-    let (differs, (a, b)) = if is_secret(before) || is_secret(after) {
+    let (differs, (a, b)) = if document.kind != "Secret" && (is_secret(before) || is_secret(after))
+    {
+        // A List that holds Secrets: both sides sealed, so no value shows and a change shows
+        // as a changed digest (or, without a key, cannot be told apart).
+        let sealed = |d: Option<&Document>| {
+            d.map(|d| crate::state::seal(d, options.key).yaml)
+                .unwrap_or_default()
+        };
+        if options.key.is_none() {
+            notes.push(format!(
+                "{}: a List holding Secrets; without a key its values are not compared",
+                label(document)
+            ));
+        }
+        let (a, b) = (sealed(before), sealed(after));
+        (a != b, (a, b))
+    } else if is_secret(before) || is_secret(after) {
         let compared = secrets::compare(before, after, options.key, options.show_secrets);
         let mut counts: Vec<(secrets::Why, usize)> = Vec::new();
         for why in compared.not_compared {

@@ -70,6 +70,25 @@ impl SourceSnippet {
         }
     }
 
+    /// Like [`SourceSnippet::new`] for `part`, a piece of a larger text that starts on its line
+    /// `first_line`: `line` counts in the whole text, but only lines of `part` are shown (the
+    /// document before may be a Secret).
+    pub fn in_part(
+        path: impl Into<String>,
+        part: &str,
+        first_line: usize,
+        line: usize,
+        column: usize,
+        len: usize,
+        label: impl Into<String>,
+    ) -> Self {
+        let offset = first_line.max(1) - 1;
+        let mut snippet = Self::new(path, part, line.saturating_sub(offset), column, len, label);
+        snippet.line += offset;
+        snippet.window_first_line += offset;
+        snippet
+    }
+
     /// Points at a byte range of `source`.
     pub fn at_bytes(
         path: impl Into<String>,
@@ -147,6 +166,12 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+
+    #[error("the schema in `{path}` cannot be used: {reason}")]
+    BadSchema { path: String, reason: String },
+
+    #[error("`{}` cannot be the output folder: {reason}", shown(path))]
+    OutputDir { path: PathBuf, reason: String },
 
     #[error("`{path}` is not valid YAML: {message}")]
     Yaml {
@@ -310,6 +335,9 @@ impl Error {
             Error::RenderedYaml { .. } => Some(
                 "check the indentation the template produces, for example `| nindent(4)` after a multi-line value".into(),
             ),
+            Error::OutputDir { .. } => Some(
+                "--output-dir replaces the folder with exactly the render, so it must be new, empty, or one bosun wrote: remove it or name another".into(),
+            ),
             Error::ShowOnly { available, .. } => Some(format!(
                 "templates that rendered documents: {}",
                 available.join(", ")
@@ -375,6 +403,17 @@ impl Error {
             } => {
                 let mut blocks = Vec::new();
                 for outcome in failures {
+                    if let crate::validate::Verdict::Error { message, line } = &outcome.verdict {
+                        let line = line.map(|l| format!(":{l}")).unwrap_or_default();
+                        blocks.push((
+                            format!(
+                                "{} ({}{line}): {message}",
+                                outcome.resource(),
+                                outcome.source
+                            ),
+                            None,
+                        ));
+                    }
                     if let crate::validate::Verdict::Invalid { errors } = &outcome.verdict {
                         for violation in errors {
                             let at = if violation.path.is_empty() {

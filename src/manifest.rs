@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::error::{Error, SourceSnippet};
 use crate::schema::Catalog;
+use crate::secret;
 use crate::validate::{self, Outcome, Policy};
 use crate::yaml;
 
@@ -142,7 +143,11 @@ pub fn parse(templates: &[RenderedTemplate], checks: Option<&Checks>) -> Result<
     let parsed: Vec<Chunk> = chunks
         .par_iter()
         .with_min_len(16)
-        .map(|&(template, first_line, part)| parse_one(template, first_line, part, checks))
+        .map(|&(template, first_line, part)| {
+            let shown = format!("{} (rendered)", template.shown);
+            read_chunk(template, &shown, first_line, part, checks)
+                .map_err(|failure| failure.into_error(template, part))
+        })
         .collect();
     let mut documents = Vec::with_capacity(parsed.len());
     let mut outcomes = Vec::new();
@@ -155,13 +160,125 @@ pub fn parse(templates: &[RenderedTemplate], checks: Option<&Checks>) -> Result<
     Ok((documents, outcomes))
 }
 
-fn parse_one(
+/// A verdict for every document of a manifests file (`bosun validate`): one that does not parse,
+/// or is not a Kubernetes object, gets an error verdict at its line; the others are checked.
+pub fn check_each(file: &RenderedTemplate, checks: &Checks) -> Vec<Outcome> {
+    let chunks = split(&file.text);
+    chunks
+        .par_iter()
+        .with_min_len(16)
+        .filter_map(|&(first_line, part)| {
+            match read_chunk(file, &file.shown, first_line, part, Some(checks)) {
+                Ok(found) => found.and_then(|(_, outcome)| outcome),
+                Err(failure) => Some(failure.into_outcome(file)),
+            }
+        })
+        .collect()
+}
+
+/// Why a chunk of text is not a Kubernetes object, and where.
+struct Failure {
+    problem: Problem,
+    /// 1-based line and column in the whole text the chunk came from.
+    line: usize,
+    column: usize,
+    /// The line of the whole text the chunk starts on.
+    chunk_start: usize,
+    /// The chunk may hold a Secret's values: no line of it is quoted.
+    hidden: bool,
+    /// What was read, when it parsed.
+    value: Option<Box<Value>>,
+}
+
+enum Problem {
+    Yaml(String),
+    NotAnObject(&'static str),
+}
+
+const HIDDEN: &str = "the text is not shown because the document is a Secret or may be one";
+
+impl Failure {
+    /// The report for a rendered template.
+    fn into_error(self, template: &RenderedTemplate, part: &str) -> Error {
+        let shown = format!("{} (rendered)", template.shown);
+        let at = format!("{shown}:{}:{}", self.line, self.column);
+        match self.problem {
+            Problem::Yaml(message) if self.hidden => Error::RenderedYaml {
+                template: template.source.clone(),
+                message: format!("{message} (at {at}; {HIDDEN})"),
+                snippet: None,
+            },
+            Problem::Yaml(message) => Error::RenderedYaml {
+                template: template.source.clone(),
+                snippet: Some(Box::new(SourceSnippet::in_part(
+                    &shown,
+                    part,
+                    self.chunk_start,
+                    self.line,
+                    self.column,
+                    1,
+                    &message,
+                ))),
+                message,
+            },
+            Problem::NotAnObject(reason) => Error::NotAnObject {
+                template: template.source.clone(),
+                reason: if self.hidden {
+                    format!("{reason} (at {at}; {HIDDEN})")
+                } else {
+                    reason.to_string()
+                },
+                snippet: (!self.hidden).then(|| {
+                    Box::new(SourceSnippet::in_part(
+                        &shown,
+                        part,
+                        self.chunk_start,
+                        self.line,
+                        1,
+                        1,
+                        "this document",
+                    ))
+                }),
+            },
+        }
+    }
+
+    /// The verdict on a document of a manifests file.
+    fn into_outcome(self, file: &RenderedTemplate) -> Outcome {
+        let field = |path: &[&str]| {
+            let mut v = self.value.as_deref().unwrap_or(&Value::Null);
+            for key in path {
+                v = &v[*key];
+            }
+            v.as_str().unwrap_or("").to_string()
+        };
+        // A verdict never quotes the text, so only the message needed cleaning (when hidden).
+        let message = match &self.problem {
+            Problem::Yaml(message) => format!("not valid YAML: {message} (column {})", self.column),
+            Problem::NotAnObject(reason) => format!("not a Kubernetes object: {reason}"),
+        };
+        Outcome {
+            source: file.source.clone(),
+            api_version: field(&["apiVersion"]),
+            kind: field(&["kind"]),
+            namespace: field(&["metadata", "namespace"]),
+            name: field(&["metadata", "name"]),
+            verdict: validate::Verdict::Error {
+                message,
+                line: Some(self.line),
+            },
+        }
+    }
+}
+
+/// Reads one chunk: nothing (empty), or a document and, with `checks`, its verdict.
+fn read_chunk(
     template: &RenderedTemplate,
+    shown: &str,
     first_line: usize,
     part: &str,
     checks: Option<&Checks>,
-) -> Chunk {
-    let shown = format!("{} (rendered)", template.shown);
+) -> Result<Option<(Document, Option<Outcome>)>, Failure> {
     let parsed = if checks.is_some_and(|c| c.lenient_keys) {
         yaml::parse_value_lenient(part)
     } else {
@@ -169,69 +286,31 @@ fn parse_one(
     };
     let value = parsed.map_err(|e| {
         let (line, column) = e.location.unwrap_or((1, 1));
-        // A Secret's rendered text holds secret values: name the line, never quote it.
-        if part.lines().any(|l| l.trim_end() == "kind: Secret") {
-            return Error::RenderedYaml {
-                template: template.source.clone(),
-                message: format!(
-                    "{} (at line {}; the text is not shown because the document is a Secret)",
-                    e.message,
-                    first_line + line - 1
-                ),
-                snippet: None,
-            };
-        }
-        Error::RenderedYaml {
-            template: template.source.clone(),
-            snippet: Some(Box::new(SourceSnippet::new(
-                &shown,
-                &template.text,
-                first_line + line - 1,
-                column,
-                1,
-                &e.message,
-            ))),
-            message: e.message,
+        let hidden = secret::may_be_secret(part);
+        Failure {
+            problem: Problem::Yaml(if hidden {
+                secret::without_quoted_text(&e.message)
+            } else {
+                e.message
+            }),
+            line: first_line + line - 1,
+            chunk_start: first_line,
+            column,
+            hidden,
+            value: None,
         }
     })?;
     if value.is_null() {
         return Ok(None);
     }
-    let problem = match &value {
-        Value::Object(map) => {
-            if !map.get("apiVersion").is_some_and(Value::is_string) {
-                Some("it has no `apiVersion`")
-            } else if !map.get("kind").is_some_and(Value::is_string) {
-                Some("it has no `kind`")
-            } else if map
-                .get("metadata")
-                .and_then(|m| m.get("name"))
-                .is_some_and(|name| !name.is_string() && !name.is_null())
-            {
-                Some("its `metadata.name` is not a string")
-            } else if !map.get("metadata").is_some_and(|m| {
-                m.get("name").is_some_and(Value::is_string)
-                    || m.get("generateName").is_some_and(Value::is_string)
-            }) {
-                Some("it has no `metadata.name`")
-            } else {
-                None
-            }
-        }
-        _ => Some("it is not a mapping"),
-    };
-    if let Some(reason) = problem {
-        return Err(Error::NotAnObject {
-            template: template.source.clone(),
-            reason: reason.to_string(),
-            snippet: Some(Box::new(SourceSnippet::new(
-                &shown,
-                &template.text,
-                first_line,
-                1,
-                1,
-                "this document",
-            ))),
+    if let Some(reason) = not_an_object(&value) {
+        return Err(Failure {
+            problem: Problem::NotAnObject(reason),
+            line: first_line,
+            chunk_start: first_line,
+            column: 1,
+            hidden: secret::holds_secret(&value),
+            value: Some(Box::new(value)),
         });
     }
     let document = Document::new(template.source.clone(), &value);
@@ -246,12 +325,36 @@ fn parse_one(
             checks.policy,
             &value,
             part,
-            &shown,
-            &template.text,
+            shown,
             first_line,
         ),
     });
     Ok(Some((document, outcome)))
+}
+
+/// Why a parsed document is not a Kubernetes object, if it is not.
+fn not_an_object(value: &Value) -> Option<&'static str> {
+    let Value::Object(map) = value else {
+        return Some("it is not a mapping");
+    };
+    if !map.get("apiVersion").is_some_and(Value::is_string) {
+        Some("it has no `apiVersion`")
+    } else if !map.get("kind").is_some_and(Value::is_string) {
+        Some("it has no `kind`")
+    } else if map
+        .get("metadata")
+        .and_then(|m| m.get("name"))
+        .is_some_and(|name| !name.is_string() && !name.is_null())
+    {
+        Some("its `metadata.name` is not a string")
+    } else if !map.get("metadata").is_some_and(|m| {
+        m.get("name").is_some_and(Value::is_string)
+            || m.get("generateName").is_some_and(Value::is_string)
+    }) {
+        Some("it has no `metadata.name`")
+    } else {
+        None
+    }
 }
 
 /// Helm's install order of kinds; kinds not listed go last, alphabetically.

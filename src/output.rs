@@ -1,5 +1,5 @@
 //! Writing documents out: one YAML stream (`---` + `# Source:` before each document), a JSON
-//! `List`, or one file per template under `--output-dir`, each written atomically.
+//! `List`, or one file per template under `--output-dir`, the folder swapped in whole.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -75,13 +75,111 @@ fn yaml_stream(documents: &[Document]) -> String {
     out
 }
 
-/// Writes one file per template under `dir` (`dir/chart/templates/x.yaml`), each through a
-/// temporary file renamed into place, so a reader never sees half a file.
-pub fn write_dir(
-    dir: &Path,
-    documents: &[Document],
-    format: Format,
-) -> Result<Vec<PathBuf>, Error> {
+/// What [`write_dir`] did: the files of the render, and an earlier render's folder it could
+/// not remove after the swap (harmless, but worth a word).
+#[derive(Debug)]
+pub struct Written {
+    pub files: Vec<PathBuf>,
+    pub leftover: Option<(PathBuf, std::io::Error)>,
+}
+
+/// Makes `dir` exactly this render: one file per template (`dir/chart/templates/x.yaml`), and
+/// nothing else. The files are written into a new folder beside `dir`, which then takes `dir`'s
+/// place (the earlier folder is renamed away, then deleted): a reader sees the earlier render or
+/// this one, never a mix, and a failed write leaves the earlier folder as it was.
+///
+/// `dir` must be absent, empty, or a folder of files bosun wrote (YAML streams starting with
+/// `# Source:` lines, JSON `List`s): a folder holding anything else is refused, not replaced.
+pub fn write_dir(dir: &Path, documents: &[Document], format: Format) -> Result<Written, Error> {
+    let refuse = |reason: String| Error::OutputDir {
+        path: dir.to_path_buf(),
+        reason,
+    };
+    let Some(name) = dir.file_name() else {
+        return Err(refuse("it does not end in a folder name".into()));
+    };
+    let parent = match dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let exists = match std::fs::symlink_metadata(dir) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(refuse(
+                "it is a symbolic link; name the folder it points to".into(),
+            ));
+        }
+        Ok(meta) if !meta.is_dir() => return Err(refuse("it is not a folder".into())),
+        Ok(_) => {
+            if let Some(stranger) = first_foreign_file(dir).map_err(|source| Error::Read {
+                path: dir.to_path_buf(),
+                source,
+            })? {
+                return Err(refuse(format!(
+                    "it holds `{}`, which is not a file bosun wrote",
+                    crate::paths::shown(&stranger)
+                )));
+            }
+            true
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(source) => {
+            return Err(Error::Read {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let write_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Write { path, source }
+    };
+    std::fs::create_dir_all(parent).map_err(write_error(parent))?;
+    let staging = new_sibling(parent, name, "new").map_err(write_error(dir))?;
+    let files = match write_files(&staging, documents, format) {
+        Ok(files) => files,
+        Err(error) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(error);
+        }
+    };
+    let mut leftover = None;
+    if exists {
+        let old = unused_sibling(parent, name, "old");
+        if let Err(source) = std::fs::rename(dir, &old) {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(Error::Write {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+        if let Err(source) = std::fs::rename(&staging, dir) {
+            // Put the earlier render back where it was.
+            let _ = std::fs::rename(&old, dir);
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(Error::Write {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+        if let Err(e) = std::fs::remove_dir_all(&old) {
+            leftover = Some((old, e));
+        }
+    } else if let Err(source) = std::fs::rename(&staging, dir) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(Error::Write {
+            path: dir.to_path_buf(),
+            source,
+        });
+    }
+    let files = files
+        .into_iter()
+        .map(|relative| dir.join(relative))
+        .collect();
+    Ok(Written { files, leftover })
+}
+
+/// Writes one file per template under `root`, returning their paths relative to `root`.
+fn write_files(root: &Path, documents: &[Document], format: Format) -> Result<Vec<PathBuf>, Error> {
     let mut groups: Vec<(&str, Vec<Document>)> = Vec::new();
     for document in documents {
         match groups
@@ -94,11 +192,86 @@ pub fn write_dir(
     }
     let mut written = Vec::new();
     for (source, group) in groups {
-        let path = dir.join(source);
-        write_atomically(&path, to_text(&group, format).as_bytes())?;
-        written.push(path);
+        let path = root.join(source);
+        let write_error = |source| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).map_err(write_error)?;
+        }
+        let mut file = std::fs::File::create(&path).map_err(write_error)?;
+        file.write_all(to_text(&group, format).as_bytes())
+            .map_err(write_error)?;
+        file.sync_all().map_err(write_error)?;
+        written.push(PathBuf::from(source));
     }
     Ok(written)
+}
+
+/// The first file under `dir` that bosun did not write, if any.
+fn first_foreign_file(dir: &Path) -> std::io::Result<Option<PathBuf>> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            if let Some(found) = first_foreign_file(&path)? {
+                return Ok(Some(found));
+            }
+        } else if !kind.is_file() || !written_by_bosun(&path)? {
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether a file looks like one `--output-dir` writes, whatever its name: a YAML stream whose
+/// first document starts with `# Source:`, or a JSON `List`.
+fn written_by_bosun(path: &Path) -> std::io::Result<bool> {
+    let mut head = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(path)?, 14),
+        &mut head,
+    )?;
+    if head == b"---\n# Source: " {
+        return Ok(true);
+    }
+    if !head.starts_with(b"{") {
+        return Ok(false);
+    }
+    let text = std::fs::read_to_string(path)?;
+    Ok(serde_json::from_str::<serde_json::Value>(&text)
+        .is_ok_and(|v| v["apiVersion"] == "v1" && v["kind"] == "List"))
+}
+
+/// Creates a new, empty folder `.NAME.bosun-WHAT-N` beside `NAME`.
+fn new_sibling(parent: &Path, name: &std::ffi::OsStr, what: &str) -> std::io::Result<PathBuf> {
+    let mut attempt = 0;
+    loop {
+        let path = sibling(parent, name, what, attempt);
+        match std::fs::create_dir(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 1000 => {
+                attempt += 1;
+            }
+            result => return result.map(|()| path),
+        }
+    }
+}
+
+/// A path `.NAME.bosun-WHAT-N` beside `NAME` that nothing uses yet.
+fn unused_sibling(parent: &Path, name: &std::ffi::OsStr, what: &str) -> PathBuf {
+    (0..)
+        .map(|attempt| sibling(parent, name, what, attempt))
+        .find(|path| std::fs::symlink_metadata(path).is_err())
+        .unwrap_or_else(|| sibling(parent, name, what, 0))
+}
+
+fn sibling(parent: &Path, name: &std::ffi::OsStr, what: &str, attempt: usize) -> PathBuf {
+    let mut file_name = std::ffi::OsString::from(".");
+    file_name.push(name);
+    file_name.push(format!(".bosun-{what}-{}-{attempt}", std::process::id()));
+    parent.join(file_name)
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder.
@@ -114,4 +287,43 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     file.as_file().sync_all().map_err(write_error)?;
     file.persist(path).map_err(|e| write_error(e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn document(source: &str, name: &str) -> Document {
+        Document::new(
+            source.into(),
+            &json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}}),
+        )
+    }
+
+    // Broke: a write that failed half-way left the first files written in the output folder.
+    #[test]
+    fn a_failed_write_leaves_the_earlier_folder_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_dir(&out, &[document("c/templates/a.yaml", "a")], Format::Yaml).unwrap();
+        let before = std::fs::read_to_string(out.join("c/templates/a.yaml")).unwrap();
+        // The second file needs `a.yaml` to be a folder: writing it fails after the first.
+        let failing = [
+            document("c/templates/b.yaml", "b"),
+            document("c/templates/b.yaml/x.yaml", "x"),
+        ];
+        assert!(write_dir(&out, &failing, Format::Yaml).is_err());
+        let after = std::fs::read_to_string(out.join("c/templates/a.yaml")).unwrap();
+        assert_eq!(before, after);
+        assert!(
+            !out.join("c/templates/b.yaml").exists(),
+            "a first file leaked"
+        );
+        let entries: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(entries, ["out"], "a temporary folder was left");
+    }
 }

@@ -96,7 +96,10 @@ fn describe(outcome: &Outcome) -> Option<String> {
                 .collect::<Vec<_>>()
                 .join("\n"),
         ),
-        Verdict::Error { message } => Some(format!("{} - {}", outcome.source, message)),
+        Verdict::Error { message, line } => {
+            let line = line.map(|l| format!(":{l}")).unwrap_or_default();
+            Some(format!("{}{line} - {message}", outcome.source))
+        }
         Verdict::Skipped { reason } => Some(format!(
             "{} - {} skipped: {reason}",
             outcome.source,
@@ -153,7 +156,7 @@ fn junit(outcomes: &[Outcome], summary: Option<Summary>) -> String {
                     xml(&describe(outcome).unwrap_or_default())
                 );
             }
-            Verdict::Error { message } => {
+            Verdict::Error { message, .. } => {
                 let _ = writeln!(
                     out,
                     ">\n      <error message=\"{}\"/>\n    </testcase>",

@@ -17,8 +17,20 @@ static BUNDLE: &[u8] = include_bytes!("../schemas/kubernetes.bundle");
 /// A compiled schema, shared between threads.
 pub type Validator = Arc<jsonschema::Validator>;
 
-/// A kind's validator, compiled once by whichever thread asks first.
-type Slot = Arc<OnceLock<Option<(Validator, SchemaSource)>>>;
+/// A kind's validator (or why its schema cannot be used), compiled once by whichever thread
+/// asks first; `None` when there is no schema.
+type Slot = Arc<OnceLock<Option<Result<(Validator, SchemaSource), Broken>>>>;
+
+/// A schema that exists but cannot be used: it does not parse, or does not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// Where it came from: a file, or a CRD and its file.
+    pub origin: String,
+    /// What is wrong in it.
+    pub reason: String,
+    /// Where in the schema, as a JSON pointer (empty when it does not parse).
+    pub pointer: String,
+}
 
 /// Where a kind's schema comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +44,8 @@ pub enum SchemaSource {
 /// What bosun knows about an `apiVersion` + `kind` on the target version.
 pub enum Lookup {
     Found(Validator, SchemaSource),
+    /// There is a schema, but it does not parse or compile.
+    Broken(Broken),
     /// The target version does not serve it; `replacement` is the apiVersion that does.
     Removed {
         removed_in: Option<String>,
@@ -257,7 +271,8 @@ impl Catalog {
             Arc::clone(compiled.entry(key.clone()).or_default())
         };
         match slot.get_or_init(|| self.resolve(api_version, kind, &key)) {
-            Some((validator, source)) => Lookup::Found(Arc::clone(validator), source.clone()),
+            Some(Ok((validator, source))) => Lookup::Found(Arc::clone(validator), source.clone()),
+            Some(Err(broken)) => Lookup::Broken(broken.clone()),
             None => match removed(self.version, api_version, kind) {
                 Some((removed_in, replacement)) => Lookup::Removed {
                     removed_in,
@@ -273,7 +288,7 @@ impl Catalog {
         api_version: &str,
         kind: &str,
         key: &str,
-    ) -> Option<(Validator, SchemaSource)> {
+    ) -> Option<Result<(Validator, SchemaSource), Broken>> {
         let (schema, source) = if let Some(name) = self.definitions.kinds.get(key) {
             (self.definitions.schema_for(name), SchemaSource::Kubernetes)
         } else if let Some((schema, origin)) = self.custom.get(key) {
@@ -282,22 +297,60 @@ impl Catalog {
                 SchemaSource::Custom(origin.clone()),
             )
         } else {
-            self.schema_locations.iter().find_map(|dir| {
+            let path = self.schema_locations.iter().find_map(|dir| {
                 crate::crd::candidates(dir, api_version, kind)
                     .into_iter()
-                    .find_map(|path| {
-                        let text = std::fs::read_to_string(&path).ok()?;
-                        let schema = serde_json::from_str(&text).ok()?;
-                        Some((schema, SchemaSource::Custom(path.display().to_string())))
-                    })
-            })?
+                    .find(|path| path.is_file())
+            })?;
+            let origin = crate::paths::shown(&path);
+            let broken = |reason: String| {
+                Some(Err(Broken {
+                    origin: origin.clone(),
+                    reason,
+                    pointer: String::new(),
+                }))
+            };
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(e) => return broken(format!("cannot read it: {e}")),
+            };
+            match serde_json::from_str(&text) {
+                Ok(schema) => (schema, SchemaSource::Custom(origin.clone())),
+                Err(e) => return broken(format!("not valid JSON: {e}")),
+            }
         };
-        let validator = jsonschema::options()
+        let compiled = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(false)
-            .build(&schema)
-            .ok()?;
-        Some((Arc::new(validator), source))
+            .build(&schema);
+        Some(match compiled {
+            Ok(validator) => Ok((Arc::new(validator), source)),
+            Err(e) => {
+                let pointer = e.instance_path().as_str().to_string();
+                let at = if pointer.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (at `{pointer}` in the schema)")
+                };
+                let mut origin = match source {
+                    SchemaSource::Kubernetes => "the bundled Kubernetes schemas".into(),
+                    SchemaSource::Custom(origin) => origin,
+                };
+                // A --schema-location file: JSON reads as YAML, so the line can be found.
+                if let Some(line) = std::fs::read_to_string(&origin)
+                    .ok()
+                    .and_then(|text| crate::yaml::locate(&text, &pointer))
+                    .map(|(line, _)| line)
+                {
+                    origin = format!("{origin}:{line}");
+                }
+                Err(Broken {
+                    origin,
+                    reason: format!("not a valid JSON Schema: {e}{at}"),
+                    pointer,
+                })
+            }
+        })
     }
 
     /// The apiVersions that serve `kind` on this version (for "use X instead").

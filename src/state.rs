@@ -275,30 +275,51 @@ pub fn recorded(value: &str) -> Recorded<'_> {
     }
 }
 
-/// Whether a document is a Secret, judged by its parsed kind.
+/// Whether a document is a Secret, or a `List` that holds one, judged by its parsed kind.
 pub fn is_secret(document: &Document) -> bool {
     document.kind == "Secret"
+        || (document.kind.ends_with("List")
+            && document.value()["items"]
+                .as_array()
+                .is_some_and(|items| items.iter().any(|item| item["kind"] == "Secret")))
 }
 
-/// The document as it is recorded: a Secret's `data` and `stringData` values each replaced by
-/// a keyed digest, or by [`UNKEYED`] without a key. Every other document is unchanged.
+/// The document as it is recorded: a Secret's `data` and `stringData` values (a List's
+/// Secrets' too) each replaced by a keyed digest, or by [`UNKEYED`] without a key. Values
+/// already sealed stay as they are; every other document is unchanged.
 pub fn seal(document: &Document, key: Option<&SecretKey>) -> Document {
     if !is_secret(document) {
         return document.clone();
     }
     let mut value = document.value();
+    if value["kind"] == "Secret" {
+        seal_values(&mut value, key);
+    } else if let Some(items) = value.get_mut("items").and_then(Value::as_array_mut) {
+        for item in items.iter_mut().filter(|item| item["kind"] == "Secret") {
+            seal_values(item, key);
+        }
+    }
+    Document::new(document.source.clone(), &value)
+}
+
+fn seal_values(secret: &mut Value, key: Option<&SecretKey>) {
     for field in ["data", "stringData"] {
-        let Some(map) = value.get_mut(field).and_then(Value::as_object_mut) else {
+        let Some(map) = secret.get_mut(field).and_then(Value::as_object_mut) else {
             continue;
         };
-        for (name, secret) in map.iter_mut() {
-            *secret = Value::String(match key {
-                Some(key) => key.seal_value(field, name, &plain_text(secret)),
+        for (name, value) in map.iter_mut() {
+            if value
+                .as_str()
+                .is_some_and(|v| recorded(v) != Recorded::Plain)
+            {
+                continue;
+            }
+            *value = Value::String(match key {
+                Some(key) => key.seal_value(field, name, &plain_text(value)),
                 None => UNKEYED.to_string(),
             });
         }
     }
-    Document::new(document.source.clone(), &value)
 }
 
 /// A Secret value as the text it stands for (`null` and numbers as written).

@@ -42,9 +42,12 @@ pub enum Verdict {
     Skipped {
         reason: String,
     },
-    /// The input could not be read as a Kubernetes object at all.
+    /// The input could not be read as a Kubernetes object at all, or its schema is broken.
     Error {
         message: String,
+        /// 1-based line in the text the document was read from, when known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        line: Option<usize>,
     },
 }
 
@@ -130,25 +133,30 @@ fn explain(error: &jsonschema::ValidationError) -> String {
 }
 
 /// Checks one parsed object. `text` is the YAML it was read from, `shown` what to call it in a
-/// snippet, `first_line` the line of `text`'s start in the file or rendered template.
+/// snippet, `first_line` the line of `text`'s start in the file or rendered template. A Secret's
+/// violations name their line but show no snippet, and their messages never quote a value.
 pub fn check(
     catalog: &Catalog,
     policy: &Policy,
     value: &Value,
     text: &str,
     shown: &str,
-    full_text: &str,
     first_line: usize,
 ) -> Verdict {
     let api_version = value["apiVersion"].as_str().unwrap_or_default();
     let kind = value["kind"].as_str().unwrap_or_default();
+    // Read only when there is something to report: most documents have no violation.
+    let secret = std::cell::OnceCell::new();
+    let secret = || *secret.get_or_init(|| crate::secret::holds_secret(value));
     let located = |path: String, message: String| {
         let (line, column) = crate::yaml::locate(text, &path).unwrap_or((1, 1));
         let line = first_line + line - 1;
         Violation {
-            snippet: Some(Box::new(SourceSnippet::new(
-                shown, full_text, line, column, 1, &message,
-            ))),
+            snippet: (!secret()).then(|| {
+                Box::new(SourceSnippet::in_part(
+                    shown, text, first_line, line, column, 1, &message,
+                ))
+            }),
             line: Some(line),
             path,
             message,
@@ -168,6 +176,13 @@ pub fn check(
         };
     }
     match catalog.lookup(api_version, kind) {
+        Lookup::Broken(broken) => Verdict::Error {
+            message: format!(
+                "the schema for {api_version} {kind} in `{}` cannot be used: {}",
+                broken.origin, broken.reason
+            ),
+            line: Some(first_line),
+        },
         Lookup::Missing => Verdict::Skipped {
             reason: format!("no schema for {api_version} {kind}"),
         },
@@ -191,8 +206,6 @@ pub fn check(
             }
         }
         Lookup::Found(validator, source) => {
-            // Secret data must never reach a report.
-            let secret = kind == "Secret";
             let mut errors: Vec<Violation> = validator
                 .iter_errors(value)
                 .map(|error| {
@@ -201,7 +214,7 @@ pub fn check(
                         path.push('/');
                         path.push_str(&field);
                     }
-                    let message = if secret {
+                    let message = if secret() {
                         error.masked().to_string()
                     } else {
                         explain(&error)

@@ -586,3 +586,51 @@ fn a_record_in_the_old_layout_is_pointed_out() {
         "{stderr}"
     );
 }
+
+// Item 1: a Secret inside a `kind: List` (named, as bosun requires) reached the record with its
+// values in plain text.
+#[test]
+fn a_list_of_secrets_is_recorded_sealed_and_diffed_without_values() {
+    let state = State::new();
+    let chart = state.path().join("listed");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: listed\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(chart.join("values.yaml"), "password: hunter2\n").unwrap();
+    std::fs::write(
+        chart.join("templates/list.yaml"),
+        "apiVersion: v1\nkind: List\nmetadata:\n  name: bundle\nitems:\n  - apiVersion: v1\n    kind: Secret\n    metadata:\n      name: creds\n    stringData:\n      password: {{ values.password | quote }}\n",
+    )
+    .unwrap();
+    let chart = chart.display().to_string();
+    for key in [Some(KEY), None] {
+        let (code, _, stderr) = state.run(key, &["render", &chart, "--no-validate"]);
+        assert_eq!(code, 0, "{stderr}");
+        let record = state.records();
+        assert!(record.contains("kind: List"), "{record}");
+        assert_no_trace(&record, "hunter2");
+    }
+    assert_eq!(
+        state.run(Some(KEY), &["render", &chart, "--no-validate"]).0,
+        0
+    );
+    let (code, stdout, stderr) = state.run(
+        Some(KEY),
+        &[
+            "diff",
+            &chart,
+            "--no-validate",
+            "--set",
+            "password=swordfish",
+            "--detailed-exitcode",
+        ],
+    );
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stdout.contains("~ change"), "{stdout}");
+    for secret in ["hunter2", "swordfish"] {
+        assert!(!stdout.contains(secret), "{secret} leaked:\n{stdout}");
+    }
+}

@@ -230,10 +230,43 @@ pub enum Error {
     ValuesSchema {
         schema: String,
         violations: Vec<crate::validate::Violation>,
+        /// Where to read the allowed keys and types.
+        help: String,
     },
 
-    #[error("{0}")]
+    #[error("`{path}` is not valid JSON: {message}")]
+    Json {
+        path: String,
+        message: String,
+        snippet: Option<Box<SourceSnippet>>,
+    },
+
+    /// A command line bosun understands but does not take, such as a Helm habit.
+    #[error("{message}")]
+    Usage { message: String, help: String },
+
+    #[error(transparent)]
     Schemas(#[from] crate::schema::UnknownVersion),
+}
+
+/// The candidate nearest to `word`, when it is near enough to be a typo of it (`nme` for
+/// `name`, `protcol` for `protocol`, `replicsa` for `replicas`).
+pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let allowed = match word.chars().count() {
+        0..=3 => 1,
+        4..=8 => 2,
+        _ => 3,
+    };
+    candidates
+        .into_iter()
+        .filter(|candidate| *candidate != word)
+        .map(|candidate| (strsim::damerau_levenshtein(word, candidate), candidate))
+        .filter(|(distance, _)| *distance <= allowed)
+        .min()
+        .map(|(_, candidate)| candidate)
 }
 
 fn count(n: usize, what: &str) -> String {
@@ -252,7 +285,8 @@ impl Error {
             | Error::Chart { snippet, .. }
             | Error::Template { snippet, .. }
             | Error::RenderedYaml { snippet, .. }
-            | Error::NotAnObject { snippet, .. } => snippet.as_deref(),
+            | Error::NotAnObject { snippet, .. }
+            | Error::Json { snippet, .. } => snippet.as_deref(),
             _ => None,
         }
     }
@@ -270,13 +304,8 @@ impl Error {
                     .map(|p| format!("`{}`", shown(p)))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let closest = known
-                    .iter()
-                    .map(|k| (strsim::damerau_levenshtein(name, k), k))
-                    .filter(|(distance, _)| *distance <= 2)
-                    .min();
-                let mut help = match closest {
-                    Some((_, k)) => format!("did you mean `{k}`? "),
+                let mut help = match did_you_mean(name, known.iter().map(String::as_str)) {
+                    Some(k) => format!("did you mean `{k}`? "),
                     None => String::new(),
                 };
                 if known.is_empty() {
@@ -293,6 +322,11 @@ impl Error {
             Error::Template { help, .. } => help.clone(),
             Error::RenderedYaml { .. } => Some(
                 "check the indentation the template produces, for example `| nindent(4)` after a multi-line value".into(),
+            ),
+            Error::Usage { help, .. } => Some(help.clone()),
+            Error::Schemas(_) => Some(
+                "give one of those to --kube-version, or render without schemas with --no-validate"
+                    .into(),
             ),
             Error::ShowOnly { available, .. } => Some(format!(
                 "templates that rendered documents: {}",
@@ -351,7 +385,8 @@ impl Error {
 impl Error {
     /// Errors made of many findings print one block per finding, then a summary.
     fn report_many(&self, color: bool) -> Option<String> {
-        let (blocks, help): (Vec<(String, Option<&SourceSnippet>)>, String) = match self {
+        type Block<'a> = (String, Option<&'a SourceSnippet>, Option<&'a str>);
+        let (blocks, help): (Vec<Block>, String) = match self {
             Error::Invalid {
                 failures,
                 missing_schemas,
@@ -374,6 +409,7 @@ impl Error {
                                     violation.message
                                 ),
                                 violation.snippet.as_deref(),
+                                violation.help.as_deref(),
                             ));
                         }
                     }
@@ -382,6 +418,7 @@ impl Error {
                     blocks.push((
                         format!("{missing}: no schema, and --require-schemas asks for one"),
                         None,
+                        None,
                     ));
                 }
                 (
@@ -389,12 +426,20 @@ impl Error {
                     "fix the template or values, pick the target with --kube-version, give custom resource schemas with --crd or --schema-location, or skip the check with --no-validate".into(),
                 )
             }
-            Error::ValuesSchema { violations, schema } => (
+            Error::ValuesSchema {
+                violations, help, ..
+            } => (
                 violations
                     .iter()
-                    .map(|v| (format!("`{}`: {}", v.path, v.message), v.snippet.as_deref()))
+                    .map(|v| {
+                        (
+                            format!("`{}`: {}", v.path, v.message),
+                            v.snippet.as_deref(),
+                            v.help.as_deref(),
+                        )
+                    })
                     .collect(),
-                format!("the chart's `{schema}` says which keys and types are allowed"),
+                help.clone(),
             ),
             _ => return None,
         };
@@ -404,7 +449,7 @@ impl Error {
             Renderer::plain()
         };
         let mut out = String::new();
-        for (title, snippet) in &blocks {
+        for (title, snippet, help) in &blocks {
             let mut group = Group::with_title(Level::ERROR.primary_title(title.as_str()));
             if let Some(snippet) = snippet {
                 group = group.element(
@@ -413,6 +458,15 @@ impl Error {
                         .path(snippet.path.as_str())
                         .annotation(AnnotationKind::Primary.span(snippet.span.clone())),
                 );
+            }
+            if let Some(help) = help {
+                let mut lines = help.lines();
+                if let Some(first) = lines.next() {
+                    group = group.element(Level::HELP.message(first));
+                }
+                for note in lines {
+                    group = group.element(Level::NOTE.message(note));
+                }
             }
             out.push_str(&renderer.render(&[group]));
             out.push('\n');

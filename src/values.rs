@@ -186,9 +186,10 @@ impl Node {
             return;
         }
         match rest[0] {
+            // A map the flag creates is the flag's: an error about it names the flag.
             Segment::Key(_) => map
                 .entry(key.clone())
-                .or_default()
+                .or_insert_with(|| Node::Map(IndexMap::new(), origin.clone()))
                 .assign(rest, value, origin),
             Segment::Index(_) => {
                 let slot = map

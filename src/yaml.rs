@@ -150,7 +150,7 @@ pub fn to_string(value: &Value) -> String {
 /// A values tree that remembers the line each key was written on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Located {
-    /// A mapping: key, value, and the line of the value.
+    /// A mapping: key, value, and the line of the key.
     Map(Vec<(String, Located, usize)>),
     /// Anything else (lists are kept whole: merging replaces them).
     Leaf(Value),
@@ -218,9 +218,11 @@ impl<'de> Visitor<'de> for LocatedVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Located, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value: serde_saphyr::Spanned<Located> = map.next_value()?;
-            entries.push((key, value.value, value.referenced.line() as usize));
+        // The line of the key, not of the value: a nested map's value starts on the line of
+        // its first child, and an error about the map belongs on the map's own line.
+        while let Some(key) = map.next_key::<serde_saphyr::Spanned<String>>()? {
+            let value: Located = map.next_value()?;
+            entries.push((key.value, value, key.referenced.line() as usize));
         }
         Ok(Located::Map(entries))
     }

@@ -64,7 +64,17 @@ impl Engine {
                     help: Some("look for a loop that repeats output without end".into()),
                 });
             }
-            Err(e) => return Err(self.error(e)),
+            Err(e) => {
+                let near = near_miss(&e, context);
+                let mut error = self.error(e);
+                if let (Some(near), Error::Template { help, .. }) = (near, &mut error) {
+                    *help = Some(match help.take() {
+                        Some(rest) => format!("did you mean `{near}`? Otherwise, {rest}"),
+                        None => format!("did you mean `{near}`?"),
+                    });
+                }
+                return Err(error);
+            }
         }
         String::from_utf8(output.buffer).map_err(|_| Error::Template {
             message: format!("`{}` rendered text that is not UTF-8", self.shown(name)),
@@ -161,6 +171,53 @@ impl io::Write for LimitedWriter {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// For an undefined `values.nme`: `values.name`, when the map holding the missing key has a
+/// key that is a near miss of it. Only key names are suggested, never values.
+fn near_miss(error: &minijinja::Error, context: &Value) -> Option<String> {
+    let mut innermost = error;
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        if let Some(e) = inner.downcast_ref::<minijinja::Error>() {
+            innermost = e;
+        }
+        cause = inner.source();
+    }
+    if innermost.kind() != ErrorKind::UndefinedError {
+        return None;
+    }
+    let detail = innermost.detail()?;
+    let expression = detail.split('`').nth(1)?;
+    let segments: Vec<&str> = expression.split('.').collect();
+    if segments
+        .iter()
+        .any(|s| s.is_empty() || !s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'))
+    {
+        return None;
+    }
+    let mut parent = context.clone();
+    for (depth, segment) in segments.iter().enumerate() {
+        let child = parent.get_attr(segment).ok().filter(|v| !v.is_undefined());
+        match child {
+            Some(child) => parent = child,
+            None => {
+                let keys: Vec<String> = match parent.kind() {
+                    minijinja::value::ValueKind::Map => parent
+                        .try_iter()
+                        .ok()?
+                        .filter_map(|key| key.as_str().map(str::to_string))
+                        .collect(),
+                    _ => return None,
+                };
+                let near = crate::error::did_you_mean(segment, keys.iter().map(String::as_str))?;
+                let mut path: Vec<&str> = segments[..depth].to_vec();
+                path.push(near);
+                return Some(path.join("."));
+            }
+        }
+    }
+    None
 }
 
 fn template_error(sources: &HashMap<String, TemplateFile>, error: minijinja::Error) -> Error {

@@ -72,9 +72,27 @@ fn convert_error(error: serde_saphyr::Error) -> YamlError {
         _ => message,
     };
     YamlError {
-        message: message.to_string(),
+        message: in_our_words(message),
         location,
     }
+}
+
+/// The parser's messages that give advice meant for programmers using it ("set
+/// DuplicateKeyPolicy in Options"), said as advice to the person who wrote the YAML.
+fn in_our_words(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key") {
+        let key = rest
+            .strip_prefix(": ")
+            .and_then(|r| r.split(", set DuplicateKeyPolicy").next())
+            .filter(|k| !k.is_empty());
+        return match key {
+            Some(key) => format!(
+                "duplicate key `{key}`: it appears earlier in the same mapping; keep one of them"
+            ),
+            None => "duplicate key: it appears earlier in the same mapping; keep one of them".into(),
+        };
+    }
+    message.to_string()
 }
 
 /// Parses one YAML document into a JSON value (`null` for an empty document).

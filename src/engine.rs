@@ -16,6 +16,8 @@ use crate::chart::{Chart, TemplateFile};
 use crate::error::{Error, SourceSnippet};
 use crate::functions;
 
+mod blocks;
+
 /// Instructions one template may run. The 500-service fleet template uses about a tenth.
 pub const FUEL: u64 = 100_000_000;
 /// Nesting of macro calls, includes and loops.
@@ -279,6 +281,12 @@ fn template_error(sources: &HashMap<String, TemplateFile>, error: minijinja::Err
             _ => None,
         }
     });
+    if kind == ErrorKind::SyntaxError
+        && let Some(f) = file
+        && let Some(error) = unclosed_block(&shown, &f.source, &detail, innermost.range())
+    {
+        return error;
+    }
     let message = match snippet {
         Some(_) => message,
         None => format!("{message} (in `{shown}`)"),
@@ -288,4 +296,49 @@ fn template_error(sources: &HashMap<String, TemplateFile>, error: minijinja::Err
         snippet,
         help,
     }
+}
+
+/// A syntax error caused by a block left open, reported at the tag that opened it: the
+/// template ended first (`unexpected end of input`), or a closing tag for an outer block came
+/// first (`unknown statement endfor`).
+fn unclosed_block(
+    shown: &str,
+    source: &str,
+    detail: &str,
+    range: Option<std::ops::Range<usize>>,
+) -> Option<Error> {
+    let (end, found) = if detail.contains("unexpected end of input") {
+        (source.len(), None)
+    } else if let Some(statement) = detail.strip_prefix("unknown statement end") {
+        (range?.start, Some(statement.to_string()))
+    } else {
+        return None;
+    };
+    let open = blocks::open_at(source, end)?;
+    if found
+        .as_deref()
+        .is_some_and(|outer| !blocks::is_block(outer) || outer == open.name)
+    {
+        return None; // a misspelled statement (`endfo`), not a block left open
+    }
+    let snippet = SourceSnippet::at_bytes(shown, source, open.tag.clone(), "opened here");
+    let closing = blocks::closing(&open.name);
+    let message = match found {
+        Some(outer) => format!(
+            "syntax error: `{{% end{outer} %}}` comes while `{{% {} %}}` on line {} is still open",
+            open.name, snippet.line
+        ),
+        None => format!(
+            "syntax error: `{{% {} %}}` on line {} is never closed",
+            open.name, snippet.line
+        ),
+    };
+    Some(Error::Template {
+        message,
+        snippet: Some(Box::new(snippet)),
+        help: Some(format!(
+            "add `{{% {closing} %}}` where the `{}` block ends",
+            open.name
+        )),
+    })
 }

@@ -325,10 +325,18 @@ pub fn check_values(
                 snippet: None,
             })?;
         let mut schema_files = SchemaFiles::default();
-        let violations: Vec<Violation> = validator
+        let mut violations: Vec<Violation> = validator
             .iter_errors(&value)
             .map(|error| values_violation(values, &error, &mut schema_files))
             .collect();
+        // In reading order: file by file, line by line, then those set by flags.
+        violations.sort_by(|a, b| {
+            let place = |v: &Violation| {
+                let file = v.snippet.as_ref().map(|s| s.path.clone());
+                (file.is_none(), file, v.line)
+            };
+            place(a).cmp(&place(b))
+        });
         if !violations.is_empty() {
             return Err(crate::error::Error::ValuesSchema {
                 help: schema_files.readable(&schema, &shown),

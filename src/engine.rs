@@ -192,10 +192,12 @@ fn near_miss(error: &minijinja::Error, context: &Value) -> Option<String> {
     let detail = innermost.detail()?;
     let expression = detail.split('`').nth(1)?;
     let segments: Vec<&str> = expression.split('.').collect();
-    if segments
-        .iter()
-        .any(|s| s.is_empty() || !s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'))
-    {
+    if segments.iter().any(|s| {
+        s.is_empty()
+            || !s
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    }) {
         return None;
     }
     let mut parent = context.clone();

@@ -420,13 +420,9 @@ fn values_violation(
 fn key_column(text: &str, line: usize, key: &str) -> (usize, usize) {
     let source = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
     let key = key.replace("~1", "/").replace("~0", "~");
-    let found = [
-        format!("{key}:"),
-        format!("\"{key}\""),
-        format!("'{key}'"),
-    ]
-    .iter()
-    .find_map(|pattern| source.find(pattern.as_str()).map(|at| (at, pattern.len())));
+    let found = [format!("{key}:"), format!("\"{key}\""), format!("'{key}'")]
+        .iter()
+        .find_map(|pattern| source.find(pattern.as_str()).map(|at| (at, pattern.len())));
     let (byte, len) = match found {
         Some((at, len)) if len > key.len() + 1 => (at, len),
         Some((at, _)) => (at, key.chars().count()),
@@ -453,7 +449,11 @@ impl std::fmt::Display for AllowedKeys {
         } else {
             write!(f, "allowed keys: {}", self.keys.join(", "))?;
         }
-        write!(f, "\nthey are defined at `{}#{}/properties`", self.file, self.pointer)?;
+        write!(
+            f,
+            "\nthey are defined at `{}#{}/properties`",
+            self.file, self.pointer
+        )?;
         if let Some(docs) = &self.docs {
             write!(f, "; documented in {docs}")?;
         }
@@ -521,7 +521,9 @@ impl SchemaFiles {
             .and_then(document_named)
             .map(|docs| format!(", and {docs} describes them"))
             .unwrap_or_default();
-        format!("`{target}` (the schema `{shown}` refers to) says which keys and types are allowed{docs}")
+        format!(
+            "`{target}` (the schema `{shown}` refers to) says which keys and types are allowed{docs}"
+        )
     }
 }
 

@@ -89,7 +89,9 @@ fn in_our_words(message: &str) -> String {
             Some(key) => format!(
                 "duplicate key `{key}`: it appears earlier in the same mapping; keep one of them"
             ),
-            None => "duplicate key: it appears earlier in the same mapping; keep one of them".into(),
+            None => {
+                "duplicate key: it appears earlier in the same mapping; keep one of them".into()
+            }
         };
     }
     message.to_string()

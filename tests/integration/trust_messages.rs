@@ -46,7 +46,10 @@ fn values_schema_violation_names_the_set_flag() {
 fn undefined_value_suggests_the_near_key() {
     // Broke: `values.nme` was reported undefined without pointing at `values.name`.
     let stderr = fails(&["render", &fixture("undefined")]);
-    assert!(stderr.contains("help: did you mean `values.name`?"), "{stderr}");
+    assert!(
+        stderr.contains("help: did you mean `values.name`?"),
+        "{stderr}"
+    );
 }
 
 #[test]

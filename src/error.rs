@@ -493,6 +493,19 @@ mod tests {
     }
 
     #[test]
+    fn did_you_mean_takes_the_nearest_typo_only() {
+        let keys = ["name", "namespace", "port", "protocol"];
+        assert_eq!(did_you_mean("nme", keys), Some("name"));
+        assert_eq!(did_you_mean("protcol", keys), Some("protocol"));
+        assert_eq!(did_you_mean("replicas", keys), None);
+        assert_eq!(
+            did_you_mean("name", keys),
+            None,
+            "an exact match is no suggestion"
+        );
+    }
+
+    #[test]
     fn snippet_from_bytes_finds_line_and_column() {
         let source = "one\ntwo three\n";
         let snippet = SourceSnippet::at_bytes("t", source, 8..13, "x");

@@ -11,26 +11,19 @@ pub struct Open {
     pub tag: Range<usize>,
 }
 
-/// Tags that open a block, with the tag that closes it.
-fn closer(name: &str, body: &str) -> Option<&'static str> {
-    Some(match name {
-        "if" => "endif",
-        "for" => "endfor",
-        "macro" => "endmacro",
-        "call" => "endcall",
-        "filter" => "endfilter",
-        "with" => "endwith",
-        "autoescape" => "endautoescape",
-        "block" => "endblock",
+/// True for a tag that opens a block: `{% if %}`, `{% for %}`, ... `body` is the tag's text.
+fn opens_block(name: &str, body: &str) -> bool {
+    match name {
+        "if" | "for" | "macro" | "call" | "filter" | "with" | "autoescape" | "block" => true,
         // `{% set x = 1 %}` is a statement; `{% set x %}...{% endset %}` is a block.
-        "set" if !body.contains('=') => "endset",
-        _ => return None,
-    })
+        "set" => !body.contains('='),
+        _ => false,
+    }
 }
 
 /// True for the name of a tag that opens a block (`if`, `for`, ...).
 pub fn is_block(name: &str) -> bool {
-    closer(name, "").is_some()
+    opens_block(name, "")
 }
 
 /// The closing tag for an opening one: `endif` for `if`.
@@ -76,7 +69,7 @@ pub fn open_at(source: &str, end: usize) -> Option<Open> {
             };
             continue;
         }
-        if closer(name, body).is_some() {
+        if opens_block(name, body) {
             stack.push(Open {
                 name: name.to_string(),
                 tag,

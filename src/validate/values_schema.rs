@@ -142,15 +142,15 @@ fn values_violation(
         Some(crate::error::Origin::File { path: file, line }) if *line > 0 => {
             let snippet = std::fs::read_to_string(file).ok().map(|text| {
                 let last = pointer.rsplit('/').next().unwrap_or_default();
-                let (column, len) = key_column(&text, *line, last);
+                let (line, column, len) = key_place(&text, *line, last);
                 let label = if unknown.is_some() {
                     "not allowed here"
                 } else {
                     "set here"
                 };
-                Box::new(SourceSnippet::new(file, &text, *line, column, len, label))
+                Box::new(SourceSnippet::new(file, &text, line, column, len, label))
             });
-            (Some(*line), snippet)
+            (Some(snippet.as_ref().map_or(*line, |s| s.line)), snippet)
         }
         _ => (None, None),
     };
@@ -166,20 +166,47 @@ fn values_violation(
     }
 }
 
-/// The 1-based column and length of `key` on line `line` of `text`; the line's first
-/// non-blank character when the key is not on it (a list item).
-fn key_column(text: &str, line: usize, key: &str) -> (usize, usize) {
-    let source = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+/// Where `key` is written: its line, 1-based column and length. `line` is the line of the
+/// deepest node the values remember, which is `key` itself or, inside a list, the key holding
+/// the list; then the key is looked for in that block. The line's first non-blank character
+/// when it is not found.
+fn key_place(text: &str, line: usize, key: &str) -> (usize, usize, usize) {
     let key = key.replace("~1", "/").replace("~0", "~");
-    let found = [format!("{key}:"), format!("\"{key}\""), format!("'{key}'")]
-        .iter()
-        .find_map(|pattern| source.find(pattern.as_str()).map(|at| (at, pattern.len())));
-    let (byte, len) = match found {
-        Some((at, len)) if len > key.len() + 1 => (at, len),
-        Some((at, _)) => (at, key.chars().count()),
-        None => (source.len() - source.trim_start().len(), 1),
+    let patterns = [format!("{key}:"), format!("\"{key}\""), format!("'{key}'")];
+    let find = |source: &str| {
+        patterns.iter().find_map(|pattern| {
+            let at = source.find(pattern.as_str())?;
+            let len = if pattern.ends_with(':') {
+                key.chars().count()
+            } else {
+                pattern.chars().count()
+            };
+            Some((source[..at].chars().count() + 1, len))
+        })
     };
-    (source[..byte].chars().count() + 1, len)
+    let indent = |source: &str| source.len() - source.trim_start().len();
+    let mut lines = text.lines().enumerate().skip(line.saturating_sub(1));
+    let Some((_, first)) = lines.next() else {
+        return (line, 1, 1);
+    };
+    if let Some((column, len)) = find(first) {
+        return (line, column, len);
+    }
+    let block = indent(first);
+    for (index, source) in lines {
+        let trimmed = source.trim_start();
+        let inside = trimmed.is_empty()
+            || trimmed.starts_with('#')
+            || indent(source) > block
+            || (indent(source) == block && trimmed.starts_with('-'));
+        if !inside {
+            break;
+        }
+        if let Some((column, len)) = find(source) {
+            return (index + 1, column, len);
+        }
+    }
+    (line, block + 1, 1)
 }
 
 /// The keys a closed object of the schema allows, and where the schema lists them.
@@ -326,14 +353,15 @@ fn dotted(pointer: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{document_named, key_column, normalize};
+    use super::{document_named, key_place, normalize};
 
     #[test]
     fn the_caret_goes_under_the_key() {
-        let text = "a:\n  livenes:\n    path: /\n  - item\n";
-        assert_eq!(key_column(text, 2, "livenes"), (3, 7));
-        assert_eq!(key_column(text, 4, "0"), (3, 1));
-        assert_eq!(key_column("{\"x\": 1}", 1, "x"), (2, 3));
+        let text = "a:\n  livenes:\n    path: /\nports:\n- name: http\n  portt: 80\nb: 1\n";
+        assert_eq!(key_place(text, 2, "livenes"), (2, 3, 7));
+        assert_eq!(key_place(text, 4, "portt"), (6, 3, 5));
+        assert_eq!(key_place(text, 4, "b"), (4, 1, 1), "not past the block");
+        assert_eq!(key_place("{\"x\": 1}", 1, "x"), (1, 2, 3));
     }
 
     #[test]

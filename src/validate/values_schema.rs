@@ -25,7 +25,77 @@ impl jsonschema::Retrieve for ChartFiles {
         {
             return Err(format!("`{uri}` is outside the chart and its dependencies").into());
         }
-        Ok(serde_json::from_str(&std::fs::read_to_string(real)?)?)
+        let text = std::fs::read_to_string(&real)?;
+        serde_json::from_str(&text)
+            .map_err(|error| Box::new(NotJson::new(crate::paths::shown(path), text, &error)) as _)
+    }
+}
+
+/// A schema file that does not parse, kept whole so that the report can point at its line and
+/// column.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("`{path}` is not valid JSON: {message}")]
+struct NotJson {
+    path: String,
+    text: String,
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+impl NotJson {
+    fn new(path: String, text: String, error: &serde_json::Error) -> NotJson {
+        // serde_json's message ends with " at line 3 column 18", which the snippet shows.
+        let message = error.to_string();
+        let message = match message.rfind(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        NotJson {
+            path,
+            text,
+            line: error.line(),
+            column: error.column(),
+            message,
+        }
+    }
+
+    fn into_error(self) -> crate::error::Error {
+        crate::error::Error::Json {
+            snippet: Some(Box::new(SourceSnippet::new(
+                &self.path,
+                &self.text,
+                self.line,
+                self.column,
+                1,
+                "here",
+            ))),
+            path: self.path,
+            message: self.message,
+        }
+    }
+}
+
+/// The error for a schema that does not compile: a `$ref`d file that is not JSON is reported
+/// at its line; anything else names the chart's schema.
+fn schema_error(
+    chart: &crate::chart::Chart,
+    shown: &str,
+    error: jsonschema::ValidationError,
+) -> crate::error::Error {
+    if let jsonschema::error::ValidationErrorKind::Referencing(reference) = error.kind() {
+        let mut cause = std::error::Error::source(reference);
+        while let Some(inner) = cause {
+            if let Some(not_json) = inner.downcast_ref::<NotJson>() {
+                return not_json.clone().into_error();
+            }
+            cause = inner.source();
+        }
+    }
+    crate::error::Error::Chart {
+        path: chart.dir.clone(),
+        reason: format!("`{shown}` is not a valid JSON Schema: {error}"),
+        snippet: None,
     }
 }
 
@@ -51,18 +121,8 @@ pub fn check_values(
             path: path.clone(),
             source,
         })?;
-        let schema: Value = serde_json::from_str(&text).map_err(|e| crate::error::Error::Json {
-            path: shown.clone(),
-            message: json_message(&e),
-            snippet: Some(Box::new(SourceSnippet::new(
-                &shown,
-                &text,
-                e.line(),
-                e.column(),
-                1,
-                "here",
-            ))),
-        })?;
+        let schema: Value = serde_json::from_str(&text)
+            .map_err(|e| NotJson::new(shown.clone(), text.clone(), &e).into_error())?;
         let mut roots = Vec::new();
         dependency_roots(chart, &mut roots);
         let base = format!("file://{}", chart.root.join("values.schema.json").display());
@@ -70,11 +130,7 @@ pub fn check_values(
             .with_base_uri(base)
             .with_retriever(ChartFiles { roots })
             .build(&schema)
-            .map_err(|e| crate::error::Error::Json {
-                path: shown.clone(),
-                message: format!("it is not a valid JSON Schema: {e}"),
-                snippet: None,
-            })?;
+            .map_err(|e| schema_error(chart, &shown, e))?;
         let mut schema_files = SchemaFiles::default();
         let mut violations: Vec<Violation> = validator
             .iter_errors(&value)
@@ -97,15 +153,6 @@ pub fn check_values(
         }
     }
     Ok(())
-}
-
-/// serde_json's message without the " at line 3 column 18" the snippet shows anyway.
-fn json_message(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    }
 }
 
 fn values_violation(

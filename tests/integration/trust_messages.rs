@@ -86,6 +86,24 @@ fn broken_values_schema_is_not_valid_json() {
 }
 
 #[test]
+fn broken_schema_reached_by_ref_is_not_valid_json_at_its_line() {
+    // Broke: a `$ref`d schema file that did not parse was a one-line "not a valid JSON Schema".
+    let dir = tempfile::tempdir().unwrap();
+    crate::copy_tree(&crate::root().join(fixture("schema")), dir.path());
+    std::fs::write(
+        dir.path().join("schema/values.schema.json"),
+        "{\n  \"type\": ,\n}\n",
+    )
+    .unwrap();
+    let stderr = fails(&["render", dir.path().to_str().unwrap()]);
+    assert!(
+        stderr.contains("schema/values.schema.json` is not valid JSON: expected value"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("values.schema.json:2:11"), "{stderr}");
+}
+
+#[test]
 fn unclosed_if_points_at_the_if() {
     // Broke: an `{% if %}` never closed was reported at the end of the template.
     assert_cmd_snapshot!(bosun(["render", &fixture("unclosed_if")]));

@@ -1,4 +1,6 @@
-//! The command line: its arguments and the dispatch to [`crate::commands`].
+//! The command line: its arguments and the dispatch to [`crate::commands`]. A command line
+//! clap refuses because of a Helm habit (`--validate`, `template NAME CHART`) is answered with
+//! what bosun does instead.
 //! Exit codes: 0 success, 1 any error (the command line itself included); `bosun diff
 //! --detailed-exitcode` adds 2 for "there are changes".
 
@@ -377,7 +379,15 @@ fn helm_habit(args: &[OsString], error: &clap::Error) -> Option<Error> {
             help: (*help).into(),
         });
     }
-    let positionals = positionals(args)?;
+    let command = Cli::command();
+    let sub = command.find_subcommand(args.get(1)?.to_str()?)?;
+    if !sub
+        .get_arguments()
+        .any(|a| a.get_long() == Some("release-name"))
+    {
+        return None;
+    }
+    let positionals = positionals(sub, &args[2..]);
     match positionals.as_slice() {
         [name, chart, ..] if !is_chart(name) && is_chart(chart) => Some(Error::Usage {
             message: format!(
@@ -402,12 +412,10 @@ fn is_chart(path: &OsString) -> bool {
 
 /// The positional arguments of a subcommand's command line, skipping options and their
 /// values (as the subcommand's own definition says which options take one).
-fn positionals(args: &[OsString]) -> Option<Vec<&OsString>> {
-    let command = Cli::command();
-    let sub = command.find_subcommand(args.get(1)?.to_str()?)?;
+fn positionals<'a>(sub: &clap::Command, args: &'a [OsString]) -> Vec<&'a OsString> {
     let takes_value = |arg: &clap::Arg| arg.get_action().takes_values();
     let mut out = Vec::new();
-    let mut rest = args[2..].iter();
+    let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let text = arg.to_string_lossy();
         if text == "--" {
@@ -419,8 +427,8 @@ fn positionals(args: &[OsString]) -> Option<Vec<&OsString>> {
                 .then(|| sub.get_arguments().find(|a| a.get_long() == Some(long)))
                 .flatten()
         } else if let Some(short) = text.strip_prefix('-').filter(|s| s.chars().count() == 1) {
-            let short = short.chars().next()?;
-            sub.get_arguments().find(|a| a.get_short() == Some(short))
+            let short = short.chars().next();
+            sub.get_arguments().find(|a| a.get_short() == short)
         } else if text.starts_with('-') && text.len() > 1 {
             None
         } else {
@@ -431,5 +439,5 @@ fn positionals(args: &[OsString]) -> Option<Vec<&OsString>> {
             rest.next();
         }
     }
-    Some(out)
+    out
 }

@@ -114,10 +114,11 @@ impl Node {
         let mut node = self;
         let mut origin = None;
         for segment in pointer.split('/').skip(1) {
+            let segment = segment.replace("~1", "/").replace("~0", "~");
             match node {
                 Node::Map(map, o) => {
                     origin = Some(o.clone());
-                    match map.get(segment) {
+                    match map.get(&segment) {
                         Some(child) => node = child,
                         None => return origin,
                     }

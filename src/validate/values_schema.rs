@@ -134,7 +134,7 @@ pub fn check_values(
         let mut schema_files = SchemaFiles::default();
         let mut violations: Vec<Violation> = validator
             .iter_errors(&value)
-            .map(|error| values_violation(values, &error, &mut schema_files))
+            .flat_map(|error| values_violations(values, &error, &mut schema_files))
             .collect();
         // In reading order: file by file, line by line, then those set by flags.
         violations.sort_by(|a, b| {
@@ -155,47 +155,59 @@ pub fn check_values(
     Ok(())
 }
 
-fn values_violation(
+/// The violations of one schema error: one for each unknown key it names, else one.
+fn values_violations(
     values: &crate::values::Node,
     error: &jsonschema::ValidationError,
     schema_files: &mut SchemaFiles,
-) -> Violation {
-    let mut pointer = error.instance_path().as_str().to_string();
-    let unknown = match error.kind() {
-        jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
-            unexpected.first().cloned()
+) -> Vec<Violation> {
+    let at = error.instance_path().as_str();
+    let jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } = error.kind()
+    else {
+        let mut pointer = at.to_string();
+        if let Some(field) = offending_field(error.kind()) {
+            pointer.push('/');
+            pointer.push_str(&escape(&field));
         }
-        _ => None,
+        return vec![violation(values, pointer, error.to_string(), None)];
     };
-    if let Some(field) = offending_field(error.kind()) {
-        pointer.push('/');
-        pointer.push_str(&field.replace('~', "~0").replace('/', "~1"));
-    }
-    let mut message = error.to_string();
-    let mut help = None;
-    if let Some(key) = &unknown {
-        message = format!("unknown key `{key}`");
-        if let Some(allowed) = schema_files.allowed_keys(error) {
-            if let Some(near) =
-                crate::error::did_you_mean(key, allowed.keys.iter().map(String::as_str))
-            {
+    let allowed = schema_files.allowed_keys(error);
+    unexpected
+        .iter()
+        .map(|key| {
+            let mut message = format!("unknown key `{key}`");
+            let allowed_keys = allowed
+                .iter()
+                .flat_map(|a| a.keys.iter().map(String::as_str));
+            if let Some(near) = crate::error::did_you_mean(key, allowed_keys) {
                 message.push_str(&format!("; did you mean `{near}`?"));
             }
-            help = Some(allowed.to_string());
-        }
-    }
+            let help = allowed.as_ref().map(ToString::to_string);
+            violation(values, format!("{at}/{}", escape(key)), message, help)
+        })
+        .collect()
+}
+
+/// A JSON pointer segment for `key`.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// A violation at `pointer`, pointing at the key in the values file it came from, or naming
+/// the flag that set it.
+fn violation(
+    values: &crate::values::Node,
+    pointer: String,
+    mut message: String,
+    help: Option<String>,
+) -> Violation {
     let origin = values.origin_of(&pointer);
     let (line, snippet) = match &origin {
         Some(crate::error::Origin::File { path: file, line }) if *line > 0 => {
             let snippet = std::fs::read_to_string(file).ok().map(|text| {
                 let last = pointer.rsplit('/').next().unwrap_or_default();
                 let (line, column, len) = key_place(&text, *line, last);
-                let label = if unknown.is_some() {
-                    "not allowed here"
-                } else {
-                    "set here"
-                };
-                Box::new(SourceSnippet::new(file, &text, line, column, len, label))
+                Box::new(SourceSnippet::new(file, &text, line, column, len, ""))
             });
             (Some(snippet.as_ref().map_or(*line, |s| s.line)), snippet)
         }

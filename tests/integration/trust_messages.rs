@@ -32,6 +32,24 @@ fn values_schema_typo_points_at_the_key_and_names_the_fix() {
 }
 
 #[test]
+fn every_unknown_key_of_one_map_is_reported() {
+    // Broke: two unknown keys in one map were one violation naming only the first.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("two.yaml");
+    std::fs::write(&file, "image:\n  tagg: x\n  repo: y\n").unwrap();
+    let stderr = fails(&["render", &fixture("schema"), "-f", file.to_str().unwrap()]);
+    assert!(
+        stderr.contains("`image.tagg`: unknown key `tagg`; did you mean `tag`?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`image.repo`: unknown key `repo`; did you mean `repository`?"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("two.yaml:3:3"), "{stderr}");
+}
+
+#[test]
 fn values_schema_violation_names_the_set_flag() {
     // Broke: a key a `--set` flag created was reported `(set by (unknown))`.
     let stderr = fails(&["render", &fixture("schema"), "--set", "image.tagg=x"]);

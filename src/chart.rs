@@ -17,8 +17,13 @@ use crate::yaml;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Metadata {
+    // Missing required fields read as empty, so that the report says which one is missing
+    // (see `check_metadata`) rather than the YAML reader's "missing field".
+    #[serde(default)]
     pub api_version: String,
+    #[serde(default)]
     pub name: String,
+    #[serde(default)]
     pub version: String,
     #[serde(default)]
     pub app_version: Option<String>,
@@ -247,6 +252,26 @@ fn check_metadata(dir: &Path, path: &str, text: &str, metadata: &Metadata) -> Re
             ))),
         }
     };
+    for (key, value, example) in [
+        ("apiVersion", &metadata.api_version, "apiVersion: v2"),
+        ("name", &metadata.name, "name: <the chart's name>"),
+        ("version", &metadata.version, "version: 0.1.0"),
+    ] {
+        if value.is_empty() && !text.lines().any(|l| l.starts_with(&format!("{key}:"))) {
+            return Err(Error::Chart {
+                path: dir.to_path_buf(),
+                reason: format!("Chart.yaml has no `{key}`"),
+                snippet: Some(Box::new(SourceSnippet::new(
+                    path,
+                    text,
+                    1,
+                    1,
+                    1,
+                    format!("add `{example}` to this mapping"),
+                ))),
+            });
+        }
+    }
     if !matches!(metadata.api_version.as_str(), "v1" | "v2") {
         return Err(point(
             "apiVersion",

@@ -1,4 +1,6 @@
-//! The command line: its arguments and the dispatch to [`crate::commands`].
+//! The command line: its arguments and the dispatch to [`crate::commands`]. A command line
+//! clap refuses because of a Helm habit (`--validate`, `template NAME CHART`) is answered with
+//! what bosun does instead.
 //! Exit codes: 0 success, 1 any error (the command line itself included); `bosun diff
 //! --detailed-exitcode` adds 2 for "there are changes".
 
@@ -13,6 +15,18 @@ use crate::output::Format;
 use crate::report;
 
 const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  error: bad input, a template or YAML error, an unknown environment, a document or values
+     that fail validation, a bad flag
+";
+
+const RENDER_AFTER_HELP: &str = "\
+Coming from `helm template`:
+  `bosun template` is `bosun render`. The chart comes first; the release name is
+  --release-name NAME. Validation is on by default (--no-validate skips it). CRDs are left out
+  unless --include-crds.
+
 Exit codes:
   0  success
   1  error: bad input, a template or YAML error, an unknown environment, a document or values
@@ -65,7 +79,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Render a chart to one YAML stream on stdout (nothing is printed unless all of it renders).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = RENDER_AFTER_HELP, visible_alias = "template")]
     Render(RenderArgs),
     /// Print the merged values a chart would be rendered with.
     #[command(after_help = EXIT_CODES)]
@@ -291,9 +305,14 @@ pub(crate) struct ValuesArgs {
 
 /// Runs bosun with `args` (the program name first) and returns the exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
-    let matches = match Cli::command().try_get_matches_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let matches = match Cli::command().try_get_matches_from(&args) {
         Ok(matches) => matches,
         Err(e) => {
+            if let Some(habit) = helm_habit(&args, &e) {
+                eprintln!("{}", habit.report(crate::color::stderr()));
+                return 1;
+            }
             let _ = e.print();
             return if e.use_stderr() { 1 } else { 0 };
         }
@@ -338,4 +357,103 @@ fn execute(command: Command, matches: Option<&ArgMatches>) -> Result<i32, Error>
             Ok(0)
         }
     }
+}
+
+/// What bosun does instead of a Helm flag it does not take.
+const HELM_FLAGS: &[(&str, &str, &str)] = &[
+    (
+        "--validate",
+        "`--validate` is not a bosun flag: bosun validates by default (the values against values.schema.json, every document against the Kubernetes schemas)",
+        "drop `--validate`; `--no-validate` skips validation",
+    ),
+    (
+        "--debug",
+        "`--debug` is not a bosun flag: every error already names the file and line, with a snippet",
+        "drop `--debug`; to see documents that fail validation use `--no-validate`, and to see where each value comes from use `bosun values CHART --explain`",
+    ),
+    (
+        "--skip-crds",
+        "`--skip-crds` is not a bosun flag: bosun leaves the chart's CRDs out unless `--include-crds` asks for them",
+        "drop `--skip-crds`",
+    ),
+];
+
+/// A usage error that comes from a Helm habit, said in bosun's terms: a Helm flag bosun does
+/// not take, or Helm's `template NAME CHART` order.
+fn helm_habit(args: &[OsString], error: &clap::Error) -> Option<Error> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(unknown)) = error.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let flag = unknown.split('=').next().unwrap_or(unknown);
+    if let Some((_, message, help)) = HELM_FLAGS.iter().find(|(f, ..)| *f == flag) {
+        return Some(Error::Usage {
+            message: (*message).into(),
+            help: (*help).into(),
+        });
+    }
+    let command = Cli::command();
+    let sub = command.find_subcommand(args.get(1)?.to_str()?)?;
+    if !sub
+        .get_arguments()
+        .any(|a| a.get_long() == Some("release-name"))
+    {
+        return None;
+    }
+    let positionals = positionals(sub, &args[2..]);
+    match positionals.as_slice() {
+        [name, chart, ..] if !is_chart(name) && is_chart(chart) => Some(Error::Usage {
+            message: format!(
+                "bosun takes the chart first: `{}` is a chart, `{}` is not",
+                chart.to_string_lossy(),
+                name.to_string_lossy()
+            ),
+            help: format!(
+                "the release name is a flag: `bosun {} {} --release-name {}`",
+                args.get(1)?.to_string_lossy(),
+                chart.to_string_lossy(),
+                name.to_string_lossy()
+            ),
+        }),
+        _ => None,
+    }
+}
+
+fn is_chart(path: &OsString) -> bool {
+    std::path::Path::new(path).join("Chart.yaml").is_file()
+}
+
+/// The positional arguments of a subcommand's command line, skipping options and their
+/// values (as the subcommand's own definition says which options take one).
+fn positionals<'a>(sub: &clap::Command, args: &'a [OsString]) -> Vec<&'a OsString> {
+    let takes_value = |arg: &clap::Arg| arg.get_action().takes_values();
+    let mut out = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let text = arg.to_string_lossy();
+        if text == "--" {
+            out.extend(rest.by_ref());
+            break;
+        }
+        let option = if let Some(long) = text.strip_prefix("--") {
+            (!long.contains('='))
+                .then(|| sub.get_arguments().find(|a| a.get_long() == Some(long)))
+                .flatten()
+        } else if let Some(short) = text.strip_prefix('-').filter(|s| s.chars().count() == 1) {
+            let short = short.chars().next();
+            sub.get_arguments().find(|a| a.get_short() == short)
+        } else if text.starts_with('-') && text.len() > 1 {
+            None
+        } else {
+            out.push(arg);
+            continue;
+        };
+        if option.is_some_and(takes_value) {
+            rest.next();
+        }
+    }
+    out
 }

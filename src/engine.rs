@@ -16,6 +16,8 @@ use crate::chart::{Chart, TemplateFile};
 use crate::error::{Error, SourceSnippet};
 use crate::functions;
 
+mod blocks;
+
 /// Instructions one template may run. The 500-service fleet template uses about a tenth.
 pub const FUEL: u64 = 100_000_000;
 /// Nesting of macro calls, includes and loops.
@@ -64,7 +66,17 @@ impl Engine {
                     help: Some("look for a loop that repeats output without end".into()),
                 });
             }
-            Err(e) => return Err(self.error(e)),
+            Err(e) => {
+                let near = near_miss(&e, context);
+                let mut error = self.error(e);
+                if let (Some(near), Error::Template { help, .. }) = (near, &mut error) {
+                    *help = Some(match help.take() {
+                        Some(rest) => format!("did you mean `{near}`? Otherwise, {rest}"),
+                        None => format!("did you mean `{near}`?"),
+                    });
+                }
+                return Err(error);
+            }
         }
         String::from_utf8(output.buffer).map_err(|_| Error::Template {
             message: format!("`{}` rendered text that is not UTF-8", self.shown(name)),
@@ -163,6 +175,55 @@ impl io::Write for LimitedWriter {
     }
 }
 
+/// For an undefined `values.nme`: `values.name`, when the map holding the missing key has a
+/// key that is a near miss of it. Only key names are suggested, never values.
+fn near_miss(error: &minijinja::Error, context: &Value) -> Option<String> {
+    let mut innermost = error;
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        if let Some(e) = inner.downcast_ref::<minijinja::Error>() {
+            innermost = e;
+        }
+        cause = inner.source();
+    }
+    if innermost.kind() != ErrorKind::UndefinedError {
+        return None;
+    }
+    let detail = innermost.detail()?;
+    let expression = detail.split('`').nth(1)?;
+    let segments: Vec<&str> = expression.split('.').collect();
+    if segments.iter().any(|s| {
+        s.is_empty()
+            || !s
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    }) {
+        return None;
+    }
+    let mut parent = context.clone();
+    for (depth, segment) in segments.iter().enumerate() {
+        let child = parent.get_attr(segment).ok().filter(|v| !v.is_undefined());
+        match child {
+            Some(child) => parent = child,
+            None => {
+                let keys: Vec<String> = match parent.kind() {
+                    minijinja::value::ValueKind::Map => parent
+                        .try_iter()
+                        .ok()?
+                        .filter_map(|key| key.as_str().map(str::to_string))
+                        .collect(),
+                    _ => return None,
+                };
+                let near = crate::error::did_you_mean(segment, keys.iter().map(String::as_str))?;
+                let mut path: Vec<&str> = segments[..depth].to_vec();
+                path.push(near);
+                return Some(path.join("."));
+            }
+        }
+    }
+    None
+}
+
 fn template_error(sources: &HashMap<String, TemplateFile>, error: minijinja::Error) -> Error {
     // An error inside an imported macro or include wraps the inner one; report the innermost
     // place that has a location, since that is the line to fix.
@@ -222,6 +283,12 @@ fn template_error(sources: &HashMap<String, TemplateFile>, error: minijinja::Err
             _ => None,
         }
     });
+    if kind == ErrorKind::SyntaxError
+        && let Some(f) = file
+        && let Some(error) = unclosed_block(&shown, &f.source, &detail, innermost.range())
+    {
+        return error;
+    }
     let message = match snippet {
         Some(_) => message,
         None => format!("{message} (in `{shown}`)"),
@@ -231,4 +298,49 @@ fn template_error(sources: &HashMap<String, TemplateFile>, error: minijinja::Err
         snippet,
         help,
     }
+}
+
+/// A syntax error caused by a block left open, reported at the tag that opened it: the
+/// template ended first (`unexpected end of input`), or a closing tag for an outer block came
+/// first (`unknown statement endfor`).
+fn unclosed_block(
+    shown: &str,
+    source: &str,
+    detail: &str,
+    range: Option<std::ops::Range<usize>>,
+) -> Option<Error> {
+    let (end, found) = if detail.contains("unexpected end of input") {
+        (source.len(), None)
+    } else if let Some(statement) = detail.strip_prefix("unknown statement end") {
+        (range?.start, Some(statement.to_string()))
+    } else {
+        return None;
+    };
+    let open = blocks::open_at(source, end)?;
+    if found
+        .as_deref()
+        .is_some_and(|outer| !blocks::is_block(outer) || outer == open.name)
+    {
+        return None; // a misspelled statement (`endfo`), not a block left open
+    }
+    let snippet = SourceSnippet::at_bytes(shown, source, open.tag.clone(), "opened here");
+    let closing = blocks::closing(&open.name);
+    let message = match found {
+        Some(outer) => format!(
+            "syntax error: `{{% end{outer} %}}` comes while `{{% {} %}}` on line {} is still open",
+            open.name, snippet.line
+        ),
+        None => format!(
+            "syntax error: `{{% {} %}}` on line {} is never closed",
+            open.name, snippet.line
+        ),
+    };
+    Some(Error::Template {
+        message,
+        snippet: Some(Box::new(snippet)),
+        help: Some(format!(
+            "add `{{% {closing} %}}` where the `{}` block ends",
+            open.name
+        )),
+    })
 }

@@ -265,16 +265,61 @@ pub enum Error {
     ValuesSchema {
         schema: String,
         violations: Vec<crate::validate::Violation>,
+        /// Where to read the allowed keys and types.
+        help: String,
     },
 
-    #[error("{0}")]
+    #[error("`{path}` is not valid JSON: {message}")]
+    Json {
+        path: String,
+        message: String,
+        snippet: Option<Box<SourceSnippet>>,
+    },
+
+    /// A command line bosun understands but does not take, such as a Helm habit.
+    #[error("{message}")]
+    Usage { message: String, help: String },
+
+    #[error(transparent)]
     Schemas(#[from] crate::schema::UnknownVersion),
     #[error("cannot write the {what} as JSON")]
-    Json {
+    WriteJson {
         what: &'static str,
         #[source]
         source: serde_json::Error,
     },
+}
+
+/// The candidate nearest to `word`, when it is near enough to be a typo of it (`nme` for
+/// `name`, `protcol` for `protocol`, `replicsa` for `replicas`) or `word` is an abbreviation
+/// of it (`repo` for `repository`).
+pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let length = word.chars().count();
+    let allowed = match length {
+        0..=3 => 1,
+        4..=8 => 2,
+        _ => 3,
+    };
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    if candidates.contains(&word) {
+        return None;
+    }
+    let typo = candidates
+        .iter()
+        .map(|candidate| (strsim::damerau_levenshtein(word, candidate), *candidate))
+        .filter(|(distance, _)| *distance <= allowed)
+        .min()
+        .map(|(_, candidate)| candidate);
+    typo.or_else(|| {
+        candidates
+            .iter()
+            .filter(|candidate| length >= 3 && candidate.starts_with(word))
+            .min_by_key(|candidate| (candidate.len(), **candidate))
+            .copied()
+    })
 }
 
 fn count(n: usize, what: &str) -> String {
@@ -293,7 +338,8 @@ impl Error {
             | Error::Chart { snippet, .. }
             | Error::Template { snippet, .. }
             | Error::RenderedYaml { snippet, .. }
-            | Error::NotAnObject { snippet, .. } => snippet.as_deref(),
+            | Error::NotAnObject { snippet, .. }
+            | Error::Json { snippet, .. } => snippet.as_deref(),
             _ => None,
         }
     }
@@ -311,13 +357,8 @@ impl Error {
                     .map(|p| format!("`{}`", shown(p)))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let closest = known
-                    .iter()
-                    .map(|k| (strsim::damerau_levenshtein(name, k), k))
-                    .filter(|(distance, _)| *distance <= 2)
-                    .min();
-                let mut help = match closest {
-                    Some((_, k)) => format!("did you mean `{k}`? "),
+                let mut help = match did_you_mean(name, known.iter().map(String::as_str)) {
+                    Some(k) => format!("did you mean `{k}`? "),
                     None => String::new(),
                 };
                 if known.is_empty() {
@@ -337,6 +378,11 @@ impl Error {
             ),
             Error::OutputDir { .. } => Some(
                 "--output-dir replaces the folder with exactly the render, so it must be new, empty, or one bosun wrote: remove it or name another".into(),
+            ),
+            Error::Usage { help, .. } => Some(help.clone()),
+            Error::Schemas(_) => Some(
+                "give one of those to --kube-version, or render without schemas with --no-validate"
+                    .into(),
             ),
             Error::ShowOnly { available, .. } => Some(format!(
                 "templates that rendered documents: {}",
@@ -395,7 +441,8 @@ impl Error {
 impl Error {
     /// Errors made of many findings print one block per finding, then a summary.
     fn report_many(&self, color: bool) -> Option<String> {
-        let (blocks, help): (Vec<(String, Option<&SourceSnippet>)>, String) = match self {
+        type Block<'a> = (String, Option<&'a SourceSnippet>, Option<&'a str>);
+        let (blocks, help): (Vec<Block>, String) = match self {
             Error::Invalid {
                 failures,
                 missing_schemas,
@@ -411,6 +458,7 @@ impl Error {
                                 outcome.resource(),
                                 outcome.source
                             ),
+                            None,
                             None,
                         ));
                     }
@@ -429,6 +477,7 @@ impl Error {
                                     violation.message
                                 ),
                                 violation.snippet.as_deref(),
+                                violation.help.as_deref(),
                             ));
                         }
                     }
@@ -437,6 +486,7 @@ impl Error {
                     blocks.push((
                         format!("{missing}: no schema, and --require-schemas asks for one"),
                         None,
+                        None,
                     ));
                 }
                 (
@@ -444,12 +494,20 @@ impl Error {
                     "fix the template or values, pick the target with --kube-version, give custom resource schemas with --crd or --schema-location, or skip the check with --no-validate".into(),
                 )
             }
-            Error::ValuesSchema { violations, schema } => (
+            Error::ValuesSchema {
+                violations, help, ..
+            } => (
                 violations
                     .iter()
-                    .map(|v| (format!("`{}`: {}", v.path, v.message), v.snippet.as_deref()))
+                    .map(|v| {
+                        (
+                            format!("`{}`: {}", v.path, v.message),
+                            v.snippet.as_deref(),
+                            v.help.as_deref(),
+                        )
+                    })
                     .collect(),
-                format!("the chart's `{schema}` says which keys and types are allowed"),
+                help.clone(),
             ),
             _ => return None,
         };
@@ -459,7 +517,7 @@ impl Error {
             Renderer::plain()
         };
         let mut out = String::new();
-        for (title, snippet) in &blocks {
+        for (title, snippet, help) in &blocks {
             let mut group = Group::with_title(Level::ERROR.primary_title(title.as_str()));
             if let Some(snippet) = snippet {
                 group = group.element(
@@ -469,10 +527,23 @@ impl Error {
                         .annotation(AnnotationKind::Primary.span(snippet.span.clone())),
                 );
             }
+            if let Some(help) = help {
+                let mut lines = help.lines();
+                if let Some(first) = lines.next() {
+                    group = group.element(Level::HELP.message(first));
+                }
+                for note in lines {
+                    group = group.element(Level::NOTE.message(note));
+                }
+            }
             out.push_str(&renderer.render(&[group]));
             out.push('\n');
         }
-        out.push_str(&format!("error: {self}\nhelp: {help}"));
+        out.push_str(&format!(
+            "{}: {self}\n{}: {help}",
+            paint("error", color::ERROR, color),
+            paint("help", color::HELP, color)
+        ));
         Some(out)
     }
 }
@@ -491,6 +562,23 @@ mod tests {
         assert_eq!(snippet.window, "b\nc: 1\nd: [\ne\nf\n");
         assert_eq!(snippet.source_line(), "d: [");
         assert_eq!(&snippet.window[snippet.span.clone()], "[");
+    }
+
+    #[test]
+    fn did_you_mean_takes_a_near_typo_or_an_abbreviation() {
+        let keys = ["name", "namespace", "port", "protocol"];
+        assert_eq!(did_you_mean("nme", keys), Some("name"));
+        assert_eq!(did_you_mean("protcol", keys), Some("protocol"));
+        assert_eq!(did_you_mean("replicas", keys), None);
+        assert_eq!(
+            did_you_mean("repo", ["repository", "tag"]),
+            Some("repository")
+        );
+        assert_eq!(
+            did_you_mean("name", keys),
+            None,
+            "a word that exists needs no suggestion"
+        );
     }
 
     #[test]

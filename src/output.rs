@@ -58,7 +58,7 @@ pub fn to_text(documents: &[Document], format: Format) -> String {
 /// keys that are not strings) is an error, never an empty report.
 pub fn json_text(value: &impl serde::Serialize, what: &'static str) -> Result<String, Error> {
     let mut text =
-        serde_json::to_string_pretty(value).map_err(|source| Error::Json { what, source })?;
+        serde_json::to_string_pretty(value).map_err(|source| Error::WriteJson { what, source })?;
     text.push('\n');
     Ok(text)
 }

@@ -283,6 +283,22 @@ impl Catalog {
         }
     }
 
+    /// The property names listed by the schema object at `pointer` (an error's schema
+    /// location, such as `/$defs/io.k8s.api.core.v1.ServicePort`) in the schema of
+    /// `api_version` + `kind`: what an unknown field may have meant.
+    pub fn properties_at(&self, api_version: &str, kind: &str, pointer: &str) -> Vec<String> {
+        let custom = self
+            .custom
+            .get(&format!("{api_version}/{kind}"))
+            .and_then(|(schema, _)| schema.pointer(pointer));
+        custom
+            .or_else(|| self.definitions.document.pointer(pointer))
+            .and_then(|object| object.get("properties"))
+            .and_then(Value::as_object)
+            .map(|properties| properties.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
     fn resolve(
         &self,
         api_version: &str,

@@ -8,6 +8,9 @@ use serde_json::Value;
 use crate::error::SourceSnippet;
 use crate::schema::{Catalog, Lookup, SchemaSource};
 
+mod values_schema;
+pub use values_schema::check_values;
+
 /// What to check and what to let pass.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
@@ -28,6 +31,10 @@ pub struct Violation {
     pub line: Option<usize>,
     #[serde(skip)]
     pub snippet: Option<Box<SourceSnippet>>,
+    /// What to do about it, where the report can say more than the message: a help line,
+    /// then notes, one a line.
+    #[serde(skip)]
+    pub help: Option<String>,
 }
 
 /// A document's verdict.
@@ -132,6 +139,32 @@ fn explain(error: &jsonschema::ValidationError) -> String {
     error.to_string()
 }
 
+/// `; did you mean `protocol`?` for an unknown field that is a near miss of an allowed one.
+fn near_miss(
+    catalog: &Catalog,
+    api_version: &str,
+    kind: &str,
+    error: &jsonschema::ValidationError,
+) -> String {
+    let jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } = error.kind()
+    else {
+        return String::new();
+    };
+    let Some(object) = error
+        .schema_path()
+        .as_str()
+        .strip_suffix("/additionalProperties")
+    else {
+        return String::new();
+    };
+    let allowed = catalog.properties_at(api_version, kind, object);
+    unexpected
+        .iter()
+        .find_map(|field| crate::error::did_you_mean(field, allowed.iter().map(String::as_str)))
+        .map(|near| format!("; did you mean `{near}`?"))
+        .unwrap_or_default()
+}
+
 /// Checks one parsed object. `text` is the YAML it was read from, `shown` what to call it in a
 /// snippet, `first_line` the line of `text`'s start in the file or rendered template. A Secret's
 /// violations name their line but show no snippet, and their messages never quote a value.
@@ -160,6 +193,7 @@ pub fn check(
             line: Some(line),
             path,
             message,
+            help: None,
         }
     };
     if policy.reject.iter().any(|k| k == kind) {
@@ -217,7 +251,7 @@ pub fn check(
                     let message = if secret() {
                         error.masked().to_string()
                     } else {
-                        explain(&error)
+                        explain(&error) + &near_miss(catalog, api_version, kind, &error)
                     };
                     located(path, message)
                 })
@@ -236,131 +270,5 @@ pub fn check(
                 Verdict::Invalid { errors }
             }
         }
-    }
-}
-
-/// Resolves `$ref`s to JSON files of the chart itself or of its dependencies (so a chart's
-/// schema can be `{"$ref": "../../templates/service/values.schema.json"}`), and nothing else.
-struct ChartFiles {
-    roots: Vec<std::path::PathBuf>,
-}
-
-impl jsonschema::Retrieve for ChartFiles {
-    fn retrieve(
-        &self,
-        uri: &jsonschema::Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        let path = std::path::Path::new(uri.path().as_str());
-        let real = path.canonicalize()?;
-        if uri.scheme().as_str() != "file" || !self.roots.iter().any(|root| real.starts_with(root))
-        {
-            return Err(format!("`{uri}` is outside the chart and its dependencies").into());
-        }
-        Ok(serde_json::from_str(&std::fs::read_to_string(real)?)?)
-    }
-}
-
-fn dependency_roots(chart: &crate::chart::Chart, out: &mut Vec<std::path::PathBuf>) {
-    out.push(chart.root.clone());
-    for dependency in &chart.dependencies {
-        dependency_roots(&dependency.chart, out);
-    }
-}
-
-/// Checks merged values against the chart's `values.schema.json`. A violation points at the
-/// values file and line the bad value came from.
-pub fn check_values(
-    chart: &crate::chart::Chart,
-    values: &crate::values::Node,
-) -> Result<(), crate::error::Error> {
-    let schemas = vec![chart.dir.join("values.schema.json")];
-    let value = values.to_value();
-    for path in schemas.into_iter().filter(|p| p.is_file()) {
-        let shown = crate::paths::shown(&path);
-        let text = std::fs::read_to_string(&path).map_err(|source| crate::error::Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        let schema: Value = serde_json::from_str(&text).map_err(|e| crate::error::Error::Yaml {
-            path: shown.clone(),
-            message: format!("not valid JSON: {e}"),
-            snippet: Some(Box::new(SourceSnippet::new(
-                &shown,
-                &text,
-                e.line(),
-                e.column(),
-                1,
-                "here",
-            ))),
-        })?;
-        let mut roots = Vec::new();
-        dependency_roots(chart, &mut roots);
-        let base = format!("file://{}", chart.root.join("values.schema.json").display());
-        let validator = jsonschema::options()
-            .with_base_uri(base)
-            .with_retriever(ChartFiles { roots })
-            .build(&schema)
-            .map_err(|e| crate::error::Error::Yaml {
-                path: shown.clone(),
-                message: format!("not a valid JSON Schema: {e}"),
-                snippet: None,
-            })?;
-        let violations: Vec<Violation> = validator
-            .iter_errors(&value)
-            .map(|error| {
-                let mut path = error.instance_path().as_str().to_string();
-                if let Some(field) = offending_field(error.kind()) {
-                    path.push('/');
-                    path.push_str(&field);
-                }
-                let origin = values.origin_of(&path);
-                let (line, snippet) = match &origin {
-                    Some(crate::error::Origin::File { path: file, line }) if *line > 0 => {
-                        let snippet = std::fs::read_to_string(file).ok().map(|text| {
-                            Box::new(SourceSnippet::new(file, &text, *line, 1, 1, "set here"))
-                        });
-                        (Some(*line), snippet)
-                    }
-                    _ => (None, None),
-                };
-                let mut message = error.to_string();
-                if let Some(origin) = origin.filter(|_| snippet.is_none()) {
-                    message.push_str(&format!(" (set by {origin})"));
-                }
-                Violation {
-                    path: dotted(&path),
-                    message,
-                    line,
-                    snippet,
-                }
-            })
-            .collect();
-        if !violations.is_empty() {
-            return Err(crate::error::Error::ValuesSchema {
-                schema: shown,
-                violations,
-            });
-        }
-    }
-    Ok(())
-}
-
-/// `/a/b/0` as `a.b[0]`, the way values are written on the command line.
-fn dotted(pointer: &str) -> String {
-    let mut out = String::new();
-    for segment in pointer.split('/').skip(1) {
-        if segment.parse::<usize>().is_ok() {
-            out.push_str(&format!("[{segment}]"));
-        } else {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(&segment.replace("~1", "/").replace("~0", "~"));
-        }
-    }
-    if out.is_empty() {
-        "(top level)".into()
-    } else {
-        out
     }
 }

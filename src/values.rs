@@ -114,10 +114,11 @@ impl Node {
         let mut node = self;
         let mut origin = None;
         for segment in pointer.split('/').skip(1) {
+            let segment = segment.replace("~1", "/").replace("~0", "~");
             match node {
                 Node::Map(map, o) => {
                     origin = Some(o.clone());
-                    match map.get(segment) {
+                    match map.get(&segment) {
                         Some(child) => node = child,
                         None => return origin,
                     }
@@ -186,9 +187,10 @@ impl Node {
             return;
         }
         match rest[0] {
+            // A map the flag creates is the flag's: an error about it names the flag.
             Segment::Key(_) => map
                 .entry(key.clone())
-                .or_default()
+                .or_insert_with(|| Node::Map(IndexMap::new(), origin.clone()))
                 .assign(rest, value, origin),
             Segment::Index(_) => {
                 let slot = map

@@ -72,9 +72,29 @@ fn convert_error(error: serde_saphyr::Error) -> YamlError {
         _ => message,
     };
     YamlError {
-        message: message.to_string(),
+        message: in_our_words(message),
         location,
     }
+}
+
+/// The parser's messages that give advice meant for programmers using it ("set
+/// DuplicateKeyPolicy in Options"), said as advice to the person who wrote the YAML.
+fn in_our_words(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key") {
+        let key = rest
+            .strip_prefix(": ")
+            .and_then(|r| r.split(", set DuplicateKeyPolicy").next())
+            .filter(|k| !k.is_empty());
+        return match key {
+            Some(key) => format!(
+                "duplicate key `{key}`: it appears earlier in the same mapping; keep one of them"
+            ),
+            None => {
+                "duplicate key: it appears earlier in the same mapping; keep one of them".into()
+            }
+        };
+    }
+    message.to_string()
 }
 
 /// Parses one YAML document into a JSON value (`null` for an empty document).
@@ -150,7 +170,7 @@ pub fn to_string(value: &Value) -> String {
 /// A values tree that remembers the line each key was written on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Located {
-    /// A mapping: key, value, and the line of the value.
+    /// A mapping: key, value, and the line of the key.
     Map(Vec<(String, Located, usize)>),
     /// Anything else (lists are kept whole: merging replaces them).
     Leaf(Value),
@@ -218,9 +238,11 @@ impl<'de> Visitor<'de> for LocatedVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Located, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value: serde_saphyr::Spanned<Located> = map.next_value()?;
-            entries.push((key, value.value, value.referenced.line() as usize));
+        // The line of the key, not of the value: a nested map's value starts on the line of
+        // its first child, and an error about the map belongs on the map's own line.
+        while let Some(key) = map.next_key::<serde_saphyr::Spanned<String>>()? {
+            let value: Located = map.next_value()?;
+            entries.push((key.value, value, key.referenced.line() as usize));
         }
         Ok(Located::Map(entries))
     }

@@ -22,7 +22,7 @@ fn hostile_values_files_are_refused() {
     for (file, expect) in [
         ("alias-bomb.yaml", "budget breached"),
         ("deep-nesting.yaml", "recursion limit exceeded"),
-        ("duplicate-keys.yaml", "duplicate mapping key"),
+        ("duplicate-keys.yaml", "duplicate key `"),
         ("invalid-utf8.yaml", "not UTF-8"),
     ] {
         let path = format!("tests/fixtures/hostile/{file}");

@@ -9,6 +9,7 @@ mod releases;
 mod render;
 mod seeds;
 mod trust_checks;
+mod trust_messages;
 mod trust_output;
 mod trust_record;
 mod validate;

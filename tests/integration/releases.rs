@@ -371,7 +371,7 @@ fn err_release_mistakes_stop_the_render_with_what_to_fix() {
             "myapp",
             "blue-green",
             &["--set", "services.myapp.release.blueGreen.activ=green"],
-            "Additional properties are not allowed ('activ' was unexpected)",
+            "unknown key `activ`; did you mean `active`?",
         ),
         (
             "myapp",

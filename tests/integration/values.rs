@@ -88,7 +88,7 @@ fn duplicate_keys_in_a_values_file_are_an_error() {
     let (code, _, stderr) = run(["values", "charts/demo", "-f", file.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(
-        stderr.contains("duplicate mapping key") && stderr.contains("dup.yaml:2"),
+        stderr.contains("duplicate key `") && stderr.contains("dup.yaml:2"),
         "{stderr}"
     );
 }

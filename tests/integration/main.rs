@@ -8,6 +8,7 @@ mod lint;
 mod releases;
 mod render;
 mod seeds;
+mod trust_templates;
 mod validate;
 mod values;
 

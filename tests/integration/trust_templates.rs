@@ -205,3 +205,23 @@ fn a_pdb_is_judged_against_the_hpa_minimum_when_replicas_are_left_to_it() {
         "{findings:?}"
     );
 }
+
+// Broke: charts/demo, the README's first example, failed `bosun lint --strict`.
+#[test]
+fn the_demo_chart_lints_clean_with_strict_in_every_environment() {
+    for envs in [&["--all-envs"][..], &[]] {
+        let mut args = vec!["lint", "charts/demo", "--strict"];
+        args.extend_from_slice(envs);
+        let (code, stdout, stderr) = run(&args);
+        assert_eq!(code, 0, "{args:?}:\n{stdout}{stderr}");
+        assert!(
+            stdout.ends_with("0 errors, 0 warnings, 0 silenced\n"),
+            "{stdout}"
+        );
+    }
+    let (_, stdout, _) = run(["lint", "charts/demo", "--all-envs"]);
+    assert!(
+        stdout.contains("== environment dev") && stdout.contains("== environment production"),
+        "--all-envs lints both of the demo's environments: {stdout}"
+    );
+}

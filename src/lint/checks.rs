@@ -182,10 +182,7 @@ pub(super) fn pdbs_and_hpas(linter: &mut Linter) {
                     target["kind"].as_str().unwrap_or(""),
                     target["name"].as_str().unwrap_or(""),
                 );
-                let target = linter
-                    .objects
-                    .iter()
-                    .position(|o| scales(object, o));
+                let target = linter.objects.iter().position(|o| scales(object, o));
                 match target {
                     None => findings.push((i, "hpa-target", format!(
                         "it scales {kind} `{name}`, which this render does not contain in its namespace; fix scaleTargetRef"

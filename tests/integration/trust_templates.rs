@@ -185,7 +185,11 @@ fn lint_warns_on_a_workload_with_replicas_and_an_hpa() {
         findings,
         vec![r#"hpa-replicas "Deployment shop/web""#.to_string()]
     );
-    assert_eq!(lint_case("hpa-replicas.bad", true).0, 1, "--strict fails it");
+    assert_eq!(
+        lint_case("hpa-replicas.bad", true).0,
+        1,
+        "--strict fails it"
+    );
     let (code, findings) = lint_case("hpa-replicas.good", true);
     assert_eq!((code, findings), (0, vec![]));
 }
@@ -196,12 +200,16 @@ fn lint_warns_on_a_workload_with_replicas_and_an_hpa() {
 fn a_pdb_is_judged_against_the_hpa_minimum_when_replicas_are_left_to_it() {
     let (_, findings) = lint_case("hpa-replicas.good", false);
     assert!(
-        !findings.iter().any(|f| f.starts_with("pdb-blocks-eviction")),
+        !findings
+            .iter()
+            .any(|f| f.starts_with("pdb-blocks-eviction")),
         "{findings:?}"
     );
     let (_, findings) = lint_case("pdb-blocks-eviction.bad", false);
     assert!(
-        findings.iter().any(|f| f.starts_with("pdb-blocks-eviction")),
+        findings
+            .iter()
+            .any(|f| f.starts_with("pdb-blocks-eviction")),
         "{findings:?}"
     );
 }
@@ -224,4 +232,242 @@ fn the_demo_chart_lints_clean_with_strict_in_every_environment() {
         stdout.contains("== environment dev") && stdout.contains("== environment production"),
         "--all-envs lints both of the demo's environments: {stdout}"
     );
+}
+
+/// Kubernetes' DNS-1123 label: lower-case letters, digits and '-', alphanumeric at both ends,
+/// at most 63 characters (container, volume and Namespace names).
+fn dns1123_label(s: &str) -> bool {
+    let ok = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    s.len() <= 63 && s.starts_with(ok) && s.ends_with(ok) && s.chars().all(|c| ok(c) || c == '-')
+}
+
+/// A DNS-1035 label, a Service's name: a DNS-1123 label that starts with a letter.
+fn dns1035_label(s: &str) -> bool {
+    dns1123_label(s) && s.starts_with(|c: char| c.is_ascii_lowercase())
+}
+
+/// A DNS-1123 subdomain, most objects' names: labels joined by '.', at most 253 characters.
+fn dns1123_subdomain(s: &str) -> bool {
+    s.len() <= 253 && s.split('.').all(dns1123_label)
+}
+
+/// A label value: at most 63 characters, alphanumeric at both ends, '-', '_' and '.' inside.
+fn label_value(s: &str) -> bool {
+    let ok = |c: char| c.is_ascii_alphanumeric();
+    s.is_empty()
+        || (s.len() <= 63
+            && s.starts_with(ok)
+            && s.ends_with(ok)
+            && s.chars().all(|c| ok(c) || "-_.".contains(c)))
+}
+
+/// A label or annotation key: an optional subdomain prefix and `/`, then a name of at most 63.
+fn qualified_name(s: &str) -> bool {
+    let (prefix, name) = s.rsplit_once('/').unwrap_or(("", s));
+    (prefix.is_empty() || dns1123_subdomain(prefix)) && !name.is_empty() && label_value(name)
+}
+
+/// Every name in one rendered document that Kubernetes would refuse, with the rule it breaks.
+fn refused_names(doc: &Value) -> Vec<String> {
+    let kind = doc["kind"].as_str().unwrap_or("");
+    let name = doc["metadata"]["name"].as_str().unwrap_or("");
+    let mut out = Vec::new();
+    let mut check = |what: String, ok: bool, rule: &str| {
+        if !ok {
+            out.push(format!("{kind} {name}: {what} is not {rule}"));
+        }
+    };
+    match kind {
+        "Service" => check(
+            format!("name ({})", name.len()),
+            dns1035_label(name),
+            "a DNS-1035 label",
+        ),
+        "Namespace" => check(
+            format!("name ({})", name.len()),
+            dns1123_label(name),
+            "a DNS-1123 label",
+        ),
+        // The controller labels each pod `controller-revision-hash: <name>-<10-character hash>`.
+        "StatefulSet" | "CronJob" => check(
+            format!("name ({})", name.len()),
+            dns1123_subdomain(name) && name.len() <= 52,
+            "a subdomain of at most 52 characters",
+        ),
+        _ => check(
+            format!("name ({})", name.len()),
+            dns1123_subdomain(name),
+            "a DNS-1123 subdomain",
+        ),
+    }
+    let pod = &doc["spec"]["template"];
+    for labels in [
+        &doc["metadata"]["labels"],
+        &pod["metadata"]["labels"],
+        &doc["spec"]["selector"]["matchLabels"],
+    ] {
+        for (key, value) in labels.as_object().into_iter().flatten() {
+            check(
+                format!("label key `{key}`"),
+                qualified_name(key),
+                "a qualified name",
+            );
+            let value = value.as_str().unwrap_or("");
+            check(
+                format!("label value `{value}`"),
+                label_value(value),
+                "a label value",
+            );
+        }
+    }
+    for key in pod["metadata"]["annotations"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k)
+    {
+        check(
+            format!("annotation key `{key}`"),
+            qualified_name(key),
+            "a qualified name",
+        );
+    }
+    let spec = &pod["spec"];
+    for container in spec["containers"].as_array().into_iter().flatten() {
+        let c = container["name"].as_str().unwrap_or("");
+        check(
+            format!("container `{c}` ({})", c.len()),
+            dns1123_label(c),
+            "a DNS-1123 label",
+        );
+    }
+    for volume in spec["volumes"].as_array().into_iter().flatten() {
+        let v = volume["name"].as_str().unwrap_or("");
+        check(
+            format!("volume `{v}`"),
+            dns1123_label(v),
+            "a DNS-1123 label",
+        );
+    }
+    out
+}
+
+// Broke: names derived from a service's name (`-preview`, `-canary`, `<name>-<track>`
+// containers, a StatefulSet's pods) were not checked, so a render the API server refuses passed.
+#[test]
+fn every_name_derived_from_the_longest_allowed_names_is_one_kubernetes_accepts() {
+    let docs = rendered(&["tests/fixtures/charts/long-names"]);
+    assert!(docs.len() > 40, "every feature renders: {}", docs.len());
+    let refused: Vec<String> = docs.iter().flat_map(refused_names).collect();
+    assert!(refused.is_empty(), "{refused:#?}");
+    // The check itself bites: a 60-character name, which the schema used to allow, renders
+    // a `-preview` Service and `-green` containers that Kubernetes refuses.
+    let long = format!(
+        "services.{}.name={}",
+        "bluegreen-".to_string() + &"x".repeat(42),
+        "a".repeat(60)
+    );
+    let docs = rendered(&[
+        "tests/fixtures/charts/long-names",
+        "--no-validate",
+        "--set",
+        &long,
+    ]);
+    let refused: Vec<String> = docs.iter().flat_map(refused_names).collect();
+    assert!(
+        refused
+            .iter()
+            .any(|r| r.starts_with("Deployment ") && r.contains("container")),
+        "{refused:#?}"
+    );
+    let long = format!(
+        "services.{}.service.name={}",
+        "bluegreen-".to_string() + &"x".repeat(42),
+        "s".repeat(60)
+    );
+    let docs = rendered(&[
+        "tests/fixtures/charts/long-names",
+        "--no-validate",
+        "--set",
+        &long,
+    ]);
+    let refused: Vec<String> = docs.iter().flat_map(refused_names).collect();
+    assert!(
+        refused
+            .iter()
+            .any(|r| r.starts_with("Service ") && r.contains("DNS-1035")),
+        "{refused:#?}"
+    );
+}
+
+/// `bosun render` of the long-names chart with one more values file holding `text`: exit code,
+/// stdout and stderr, and the file's path as errors show it.
+fn render_with_values(text: &str) -> (i32, String, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("names.yaml");
+    std::fs::write(&file, text).unwrap();
+    let shown = file.to_str().unwrap().to_string();
+    let (code, stdout, stderr) = run([
+        "render",
+        "tests/fixtures/charts/long-names",
+        "--no-save",
+        "-f",
+        &shown,
+    ]);
+    (code, stdout, stderr, shown)
+}
+
+// Broke: a name too long for the names derived from it rendered, and the API server refused it;
+// now values.schema.json refuses it at the values line that set it.
+#[test]
+fn err_a_name_one_character_too_long_is_refused_at_its_values_line() {
+    let key = format!("bluegreen-{}", "x".repeat(42));
+    let cases = [
+        // (values, the line the error points at, what it says)
+        (
+            format!("services:\n  {key}:\n    name: {}\n", "n".repeat(53)),
+            3,
+            "is longer than 52 characters",
+        ),
+        (
+            format!(
+                "services:\n  {key}:\n    service:\n      name: {}\n",
+                "s".repeat(56)
+            ),
+            4,
+            "is longer than 55 characters",
+        ),
+        (
+            format!(
+                "# a key is the default name\nservices:\n  {}: {{image: {{repository: r, tag: v1}}}}\n",
+                "k".repeat(53)
+            ),
+            3,
+            "is longer than 52 characters",
+        ),
+        (
+            "services:\n  1api: {image: {repository: r, tag: v1}}\n".to_string(),
+            2,
+            "does not match \"^[a-z]",
+        ),
+        (
+            format!("configMaps:\n  {}: {{data: {{a: b}}}}\n", "c".repeat(57)),
+            2,
+            "is longer than 56 characters",
+        ),
+        (
+            format!("services:\n  {key}:\n    hpa:\n      name: Bad_Name\n"),
+            4,
+            "does not match",
+        ),
+    ];
+    for (values, line, says) in cases {
+        let (code, stdout, stderr, file) = render_with_values(&values);
+        assert_eq!(code, 1, "{values}\n{stderr}");
+        assert!(stdout.is_empty(), "{values}");
+        assert!(
+            stderr.contains(&format!("--> {file}:{line}:")) && stderr.contains(says),
+            "{values}\nwanted line {line} and `{says}`:\n{stderr}"
+        );
+    }
 }

@@ -234,11 +234,16 @@ fn the_demo_chart_lints_clean_with_strict_in_every_environment() {
     );
 }
 
-/// Kubernetes' DNS-1123 label: lower-case letters, digits and '-', alphanumeric at both ends,
-/// at most 63 characters (container, volume and Namespace names).
-fn dns1123_label(s: &str) -> bool {
+/// Lower-case letters, digits and '-', alphanumeric at both ends: a DNS-1123 label's pattern.
+fn dns1123_pattern(s: &str) -> bool {
     let ok = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
-    s.len() <= 63 && s.starts_with(ok) && s.ends_with(ok) && s.chars().all(|c| ok(c) || c == '-')
+    s.starts_with(ok) && s.ends_with(ok) && s.chars().all(|c| ok(c) || c == '-')
+}
+
+/// Kubernetes' DNS-1123 label: its pattern, at most 63 characters (container, volume and
+/// Namespace names).
+fn dns1123_label(s: &str) -> bool {
+    s.len() <= 63 && dns1123_pattern(s)
 }
 
 /// A DNS-1035 label, a Service's name: a DNS-1123 label that starts with a letter.
@@ -246,9 +251,10 @@ fn dns1035_label(s: &str) -> bool {
     dns1123_label(s) && s.starts_with(|c: char| c.is_ascii_lowercase())
 }
 
-/// A DNS-1123 subdomain, most objects' names: labels joined by '.', at most 253 characters.
+/// A DNS-1123 subdomain, most objects' names: parts of the label's pattern joined by '.', at
+/// most 253 characters in all (a part may be longer than 63).
 fn dns1123_subdomain(s: &str) -> bool {
-    s.len() <= 253 && s.split('.').all(dns1123_label)
+    s.len() <= 253 && s.split('.').all(dns1123_pattern)
 }
 
 /// A label value: at most 63 characters, alphanumeric at both ends, '-', '_' and '.' inside.

@@ -366,8 +366,9 @@ fn every_name_derived_from_the_longest_allowed_names_is_one_kubernetes_accepts()
     assert!(docs.len() > 40, "every feature renders: {}", docs.len());
     let refused: Vec<String> = docs.iter().flat_map(refused_names).collect();
     assert!(refused.is_empty(), "{refused:#?}");
-    // The check itself bites: a 60-character name, which the schema used to allow, renders
-    // a `-preview` Service and `-green` containers that Kubernetes refuses.
+    // The check itself bites: names the schema used to allow (63 characters) render what
+    // Kubernetes refuses: `<name>-blue` and `<name>-green` containers from a 60-character name,
+    // and a `<Service name>-preview` Service from a 60-character Service name.
     let long = format!(
         "services.{}.name={}",
         "bluegreen-".to_string() + &"x".repeat(42),

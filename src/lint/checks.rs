@@ -201,11 +201,11 @@ pub(super) fn pdbs_and_hpas(linter: &mut Linter) {
         }
     }
     for (i, object) in linter.objects.iter().enumerate() {
+        if object.pod_template().is_none() || matches!(object.kind(), "Job" | "CronJob") {
+            continue;
+        }
         let count = replicas(&linter.objects, object);
-        if object.pod_template().is_none()
-            || count <= 1
-            || matches!(object.kind(), "Job" | "CronJob")
-        {
+        if count <= 1 {
             continue;
         }
         let Some(labels) = object.pod_template().map(|p| &p["metadata"]["labels"]) else {

@@ -478,3 +478,27 @@ fn err_a_name_one_character_too_long_is_refused_at_its_values_line() {
         );
     }
 }
+
+// Broke: `bosun init` took a 53-character name, and the chart it made names its first service
+// after it, which the library's schema refuses (52 at most).
+#[test]
+fn init_takes_the_longest_name_its_chart_renders_with() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::copy_tree(
+        &crate::root().join("templates/service"),
+        &dir.path().join("templates/service"),
+    );
+    let longest = dir.path().join("charts").join("c".repeat(52));
+    let longest = longest.to_str().unwrap();
+    let (code, _, stderr) = run(["init", longest]);
+    assert_eq!(code, 0, "{stderr}");
+    let docs = rendered(&[longest]);
+    assert!(docs.len() >= 2, "{docs:?}");
+    let refused: Vec<String> = docs.iter().flat_map(refused_names).collect();
+    assert!(refused.is_empty(), "{refused:#?}");
+    let too_long = dir.path().join("charts").join("c".repeat(53));
+    let (code, stdout, stderr) = run(["init", too_long.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("at most 52 characters"), "{stderr}");
+}

@@ -467,6 +467,14 @@ fn err_a_name_one_character_too_long_is_refused_at_its_values_line() {
             4,
             "does not match",
         ),
+        (
+            format!(
+                "services:\n  {key}:\n    image:\n      tag: v1-{}\n",
+                "t".repeat(61)
+            ),
+            4,
+            "is longer than 63 characters",
+        ),
     ];
     for (values, line, says) in cases {
         let (code, stdout, stderr, file) = render_with_values(&values);

@@ -98,7 +98,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         .and_then(|n| n.to_str())
         .ok_or_else(|| invalid(&shown, "give the chart a name"))?;
     let valid = !name.is_empty()
-        && name.len() <= 53
+        // The name is also the first service's, which the library's schema bounds to 52.
+        && name.len() <= 52
         && name.starts_with(|c: char| c.is_ascii_lowercase())
         && name
             .chars()
@@ -107,7 +108,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     if !valid {
         return Err(invalid(
             &shown,
-            "a chart name is a DNS label: lower-case letters, digits and `-`, starting with a letter, at most 53 characters",
+            "a chart name is a DNS label: lower-case letters, digits and `-`, starting with a letter, at most 52 characters (it names the chart's first service too, and every name derived from it must fit Kubernetes' limits)",
         ));
     }
     if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {

@@ -78,6 +78,11 @@ pub const RULES: &[Rule] = &[
         summary: "an HPA targets a workload that is not rendered",
     },
     Rule {
+        id: "hpa-replicas",
+        severity: Severity::Warning,
+        summary: "a workload an HPA scales also sets spec.replicas",
+    },
+    Rule {
         id: "service-selector",
         severity: Severity::Error,
         summary: "a Service's selector matches no pod template",
@@ -178,9 +183,6 @@ impl Object<'_> {
             "CronJob" => self.value["spec"]["jobTemplate"]["spec"].get("template"),
             _ => None,
         }
-    }
-    fn replicas(&self) -> u64 {
-        self.value["spec"]["replicas"].as_u64().unwrap_or(1)
     }
 }
 

@@ -102,6 +102,10 @@ fn offending_field(kind: &jsonschema::error::ValidationErrorKind) -> Option<Stri
     match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => unexpected.first().cloned(),
         ValidationErrorKind::Required { property } => property.as_str().map(str::to_string),
+        // A key the schema refuses (a service's name, say) is reported at its own line.
+        ValidationErrorKind::PropertyNames { error } => {
+            error.instance().as_str().map(str::to_string)
+        }
         _ => None,
     }
 }

@@ -110,6 +110,29 @@ fn selects(object: &Object, selector: &serde_json::Map<String, Value>, namespace
             .is_some_and(|pod| labels_match(selector, &pod["metadata"]["labels"]))
 }
 
+/// Whether `hpa` is a HorizontalPodAutoscaler scaling `workload`.
+fn scales(hpa: &Object, workload: &Object) -> bool {
+    let target = &hpa.value["spec"]["scaleTargetRef"];
+    hpa.kind() == "HorizontalPodAutoscaler"
+        && hpa.namespace() == workload.namespace()
+        && target["kind"].as_str() == Some(workload.kind())
+        && target["name"].as_str() == Some(workload.name())
+}
+
+/// The fewest pods a workload runs: its `spec.replicas`, or, when it leaves the count to an
+/// HPA, the HPA's `minReplicas` (1 when neither says: Kubernetes' default).
+fn replicas(objects: &[Object], workload: &Object) -> u64 {
+    workload.value["spec"]["replicas"]
+        .as_u64()
+        .or_else(|| {
+            objects
+                .iter()
+                .find(|hpa| scales(hpa, workload))
+                .map(|hpa| hpa.value["spec"]["minReplicas"].as_u64().unwrap_or(1))
+        })
+        .unwrap_or(1)
+}
+
 pub(super) fn pdbs_and_hpas(linter: &mut Linter) {
     let mut findings = Vec::new();
     for (i, object) in linter.objects.iter().enumerate() {
@@ -125,7 +148,7 @@ pub(super) fn pdbs_and_hpas(linter: &mut Linter) {
                     .iter()
                     .filter(|o| selects(o, selector, object.namespace()))
                 {
-                    let replicas = target.replicas();
+                    let replicas = replicas(&linter.objects, target);
                     let blocked = match (
                         spec["minAvailable"].as_u64(),
                         spec["maxUnavailable"].as_u64(),
@@ -159,23 +182,30 @@ pub(super) fn pdbs_and_hpas(linter: &mut Linter) {
                     target["kind"].as_str().unwrap_or(""),
                     target["name"].as_str().unwrap_or(""),
                 );
-                let found = linter.objects.iter().any(|o| {
-                    o.kind() == kind && o.name() == name && o.namespace() == object.namespace()
-                });
-                if !found {
-                    findings.push((i, "hpa-target", format!(
+                let target = linter.objects.iter().position(|o| scales(object, o));
+                match target {
+                    None => findings.push((i, "hpa-target", format!(
                         "it scales {kind} `{name}`, which this render does not contain in its namespace; fix scaleTargetRef"
-                    )));
+                    ))),
+                    Some(t) => {
+                        if let Some(n) = linter.objects[t].value["spec"].get("replicas") {
+                            findings.push((t, "hpa-replicas", format!(
+                                "it sets replicas: {n} and HorizontalPodAutoscaler `{}` scales it: every apply resets the autoscaler's count to {n}; leave replicas out and let minReplicas ({min}) set the floor",
+                                object.name()
+                            )));
+                        }
+                    }
                 }
             }
             _ => {}
         }
     }
     for (i, object) in linter.objects.iter().enumerate() {
-        if object.pod_template().is_none()
-            || object.replicas() <= 1
-            || matches!(object.kind(), "Job" | "CronJob")
-        {
+        if object.pod_template().is_none() || matches!(object.kind(), "Job" | "CronJob") {
+            continue;
+        }
+        let count = replicas(&linter.objects, object);
+        if count <= 1 {
             continue;
         }
         let Some(labels) = object.pod_template().map(|p| &p["metadata"]["labels"]) else {
@@ -190,8 +220,7 @@ pub(super) fn pdbs_and_hpas(linter: &mut Linter) {
         });
         if !covered {
             findings.push((i, "pdb-missing", format!(
-                "{} replicas and no PodDisruptionBudget: a node drain may take them all down at once; add a PDB",
-                object.replicas()
+                "{count} replicas and no PodDisruptionBudget: a node drain may take them all down at once; add a PDB"
             )));
         }
     }

@@ -40,7 +40,7 @@ fn render_records_and_an_unchanged_diff_is_empty() {
     ));
     assert_eq!(code, 0, "no changes: {stdout}");
     assert!(
-        stdout.contains("6 unchanged\nPlan: 0 to add, 0 to change, 0 to destroy."),
+        stdout.contains("7 unchanged\nPlan: 0 to add, 0 to change, 0 to destroy."),
         "{stdout}"
     );
 }

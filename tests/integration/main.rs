@@ -12,6 +12,7 @@ mod trust_checks;
 mod trust_messages;
 mod trust_output;
 mod trust_record;
+mod trust_templates;
 mod validate;
 mod values;
 

@@ -28,7 +28,7 @@ fn demo_in_dev_from_the_charts_own_values_file() {
     let (code, stdout, stderr) = run(["render", "charts/demo", "--env", "dev"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stdout.contains("image: ghcr.io/acme/demo-web:dev-latest"),
+        stdout.contains("image: ghcr.io/acme/demo-web:1.5.0-rc.1"),
         "{stdout}"
     );
 }
@@ -53,6 +53,7 @@ fn documents_come_in_install_order_with_source_comments() {
         kinds,
         [
             "Namespace",
+            "PodDisruptionBudget",
             "ConfigMap",
             "Service",
             "Deployment",

@@ -504,7 +504,7 @@ fn the_markdown_heading_names_what_was_diffed_and_the_plan_comes_first() {
     );
     assert_eq!(
         lines.next(),
-        Some("**Plan: 0 to add, 1 to change, 0 to destroy.** (5 unchanged)")
+        Some("**Plan: 0 to add, 1 to change, 0 to destroy.** (6 unchanged)")
     );
 }
 

@@ -114,7 +114,13 @@ Rollout {{ c.ns }}/{{ c.name }}
 {% for colour in ["blue", "green"] %}
 {% set settings = bg.get(colour) or {} %}
 {% set zero = colour == idle and bg.get("scaleIdleToZero", false) %}
-{% set t = track(c, label, colour, settings, 0 if zero else (settings.replicas if settings.get("replicas") is not none else c.s.get("replicas"))) | fromjson %}
+{% set autoscaled = on(c.s.get("hpa")) == "true" and not zero %}
+{% if autoscaled and settings.get("replicas") is not none %}
+{{ fail(where ~ "." ~ colour ~ ".replicas: the service's `hpa` scales the " ~ colour ~ " Deployment; leave `replicas` to it, or turn the `hpa` off") }}
+{% endif %}
+{#- An idle colour scaled to zero has 0 replicas and no HPA; a colour with an HPA leaves the
+    count to it; otherwise the colour's replicas, or the service's. -#}
+{% set t = track(c, label, colour, settings, 0 if zero else (none if autoscaled else (settings.replicas if settings.get("replicas") is not none else c.s.get("replicas")))) | fromjson %}
 {{ w.workload(t) }}
 {% if on(c.s.get("hpa")) == "true" and not zero %}
 {% set a = c.s.hpa %}
@@ -150,8 +156,12 @@ Rollout {{ c.ns }}/{{ c.name }}
 {% set canary_replicas = (total * weight + 99) // 100 %}
 {% set stable_replicas = total - canary_replicas %}
 {% else %}
-{#- The stable track has the service's replicas (or its HPA); the canary one, unless set. -#}
-{% set stable_replicas = stable.replicas if stable.get("replicas") is not none else c.s.get("replicas") %}
+{#- The stable track has the service's replicas, or none when its HPA scales it; the canary
+    one has its own (1 unless set) and no HPA. -#}
+{% if hpa and stable.get("replicas") is not none %}
+{{ fail(where ~ ".stable.replicas: the service's `hpa` scales the stable Deployment; leave `replicas` to it, or turn the `hpa` off") }}
+{% endif %}
+{% set stable_replicas = none if hpa else (stable.replicas if stable.get("replicas") is not none else c.s.get("replicas")) %}
 {% set canary_replicas = next.replicas if next.get("replicas") is not none else 1 %}
 {% endif %}
 {% set tracks = [
@@ -273,7 +283,8 @@ spec:
 {% if (can is mapping) == (bg is mapping) %}
 {{ fail(where ~ " takes one of `canary` or `blueGreen` (Argo Rollouts runs one strategy)") }}
 {% endif %}
-{% set rc = dict(c, apiVersion="argoproj.io/v1alpha1", s=dict(c.s, kind="Rollout")) %}
+{#- With an HPA, the Rollout leaves its replicas to it, as a Deployment does. -#}
+{% set rc = dict(c, apiVersion="argoproj.io/v1alpha1", s=dict(c.s, kind="Rollout", replicas=none if on(c.s.get("hpa")) == "true" else c.s.get("replicas"))) %}
 {% if bg is mapping %}
 {% set preview = extra_service(c, c.serviceName ~ "-preview", bg.get("previewService"), c.selector) | fromjson %}
 {% set spec = h.ordered([

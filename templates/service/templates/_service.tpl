@@ -161,7 +161,13 @@
 {{ conf.configmap(c.configName, c.ns, conf.config_data(c.config) | fromjson, c.labels, c.commonAnnotations) }}
 {% endif %}
 {% if rel.strategy(s) == "rolling" %}
+{% if on(s.get("hpa")) == "true" %}
+{#- The HPA owns the replica count: a workload that also sets it would reset the
+    autoscaler's count on every apply. -#}
+{{ w.workload(dict(c, s=dict(s, replicas=none))) }}
+{% else %}
 {{ w.workload(c) }}
+{% endif %}
 {% if s.service.get("enabled", true) and s.ports %}
 {{ net.service(c) }}
 {% endif %}

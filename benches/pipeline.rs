@@ -1,5 +1,5 @@
 //! Stage timings of the render pipeline on the fleet chart (bench/fleet), 500 services by
-//! default (`BOSUN_BENCH_SERVICES`). Run: `cargo bench --bench pipeline`.
+//! default (`BOSUN_BENCH_SERVICES`). Run: `cargo bench -p bosun-bench`.
 //! The comparison with the real Helm binary is `bench/run.sh`.
 
 use std::path::Path;

@@ -200,7 +200,14 @@ fn write_files(root: &Path, documents: &[Document], format: Format) -> Result<Ve
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder).map_err(write_error)?;
         }
-        let mut file = std::fs::File::create(&path).map_err(write_error)?;
+        // A file holding a Secret is readable by its owner only, as a temporary file is.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        if group.iter().any(crate::state::is_secret) {
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        }
+        let mut file = options.open(&path).map_err(write_error)?;
         file.write_all(to_text(&group, format).as_bytes())
             .map_err(write_error)?;
         file.sync_all().map_err(write_error)?;

@@ -411,3 +411,41 @@ fn a_crd_whose_schema_does_not_compile_is_an_error_naming_the_file() {
         assert!(stderr.contains("/properties/spec/type"), "{stderr}");
     }
 }
+
+// Item 9: the folder swap wrote every file world-readable; a file holding a Secret stays the
+// owner's only, as it was before the swap.
+#[cfg(unix)]
+#[test]
+fn an_output_dir_file_holding_a_secret_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (code, _, stderr) = run([
+        "render",
+        &crate::fixture("secret"),
+        "--no-save",
+        "--output-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut modes = Vec::new();
+    let mut pending = vec![out];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+                modes.push((text.contains("kind: Secret"), mode));
+            }
+        }
+    }
+    assert!(modes.iter().any(|(secret, _)| *secret), "{modes:?}");
+    for (secret, mode) in modes {
+        if secret {
+            assert_eq!(mode, 0o600, "a Secret's file is mode {mode:o}");
+        }
+    }
+}

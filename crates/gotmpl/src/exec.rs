@@ -327,15 +327,23 @@ impl<'e> Run<'e> {
                 f.vars.push((name.clone(), value.clone()));
             }
         }
-        let result = self.range_items(f, b, dot, &value, mark, out);
+        // Go reports range errors at the node it evaluated last: the last command's operand.
+        let at = b
+            .pipe
+            .cmds
+            .last()
+            .map_or(&b.pipe.cmds[0].args[0], |c| &c.args[0]);
+        let result = self.range_items(f, b, at, dot, &value, mark, out);
         f.vars.truncate(mark);
         result.map(|_| Flow::Normal)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn range_items(
         &mut self,
         f: &mut Frame,
         b: &Branch,
+        at: &Arg,
         dot: &Value,
         value: &Value,
         mark: usize,
@@ -347,7 +355,7 @@ impl<'e> Run<'e> {
             Value::Int(n) | Value::Int64(n) => {
                 if b.pipe.decl.len() > 1 {
                     let message = format!("can't use {n} to iterate over more than one variable");
-                    return Err(self.error(f, b.pipe.pos, &b.pipe, message));
+                    return Err(self.error(f, at.pos(), at, message));
                 }
                 (*n).max(0) as usize
             }
@@ -355,8 +363,8 @@ impl<'e> Run<'e> {
             other => {
                 return Err(self.error(
                     f,
-                    b.pipe.pos,
-                    &b.pipe,
+                    at.pos(),
+                    at,
                     format!("range can't iterate over {}", format::sprint_v(other)),
                 ));
             }
@@ -726,7 +734,25 @@ impl<'e> Run<'e> {
         if name == "and" || name == "or" {
             return self.and_or(f, dot, name == "and", args, last);
         }
+        if name == "printf"
+            && let Some(literal @ (Arg::Number { .. } | Arg::Bool(..) | Arg::Dot(_))) = args.get(1)
+        {
+            // Go checks a literal against the parameter's type before calling.
+            let message = format!("expected string; found {literal}");
+            return Err(self.error(f, literal.pos(), literal, message));
+        }
         let argv = self.eval_call_args(f, dot, args, last)?;
+        if name == "printf" && !matches!(argv[0], Value::String(_)) {
+            let message = match &argv[0] {
+                Value::Nil => "invalid value; expected string".to_string(),
+                other => format!(
+                    "wrong type for value; expected string; got {}",
+                    other.type_name()
+                ),
+            };
+            let node = args.get(1).unwrap_or(ident);
+            return Err(self.error(f, node.pos(), node, message));
+        }
         (builtin.run)(&argv)
             .map_err(|message| self.call_error(f, pos, cmd, name, Error::new(message)))
     }

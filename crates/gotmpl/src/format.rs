@@ -163,6 +163,11 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             let _ = write!(out, "%!{verb}(MISSING)");
             continue;
         }
+        if verb == 'v' {
+            // `%+v` and `%#v` ask for field names and Go syntax, not a sign.
+            spec.plus = false;
+            spec.sharp = false;
+        }
         write_value(&mut out, &args[arg_num], verb, &spec);
         arg_num += 1;
     }

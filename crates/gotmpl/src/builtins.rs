@@ -105,7 +105,15 @@ fn kind(v: &Value) -> Option<Kind> {
 }
 
 const BAD_COMPARISON_TYPE: &str = "invalid type for comparison";
-const BAD_COMPARISON: &str = "incompatible types for comparison";
+
+/// Go names both types: "incompatible types for comparison: int and float64".
+fn bad_comparison(a: &Value, b: &Value) -> String {
+    format!(
+        "incompatible types for comparison: {} and {}",
+        a.type_name(),
+        b.type_name()
+    )
+}
 
 /// `eq arg1 arg2...`: true if arg1 equals any of the others.
 pub fn eq(a: &Value, rest: &[Value]) -> Result<bool, String> {
@@ -117,7 +125,7 @@ pub fn eq(a: &Value, rest: &[Value]) -> Result<bool, String> {
         let k2 = kind(b);
         let truth = if k1 != k2 {
             if !matches!(a, Value::Nil) && !matches!(b, Value::Nil) {
-                return Err(BAD_COMPARISON.to_string());
+                return Err(bad_comparison(a, b));
             }
             false
         } else {
@@ -129,15 +137,14 @@ pub fn eq(a: &Value, rest: &[Value]) -> Result<bool, String> {
                 (Value::Nil, Value::Nil) => true,
                 (Value::Nil, _) | (_, Value::Nil) => false,
                 (x, y) if std::mem::discriminant(x) != std::mem::discriminant(y) => {
-                    return Err(format!(
-                        "non-comparable types {}: {}, {}: {}",
-                        x,
-                        x.type_name(),
-                        y.type_name(),
-                        y
-                    ));
+                    let xs = format::sprintf("%s", std::slice::from_ref(x));
+                    let (xt, yt, ys) = (x.type_name(), y.type_name(), format::sprint_v(y));
+                    return Err(format!("non-comparable types {xs}: {xt}, {yt}: {ys}"));
                 }
-                (x, _) => return Err(format!("non-comparable type {}: {}", x, x.type_name())),
+                (x, _) => {
+                    let xs = format::sprintf("%s", std::slice::from_ref(x));
+                    return Err(format!("non-comparable type {xs}: {}", x.type_name()));
+                }
             }
         };
         if truth {
@@ -151,12 +158,10 @@ fn compare(a: &Value, b: &Value) -> Result<Ordering, String> {
     let k1 = kind(a).ok_or(BAD_COMPARISON_TYPE)?;
     let k2 = kind(b).ok_or(BAD_COMPARISON_TYPE)?;
     if k1 != k2 {
-        return Err(BAD_COMPARISON.to_string());
+        return Err(bad_comparison(a, b));
     }
     match (a, b) {
-        (Value::Float(x), Value::Float(y)) => {
-            x.partial_cmp(y).ok_or_else(|| BAD_COMPARISON.to_string())
-        }
+        (Value::Float(x), Value::Float(y)) => x.partial_cmp(y).ok_or_else(|| bad_comparison(a, b)),
         (Value::String(x), Value::String(y)) => Ok(x.cmp(y)),
         (Value::Bool(_), _) => Err(BAD_COMPARISON_TYPE.to_string()),
         (x, y) => Ok(x.as_int().cmp(&y.as_int())),
@@ -216,14 +221,14 @@ fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
                 items
                     .get(x)
                     .cloned()
-                    .ok_or_else(|| format!("index out of range: {x}"))?
+                    .ok_or("reflect: slice index out of range")?
             }
             Value::String(s) => {
                 let x = index_arg(index, s.len())?;
                 let byte = s
                     .as_bytes()
                     .get(x)
-                    .ok_or_else(|| format!("index out of range: {x}"))?;
+                    .ok_or("reflect: string index out of range")?;
                 Value::Int(i64::from(*byte))
             }
             Value::Map(map) => match index {

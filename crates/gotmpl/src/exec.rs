@@ -742,6 +742,13 @@ impl<'e> Run<'e> {
             return Err(self.error(f, literal.pos(), literal, message));
         }
         let argv = self.eval_call_args(f, dot, args, last)?;
+        if name == "call" && !matches!(argv[0], Value::Nil | Value::Func(_)) {
+            let callee = args
+                .get(1)
+                .map_or_else(|| "pipeline".to_string(), ToString::to_string);
+            let message = format!("non-function {callee} of type {}", argv[0].type_name());
+            return Err(self.call_error(f, pos, cmd, name, Error::new(message)));
+        }
         if name == "printf" && !matches!(argv[0], Value::String(_)) {
             let message = match &argv[0] {
                 Value::Nil => "invalid value; expected string".to_string(),

@@ -58,6 +58,9 @@ pub(crate) struct Run<'e> {
 struct Frame<'t> {
     tmpl: &'t Template,
     vars: Vec<(String, Value)>,
+    /// Whether dot is a range element, typed `interface {}` in Go (it matters for error text
+    /// and for nil: a nil element is a nil pointer, a nil from a pipeline is no value).
+    iface_dot: bool,
 }
 
 /// What a host function receives besides its arguments: the way back into the engine, so
@@ -158,6 +161,7 @@ impl<'e> Run<'e> {
         let mut frame = Frame {
             tmpl,
             vars: vec![("$".to_string(), dot.clone())],
+            iface_dot: false,
         };
         let root = Arc::clone(&tmpl.root);
         let result = self.walk(&mut frame, &root, &dot, out);
@@ -269,7 +273,7 @@ impl<'e> Run<'e> {
                             f,
                             *pos,
                             &context,
-                            format!("no such template {name:?}"),
+                            format!("template {name:?} not defined"),
                         ));
                     };
                     let data = match pipe {
@@ -302,7 +306,11 @@ impl<'e> Run<'e> {
         let value = self.eval_pipeline(f, dot, &b.pipe)?;
         let flow = if value.is_true() {
             let dot = if with { &value } else { dot };
-            self.walk(f, &b.list, dot, out)
+            let saved = f.iface_dot;
+            f.iface_dot &= !with;
+            let flow = self.walk(f, &b.list, dot, out);
+            f.iface_dot = saved;
+            flow
         } else if let Some(else_list) = &b.else_list {
             self.walk(f, else_list, dot, out)
         } else {
@@ -407,7 +415,10 @@ impl<'e> Run<'e> {
                 f.vars[mark + 1].1 = elem.clone();
             }
             let iteration = f.vars.len();
+            let saved = f.iface_dot;
+            f.iface_dot = !matches!(value, Value::Int(_) | Value::Int64(_));
             let flow = self.walk(f, &b.list, &elem, out);
+            f.iface_dot = saved;
             f.vars.truncate(iteration);
             if flow? == Flow::Break {
                 break;
@@ -417,12 +428,17 @@ impl<'e> Run<'e> {
     }
 
     fn set_var(&self, f: &mut Frame, pipe: &Pipe, name: &str, value: Value) -> Result<(), Error> {
+        // Go reports it at the node it evaluated last: the last command's operand.
+        let at = pipe
+            .cmds
+            .last()
+            .map_or(&pipe.cmds[0].args[0], |c| &c.args[0]);
         match f.vars.iter_mut().rev().find(|(n, _)| n == name) {
             Some(slot) => {
                 slot.1 = value;
                 Ok(())
             }
-            None => Err(self.error(f, pipe.pos, pipe, format!("undefined variable: {name}"))),
+            None => Err(self.error(f, at.pos(), at, format!("undefined variable: {name}"))),
         }
     }
 
@@ -456,12 +472,20 @@ impl<'e> Run<'e> {
     ) -> Result<Value, Error> {
         let first = &cmd.args[0];
         match first {
-            Arg::Field { names, .. } => {
-                self.eval_field_chain(f, dot, Some(dot.clone()), first, names, &cmd.args, last)
-            }
+            Arg::Field { names, .. } => self.eval_field_chain(
+                f,
+                dot,
+                Some(dot.clone()),
+                f.iface_dot,
+                first,
+                names,
+                &cmd.args,
+                last,
+            ),
             Arg::Chain { node, fields, .. } => {
                 let base = self.eval_chain_base(f, dot, first, node)?;
-                self.eval_field_chain(f, dot, Some(base), first, fields, &cmd.args, last)
+                let at = last_evaluated(node);
+                self.eval_field_chain(f, dot, Some(base), false, at, fields, &cmd.args, last)
             }
             Arg::Variable { name, fields, pos } => {
                 self.eval_variable(f, dot, *pos, first, name, fields, &cmd.args, last)
@@ -532,7 +556,7 @@ impl<'e> Run<'e> {
             self.not_a_function(f, args, &last)?;
             return Ok(value);
         }
-        self.eval_field_chain(f, dot, Some(value), node, fields, args, last)
+        self.eval_field_chain(f, dot, Some(value), false, node, fields, args, last)
     }
 
     /// `receiver.a.b.c`: the middle fields take no arguments, the last one gets the command's.
@@ -542,6 +566,7 @@ impl<'e> Run<'e> {
         f: &mut Frame,
         dot: &Value,
         receiver: Option<Value>,
+        iface: bool,
         node: &Arg,
         names: &[String],
         args: &[Arg],
@@ -551,15 +576,20 @@ impl<'e> Run<'e> {
         let (final_name, middle) = names
             .split_last()
             .expect("a field chain has at least one field");
+        // Values inside maps and lists are Go interfaces; the first receiver may be concrete.
+        let mut iface = iface;
         for name in middle {
-            receiver = self.eval_field(f, dot, name, node, &[], None, receiver)?;
+            receiver = self.eval_field(f, dot, name, node, &[], None, receiver, iface)?;
+            iface = true;
         }
         Ok(self
-            .eval_field(f, dot, final_name, node, args, last, receiver)?
+            .eval_field(f, dot, final_name, node, args, last, receiver, iface)?
             .unwrap_or_default())
     }
 
-    /// One field step. `None` is Go's invalid value: a missing key under `missingkey=default`.
+    /// One field step. `None` is Go's invalid value: a missing key under `missingkey=default`,
+    /// or a nil that came out of a pipeline (Go unwraps those to invalid values). `iface` says
+    /// whether the receiver is typed `interface {}` (a map value, a range element) or concrete.
     #[allow(clippy::too_many_arguments)]
     fn eval_field(
         &mut self,
@@ -570,9 +600,11 @@ impl<'e> Run<'e> {
         args: &[Arg],
         last: Option<Value>,
         receiver: Option<Value>,
+        iface: bool,
     ) -> Result<Option<Value>, Error> {
         let pos = node.pos();
         let missing_key = self.engine.options.missing_key;
+        let receiver = receiver.filter(|r| iface || !matches!(r, Value::Nil));
         let Some(receiver) = receiver else {
             if missing_key == MissingKey::Error {
                 return Err(self.error(
@@ -638,12 +670,15 @@ impl<'e> Run<'e> {
                 node,
                 format!("nil pointer evaluating interface {{}}.{name}"),
             )),
-            _ => Err(self.error(
-                f,
-                pos,
-                node,
-                format!("can't evaluate field {name} in type interface {{}}"),
-            )),
+            other => {
+                let type_name = if iface {
+                    "interface {}"
+                } else {
+                    other.type_name()
+                };
+                let message = format!("can't evaluate field {name} in type {type_name}");
+                Err(self.error(f, pos, node, message))
+            }
         }
     }
 
@@ -803,6 +838,7 @@ impl<'e> Run<'e> {
                 f,
                 dot,
                 Some(dot.clone()),
+                f.iface_dot,
                 arg,
                 names,
                 std::slice::from_ref(arg),
@@ -828,13 +864,26 @@ impl<'e> Run<'e> {
                     f,
                     dot,
                     Some(base),
-                    arg,
+                    false,
+                    last_evaluated(node),
                     fields,
                     std::slice::from_ref(arg),
                     None,
                 )
             }
         }
+    }
+}
+
+/// The node Go evaluated last in `arg` (its `s.at`), where it reports errors of a chain built
+/// on it: for `(print "x").y`, the `"x"`.
+fn last_evaluated(arg: &Arg) -> &Arg {
+    match arg {
+        Arg::Pipe(pipe) => match pipe.cmds.last() {
+            Some(cmd) => last_evaluated(cmd.args.last().unwrap_or(arg)),
+            None => arg,
+        },
+        _ => arg,
     }
 }
 

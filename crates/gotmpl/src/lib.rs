@@ -137,7 +137,7 @@ impl Engine {
     pub fn add_template(&mut self, name: &str, text: &str) -> Result<(), Error> {
         let set = self.parse_set(name, text)?;
         for (tname, tmpl) in set {
-            let keep_old = is_empty(&tmpl.root) && self.templates.contains_key(&tname);
+            let keep_old = parser::is_empty(&tmpl.root) && self.templates.contains_key(&tname);
             if !keep_old {
                 self.templates.insert(tname, tmpl);
             }
@@ -208,16 +208,10 @@ impl Engine {
         for (dname, root) in parsed.defines {
             let tmpl = make(&dname, root);
             // Within one text a later definition wins unless it is empty (Go's rule).
-            if !(is_empty(&tmpl.root) && set.contains_key(&dname)) {
+            if !(parser::is_empty(&tmpl.root) && set.contains_key(&dname)) {
                 set.insert(dname, tmpl);
             }
         }
         Ok(set)
     }
-}
-
-/// Go's `IsEmptyTree`: only whitespace text.
-fn is_empty(list: &[ast::Node]) -> bool {
-    list.iter()
-        .all(|n| matches!(n, ast::Node::Text(t) if t.trim().is_empty()))
 }

@@ -168,7 +168,21 @@ impl Parser<'_> {
         if !matches!(item, Item::End) {
             return self.error(format!("unexpected {{{{else}}}} in {CONTEXT}"), tok.pos);
         }
-        self.defines.push((name, list));
+        self.add_define(name, list)
+    }
+
+    /// Go's `Tree.add`: within one text a name is defined once, empty bodies aside.
+    fn add_define(&mut self, name: String, list: List) -> Result<(), Error> {
+        match self.defines.iter_mut().find(|(n, _)| *n == name) {
+            None => self.defines.push((name, list)),
+            Some((_, old)) if is_empty(old) => *old = list,
+            Some(_) if is_empty(&list) => {}
+            Some(_) => {
+                let message = format!("template: multiple definition of template {name:?}");
+                let pos = self.tokens[self.i.saturating_sub(1)].pos;
+                return self.error(message, pos);
+            }
+        }
         Ok(())
     }
 
@@ -204,7 +218,7 @@ impl Parser<'_> {
     fn action(&mut self) -> Result<Item, Error> {
         let tok = self.next_non_space();
         match tok.kind {
-            Tok::Keyword(Keyword::Block) => self.block(tok.pos).map(Item::Node),
+            Tok::Keyword(Keyword::Block) => self.block().map(Item::Node),
             Tok::Keyword(kw @ (Keyword::Break | Keyword::Continue)) => {
                 let end = self.next_non_space();
                 if end.kind != Tok::RightDelim {
@@ -243,7 +257,7 @@ impl Parser<'_> {
             Tok::Keyword(kw @ (Keyword::If | Keyword::Range | Keyword::With)) => {
                 self.control(kw, tok.pos).map(Item::Node)
             }
-            Tok::Keyword(Keyword::Template) => self.template(tok.pos).map(Item::Node),
+            Tok::Keyword(Keyword::Template) => self.template().map(Item::Node),
             _ => {
                 self.backup();
                 let pipe = self.pipeline("command", &Tok::RightDelim)?;
@@ -296,7 +310,7 @@ impl Parser<'_> {
         })
     }
 
-    fn template(&mut self, pos: usize) -> Result<Node, Error> {
+    fn template(&mut self) -> Result<Node, Error> {
         const CONTEXT: &str = "template clause";
         let tok = self.next_non_space();
         let name = self.template_name(&tok, CONTEXT)?;
@@ -306,10 +320,15 @@ impl Parser<'_> {
             self.backup();
             Some(self.pipeline(CONTEXT, &Tok::RightDelim)?)
         };
-        Ok(Node::Template { pos, name, pipe })
+        // Go places the node (and its errors) at the name.
+        Ok(Node::Template {
+            pos: tok.pos,
+            name,
+            pipe,
+        })
     }
 
-    fn block(&mut self, pos: usize) -> Result<Node, Error> {
+    fn block(&mut self) -> Result<Node, Error> {
         const CONTEXT: &str = "block clause";
         let tok = self.next_non_space();
         let name = self.template_name(&tok, CONTEXT)?;
@@ -322,9 +341,9 @@ impl Parser<'_> {
         if !matches!(item, Item::End) {
             return self.error(format!("unexpected {{{{else}}}} in {CONTEXT}"), tok.pos);
         }
-        self.defines.push((name.clone(), list));
+        self.add_define(name.clone(), list)?;
         Ok(Node::Template {
-            pos,
+            pos: tok.pos,
             name,
             pipe: Some(pipe),
         })
@@ -525,6 +544,12 @@ impl Parser<'_> {
             }
         }))
     }
+}
+
+/// Go's `IsEmptyTree`: nothing but whitespace text.
+pub fn is_empty(list: &[Node]) -> bool {
+    list.iter()
+        .all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()))
 }
 
 /// Go's `item.String()` as parse errors quote tokens.

@@ -348,11 +348,17 @@ fn write_int(out: &mut String, i: i64, verb: char, spec: &Spec, value: &Value) {
             let c = char::from_u32(i as u32)
                 .filter(|_| (0..=0x10FFFF).contains(&i))
                 .unwrap_or('\u{FFFD}');
-            pad(out, &quote_rune(c), spec);
+            pad(out, &quote_rune(c, spec.plus), spec);
             return;
         }
         'U' => {
-            pad(out, &format!("U+{magnitude:04X}"), spec);
+            let mut text = format!("U+{magnitude:04X}");
+            if spec.sharp
+                && let Some(c) = char::from_u32(i as u32).filter(|&c| is_print(c))
+            {
+                text.push_str(&format!(" '{c}'"));
+            }
+            pad(out, &text, spec);
             return;
         }
         _ => {
@@ -398,7 +404,7 @@ fn write_int(out: &mut String, i: i64, verb: char, spec: &Spec, value: &Value) {
 fn write_float(out: &mut String, f: f64, verb: char, spec: &Spec, value: &Value) {
     let body = match verb {
         'v' | 'g' | 'G' => {
-            let s = format_g(f.abs(), spec.prec, spec.sharp);
+            let s = format_g(f.abs(), spec.prec);
             if verb == 'G' { s.to_uppercase() } else { s }
         }
         'e' | 'E' => {
@@ -424,6 +430,8 @@ fn write_float(out: &mut String, f: f64, verb: char, spec: &Spec, value: &Value)
     }
     let body = if f.is_infinite() {
         "Inf".to_string()
+    } else if spec.sharp && verb != 'v' {
+        sharp_float(body, verb, spec.prec)
     } else {
         body
     };
@@ -461,7 +469,7 @@ fn decimal_digits(f: f64, sig: Option<usize>) -> (String, i32) {
 /// Go's `strconv.FormatFloat(f, 'g', prec, 64)` for non-negative `f`. `None` is the shortest
 /// form `%v` uses, which takes an exponent below 1e-4 and from 1e+06 up (Go decides with a
 /// precision of 6 there), so Helm prints a value of 1000000 as `1e+06`.
-fn format_g(f: f64, prec: Option<usize>, sharp: bool) -> String {
+fn format_g(f: f64, prec: Option<usize>) -> String {
     if f.is_nan() || f.is_infinite() {
         return String::new();
     }
@@ -475,7 +483,7 @@ fn format_g(f: f64, prec: Option<usize>, sharp: bool) -> String {
         eprec = 6;
     }
     let exp = dp - 1;
-    let mut s = if exp < -4 || exp >= eprec {
+    if exp < -4 || exp >= eprec {
         let mut s = digits[..1].to_string();
         if nd > 1 {
             s.push('.');
@@ -485,14 +493,38 @@ fn format_g(f: f64, prec: Option<usize>, sharp: bool) -> String {
         s
     } else {
         fixed_from_digits(&digits, dp)
+    }
+}
+
+/// The `#` flag on floats: always a decimal point, and for `%g` the trailing zeros kept up to
+/// the precision (6 by default), as Go's `fmt` does.
+fn sharp_float(num: String, verb: char, prec: Option<usize>) -> String {
+    let mut digits: i64 = match verb {
+        'g' | 'G' => prec.map_or(6, |p| p as i64),
+        _ => 0,
     };
-    if sharp && !s.contains('.') {
-        match s.find('e') {
-            Some(e) => s.insert(e, '.'),
-            None => s.push('.'),
+    let (mut mantissa, tail) = match num.find(['e', 'E']) {
+        Some(i) => (num[..i].to_string(), num[i..].to_string()),
+        None => (num, String::new()),
+    };
+    let mut saw_nonzero = false;
+    for c in mantissa.chars().filter(char::is_ascii_digit) {
+        saw_nonzero |= c != '0';
+        if saw_nonzero {
+            digits -= 1;
         }
     }
-    s
+    if !mantissa.contains('.') {
+        if mantissa == "0" {
+            digits -= 1;
+        }
+        mantissa.push('.');
+    }
+    while digits > 0 {
+        mantissa.push('0');
+        digits -= 1;
+    }
+    mantissa + &tail
 }
 
 /// The digits as a plain decimal with the point at `dp`.
@@ -585,9 +617,9 @@ pub fn quote(s: &str, ascii: bool) -> String {
     out
 }
 
-fn quote_rune(c: char) -> String {
+fn quote_rune(c: char, ascii: bool) -> String {
     let mut out = String::from("'");
-    escape_rune(&mut out, c, '\'', false);
+    escape_rune(&mut out, c, '\'', ascii);
     out.push('\'');
     out
 }

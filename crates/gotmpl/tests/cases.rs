@@ -29,35 +29,41 @@ struct Case {
 }
 
 fn parse_cases(file: &str, text: &str) -> Vec<Case> {
+    // A case starts at a line `=== name`; its body is every line up to the next one, so an
+    // expected output that ends with a newline ends with an empty line.
     let mut cases = Vec::new();
-    for chunk in text
-        .split("\n=== ")
-        .map(|c| c.strip_prefix("=== ").unwrap_or(c))
-    {
-        if chunk.trim().is_empty() {
-            continue;
+    let mut current: Option<(String, Vec<&str>)> = None;
+    for line in text.lines().chain(std::iter::once("=== ")) {
+        if let Some(header) = line.strip_prefix("=== ") {
+            if let Some((header, body)) = current.take() {
+                cases.push(make_case(file, &header, &body.join("\n")));
+            }
+            current = Some((header.to_string(), Vec::new()));
+        } else if let Some((_, body)) = current.as_mut() {
+            body.push(line);
         }
-        let (header, body) = chunk.split_once('\n').unwrap_or((chunk, ""));
-        let mut words = header.split_whitespace();
-        let name = words.next().unwrap_or_default().to_string();
-        let helm = words.any(|w| w == "helm");
-        let parts: Vec<&str> = body.splitn(3, "\n---\n").collect();
-        assert_eq!(
-            parts.len(),
-            3,
-            "{file}: case {name} needs data, template and expected output"
-        );
-        let expected = parts[2].strip_suffix('\n').unwrap_or(parts[2]);
-        cases.push(Case {
-            file: file.to_string(),
-            name,
-            helm,
-            data: parts[0].to_string(),
-            template: parts[1].to_string(),
-            expected: expected.to_string(),
-        });
     }
     cases
+}
+
+fn make_case(file: &str, header: &str, body: &str) -> Case {
+    let mut words = header.split_whitespace();
+    let name = words.next().unwrap_or_default().to_string();
+    let helm = words.any(|w| w == "helm");
+    let parts: Vec<&str> = body.splitn(3, "\n---\n").collect();
+    assert_eq!(
+        parts.len(),
+        3,
+        "{file}: case {name} needs data, template and expected output"
+    );
+    Case {
+        file: file.to_string(),
+        name,
+        helm,
+        data: parts[0].to_string(),
+        template: parts[1].to_string(),
+        expected: parts[2].to_string(),
+    }
 }
 
 fn run(case: &Case) -> String {

@@ -2,7 +2,7 @@
 //!
 //! The flow is Go's: [`lexer`] splits text into tokens with positions, [`parser`] builds the
 //! AST ([`ast`]) and checks variables and function names, [`exec`] walks it against a
-//! [`Value`], printing values as Go's `fmt` does ([`format`]), calling the predefined
+//! [`Value`], printing values as Go's `fmt` does ([`format`](mod@format)), calling the predefined
 //! functions ([`builtins`]) and the ones the host adds. Errors ([`Error`]) carry the template,
 //! line and column, and print in Go's words.
 //!

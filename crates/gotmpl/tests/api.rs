@@ -452,3 +452,26 @@ fn errors_in_defined_templates_point_at_the_file_they_came_from() {
         r#"template: _helpers.tpl:3:7: executing "h" at <.a.b>: nil pointer evaluating interface {}.b"#
     );
 }
+
+#[test]
+fn readme_example() -> Result<(), Error> {
+    let mut engine = Engine::with_options(Options::helm());
+    engine.add_function("include", |ctx, args| match args {
+        [Value::String(name), data] => ctx.execute_template(name, data).map(Value::from),
+        _ => Err(Error::new("include needs a template name and a value")),
+    });
+    engine.add_template(
+        "mychart/templates/_helpers.tpl",
+        r#"{{ define "name" }}{{ .Values.name }}{{ end }}"#,
+    )?;
+    engine.add_template(
+        "mychart/templates/cm.yaml",
+        r#"name: {{ include "name" . }}"#,
+    )?;
+    let root = Value::from_json_as_float64(&json!({"Values": {"name": "web"}}));
+    assert_eq!(
+        engine.render("mychart/templates/cm.yaml", &root)?,
+        "name: web"
+    );
+    Ok(())
+}

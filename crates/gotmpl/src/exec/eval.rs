@@ -35,9 +35,9 @@ impl Run<'_> {
         let value = self.eval_commands(f, dot, pipe)?;
         for name in &pipe.decl {
             if pipe.is_assign {
-                self.set_var(f, pipe, name, value.clone())?;
+                self.set_var(f, pipe, name, value.clone(), false)?;
             } else {
-                f.vars.push((name.clone(), value.clone()));
+                f.vars.push((name.clone(), value.clone(), false));
             }
         }
         Ok(value)
@@ -123,12 +123,12 @@ impl Run<'_> {
         args: &[Arg],
         last: Option<Value>,
     ) -> Result<Value, Error> {
-        let Some(value) = f
+        let Some((value, iface)) = f
             .vars
             .iter()
             .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
+            .find(|(n, ..)| n == name)
+            .map(|(_, v, iface)| (v.clone(), *iface))
         else {
             return Err(self.error(f, pos, node, format!("undefined variable: {name}")));
         };
@@ -136,7 +136,7 @@ impl Run<'_> {
             self.not_a_function(f, args, &last)?;
             return Ok(value);
         }
-        self.eval_field_chain(f, dot, Some(value), false, node, fields, args, last)
+        self.eval_field_chain(f, dot, Some(value), iface, node, fields, args, last)
     }
 
     /// `receiver.a.b.c`: the middle fields take no arguments, the last one gets the command's.

@@ -63,7 +63,8 @@ pub(crate) struct Run<'e> {
 /// One executing template: its variables.
 struct Frame<'t> {
     tmpl: &'t Template,
-    vars: Vec<(String, Value)>,
+    /// Name, value, and whether the value is typed `interface {}` (a range element).
+    vars: Vec<(String, Value, bool)>,
     /// Whether dot is a range element, typed `interface {}` in Go (it matters for error text
     /// and for nil: a nil element is a nil pointer, a nil from a pipeline is no value).
     iface_dot: bool,
@@ -120,7 +121,7 @@ impl<'e> Run<'e> {
         self.depth += 1;
         let mut frame = Frame {
             tmpl,
-            vars: vec![("$".to_string(), dot.clone())],
+            vars: vec![("$".to_string(), dot.clone(), false)],
             iface_dot: false,
         };
         let root = Arc::clone(&tmpl.root);
@@ -292,7 +293,7 @@ impl<'e> Run<'e> {
         let value = self.eval_commands(f, dot, &b.pipe)?;
         if !b.pipe.is_assign {
             for name in &b.pipe.decl {
-                f.vars.push((name.clone(), value.clone()));
+                f.vars.push((name.clone(), value.clone(), false));
             }
         }
         // Go reports range errors at the node it evaluated last: the last command's operand.
@@ -358,25 +359,23 @@ impl<'e> Run<'e> {
                 _ => (Value::Int(i as i64), Value::Int(i as i64)),
             };
             let decl = &b.pipe.decl;
+            let elem_iface = !matches!(value, Value::Int(_) | Value::Int64(_));
             if b.pipe.is_assign {
-                let (first, second) = if decl.len() > 1 {
-                    (index, Some(elem.clone()))
+                if decl.len() > 1 {
+                    self.set_var(f, &b.pipe, &decl[0], index, false)?;
+                    self.set_var(f, &b.pipe, &decl[1], elem.clone(), elem_iface)?;
                 } else {
-                    (elem.clone(), None)
-                };
-                self.set_var(f, &b.pipe, &decl[0], first)?;
-                if let Some(second) = second {
-                    self.set_var(f, &b.pipe, &decl[1], second)?;
+                    self.set_var(f, &b.pipe, &decl[0], elem.clone(), elem_iface)?;
                 }
             } else if decl.len() == 1 {
-                f.vars[mark].1 = elem.clone();
+                f.vars[mark] = (decl[0].clone(), elem.clone(), elem_iface);
             } else if decl.len() == 2 {
-                f.vars[mark].1 = index;
-                f.vars[mark + 1].1 = elem.clone();
+                f.vars[mark] = (decl[0].clone(), index, false);
+                f.vars[mark + 1] = (decl[1].clone(), elem.clone(), elem_iface);
             }
             let iteration = f.vars.len();
             let saved = f.iface_dot;
-            f.iface_dot = !matches!(value, Value::Int(_) | Value::Int64(_));
+            f.iface_dot = elem_iface;
             let flow = self.walk(f, &b.list, &elem, out);
             f.iface_dot = saved;
             f.vars.truncate(iteration);
@@ -387,15 +386,23 @@ impl<'e> Run<'e> {
         Ok(())
     }
 
-    fn set_var(&self, f: &mut Frame, pipe: &Pipe, name: &str, value: Value) -> Result<(), Error> {
+    fn set_var(
+        &self,
+        f: &mut Frame,
+        pipe: &Pipe,
+        name: &str,
+        value: Value,
+        iface: bool,
+    ) -> Result<(), Error> {
         // Go reports it at the node it evaluated last: the last command's operand.
         let at = pipe
             .cmds
             .last()
             .map_or(&pipe.cmds[0].args[0], |c| &c.args[0]);
-        match f.vars.iter_mut().rev().find(|(n, _)| n == name) {
+        match f.vars.iter_mut().rev().find(|(n, ..)| n == name) {
             Some(slot) => {
                 slot.1 = value;
+                slot.2 = iface;
                 Ok(())
             }
             None => Err(self.error(f, at.pos(), at, format!("undefined variable: {name}"))),

@@ -50,7 +50,7 @@ pub static BUILTINS: &[Builtin] = &[
     builtin("html", 0, true, |a| {
         Ok(Value::from(html_escape(&eval_args(a))))
     }),
-    builtin("index", 1, true, |a| index(&a[0], &a[1..])),
+    builtin("index", 1, true, |a| index(&a[0].plain(), &a[1..])),
     builtin("js", 0, true, |a| Ok(Value::from(js_escape(&eval_args(a))))),
     builtin("len", 1, false, len),
     builtin("not", 1, false, |a| Ok(Value::Bool(!a[0].is_true()))),
@@ -180,7 +180,7 @@ pub fn le(a: &Value, b: &Value) -> Result<bool, String> {
 }
 
 fn len(args: &[Value]) -> Result<Value, String> {
-    let n = match &args[0] {
+    let n = match &*args[0].plain() {
         Value::Nil => return Err("len of nil pointer".to_string()),
         Value::String(s) => s.len(),
         Value::List(items) => items.len(),
@@ -248,7 +248,8 @@ fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
 }
 
 fn slice(args: &[Value]) -> Result<Value, String> {
-    let (item, indexes) = (&args[0], &args[1..]);
+    let item = args[0].plain();
+    let (item, indexes) = (&*item, &args[1..]);
     if let Value::Nil = item {
         return Err("slice of untyped nil".to_string());
     }

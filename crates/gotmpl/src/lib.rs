@@ -88,7 +88,9 @@ impl Options {
 }
 
 /// A set of named templates and the functions they may call (Go's `*template.Template`).
-#[derive(Default)]
+/// Cloning is cheap (templates and functions are shared); an engine is `Send` and `Sync`, so
+/// one parsed set can render on many threads.
+#[derive(Default, Clone)]
 pub struct Engine {
     templates: HashMap<String, Arc<Template>>,
     functions: HashMap<String, Function>,

@@ -285,7 +285,7 @@ impl Parser<'_> {
             }
             Item::Else(Some(next)) => {
                 let tok = self.next_non_space();
-                return self.error(format!("unexpected <{}> in else", next.name()), tok.pos);
+                return self.error(format!("unexpected <{}> in input", next.name()), tok.pos);
             }
             Item::Else(None) => {
                 let (list, item) = self.item_list()?;

@@ -54,9 +54,17 @@ pub trait Object: fmt::Debug + Send + Sync {
         let _ = (name, args);
         None
     }
-    /// How `{{.}}` and `%v` print the object.
+    /// The plain value the object stands for, if any: what `range`, `len`, `index`, `slice`
+    /// and printing see (Helm's `.Capabilities.APIVersions` is a list with a `Has` method).
+    fn as_value(&self) -> Option<Value> {
+        None
+    }
+    /// How `{{.}}` and `%v` print the object: its plain value, else `{TypeName}`.
     fn to_text(&self) -> String {
-        format!("{{{}}}", self.type_name())
+        match self.as_value() {
+            Some(value) => crate::format::sprint_v(&value),
+            None => format!("{{{}}}", self.type_name()),
+        }
     }
 }
 
@@ -144,6 +152,16 @@ impl Value {
         match self {
             Value::String(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// The plain value behind a host object (see [`Object::as_value`]); other values as they are.
+    pub fn plain(&self) -> std::borrow::Cow<'_, Value> {
+        match self {
+            Value::Object(o) => o
+                .as_value()
+                .map_or(std::borrow::Cow::Borrowed(self), std::borrow::Cow::Owned),
+            other => std::borrow::Cow::Borrowed(other),
         }
     }
 

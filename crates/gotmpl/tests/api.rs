@@ -26,8 +26,10 @@ impl Object for ApiVersions {
             _ => None,
         }
     }
-    fn to_text(&self) -> String {
-        format!("[{}]", self.0.join(" "))
+    fn as_value(&self) -> Option<Value> {
+        Some(Value::list(
+            self.0.iter().map(|v| Value::from(v.as_str())).collect(),
+        ))
     }
 }
 
@@ -474,4 +476,33 @@ fn readme_example() -> Result<(), Error> {
         "name: web"
     );
     Ok(())
+}
+
+#[test]
+fn object_with_a_plain_value_ranges_indexes_and_prints_as_it() {
+    let mut engine = Engine::new();
+    let text = r#"{{ range .Capabilities.APIVersions }}<{{ . }}>{{ end }} {{ len .Capabilities.APIVersions }} {{ index .Capabilities.APIVersions 1 }} {{ slice .Capabilities.APIVersions 1 }} {{ printf "%v|%T" .Capabilities.APIVersions .Capabilities.APIVersions }}"#;
+    let out = render(&mut engine, text, &helm_root()).unwrap();
+    assert_eq!(
+        out,
+        "<v1><apps/v1> 2 apps/v1 [apps/v1] [v1 apps/v1]|chartutil.VersionSet"
+    );
+}
+
+#[test]
+fn an_engine_is_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<Engine>();
+    let mut engine = Engine::new();
+    engine.add_template("t", "{{ . }}").unwrap();
+    let outputs: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|i| {
+                let engine = engine.clone();
+                scope.spawn(move || engine.render("t", &Value::Int(i)).unwrap())
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(outputs, ["0", "1", "2", "3"]);
 }

@@ -302,6 +302,7 @@ impl<'e> Run<'e> {
             .cmds
             .last()
             .map_or(&b.pipe.cmds[0].args[0], |c| &c.args[0]);
+        let value = value.plain().into_owned();
         let result = self.range_items(f, b, at, dot, &value, mark, out);
         f.vars.truncate(mark);
         result.map(|_| Flow::Normal)

@@ -36,7 +36,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use error::{Error, ErrorKind, Location};
-pub use exec::{Context, MissingKey};
+pub use exec::{Context, MissingKey, Param, Signature};
 pub use value::{Callable, Object, Value};
 
 use exec::{Run, Template};
@@ -44,6 +44,13 @@ use exec::{Run, Template};
 /// A function the host adds: it receives the [`Context`] and the evaluated arguments.
 pub type Function =
     Arc<dyn Fn(&mut Context<'_, '_>, &[Value]) -> Result<Value, Error> + Send + Sync>;
+
+/// A host function and, if it declared one, its Go signature.
+#[derive(Clone)]
+pub(crate) struct HostFunction {
+    pub(crate) function: Function,
+    pub(crate) signature: Option<Signature>,
+}
 
 /// Execution options and the limits that stop a hostile template.
 #[derive(Debug, Clone)]
@@ -93,7 +100,7 @@ impl Options {
 #[derive(Default, Clone)]
 pub struct Engine {
     templates: HashMap<String, Arc<Template>>,
-    functions: HashMap<String, Function>,
+    functions: HashMap<String, HostFunction>,
     options: Options,
 }
 
@@ -126,7 +133,28 @@ impl Engine {
         name: &str,
         f: impl Fn(&mut Context<'_, '_>, &[Value]) -> Result<Value, Error> + Send + Sync + 'static,
     ) {
-        self.functions.insert(name.to_string(), Arc::new(f));
+        let host = HostFunction {
+            function: Arc::new(f),
+            signature: None,
+        };
+        self.functions.insert(name.to_string(), host);
+    }
+
+    /// Adds a function with Go parameter types: arguments are checked before the call and
+    /// mismatches reported in Go's words (`wrong number of args for indent: want 2 got 1`,
+    /// `wrong type for value; expected string; got float64`), as Helm reports them for
+    /// sprig's typed functions. The function then sees values of the declared types.
+    pub fn add_function_with_signature(
+        &mut self,
+        name: &str,
+        signature: Signature,
+        f: impl Fn(&mut Context<'_, '_>, &[Value]) -> Result<Value, Error> + Send + Sync + 'static,
+    ) {
+        let host = HostFunction {
+            function: Arc::new(f),
+            signature: Some(signature),
+        };
+        self.functions.insert(name.to_string(), host);
     }
 
     /// Whether `name` can be called: added by the host or predefined.

@@ -13,11 +13,14 @@
 //! numbers in the data as `float64`, template name `gotpl` (the name Helm's `tpl` uses, so the
 //! case can be checked against a real helm). Other cases use Go's defaults, JSON integers as
 //! `int`, and the template name `t`.
+//!
+//! Every engine also has `indent`, declared as sprig declares it in Go (`func(int, string)
+//! string`), so the cases can pin Go's argument checks for typed host functions.
 
 use std::fs;
 use std::path::Path;
 
-use gotmpl::{Engine, Options, Value};
+use gotmpl::{Engine, Options, Param, Signature, Value};
 
 struct Case {
     file: String,
@@ -82,6 +85,20 @@ fn run(case: &Case) -> String {
     } else {
         (Engine::new(), Value::from(&json), "t")
     };
+    engine.add_function_with_signature(
+        "indent",
+        Signature::new(&[Param::Int, Param::String]),
+        |_, args| {
+            let (Value::Int(spaces), Value::String(text)) = (&args[0], &args[1]) else {
+                unreachable!("the signature guarantees the types");
+            };
+            let pad = " ".repeat(usize::try_from(*spaces).unwrap_or(0));
+            Ok(Value::from(format!(
+                "{pad}{}",
+                text.replace('\n', &format!("\n{pad}"))
+            )))
+        },
+    );
     let result = engine
         .add_template(name, &case.template)
         .and_then(|()| engine.render(name, &data));

@@ -327,8 +327,12 @@ impl Run<'_> {
         last: Option<Value>,
     ) -> Result<Value, Error> {
         let ident = &args[0];
-        if let Some(func) = self.engine.functions.get(name).cloned() {
-            let argv = self.eval_call_args(f, dot, args, last)?;
+        if let Some(host) = self.engine.functions.get(name).cloned() {
+            let argv = match &host.signature {
+                Some(signature) => self.eval_typed_args(f, dot, name, signature, args, last)?,
+                None => self.eval_call_args(f, dot, args, last)?,
+            };
+            let func = host.function;
             let cmd_pos = ident.pos();
             let mut context = Context { run: self };
             return func(&mut context, &argv)
@@ -400,7 +404,12 @@ impl Run<'_> {
         Ok(last.unwrap_or(value))
     }
 
-    fn eval_arg(&mut self, f: &mut Frame, dot: &Value, arg: &Arg) -> Result<Value, Error> {
+    pub(super) fn eval_arg(
+        &mut self,
+        f: &mut Frame,
+        dot: &Value,
+        arg: &Arg,
+    ) -> Result<Value, Error> {
         match arg {
             Arg::Dot(_) => Ok(dot.clone()),
             Arg::Nil(_) => Ok(Value::Nil),

@@ -6,8 +6,10 @@
 
 mod context;
 mod eval;
+mod signature;
 
 pub use context::Context;
+pub use signature::{Param, Signature};
 
 use std::collections::HashMap;
 use std::fmt;

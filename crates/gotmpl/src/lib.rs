@@ -59,8 +59,9 @@ pub struct Options {
     pub missing_key: MissingKey,
     /// Remove every `<no value>` from a render's output, as Helm does after executing.
     pub remove_no_value: bool,
-    /// Nesting of `template`, `include` and `tpl` calls (Go allows 100000, which a Rust stack
-    /// cannot; charts use a handful).
+    /// Nesting of `template`, `include` and `tpl` calls. Go allows 100,000; 1,000 is Helm's
+    /// own cap on nested `include`s of one name, and charts use a handful. The stack grows on
+    /// the heap as needed, so this is a limit on work and memory, not on the thread's stack.
     pub max_depth: usize,
     /// Actions and loop iterations one render may execute.
     pub max_steps: u64,
@@ -75,7 +76,7 @@ impl Default for Options {
         Options {
             missing_key: MissingKey::Default,
             remove_no_value: false,
-            max_depth: 200,
+            max_depth: 1000,
             max_steps: 50_000_000,
             max_output: 256 << 20,
             max_nesting: 100,

@@ -9,7 +9,7 @@ use crate::builtins;
 use crate::error::{Error, ErrorKind};
 use crate::value::Value;
 
-use super::{Context, Frame, MissingKey, Run, location, short_context};
+use super::{Context, Frame, MissingKey, RED_ZONE, Run, STACK_GROWTH, location, short_context};
 
 impl Run<'_> {
     /// Runs the commands of a pipeline, each one's result becoming the last argument of the next.
@@ -27,6 +27,18 @@ impl Run<'_> {
     }
 
     pub(super) fn eval_pipeline(
+        &mut self,
+        f: &mut Frame,
+        dot: &Value,
+        pipe: &Pipe,
+    ) -> Result<Value, Error> {
+        // Parentheses nest pipelines; make sure there is stack for one more.
+        stacker::maybe_grow(RED_ZONE, STACK_GROWTH, || {
+            self.eval_pipeline_inner(f, dot, pipe)
+        })
+    }
+
+    fn eval_pipeline_inner(
         &mut self,
         f: &mut Frame,
         dot: &Value,

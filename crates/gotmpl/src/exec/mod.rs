@@ -44,6 +44,10 @@ pub enum MissingKey {
     Error,
 }
 
+/// Stack left before the executor asks for more, and how much more it asks for.
+pub(super) const RED_ZONE: usize = 64 * 1024;
+pub(super) const STACK_GROWTH: usize = 2 * 1024 * 1024;
+
 /// How control leaves a list.
 #[derive(PartialEq, Eq)]
 enum Flow {
@@ -195,7 +199,19 @@ impl<'e> Run<'e> {
         Ok(())
     }
 
+    /// Walks a list, first making sure there is stack for it: nested blocks inside nested
+    /// templates recurse deeply, and a debug build's frames are large.
     fn walk(
+        &mut self,
+        f: &mut Frame,
+        list: &[Node],
+        dot: &Value,
+        out: &mut String,
+    ) -> Result<Flow, Error> {
+        stacker::maybe_grow(RED_ZONE, STACK_GROWTH, || self.walk_list(f, list, dot, out))
+    }
+
+    fn walk_list(
         &mut self,
         f: &mut Frame,
         list: &[Node],

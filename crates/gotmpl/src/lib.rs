@@ -65,7 +65,8 @@ pub struct Options {
     pub max_depth: usize,
     /// Actions and loop iterations one render may execute.
     pub max_steps: u64,
-    /// Bytes one render may write, nested outputs counted too.
+    /// Bytes one render may write or have functions return as strings (nested outputs
+    /// counted too), so neither the output nor a string doubled in a variable exhausts memory.
     pub max_output: usize,
     /// Nesting of `if`/`range`/`with` and parentheses in the source.
     pub max_nesting: usize,

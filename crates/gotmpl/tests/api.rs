@@ -527,3 +527,16 @@ fn deep_nesting_at_every_recursion_level_fits_the_stack() {
         "{err}"
     );
 }
+
+#[test]
+fn a_string_doubled_in_a_variable_stops_at_the_output_limit() {
+    let mut engine = Engine::new();
+    engine.options_mut().max_output = 1 << 20;
+    let text = r#"{{ $s := "xxxxxxxx" }}{{ range 64 }}{{ $s = print $s $s }}{{ end }}{{ len $s }}"#;
+    let err = render(&mut engine, text, &Value::Nil).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit);
+    assert!(
+        err.to_string().contains("output exceeded 1048576 bytes"),
+        "{err}"
+    );
+}

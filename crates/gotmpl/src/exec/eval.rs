@@ -347,8 +347,9 @@ impl Run<'_> {
             let func = host.function;
             let cmd_pos = ident.pos();
             let mut context = Context { run: self };
-            return func(&mut context, &argv)
-                .map_err(|e| self.call_error(f, cmd_pos, cmd, name, e));
+            let result =
+                func(&mut context, &argv).map_err(|e| self.call_error(f, cmd_pos, cmd, name, e))?;
+            return self.count_result(f, cmd_pos, cmd, result);
         }
         let Some(builtin) = builtins::find(name) else {
             return Err(self.error(f, pos, ident, format!("{name:?} is not a defined function")));
@@ -391,8 +392,23 @@ impl Run<'_> {
             let node = args.get(1).unwrap_or(ident);
             return Err(self.error(f, node.pos(), node, message));
         }
-        (builtin.run)(&argv)
-            .map_err(|message| self.call_error(f, pos, cmd, name, Error::new(message)))
+        let result = (builtin.run)(&argv)
+            .map_err(|message| self.call_error(f, pos, cmd, name, Error::new(message)))?;
+        self.count_result(f, pos, cmd, result)
+    }
+
+    /// A string a function made counts against the output budget before it can be doubled.
+    fn count_result(
+        &mut self,
+        f: &Frame,
+        pos: usize,
+        cmd: &dyn fmt::Display,
+        result: Value,
+    ) -> Result<Value, Error> {
+        if let Value::String(s) = &result {
+            self.count_bytes(f, pos, cmd, s.len())?;
+        }
+        Ok(result)
     }
 
     /// `and`/`or`: evaluate left to right and stop at the first value that decides.

@@ -180,7 +180,21 @@ impl<'e> Run<'e> {
         out: &mut String,
         text: &str,
     ) -> Result<(), Error> {
-        self.output += text.len();
+        self.count_bytes(f, pos, node, text.len())?;
+        out.push_str(text);
+        Ok(())
+    }
+
+    /// Counts bytes written or produced by functions against `max_output`, so neither the
+    /// output nor a string doubled in a variable can exhaust memory.
+    fn count_bytes(
+        &mut self,
+        f: &Frame,
+        pos: usize,
+        node: &dyn fmt::Display,
+        n: usize,
+    ) -> Result<(), Error> {
+        self.output += n;
         if self.output > self.engine.options.max_output {
             let message = format!(
                 "template output exceeded {} bytes",
@@ -195,7 +209,6 @@ impl<'e> Run<'e> {
                 None,
             ));
         }
-        out.push_str(text);
         Ok(())
     }
 

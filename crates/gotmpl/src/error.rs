@@ -56,6 +56,18 @@ impl Error {
         }))
     }
 
+    /// A limit hit where the caller adds the location.
+    pub(crate) fn limit(message: String) -> Error {
+        Error(Box::new(Inner {
+            kind: ErrorKind::Limit,
+            message,
+            template: None,
+            location: None,
+            context: None,
+            source: None,
+        }))
+    }
+
     pub(crate) fn syntax(message: impl Into<String>, location: Location) -> Error {
         Error(Box::new(Inner {
             kind: ErrorKind::Syntax,
@@ -103,7 +115,7 @@ impl Error {
         self.0.location.as_ref()
     }
 
-    /// The action Go names in `at <...>` (at most 20 characters, then `...`).
+    /// The action Go names in `at <...>`.
     pub fn context(&self) -> Option<&str> {
         self.0.context.as_deref()
     }

@@ -177,7 +177,7 @@ fn include_error_wraps_the_inner_error() {
     assert_eq!(
         err.to_string(),
         concat!(
-            r#"template: t:2:22: executing "t" at <include "bad" .Value...>: error calling include: "#,
+            r#"template: t:2:22: executing "t" at <include "bad" .Values>: error calling include: "#,
             r#"template: t:2:5: executing "bad" at <.x.y>: nil pointer evaluating interface {}.y"#
         )
     );

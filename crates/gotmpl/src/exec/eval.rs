@@ -9,7 +9,7 @@ use crate::builtins;
 use crate::error::{Error, ErrorKind};
 use crate::value::Value;
 
-use super::{Context, Frame, MissingKey, RED_ZONE, Run, STACK_GROWTH, location, short_context};
+use super::{Context, Frame, MissingKey, RED_ZONE, Run, STACK_GROWTH, location, node_context};
 
 impl Run<'_> {
     /// Runs the commands of a pipeline, each one's result becoming the last argument of the next.
@@ -311,7 +311,7 @@ impl Run<'_> {
                 message,
                 &f.tmpl.name,
                 location,
-                short_context(node),
+                node_context(node),
                 None,
             )
         } else {
@@ -321,7 +321,7 @@ impl Run<'_> {
                 message,
                 &f.tmpl.name,
                 location,
-                short_context(node),
+                node_context(node),
                 Some(e),
             )
         }

@@ -76,15 +76,9 @@ struct Frame<'t> {
     iface_dot: bool,
 }
 
-/// Go's `ErrorContext` shows at most 20 characters of the action.
-fn short_context(node: &dyn fmt::Display) -> String {
-    let text = node.to_string();
-    if text.chars().count() > 20 {
-        let short: String = text.chars().take(20).collect();
-        format!("{short}...")
-    } else {
-        text
-    }
+/// The action as Go's `ErrorContext` shows it: the node printed back, in full.
+fn node_context(node: &dyn fmt::Display) -> String {
+    node.to_string()
 }
 
 impl<'e> Run<'e> {
@@ -112,18 +106,8 @@ impl<'e> Run<'e> {
         dot: Value,
         out: &mut String,
     ) -> Result<(), Error> {
-        let limit = self.engine.options.max_depth;
-        if self.depth >= limit {
-            let message = format!("exceeded maximum template depth ({limit})");
-            return Err(Error::exec(
-                ErrorKind::Limit,
-                message,
-                &tmpl.name,
-                location(tmpl, 0),
-                String::new(),
-                None,
-            ));
-        }
+        // The caller locates the error: a `{{template}}` node, or the function that asked.
+        self.check_depth().map_err(Error::limit)?;
         self.depth += 1;
         let mut frame = Frame {
             tmpl,
@@ -134,6 +118,14 @@ impl<'e> Run<'e> {
         let result = self.walk(&mut frame, &root, &dot, out);
         self.depth -= 1;
         result.map(|_| ())
+    }
+
+    fn check_depth(&self) -> Result<(), String> {
+        let limit = self.engine.options.max_depth;
+        if self.depth >= limit {
+            return Err(format!("exceeded maximum template depth ({limit})"));
+        }
+        Ok(())
     }
 
     fn error(
@@ -148,7 +140,7 @@ impl<'e> Run<'e> {
             message,
             &f.tmpl.name,
             location(f.tmpl, pos),
-            short_context(node),
+            node_context(node),
             None,
         )
     }
@@ -165,7 +157,7 @@ impl<'e> Run<'e> {
                 message,
                 &f.tmpl.name,
                 location(f.tmpl, pos),
-                short_context(node),
+                node_context(node),
                 None,
             ));
         }
@@ -205,7 +197,7 @@ impl<'e> Run<'e> {
                 message,
                 &f.tmpl.name,
                 location(f.tmpl, pos),
-                short_context(node),
+                node_context(node),
                 None,
             ));
         }
@@ -258,7 +250,7 @@ impl<'e> Run<'e> {
                 Node::With(branch) => self.if_or_with(f, branch, dot, out, true)?,
                 Node::Range(branch) => self.range(f, branch, dot, out)?,
                 Node::Template { pos, name, pipe } => {
-                    let context = TemplateContext(name);
+                    let context = TemplateContext(name, pipe.as_ref());
                     self.step(f, *pos, &context)?;
                     let Some(tmpl) = self.lookup(name) else {
                         return Err(self.error(
@@ -268,6 +260,19 @@ impl<'e> Run<'e> {
                             format!("template {name:?} not defined"),
                         ));
                     };
+                    if let Err(message) = self.check_depth() {
+                        let location = location(f.tmpl, *pos);
+                        let context = node_context(&context);
+                        let name = &f.tmpl.name;
+                        return Err(Error::exec(
+                            ErrorKind::Limit,
+                            message,
+                            name,
+                            location,
+                            context,
+                            None,
+                        ));
+                    }
                     let data = match pipe {
                         Some(pipe) => self.eval_pipeline(f, dot, pipe)?,
                         None => Value::Nil,
@@ -443,11 +448,14 @@ impl<'e> Run<'e> {
 }
 
 /// `template "name"` as Go shows it in `at <...>`.
-struct TemplateContext<'a>(&'a str);
+struct TemplateContext<'a>(&'a str, Option<&'a Pipe>);
 
 impl fmt::Display for TemplateContext<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{{{{template {:?}}}}}", self.0)
+        match self.1 {
+            Some(pipe) => write!(f, "{{{{template {:?} {pipe}}}}}", self.0),
+            None => write!(f, "{{{{template {:?}}}}}", self.0),
+        }
     }
 }
 

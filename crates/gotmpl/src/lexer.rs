@@ -75,6 +75,8 @@ impl Keyword {
 pub struct LexError {
     pub message: String,
     pub pos: usize,
+    /// Where the action the error is in started, if it is in one.
+    pub action: Option<usize>,
 }
 
 const LEFT: &str = "{{";
@@ -124,6 +126,7 @@ impl Lexer<'_> {
         Err(LexError {
             message: message.into(),
             pos,
+            action: None,
         })
     }
 
@@ -164,7 +167,10 @@ impl Lexer<'_> {
                 continue;
             }
             self.emit(Tok::LeftDelim, delim_pos);
-            trim_next = self.inside_action()?;
+            trim_next = self.inside_action().map_err(|e| LexError {
+                action: Some(delim_pos),
+                ..e
+            })?;
         }
     }
 
@@ -395,6 +401,7 @@ impl Lexer<'_> {
         let value = unquote(&raw[1..raw.len() - 1]).map_err(|message| LexError {
             message,
             pos: start,
+            action: None,
         })?;
         self.emit(Tok::Str(raw.to_string(), value), start);
         Ok(())
@@ -432,6 +439,7 @@ impl Lexer<'_> {
         let inner = unquote(&raw[1..raw.len() - 1]).map_err(|message| LexError {
             message,
             pos: start,
+            action: None,
         })?;
         let mut chars = inner.chars();
         match (chars.next(), chars.next()) {

@@ -27,7 +27,20 @@ pub fn parse(
     has_func: &dyn Fn(&str) -> bool,
     max_nesting: usize,
 ) -> Result<Parsed, Error> {
-    let tokens = lex(src).map_err(|e| syntax_error(name, src, e.pos, e.message))?;
+    let tokens = lex(src).map_err(|e| {
+        // Go names the action's first line when the error is on a later one.
+        let line = line_col(src, e.pos).0;
+        let message = match e.action.map(|a| line_col(src, a).0) {
+            Some(start) if start != line && e.message.ends_with(" action") => {
+                format!("{} started at {name}:{start}", e.message)
+            }
+            Some(start) if start != line => {
+                format!("{} in action started at {name}:{start}", e.message)
+            }
+            _ => e.message,
+        };
+        syntax_error(name, src, e.pos, message)
+    })?;
     let mut parser = Parser {
         tokens,
         i: 0,

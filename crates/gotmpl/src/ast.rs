@@ -1,0 +1,171 @@
+//! The parsed form of a template: a list of nodes per template, with byte positions for errors.
+//! `Display` prints nodes as Go's `String()` methods do, for the `at <...>` part of errors.
+
+use std::fmt;
+
+/// A sequence of nodes (a template body, a branch, a loop body).
+pub type List = Vec<Node>;
+
+#[derive(Debug, Clone)]
+pub enum Node {
+    Text(String),
+    /// `{{pipeline}}`: printed unless it declares variables.
+    Action(Pipe),
+    If(Branch),
+    With(Branch),
+    Range(Branch),
+    /// `{{template "name" pipeline}}`.
+    Template {
+        pos: usize,
+        name: String,
+        pipe: Option<Pipe>,
+    },
+    Break(usize),
+    Continue(usize),
+}
+
+/// The shared shape of `if`, `with` and `range`.
+#[derive(Debug, Clone)]
+pub struct Branch {
+    pub pos: usize,
+    pub pipe: Pipe,
+    pub list: List,
+    pub else_list: Option<List>,
+}
+
+/// A pipeline: optional variable declarations, then commands joined by `|`.
+#[derive(Debug, Clone)]
+pub struct Pipe {
+    pub pos: usize,
+    pub decl: Vec<String>,
+    /// `=` rather than `:=`.
+    pub is_assign: bool,
+    pub cmds: Vec<Command>,
+}
+
+/// One stage of a pipeline: a function or value followed by arguments.
+#[derive(Debug, Clone)]
+pub struct Command {
+    pub pos: usize,
+    pub args: Vec<Arg>,
+}
+
+/// An operand.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    /// `.a.b`: the field names.
+    Field {
+        pos: usize,
+        names: Vec<String>,
+    },
+    /// `$x.a.b`: the variable and the field names after it.
+    Variable {
+        pos: usize,
+        name: String,
+        fields: Vec<String>,
+    },
+    /// `(pipeline).a.b` or another term followed by fields.
+    Chain {
+        pos: usize,
+        node: Box<Arg>,
+        fields: Vec<String>,
+    },
+    Identifier {
+        pos: usize,
+        name: String,
+    },
+    Pipe(Box<Pipe>),
+    Dot(usize),
+    Nil(usize),
+    Bool(usize, bool),
+    Number {
+        pos: usize,
+        text: String,
+        value: Number,
+    },
+    String {
+        pos: usize,
+        quoted: String,
+        value: String,
+    },
+}
+
+/// A number literal's Go type: an integer constant becomes `int`, anything with `.`, `e` or
+/// `p` (or too large for an int) a `float64`.
+#[derive(Debug, Clone, Copy)]
+pub enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+impl Arg {
+    pub fn pos(&self) -> usize {
+        match self {
+            Arg::Field { pos, .. }
+            | Arg::Variable { pos, .. }
+            | Arg::Chain { pos, .. }
+            | Arg::Identifier { pos, .. }
+            | Arg::Dot(pos)
+            | Arg::Nil(pos)
+            | Arg::Bool(pos, _)
+            | Arg::Number { pos, .. }
+            | Arg::String { pos, .. } => *pos,
+            Arg::Pipe(pipe) => pipe.pos,
+        }
+    }
+}
+
+impl fmt::Display for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Arg::Field { names, .. } => names.iter().try_for_each(|n| write!(f, ".{n}")),
+            Arg::Variable { name, fields, .. } => {
+                f.write_str(name)?;
+                fields.iter().try_for_each(|n| write!(f, ".{n}"))
+            }
+            Arg::Chain { node, fields, .. } => {
+                if let Arg::Pipe(pipe) = node.as_ref() {
+                    write!(f, "({pipe})")?;
+                } else {
+                    write!(f, "{node}")?;
+                }
+                fields.iter().try_for_each(|n| write!(f, ".{n}"))
+            }
+            Arg::Identifier { name, .. } => f.write_str(name),
+            Arg::Pipe(pipe) => write!(f, "({pipe})"),
+            Arg::Dot(_) => f.write_str("."),
+            Arg::Nil(_) => f.write_str("nil"),
+            Arg::Bool(_, b) => write!(f, "{b}"),
+            Arg::Number { text, .. } => f.write_str(text),
+            Arg::String { quoted, .. } => f.write_str(quoted),
+        }
+    }
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, arg) in self.args.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{arg}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Pipe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.decl.is_empty() {
+            f.write_str(&self.decl.join(", "))?;
+            f.write_str(if self.is_assign { " = " } else { " := " })?;
+        }
+        for (i, cmd) in self.cmds.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" | ")?;
+            }
+            write!(f, "{cmd}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,54 @@
+//! The context a host function receives: the way back into the engine, so Helm's `include`
+//! (execute a named template into a string) and `tpl` (parse and run text) can be built on it.
+
+use crate::Engine;
+use crate::error::Error;
+use crate::value::Value;
+
+use super::Run;
+
+/// What a host function receives besides its arguments: the way back into the engine, so
+/// Helm's `include` and `tpl` can be written on top.
+pub struct Context<'a, 'e> {
+    pub(crate) run: &'a mut Run<'e>,
+}
+
+impl Context<'_, '_> {
+    /// Executes the template `name` with `data` as dot and returns its output (Helm's `include`).
+    pub fn execute_template(&mut self, name: &str, data: &Value) -> Result<String, Error> {
+        let tmpl = self.run.lookup(name).ok_or_else(|| {
+            Error::new(format!(
+                "template: no template {name:?} associated with template {name:?}"
+            ))
+        })?;
+        let mut out = String::new();
+        self.run.execute(&tmpl, data.clone(), &mut out)?;
+        Ok(out)
+    }
+
+    /// Parses `text` under the name `name` and executes it with `data` (Helm's `tpl`); the
+    /// templates it defines are visible while it runs.
+    pub fn execute_text(&mut self, name: &str, text: &str, data: &Value) -> Result<String, Error> {
+        let engine = self.run.engine;
+        let set = engine.parse_set(name, text)?;
+        let root = set.get(name).cloned();
+        self.run.overlay.push(set);
+        let mut out = String::new();
+        let result = match root {
+            Some(tmpl) => self.run.execute(&tmpl, data.clone(), &mut out),
+            None => Ok(()),
+        };
+        self.run.overlay.pop();
+        result.map(|()| out)
+    }
+
+    /// Whether a template of that name exists (engine or text parsed during this render).
+    pub fn has_template(&self, name: &str) -> bool {
+        self.run.lookup(name).is_some()
+    }
+
+    /// The engine, for its options and functions.
+    pub fn engine(&self) -> &Engine {
+        self.run.engine
+    }
+}

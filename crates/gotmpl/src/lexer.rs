@@ -1,0 +1,511 @@
+//! Splits template text into tokens with their byte positions, as Go's `text/template/parse`
+//! lexer does: text between actions, and inside `{{ }}` the words of the language.
+//! `{{-` and `-}}` trimming and `{{/* */}}` comments are resolved here.
+
+/// One token and the byte offset where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub kind: Tok,
+    pub pos: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tok {
+    Text(String),
+    LeftDelim,
+    RightDelim,
+    Space,
+    Identifier(String),
+    /// `.name` (without the dot).
+    Field(String),
+    /// `$name` or `$` (with the dollar).
+    Variable(String),
+    Dot,
+    /// The literal as written; the parser interprets it.
+    Number(String),
+    /// The literal with its quotes, already unquoted into the second field.
+    Str(String, String),
+    /// A character constant as written, and its code point.
+    Char(String, u32),
+    Bool(bool),
+    Nil,
+    Pipe,
+    LeftParen,
+    RightParen,
+    Declare,
+    Assign,
+    Comma,
+    Keyword(Keyword),
+    Eof,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keyword {
+    Block,
+    Break,
+    Continue,
+    Define,
+    Else,
+    End,
+    If,
+    Range,
+    Template,
+    With,
+}
+
+impl Keyword {
+    pub fn name(self) -> &'static str {
+        match self {
+            Keyword::Block => "block",
+            Keyword::Break => "break",
+            Keyword::Continue => "continue",
+            Keyword::Define => "define",
+            Keyword::Else => "else",
+            Keyword::End => "end",
+            Keyword::If => "if",
+            Keyword::Range => "range",
+            Keyword::Template => "template",
+            Keyword::With => "with",
+        }
+    }
+}
+
+/// A lexing failure: message in Go's words and the offset it refers to.
+#[derive(Debug)]
+pub struct LexError {
+    pub message: String,
+    pub pos: usize,
+    /// Where the action the error is in started, if it is in one.
+    pub action: Option<usize>,
+}
+
+const LEFT: &str = "{{";
+const RIGHT: &str = "}}";
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+fn is_alnum(c: char) -> bool {
+    c == '_' || c.is_alphanumeric()
+}
+
+/// Tokenizes a whole template.
+pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
+    let mut lexer = Lexer {
+        src,
+        pos: 0,
+        tokens: Vec::new(),
+        paren_depth: 0,
+    };
+    lexer.run()?;
+    Ok(lexer.tokens)
+}
+
+struct Lexer<'s> {
+    src: &'s str,
+    pos: usize,
+    tokens: Vec<Token>,
+    paren_depth: usize,
+}
+
+impl Lexer<'_> {
+    fn rest(&self) -> &str {
+        &self.src[self.pos..]
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn emit(&mut self, kind: Tok, pos: usize) {
+        self.tokens.push(Token { kind, pos });
+    }
+
+    fn err<T>(&self, message: impl Into<String>, pos: usize) -> Result<T, LexError> {
+        Err(LexError {
+            message: message.into(),
+            pos,
+            action: None,
+        })
+    }
+
+    fn run(&mut self) -> Result<(), LexError> {
+        let mut trim_next = false;
+        loop {
+            let start = self.pos;
+            let (text_end, found) = match self.rest().find(LEFT) {
+                Some(i) => (self.pos + i, true),
+                None => (self.src.len(), false),
+            };
+            let after = text_end + LEFT.len();
+            let left_trim = found
+                && self.src[after..].starts_with('-')
+                && self.src[after + 1..].starts_with(is_space);
+            let mut text = &self.src[start..text_end];
+            let mut text_pos = start;
+            if trim_next {
+                let trimmed = text.trim_start_matches(is_space);
+                text_pos += text.len() - trimmed.len();
+                text = trimmed;
+            }
+            if left_trim {
+                text = text.trim_end_matches(is_space);
+            }
+            if !text.is_empty() {
+                self.emit(Tok::Text(text.to_string()), text_pos);
+            }
+            if !found {
+                self.emit(Tok::Eof, self.src.len());
+                return Ok(());
+            }
+            self.pos = if left_trim { after + 2 } else { after };
+            let delim_pos = text_end;
+            // A comment must follow the delimiter (and its trim marker) directly.
+            if self.rest().starts_with("/*") {
+                trim_next = self.comment(delim_pos)?;
+                continue;
+            }
+            self.emit(Tok::LeftDelim, delim_pos);
+            trim_next = self.inside_action().map_err(|e| LexError {
+                action: Some(delim_pos),
+                ..e
+            })?;
+        }
+    }
+
+    /// Skips `/* ... */` and the closing delimiter; returns whether it trims what follows.
+    fn comment(&mut self, delim_pos: usize) -> Result<bool, LexError> {
+        let Some(end) = self.rest().find("*/") else {
+            return self.err("unclosed comment", delim_pos);
+        };
+        self.pos += end + 2;
+        if self.rest().starts_with(RIGHT) {
+            self.pos += RIGHT.len();
+            return Ok(false);
+        }
+        if self.rest().starts_with(" -}}")
+            || self.rest().starts_with("\t-}}")
+            || self.rest().starts_with("\n-}}")
+            || self.rest().starts_with("\r-}}")
+        {
+            self.pos += 4;
+            return Ok(true);
+        }
+        self.err("comment ends before closing delimiter", delim_pos)
+    }
+
+    /// Lexes up to and including the right delimiter; returns whether it was `-}}`.
+    fn inside_action(&mut self) -> Result<bool, LexError> {
+        loop {
+            if self.rest().starts_with(RIGHT) {
+                if self.paren_depth > 0 {
+                    return self.err("unclosed left paren", self.pos);
+                }
+                self.emit(Tok::RightDelim, self.pos);
+                self.pos += RIGHT.len();
+                return Ok(false);
+            }
+            let start = self.pos;
+            let Some(c) = self.peek() else {
+                return self.err("unclosed action", start);
+            };
+            if is_space(c) {
+                let spaces = self.rest().len() - self.rest().trim_start_matches(is_space).len();
+                self.pos += spaces;
+                if self.rest().starts_with("-}}") {
+                    if self.paren_depth > 0 {
+                        return self.err("unclosed left paren", self.pos);
+                    }
+                    if spaces > 1 {
+                        self.emit(Tok::Space, start);
+                    }
+                    self.emit(Tok::RightDelim, self.pos);
+                    self.pos += 3;
+                    return Ok(true);
+                }
+                self.emit(Tok::Space, start);
+                continue;
+            }
+            self.pos += c.len_utf8();
+            match c {
+                '=' => self.emit(Tok::Assign, start),
+                ':' => {
+                    if self.peek() != Some('=') {
+                        return self.err("expected :=", start);
+                    }
+                    self.pos += 1;
+                    self.emit(Tok::Declare, start);
+                }
+                '|' => self.emit(Tok::Pipe, start),
+                ',' => self.emit(Tok::Comma, start),
+                '"' => self.quoted(start)?,
+                '`' => self.raw_quoted(start)?,
+                '\'' => self.char_constant(start)?,
+                '$' => {
+                    let name = self.word();
+                    self.check_terminator()?;
+                    self.emit(Tok::Variable(format!("${name}")), start);
+                }
+                '.' => {
+                    if self.peek().is_some_and(|d| d.is_ascii_digit()) {
+                        self.pos = start;
+                        self.number(start)?;
+                    } else {
+                        let name = self.word();
+                        self.check_terminator()?;
+                        if name.is_empty() {
+                            self.emit(Tok::Dot, start);
+                        } else {
+                            self.emit(Tok::Field(name), start);
+                        }
+                    }
+                }
+                '(' => {
+                    self.paren_depth += 1;
+                    self.emit(Tok::LeftParen, start);
+                }
+                ')' => {
+                    if self.paren_depth == 0 {
+                        return self.err("unexpected right paren", start);
+                    }
+                    self.paren_depth -= 1;
+                    self.emit(Tok::RightParen, start);
+                }
+                '+' | '-' | '0'..='9' => {
+                    self.pos = start;
+                    self.number(start)?;
+                }
+                c if is_alnum(c) => {
+                    self.pos = start;
+                    let word = self.word();
+                    self.check_terminator()?;
+                    let kind = match word.as_str() {
+                        "true" => Tok::Bool(true),
+                        "false" => Tok::Bool(false),
+                        "nil" => Tok::Nil,
+                        "block" => Tok::Keyword(Keyword::Block),
+                        "break" => Tok::Keyword(Keyword::Break),
+                        "continue" => Tok::Keyword(Keyword::Continue),
+                        "define" => Tok::Keyword(Keyword::Define),
+                        "else" => Tok::Keyword(Keyword::Else),
+                        "end" => Tok::Keyword(Keyword::End),
+                        "if" => Tok::Keyword(Keyword::If),
+                        "range" => Tok::Keyword(Keyword::Range),
+                        "template" => Tok::Keyword(Keyword::Template),
+                        "with" => Tok::Keyword(Keyword::With),
+                        _ => Tok::Identifier(word),
+                    };
+                    self.emit(kind, start);
+                }
+                c => return self.err(format!("bad character {}", go_u(c)), start),
+            }
+        }
+    }
+
+    fn word(&mut self) -> String {
+        let len = self
+            .rest()
+            .find(|c: char| !is_alnum(c))
+            .unwrap_or(self.rest().len());
+        let word = self.rest()[..len].to_string();
+        self.pos += len;
+        word
+    }
+
+    /// Go requires a word to be followed by a space, a delimiter or punctuation.
+    fn check_terminator(&self) -> Result<(), LexError> {
+        match self.peek() {
+            None => Ok(()),
+            Some(c) if is_space(c) || matches!(c, '.' | ',' | '|' | ':' | ')' | '(' | '=') => {
+                Ok(())
+            }
+            Some(_) if self.rest().starts_with(RIGHT) => Ok(()),
+            Some(c) => self.err(format!("bad character {}", go_u(c)), self.pos),
+        }
+    }
+
+    fn number(&mut self, start: usize) -> Result<(), LexError> {
+        let bytes = self.src.as_bytes();
+        let mut i = self.pos;
+        if i < bytes.len() && (bytes[i] == b'+' || bytes[i] == b'-') {
+            i += 1;
+        }
+        let mut digits: &[u8] = b"0123456789_";
+        let mut exp = b"eE";
+        if bytes[i..].starts_with(b"0x") || bytes[i..].starts_with(b"0X") {
+            i += 2;
+            digits = b"0123456789abcdefABCDEF_";
+            exp = b"pP";
+        } else if bytes[i..].starts_with(b"0o") || bytes[i..].starts_with(b"0O") {
+            i += 2;
+            digits = b"01234567_";
+        } else if bytes[i..].starts_with(b"0b") || bytes[i..].starts_with(b"0B") {
+            i += 2;
+            digits = b"01_";
+        }
+        while i < bytes.len() && digits.contains(&bytes[i]) {
+            i += 1;
+        }
+        if i < bytes.len() && bytes[i] == b'.' {
+            i += 1;
+            while i < bytes.len() && digits.contains(&bytes[i]) {
+                i += 1;
+            }
+        }
+        if i < bytes.len() && exp.contains(&bytes[i]) {
+            i += 1;
+            if i < bytes.len() && (bytes[i] == b'+' || bytes[i] == b'-') {
+                i += 1;
+            }
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+        }
+        let text = &self.src[start..i];
+        self.pos = i;
+        if self.peek().is_some_and(is_alnum) || text == "+" || text == "-" {
+            let end = self.pos
+                + self
+                    .rest()
+                    .find(|c: char| !is_alnum(c))
+                    .unwrap_or(self.rest().len());
+            return self.err(
+                format!("bad number syntax: {:?}", &self.src[start..end]),
+                start,
+            );
+        }
+        self.emit(Tok::Number(text.to_string()), start);
+        Ok(())
+    }
+
+    fn quoted(&mut self, start: usize) -> Result<(), LexError> {
+        loop {
+            match self.peek() {
+                None | Some('\n') => return self.err("unterminated quoted string", start),
+                Some('\\') => {
+                    self.pos += 1;
+                    match self.peek() {
+                        None | Some('\n') => return self.err("unterminated quoted string", start),
+                        Some(c) => self.pos += c.len_utf8(),
+                    }
+                }
+                Some('"') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(c) => self.pos += c.len_utf8(),
+            }
+        }
+        let raw = &self.src[start..self.pos];
+        let value = unquote(&raw[1..raw.len() - 1]).map_err(|message| LexError {
+            message,
+            pos: start,
+            action: None,
+        })?;
+        self.emit(Tok::Str(raw.to_string(), value), start);
+        Ok(())
+    }
+
+    fn raw_quoted(&mut self, start: usize) -> Result<(), LexError> {
+        let Some(end) = self.rest().find('`') else {
+            return self.err("unterminated raw quoted string", start);
+        };
+        let raw = self.src[start..self.pos + end + 1].to_string();
+        self.pos += end + 1;
+        let value = raw[1..raw.len() - 1].replace('\r', "");
+        self.emit(Tok::Str(raw, value), start);
+        Ok(())
+    }
+
+    fn char_constant(&mut self, start: usize) -> Result<(), LexError> {
+        loop {
+            match self.peek() {
+                None | Some('\n') => return self.err("unterminated character constant", start),
+                Some('\\') => {
+                    self.pos += 1;
+                    if let Some(c) = self.peek() {
+                        self.pos += c.len_utf8();
+                    }
+                }
+                Some('\'') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(c) => self.pos += c.len_utf8(),
+            }
+        }
+        let raw = &self.src[start..self.pos];
+        let inner = unquote(&raw[1..raw.len() - 1]).map_err(|message| LexError {
+            message,
+            pos: start,
+            action: None,
+        })?;
+        let mut chars = inner.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => {
+                self.emit(Tok::Char(raw.to_string(), c as u32), start);
+                Ok(())
+            }
+            _ => self.err(format!("malformed character constant: {raw}"), start),
+        }
+    }
+}
+
+/// Go's `%#U` of a character, as the lexer's "bad character" message uses it.
+fn go_u(c: char) -> String {
+    format!("U+{:04X} '{}'", c as u32, c)
+}
+
+/// Interprets Go string escapes (`strconv.Unquote` on the inside of a double-quoted literal).
+pub fn unquote(s: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let e = chars.next().ok_or_else(|| "invalid syntax".to_string())?;
+        let hex = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+                   n: usize|
+         -> Result<u32, String> {
+            let digits: String = (0..n).filter_map(|_| chars.next()).collect();
+            if digits.len() != n {
+                return Err("invalid syntax".to_string());
+            }
+            u32::from_str_radix(&digits, 16).map_err(|_| "invalid syntax".to_string())
+        };
+        let ch = match e {
+            'a' => '\u{7}',
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            'v' => '\u{b}',
+            '\\' => '\\',
+            '"' => '"',
+            '\'' => '\'',
+            'x' => char::from_u32(hex(&mut chars, 2)?).ok_or("invalid syntax")?,
+            'u' => char::from_u32(hex(&mut chars, 4)?).ok_or("invalid syntax")?,
+            'U' => char::from_u32(hex(&mut chars, 8)?).ok_or("invalid syntax")?,
+            '0'..='7' => {
+                let mut v = e.to_digit(8).unwrap_or(0);
+                for _ in 0..2 {
+                    let d = chars
+                        .next()
+                        .and_then(|d| d.to_digit(8))
+                        .ok_or("invalid syntax")?;
+                    v = v * 8 + d;
+                }
+                char::from_u32(v)
+                    .filter(|_| v <= 255)
+                    .ok_or("invalid syntax")?
+            }
+            _ => return Err("invalid syntax".to_string()),
+        };
+        out.push(ch);
+    }
+    Ok(out)
+}

@@ -1,0 +1,639 @@
+//! Builds the AST from tokens, following Go's `text/template/parse`: the same grammar, the same
+//! variable scoping checks, and its error messages.
+
+use crate::ast::{Arg, Branch, Command, List, Node, Number, Pipe};
+use crate::error::{Error, Location, line_col};
+use crate::lexer::{Keyword, Tok, Token, lex};
+
+/// A parsed text: its own body and the templates it defines (`define` and `block`).
+#[derive(Debug)]
+pub struct Parsed {
+    pub root: List,
+    pub defines: Vec<(String, List)>,
+}
+
+/// How a list ended.
+enum Item {
+    Node(Node),
+    End,
+    /// `{{else}}`, with an `if` or `with` pending right after it.
+    Else(Option<Keyword>),
+}
+
+/// Parses `src` as Go would under the name `name`; `has_func` says which functions exist.
+pub fn parse(
+    name: &str,
+    src: &str,
+    has_func: &dyn Fn(&str) -> bool,
+    max_nesting: usize,
+) -> Result<Parsed, Error> {
+    let tokens = lex(src).map_err(|e| {
+        // Go names the action's first line when the error is on a later one.
+        let line = line_col(src, e.pos).0;
+        let message = match e.action.map(|a| line_col(src, a).0) {
+            Some(start) if start != line && e.message.ends_with(" action") => {
+                format!("{} started at {name}:{start}", e.message)
+            }
+            Some(start) if start != line => {
+                format!("{} in action started at {name}:{start}", e.message)
+            }
+            _ => e.message,
+        };
+        syntax_error(name, src, e.pos, message)
+    })?;
+    let mut parser = Parser {
+        tokens,
+        i: 0,
+        src,
+        name,
+        has_func,
+        vars: vec!["$".to_string()],
+        range_depth: 0,
+        nesting: 0,
+        max_nesting,
+        defines: Vec::new(),
+    };
+    let root = parser.top()?;
+    Ok(Parsed {
+        root,
+        defines: parser.defines,
+    })
+}
+
+fn syntax_error(name: &str, src: &str, pos: usize, message: String) -> Error {
+    let (line, column) = line_col(src, pos);
+    Error::syntax(
+        message,
+        Location {
+            parse_name: name.to_string(),
+            line,
+            column,
+        },
+    )
+}
+
+struct Parser<'a> {
+    tokens: Vec<Token>,
+    i: usize,
+    src: &'a str,
+    name: &'a str,
+    has_func: &'a dyn Fn(&str) -> bool,
+    vars: Vec<String>,
+    range_depth: usize,
+    nesting: usize,
+    max_nesting: usize,
+    defines: Vec<(String, List)>,
+}
+
+impl Parser<'_> {
+    fn next(&mut self) -> Token {
+        let tok = self.tokens[self.i.min(self.tokens.len() - 1)].clone();
+        self.i = (self.i + 1).min(self.tokens.len());
+        tok
+    }
+
+    fn backup(&mut self) {
+        self.i -= 1;
+    }
+
+    fn peek(&self) -> &Token {
+        &self.tokens[self.i.min(self.tokens.len() - 1)]
+    }
+
+    fn next_non_space(&mut self) -> Token {
+        loop {
+            let tok = self.next();
+            if tok.kind != Tok::Space {
+                return tok;
+            }
+        }
+    }
+
+    fn peek_non_space(&mut self) -> Token {
+        let tok = self.next_non_space();
+        self.backup();
+        tok
+    }
+
+    fn error<T>(&self, message: impl Into<String>, pos: usize) -> Result<T, Error> {
+        Err(syntax_error(self.name, self.src, pos, message.into()))
+    }
+
+    fn unexpected<T>(&self, tok: &Token, context: &str) -> Result<T, Error> {
+        self.error(
+            format!("unexpected {} in {}", describe(tok), context),
+            tok.pos,
+        )
+    }
+
+    fn enter(&mut self, pos: usize) -> Result<(), Error> {
+        self.nesting += 1;
+        if self.nesting > self.max_nesting {
+            return self.error(
+                format!("nesting deeper than {} levels", self.max_nesting),
+                pos,
+            );
+        }
+        Ok(())
+    }
+
+    fn top(&mut self) -> Result<List, Error> {
+        let mut root = Vec::new();
+        loop {
+            let tok = self.peek().clone();
+            match tok.kind {
+                Tok::Eof => return Ok(root),
+                Tok::LeftDelim => {
+                    self.next();
+                    if self.peek_non_space().kind == Tok::Keyword(Keyword::Define) {
+                        self.next_non_space();
+                        self.definition()?;
+                        continue;
+                    }
+                    self.i -= 1;
+                    while self.tokens[self.i].kind != Tok::LeftDelim {
+                        self.i -= 1;
+                    }
+                }
+                _ => {}
+            }
+            match self.text_or_action()? {
+                Item::Node(node) => root.push(node),
+                Item::End => return self.error("unexpected {{end}}", tok.pos),
+                Item::Else(_) => return self.error("unexpected {{else}}", tok.pos),
+            }
+        }
+    }
+
+    fn definition(&mut self) -> Result<(), Error> {
+        const CONTEXT: &str = "define clause";
+        let tok = self.next_non_space();
+        let name = self.template_name(&tok, CONTEXT)?;
+        let end = self.next_non_space();
+        if end.kind != Tok::RightDelim {
+            return self.unexpected(&end, CONTEXT);
+        }
+        let saved = std::mem::replace(&mut self.vars, vec!["$".to_string()]);
+        let saved_range = std::mem::replace(&mut self.range_depth, 0);
+        let (list, item) = self.item_list()?;
+        self.vars = saved;
+        self.range_depth = saved_range;
+        if !matches!(item, Item::End) {
+            return self.error(format!("unexpected {{{{else}}}} in {CONTEXT}"), tok.pos);
+        }
+        self.add_define(name, list)
+    }
+
+    /// Go's `Tree.add`: within one text a name is defined once, empty bodies aside.
+    fn add_define(&mut self, name: String, list: List) -> Result<(), Error> {
+        match self.defines.iter_mut().find(|(n, _)| *n == name) {
+            None => self.defines.push((name, list)),
+            Some((_, old)) if is_empty(old) => *old = list,
+            Some(_) if is_empty(&list) => {}
+            Some(_) => {
+                let message = format!("template: multiple definition of template {name:?}");
+                let pos = self.tokens[self.i.saturating_sub(1)].pos;
+                return self.error(message, pos);
+            }
+        }
+        Ok(())
+    }
+
+    fn template_name(&self, tok: &Token, context: &str) -> Result<String, Error> {
+        match &tok.kind {
+            Tok::Str(_, value) => Ok(value.clone()),
+            _ => self.unexpected(tok, context),
+        }
+    }
+
+    fn item_list(&mut self) -> Result<(List, Item), Error> {
+        let mut list = Vec::new();
+        loop {
+            if self.peek().kind == Tok::Eof {
+                return self.error("unexpected EOF", self.peek().pos);
+            }
+            match self.text_or_action()? {
+                Item::Node(node) => list.push(node),
+                other => return Ok((list, other)),
+            }
+        }
+    }
+
+    fn text_or_action(&mut self) -> Result<Item, Error> {
+        let tok = self.next();
+        match tok.kind {
+            Tok::Text(text) => Ok(Item::Node(Node::Text(text))),
+            Tok::LeftDelim => self.action(),
+            _ => self.unexpected(&tok, "input"),
+        }
+    }
+
+    fn action(&mut self) -> Result<Item, Error> {
+        let tok = self.next_non_space();
+        match tok.kind {
+            Tok::Keyword(Keyword::Block) => self.block().map(Item::Node),
+            Tok::Keyword(kw @ (Keyword::Break | Keyword::Continue)) => {
+                let end = self.next_non_space();
+                if end.kind != Tok::RightDelim {
+                    return self.unexpected(&end, &format!("{{{{{}}}}}", kw.name()));
+                }
+                if self.range_depth == 0 {
+                    return self.error(
+                        format!("{{{{{}}}}} outside {{{{range}}}}", kw.name()),
+                        tok.pos,
+                    );
+                }
+                Ok(Item::Node(if kw == Keyword::Break {
+                    Node::Break(tok.pos)
+                } else {
+                    Node::Continue(tok.pos)
+                }))
+            }
+            Tok::Keyword(Keyword::Else) => {
+                let peek = self.peek_non_space();
+                if let Tok::Keyword(kw @ (Keyword::If | Keyword::With)) = peek.kind {
+                    return Ok(Item::Else(Some(kw)));
+                }
+                let end = self.next_non_space();
+                if end.kind != Tok::RightDelim {
+                    return self.unexpected(&end, "else");
+                }
+                Ok(Item::Else(None))
+            }
+            Tok::Keyword(Keyword::End) => {
+                let end = self.next_non_space();
+                if end.kind != Tok::RightDelim {
+                    return self.unexpected(&end, "end");
+                }
+                Ok(Item::End)
+            }
+            Tok::Keyword(kw @ (Keyword::If | Keyword::Range | Keyword::With)) => {
+                self.control(kw, tok.pos).map(Item::Node)
+            }
+            Tok::Keyword(Keyword::Template) => self.template().map(Item::Node),
+            _ => {
+                self.backup();
+                let pipe = self.pipeline("command", &Tok::RightDelim)?;
+                Ok(Item::Node(Node::Action(pipe)))
+            }
+        }
+    }
+
+    fn control(&mut self, kw: Keyword, pos: usize) -> Result<Node, Error> {
+        self.enter(pos)?;
+        let vars_len = self.vars.len();
+        let pipe = self.pipeline(kw.name(), &Tok::RightDelim)?;
+        if kw == Keyword::Range {
+            self.range_depth += 1;
+        }
+        let (list, item) = self.item_list()?;
+        if kw == Keyword::Range {
+            self.range_depth -= 1;
+        }
+        let else_list = match item {
+            Item::End | Item::Node(_) => None,
+            Item::Else(Some(next)) if next == kw && kw != Keyword::Range => {
+                let tok = self.next_non_space();
+                Some(vec![self.control(next, tok.pos)?])
+            }
+            Item::Else(Some(next)) => {
+                let tok = self.next_non_space();
+                return self.error(format!("unexpected <{}> in input", next.name()), tok.pos);
+            }
+            Item::Else(None) => {
+                let (list, item) = self.item_list()?;
+                if !matches!(item, Item::End) {
+                    return self.error("expected end; found {{else}}", pos);
+                }
+                Some(list)
+            }
+        };
+        self.vars.truncate(vars_len);
+        self.nesting -= 1;
+        let branch = Branch {
+            pos,
+            pipe,
+            list,
+            else_list,
+        };
+        Ok(match kw {
+            Keyword::If => Node::If(branch),
+            Keyword::With => Node::With(branch),
+            _ => Node::Range(branch),
+        })
+    }
+
+    fn template(&mut self) -> Result<Node, Error> {
+        const CONTEXT: &str = "template clause";
+        let tok = self.next_non_space();
+        let name = self.template_name(&tok, CONTEXT)?;
+        let pipe = if self.next_non_space().kind == Tok::RightDelim {
+            None
+        } else {
+            self.backup();
+            Some(self.pipeline(CONTEXT, &Tok::RightDelim)?)
+        };
+        // Go places the node (and its errors) at the name.
+        Ok(Node::Template {
+            pos: tok.pos,
+            name,
+            pipe,
+        })
+    }
+
+    fn block(&mut self) -> Result<Node, Error> {
+        const CONTEXT: &str = "block clause";
+        let tok = self.next_non_space();
+        let name = self.template_name(&tok, CONTEXT)?;
+        let pipe = self.pipeline(CONTEXT, &Tok::RightDelim)?;
+        let saved = std::mem::replace(&mut self.vars, vec!["$".to_string()]);
+        let saved_range = std::mem::replace(&mut self.range_depth, 0);
+        let (list, item) = self.item_list()?;
+        self.vars = saved;
+        self.range_depth = saved_range;
+        if !matches!(item, Item::End) {
+            return self.error(format!("unexpected {{{{else}}}} in {CONTEXT}"), tok.pos);
+        }
+        self.add_define(name.clone(), list)?;
+        Ok(Node::Template {
+            pos: tok.pos,
+            name,
+            pipe: Some(pipe),
+        })
+    }
+
+    fn pipeline(&mut self, context: &str, end: &Tok) -> Result<Pipe, Error> {
+        let pos = self.peek_non_space().pos;
+        let mut decl = Vec::new();
+        let mut is_assign = false;
+        loop {
+            let tok = self.peek_non_space();
+            let Tok::Variable(name) = &tok.kind else {
+                break;
+            };
+            let save = self.i;
+            self.next_non_space();
+            let next = self.peek_non_space();
+            match next.kind {
+                Tok::Assign | Tok::Declare => {
+                    is_assign = next.kind == Tok::Assign;
+                    self.next_non_space();
+                    decl.push(name.clone());
+                    self.vars.push(name.clone());
+                    break;
+                }
+                Tok::Comma => {
+                    self.next_non_space();
+                    decl.push(name.clone());
+                    self.vars.push(name.clone());
+                    if context == "range" && decl.len() < 2 {
+                        let peek = self.peek_non_space();
+                        match peek.kind {
+                            Tok::Variable(_) | Tok::RightDelim | Tok::RightParen => continue,
+                            _ => {
+                                return self.error("range can only initialize variables", peek.pos);
+                            }
+                        }
+                    }
+                    return self.error(format!("too many declarations in {context}"), next.pos);
+                }
+                _ => {
+                    self.i = save;
+                    break;
+                }
+            }
+        }
+        let mut cmds = Vec::new();
+        loop {
+            let tok = self.next_non_space();
+            if &tok.kind == end {
+                if cmds.is_empty() {
+                    return self.error(format!("missing value for {context}"), tok.pos);
+                }
+                for (i, cmd) in cmds.iter().enumerate().skip(1) {
+                    let Command { args, .. } = cmd;
+                    if matches!(
+                        args[0],
+                        Arg::Bool(..)
+                            | Arg::Dot(_)
+                            | Arg::Nil(_)
+                            | Arg::Number { .. }
+                            | Arg::String { .. }
+                    ) {
+                        return self.error(
+                            format!("non executable command in pipeline stage {}", i + 1),
+                            tok.pos,
+                        );
+                    }
+                }
+                return Ok(Pipe {
+                    pos,
+                    decl,
+                    is_assign,
+                    cmds,
+                });
+            }
+            match tok.kind {
+                Tok::Bool(_)
+                | Tok::Char(..)
+                | Tok::Dot
+                | Tok::Field(_)
+                | Tok::Identifier(_)
+                | Tok::Number(_)
+                | Tok::Nil
+                | Tok::Str(..)
+                | Tok::Variable(_)
+                | Tok::LeftParen => {
+                    self.backup();
+                    cmds.push(self.command()?);
+                }
+                _ => return self.unexpected(&tok, context),
+            }
+        }
+    }
+
+    fn command(&mut self) -> Result<Command, Error> {
+        let pos = self.peek_non_space().pos;
+        let mut args = Vec::new();
+        loop {
+            self.peek_non_space();
+            if let Some(arg) = self.operand()? {
+                args.push(arg);
+            }
+            let tok = self.next();
+            match tok.kind {
+                Tok::Space => continue,
+                Tok::RightDelim | Tok::RightParen => self.backup(),
+                Tok::Pipe => {}
+                _ => return self.unexpected(&tok, "operand"),
+            }
+            break;
+        }
+        if args.is_empty() {
+            return self.error("empty command", pos);
+        }
+        Ok(Command { pos, args })
+    }
+
+    fn operand(&mut self) -> Result<Option<Arg>, Error> {
+        let Some(term) = self.term()? else {
+            return Ok(None);
+        };
+        if !matches!(self.peek().kind, Tok::Field(_)) {
+            return Ok(Some(term));
+        }
+        let pos = self.peek().pos;
+        let mut fields = Vec::new();
+        while let Tok::Field(name) = &self.peek().kind {
+            fields.push(name.clone());
+            self.next();
+        }
+        Ok(Some(match term {
+            Arg::Field { mut names, .. } => {
+                names.extend(fields);
+                Arg::Field { pos, names }
+            }
+            Arg::Variable { name, .. } => Arg::Variable { pos, name, fields },
+            Arg::Bool(..) | Arg::String { .. } | Arg::Number { .. } | Arg::Nil(_) | Arg::Dot(_) => {
+                return self.error(
+                    format!("unexpected . after term {:?}", term.to_string()),
+                    pos,
+                );
+            }
+            node => Arg::Chain {
+                pos,
+                node: Box::new(node),
+                fields,
+            },
+        }))
+    }
+
+    fn term(&mut self) -> Result<Option<Arg>, Error> {
+        let tok = self.next_non_space();
+        let pos = tok.pos;
+        Ok(Some(match tok.kind {
+            Tok::Identifier(name) => {
+                if !(self.has_func)(&name) {
+                    return self.error(format!("function {name:?} not defined"), pos);
+                }
+                Arg::Identifier { pos, name }
+            }
+            Tok::Dot => Arg::Dot(pos),
+            Tok::Nil => Arg::Nil(pos),
+            Tok::Variable(name) => {
+                if !self.vars.contains(&name) {
+                    return self.error(format!("undefined variable {name:?}"), pos);
+                }
+                Arg::Variable {
+                    pos,
+                    name,
+                    fields: Vec::new(),
+                }
+            }
+            Tok::Field(name) => Arg::Field {
+                pos,
+                names: vec![name],
+            },
+            Tok::Bool(b) => Arg::Bool(pos, b),
+            Tok::Char(text, c) => Arg::Number {
+                pos,
+                text,
+                value: Number::Int(i64::from(c)),
+            },
+            Tok::Number(text) => match parse_number(&text) {
+                Some(value) => Arg::Number { pos, text, value },
+                None => return self.error(format!("illegal number syntax: {text:?}"), pos),
+            },
+            Tok::LeftParen => {
+                self.enter(pos)?;
+                let pipe = self.pipeline("parenthesized pipeline", &Tok::RightParen)?;
+                self.nesting -= 1;
+                Arg::Pipe(Box::new(pipe))
+            }
+            Tok::Str(quoted, value) => Arg::String { pos, quoted, value },
+            _ => {
+                self.backup();
+                return Ok(None);
+            }
+        }))
+    }
+}
+
+/// Go's `IsEmptyTree`: nothing but whitespace text.
+pub fn is_empty(list: &[Node]) -> bool {
+    list.iter()
+        .all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()))
+}
+
+/// Go's `item.String()` as parse errors quote tokens.
+fn describe(tok: &Token) -> String {
+    let text = match &tok.kind {
+        Tok::Eof => return "EOF".to_string(),
+        Tok::Keyword(kw) => return format!("<{}>", kw.name()),
+        Tok::Text(t) => t.clone(),
+        Tok::LeftDelim => "{{".to_string(),
+        Tok::RightDelim => "}}".to_string(),
+        Tok::Space => " ".to_string(),
+        Tok::Identifier(n) => n.clone(),
+        Tok::Field(n) => format!(".{n}"),
+        Tok::Variable(n) => n.clone(),
+        Tok::Dot => ".".to_string(),
+        Tok::Number(t) => t.clone(),
+        Tok::Str(raw, _) | Tok::Char(raw, _) => raw.clone(),
+        Tok::Bool(b) => b.to_string(),
+        Tok::Nil => "nil".to_string(),
+        Tok::Pipe => "|".to_string(),
+        Tok::LeftParen => "(".to_string(),
+        Tok::RightParen => ")".to_string(),
+        Tok::Declare => ":=".to_string(),
+        Tok::Assign => "=".to_string(),
+        Tok::Comma => ",".to_string(),
+    };
+    if text.chars().count() > 10 {
+        let short: String = text.chars().take(10).collect();
+        format!("{short:?}...")
+    } else {
+        format!("{text:?}")
+    }
+}
+
+/// Go's number literal rules: integers (decimal, `0x`, `0o`, `0b`, legacy octal `0NN`,
+/// underscores) become `int`; literals with `.`, an exponent, or too large, `float64`.
+fn parse_number(text: &str) -> Option<Number> {
+    let clean: String = text.chars().filter(|&c| c != '_').collect();
+    let (neg, body) = match clean.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, clean.strip_prefix('+').unwrap_or(&clean)),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d)
+    } else if let Some(d) = lower.strip_prefix("0o") {
+        (8, d)
+    } else if let Some(d) = lower.strip_prefix("0b") {
+        (2, d)
+    } else if lower.len() > 1 && lower.starts_with('0') && lower.bytes().all(|b| b.is_ascii_digit())
+    {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    let is_float = if radix == 16 {
+        digits.contains(['.', 'p'])
+    } else {
+        radix == 10 && digits.contains(['.', 'e'])
+    };
+    if !is_float {
+        if let Ok(v) = i64::from_str_radix(digits, radix) {
+            return Some(Number::Int(if neg { -v } else { v }));
+        }
+        if radix != 10 {
+            return None;
+        }
+    }
+    if radix == 16 {
+        return None;
+    }
+    let v: f64 = digits.parse().ok()?;
+    Some(Number::Float(if neg { -v } else { v }))
+}

@@ -1,0 +1,275 @@
+//! Template data: the values a template reads, prints and hands to functions, shaped like the Go
+//! values Helm gives text/template (`map[string]interface{}`, `[]interface{}`, `float64`, ...).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::error::Error;
+
+/// A function value that the `call` builtin can invoke (Go's `func` values in data).
+pub type Callable = Arc<dyn Fn(&[Value]) -> Result<Value, Error> + Send + Sync>;
+
+/// One value as a template sees it.
+///
+/// Go distinguishes `int` from `int64` only in `%T` and in the functions a host adds; both are
+/// kept so `printf "%T"` and sprig's `typeOf` can tell them apart.
+#[derive(Clone, Default)]
+pub enum Value {
+    /// Go's `nil` (a missing map key evaluates to it too).
+    #[default]
+    Nil,
+    Bool(bool),
+    /// Go `int`.
+    Int(i64),
+    /// Go `int64`.
+    Int64(i64),
+    /// Go `float64`.
+    Float(f64),
+    String(Arc<str>),
+    /// Go `[]interface{}`.
+    List(Arc<Vec<Value>>),
+    /// Go `map[string]interface{}`; keys are kept sorted, as Go prints and ranges them.
+    Map(Arc<BTreeMap<String, Value>>),
+    /// A host object with fields and methods (`.Files`, `.Capabilities`).
+    Object(Arc<dyn Object>),
+    /// A function value for `call`.
+    Func(Callable),
+}
+
+/// A host object: what Go would reach by reflection on a struct.
+///
+/// `{{.Files.Get "a"}}` asks the object behind `.Files` for the method `Get` with one argument;
+/// `{{.Release.Name}}` asks for the field (or argument-less method) `Name`.
+pub trait Object: fmt::Debug + Send + Sync {
+    /// The Go type name, for `%T` and error messages (e.g. `chartutil.Capabilities`).
+    fn type_name(&self) -> &str;
+    /// A field's value, or `None` when the object has no such field.
+    fn field(&self, name: &str) -> Option<Value> {
+        let _ = name;
+        None
+    }
+    /// Calls a method; `None` when the object has no method of that name (fields are then tried).
+    fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, Error>> {
+        let _ = (name, args);
+        None
+    }
+    /// The plain value the object stands for, if any: what `range`, `len`, `index`, `slice`
+    /// and printing see (Helm's `.Capabilities.APIVersions` is a list with a `Has` method).
+    fn as_value(&self) -> Option<Value> {
+        None
+    }
+    /// How `{{.}}` and `%v` print the object: its plain value, else `{TypeName}`.
+    fn to_text(&self) -> String {
+        match self.as_value() {
+            Some(value) => crate::format::sprint_v(&value),
+            None => format!("{{{}}}", self.type_name()),
+        }
+    }
+}
+
+impl Value {
+    /// Builds a string value.
+    pub fn str(s: impl Into<Arc<str>>) -> Value {
+        Value::String(s.into())
+    }
+
+    /// Builds a list value.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Arc::new(items))
+    }
+
+    /// Builds a map value.
+    pub fn map(entries: BTreeMap<String, Value>) -> Value {
+        Value::Map(Arc::new(entries))
+    }
+
+    /// Builds a host object value.
+    pub fn object(object: impl Object + 'static) -> Value {
+        Value::Object(Arc::new(object))
+    }
+
+    /// Builds a function value for `call`.
+    pub fn func(f: impl Fn(&[Value]) -> Result<Value, Error> + Send + Sync + 'static) -> Value {
+        Value::Func(Arc::new(f))
+    }
+
+    /// Converts JSON the way Helm loads values: every number becomes a `float64`, as Go's
+    /// `encoding/json` decodes into `interface{}` (so `{{printf "%T" .Values.port}}` is `float64`).
+    pub fn from_json_as_float64(json: &serde_json::Value) -> Value {
+        from_json(json, true)
+    }
+
+    /// Converts to JSON; objects become their text, functions `null`, NaN and infinities `null`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Value::Nil | Value::Func(_) => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) | Value::Int64(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Value::String(s) => J::String(s.to_string()),
+            Value::List(items) => J::Array(items.iter().map(Value::to_json).collect()),
+            Value::Map(map) => {
+                J::Object(map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+            }
+            Value::Object(o) => J::String(o.to_text()),
+        }
+    }
+
+    /// Go's truth: false, 0, nil, and empty strings, lists and maps are false.
+    pub fn is_true(&self) -> bool {
+        match self {
+            Value::Nil => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) | Value::Int64(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::String(s) => !s.is_empty(),
+            Value::List(items) => !items.is_empty(),
+            Value::Map(map) => !map.is_empty(),
+            Value::Object(_) | Value::Func(_) => true,
+        }
+    }
+
+    /// The Go type name, as `%T` prints it.
+    pub fn type_name(&self) -> &str {
+        match self {
+            Value::Nil => "<nil>",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Int64(_) => "int64",
+            Value::Float(_) => "float64",
+            Value::String(_) => "string",
+            Value::List(_) => "[]interface {}",
+            Value::Map(_) => "map[string]interface {}",
+            Value::Object(o) => o.type_name(),
+            Value::Func(_) => "func(...interface {}) (interface {}, error)",
+        }
+    }
+
+    /// The string inside, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The plain value behind a host object (see [`Object::as_value`]); other values as they are.
+    pub fn plain(&self) -> std::borrow::Cow<'_, Value> {
+        match self {
+            Value::Object(o) => o
+                .as_value()
+                .map_or(std::borrow::Cow::Borrowed(self), std::borrow::Cow::Owned),
+            other => std::borrow::Cow::Borrowed(other),
+        }
+    }
+
+    /// The integer inside, if this is an `int` or `int64`.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) | Value::Int64(i) => Some(*i),
+            _ => None,
+        }
+    }
+}
+
+fn from_json(json: &serde_json::Value, all_float: bool) -> Value {
+    use serde_json::Value as J;
+    match json {
+        J::Null => Value::Nil,
+        J::Bool(b) => Value::Bool(*b),
+        J::Number(n) => match n.as_i64() {
+            Some(i) if !all_float => Value::Int(i),
+            _ => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        J::String(s) => Value::str(s.as_str()),
+        J::Array(items) => Value::list(items.iter().map(|v| from_json(v, all_float)).collect()),
+        J::Object(map) => Value::map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), from_json(v, all_float)))
+                .collect(),
+        ),
+    }
+}
+
+/// JSON integers become Go `int`, other numbers `float64`.
+impl From<&serde_json::Value> for Value {
+    fn from(json: &serde_json::Value) -> Value {
+        from_json(json, false)
+    }
+}
+
+impl From<serde_json::Value> for Value {
+    fn from(json: serde_json::Value) -> Value {
+        from_json(&json, false)
+    }
+}
+
+impl From<&Value> for serde_json::Value {
+    fn from(value: &Value) -> serde_json::Value {
+        value.to_json()
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::str(s)
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::str(s)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::Int(i)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(f: f64) -> Value {
+        Value::Float(f)
+    }
+}
+
+impl From<Vec<Value>> for Value {
+    fn from(items: Vec<Value>) -> Value {
+        Value::list(items)
+    }
+}
+
+impl From<BTreeMap<String, Value>> for Value {
+    fn from(map: BTreeMap<String, Value>) -> Value {
+        Value::map(map)
+    }
+}
+
+/// Prints as Go's `%v` does.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::format::sprint_v(self))
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}({})", self.type_name(), self)
+    }
+}
+
+/// Structural equality, for hosts and tests; the template's `eq` follows Go's stricter rules.
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        self.to_json() == other.to_json()
+    }
+}

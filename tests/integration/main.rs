@@ -1,6 +1,7 @@
 //! Integration tests: real `bosun` invocations, compiled into one test binary.
 
 mod diff;
+mod documents;
 mod errors;
 mod fuzz_regressions;
 mod hostile;

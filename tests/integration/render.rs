@@ -4,6 +4,7 @@ use std::process::Stdio;
 
 use insta_cmd::assert_cmd_snapshot;
 
+use crate::documents::{command_line, quiet_stdout, unified_diff};
 use crate::{bosun, fixture, run, run_ok};
 
 #[test]
@@ -11,16 +12,23 @@ fn demo_without_environment() {
     assert_cmd_snapshot!(bosun(["render", "charts/demo"]));
 }
 
+/// The production environment (and a namespace), as the diff of its render against the
+/// render without an environment.
 #[test]
 fn demo_in_production() {
-    assert_cmd_snapshot!(bosun([
-        "render",
-        "charts/demo",
-        "--env",
-        "production",
-        "-n",
-        "shop"
-    ]));
+    let base: Vec<String> = ["render", "charts/demo"].map(String::from).to_vec();
+    let production: Vec<String> = ["render", "charts/demo", "--env", "production", "-n", "shop"]
+        .map(String::from)
+        .to_vec();
+    insta::assert_snapshot!(
+        "demo_in_production_against_no_environment",
+        unified_diff(
+            &command_line(&base),
+            &quiet_stdout(&base),
+            &command_line(&production),
+            &quiet_stdout(&production)
+        )
+    );
 }
 
 #[test]

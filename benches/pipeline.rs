@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use bosun::chart::Chart;
-use bosun::context::{Capabilities, Release};
 use bosun::manifest;
 use bosun::output::{self, Format};
+use bosun::render::context::{Capabilities, Release};
 use bosun::render::{self, RenderOptions};
 use bosun::values::{self, Node, ValueOptions};
 use serde_json::json;
@@ -86,7 +86,7 @@ fn fleet() -> Fleet {
                 revision: 1,
                 is_upgrade: false,
             },
-            capabilities: Capabilities::new(bosun::schema::newest_version(), &[]),
+            capabilities: Capabilities::new(bosun::validate::schema::newest_version(), &[]),
             environment: None,
             show_only: Vec::new(),
             include_crds: false,
@@ -117,7 +117,8 @@ fn parse_documents(bencher: divan::Bencher) {
 fn parse_and_validate_documents(bencher: divan::Bencher) {
     let f = fleet();
     let rendered = render::render_templates(&f.chart, &f.values, &f.options).unwrap();
-    let catalog = bosun::schema::Catalog::new(bosun::schema::newest_version()).unwrap();
+    let catalog =
+        bosun::validate::schema::Catalog::new(bosun::validate::schema::newest_version()).unwrap();
     let policy = bosun::validate::Policy::default();
     let checks = manifest::Checks {
         catalog: &catalog,

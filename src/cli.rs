@@ -12,7 +12,7 @@ use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand}
 use crate::commands;
 use crate::error::Error;
 use crate::output::Format;
-use crate::report;
+use crate::validate::report;
 
 const EXIT_CODES: &str = "\
 Exit codes:

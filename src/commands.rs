@@ -12,19 +12,19 @@ use crate::cli::{
     ChartFlags, DiffArgs, LintArgs, LintFormat, RenderArgs, SchemaFlags, ValidateArgs, ValueFlags,
     ValuesArgs,
 };
-use crate::context::{Capabilities, KubeVersion, Release};
-use crate::crd;
 use crate::diff;
 use crate::error::Error;
 use crate::lint;
 use crate::manifest::{self, Checks, Document, RenderedTemplate};
 use crate::output::{self, Format};
+use crate::render::context::{Capabilities, KubeVersion, Release};
 use crate::render::{self, RenderOptions};
-use crate::report::Summary;
-use crate::schema::{self, Catalog};
-use crate::set_values::SetKind;
 use crate::state;
+use crate::validate::crd;
+use crate::validate::report::Summary;
+use crate::validate::schema::{self, Catalog};
 use crate::validate::{self, Outcome, Policy, Verdict};
+use crate::values::set::SetKind;
 use crate::values::{self, SetArg, ValueOptions};
 use crate::yaml;
 
@@ -670,7 +670,11 @@ pub(crate) fn validate(args: &ValidateArgs) -> Result<i32, Error> {
     let failed = outcomes.iter().any(|o| o.is_invalid() || o.is_error())
         || (args.schemas.require_schemas && outcomes.iter().any(Outcome::is_skipped));
     let summary = args.summary.then(|| Summary::of(&outcomes, files.len()));
-    print(&crate::report::render(&outcomes, args.output, summary))?;
+    print(&crate::validate::report::render(
+        &outcomes,
+        args.output,
+        summary,
+    ))?;
     Ok(i32::from(failed))
 }
 

@@ -281,7 +281,7 @@ pub enum Error {
     Usage { message: String, help: String },
 
     #[error(transparent)]
-    Schemas(#[from] crate::schema::UnknownVersion),
+    Schemas(#[from] crate::validate::schema::UnknownVersion),
     #[error("cannot write the {what} as JSON")]
     WriteJson {
         what: &'static str,

@@ -4,7 +4,7 @@
 
 use crate::error::Error;
 use crate::manifest::{self, RenderedTemplate};
-use crate::set_values::{self, SetKind};
+use crate::values::set::{self, SetKind};
 use crate::yaml;
 
 /// Values files: parsing with lines and without must agree on whether the text is valid.
@@ -35,7 +35,7 @@ pub fn set(data: &[u8]) {
         SetKind::Json,
         SetKind::File,
     ] {
-        match set_values::parse(kind, text) {
+        match set::parse(kind, text) {
             Ok(assignments) => assert!(!assignments.is_empty(), "parsed `{text}` into nothing"),
             Err(Error::SetSyntax { position, .. }) => assert!(position <= text.len()),
             Err(other) => panic!("not a syntax error: {other}"),
@@ -72,7 +72,7 @@ pub fn render(data: &[u8]) {
     let Ok(source) = std::str::from_utf8(data) else {
         return;
     };
-    let mut env = crate::engine::environment();
+    let mut env = crate::render::engine::environment();
     env.set_fuel(Some(200_000));
     let values = serde_json::json!({"name": "web", "replicas": 2, "tags": ["a", "b"], "on": true});
     let context =

@@ -11,8 +11,8 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::error::{Error, SourceSnippet};
-use crate::schema::Catalog;
 use crate::secret;
+use crate::validate::schema::Catalog;
 use crate::validate::{self, Outcome, Policy};
 use crate::yaml;
 

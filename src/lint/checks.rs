@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::{Linter, Object};
-use crate::context::KubeVersion;
-use crate::schema::{Catalog, Lookup};
+use crate::render::context::KubeVersion;
+use crate::validate::schema::{Catalog, Lookup};
 
 fn containers(pod: &Value) -> impl Iterator<Item = &Value> {
     pod["spec"]["containers"].as_array().into_iter().flatten()

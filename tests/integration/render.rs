@@ -172,7 +172,7 @@ fn kube_version_and_api_versions_reach_capabilities() {
     .unwrap();
     let path = chart.to_str().unwrap();
     let stdout = run_ok(["render", path]);
-    let newest = bosun::schema::newest_version().minor;
+    let newest = bosun::validate::schema::newest_version().minor;
     let expected = format!(
         "version: v1.{newest}.0\n  minor: \"{newest}\"\n  monitoring: \"false\"\n  new: \"true\""
     );

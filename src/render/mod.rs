@@ -1,13 +1,18 @@
 //! Rendering a chart: each template of the chart and of its enabled subcharts, in parallel,
 //! then the documents parsed, sorted in install order and filtered by `--show-only`.
 
+pub mod context;
+pub mod engine;
+pub mod files;
+pub mod functions;
+
 use rayon::prelude::*;
 
 use crate::chart::Chart;
-use crate::context::{self, Capabilities, Release};
-use crate::engine::Engine;
 use crate::error::Error;
 use crate::manifest::{self, Checks, Document, Parsed, RenderedTemplate};
+use crate::render::context::{Capabilities, Release};
+use crate::render::engine::Engine;
 use crate::values::{self, Node};
 use crate::yaml;
 

@@ -8,7 +8,7 @@ use minijinja::{Error, ErrorKind, State};
 
 use crate::chart::Chart;
 use crate::error;
-use crate::files::Files;
+use crate::render::files::Files;
 
 /// A Kubernetes `MAJOR.MINOR` version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -214,7 +214,7 @@ mod tests {
             },
             &["monitoring.coreos.com/v1".into()],
         );
-        let env = crate::engine::environment();
+        let env = crate::render::engine::environment();
         let out = env
             .render_str(
                 "{{ c.api_versions.has('policy/v1') }} {{ 'monitoring.coreos.com/v1' in c.api_versions }} {{ 'x/v9' in c.api_versions }} {{ c.kube_version.minor }}",

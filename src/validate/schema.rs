@@ -10,9 +10,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
-use crate::context::KubeVersion;
+use crate::render::context::KubeVersion;
 
-static BUNDLE: &[u8] = include_bytes!("../schemas/kubernetes.bundle");
+static BUNDLE: &[u8] = include_bytes!("../../schemas/kubernetes.bundle");
 
 /// A compiled schema, shared between threads.
 pub type Validator = Arc<jsonschema::Validator>;
@@ -239,7 +239,7 @@ impl Catalog {
             schema_locations: Vec::new(),
             compiled: Mutex::new(HashMap::new()),
         };
-        for (key, schema, origin) in crate::crd::bundled() {
+        for (key, schema, origin) in crate::validate::crd::bundled() {
             catalog.add_custom(&key, schema, origin);
         }
         Ok(catalog)
@@ -314,7 +314,7 @@ impl Catalog {
             )
         } else {
             let path = self.schema_locations.iter().find_map(|dir| {
-                crate::crd::candidates(dir, api_version, kind)
+                crate::validate::crd::candidates(dir, api_version, kind)
                     .into_iter()
                     .find(|path| path.is_file())
             })?;

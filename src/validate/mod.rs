@@ -2,11 +2,15 @@
 //! with every violation, skipped for want of a schema, or an apiVersion the target removed).
 //! One bad document never stops the others; the caller decides the exit code at the end.
 
+pub mod crd;
+pub mod report;
+pub mod schema;
+
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::SourceSnippet;
-use crate::schema::{Catalog, Lookup, SchemaSource};
+use crate::validate::schema::{Catalog, Lookup, SchemaSource};
 
 mod values_schema;
 pub use values_schema::check_values;

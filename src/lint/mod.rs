@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::context::KubeVersion;
 use crate::manifest::Document;
-use crate::schema::Catalog;
+use crate::render::context::KubeVersion;
+use crate::validate::schema::Catalog;
 use crate::values::Node;
 
 mod checks;

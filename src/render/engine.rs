@@ -14,7 +14,7 @@ use minijinja::{AutoEscape, ErrorKind, UndefinedBehavior};
 
 use crate::chart::{Chart, TemplateFile};
 use crate::error::{Error, SourceSnippet};
-use crate::functions;
+use crate::render::functions;
 
 mod blocks;
 

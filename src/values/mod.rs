@@ -3,6 +3,8 @@
 //! files; then `--set*` flags. Maps merge deeply, lists are replaced, `null` deletes a key.
 //! Every leaf remembers the file:line or flag it came from, for `bosun values --explain`.
 
+pub mod set;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -11,7 +13,7 @@ use serde_json::Value;
 
 use crate::chart::Chart;
 use crate::error::{Error, Origin};
-use crate::set_values::{self, Segment, SetKind};
+use crate::values::set::{Segment, SetKind};
 use crate::yaml::{self, Located};
 
 /// A values tree whose every node knows where it came from.
@@ -486,7 +488,7 @@ pub fn layer(chart: &Chart, options: &ValueOptions, stdin: &mut dyn Read) -> Res
             flag: set.kind.flag(),
             arg: set.arg.clone(),
         };
-        for assignment in set_values::parse(set.kind, &set.arg)? {
+        for assignment in set::parse(set.kind, &set.arg)? {
             let value = match (set.kind, assignment.value) {
                 (SetKind::File, Value::String(path)) => Value::String(read_path(Path::new(&path))?),
                 (_, value) => value,
@@ -546,7 +548,7 @@ mod tests {
     fn set_assignments_edit_lists_in_place() {
         let mut base = node(json!({"ports": [{"name": "http", "port": 80}], "x": 1}));
         let origin = Origin::Unknown;
-        for a in set_values::parse(
+        for a in set::parse(
             SetKind::Typed,
             "ports[0].port=8080,ports[1].name=grpc,x=null,y.z=true",
         )

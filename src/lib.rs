@@ -27,6 +27,7 @@ pub mod manifest;
 pub mod names;
 pub mod output;
 pub mod paths;
+pub mod pipeline;
 pub mod render;
 pub mod secret;
 pub mod state;

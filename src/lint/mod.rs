@@ -14,6 +14,7 @@ use crate::validate::schema::Catalog;
 use crate::values::Node;
 
 mod checks;
+pub mod report;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -312,6 +313,19 @@ pub struct Ignore {
 }
 
 impl Config {
+    /// The configuration in `chart_dir/.bosun-lint.yaml`; none silences nothing.
+    pub fn load(chart_dir: &std::path::Path) -> Result<Config, crate::error::Error> {
+        let path = chart_dir.join(".bosun-lint.yaml");
+        if !path.is_file() {
+            return Ok(Config::default());
+        }
+        let text = std::fs::read_to_string(&path).map_err(|source| crate::error::Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        crate::yaml::parse_typed(&crate::paths::shown(&path), &text)
+    }
+
     /// Marks the findings this configuration silences.
     pub fn apply(&self, findings: &mut [Finding]) {
         for finding in findings.iter_mut().filter(|f| f.silenced.is_none()) {

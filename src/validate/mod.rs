@@ -2,7 +2,9 @@
 //! with every violation, skipped for want of a schema, or an apiVersion the target removed).
 //! One bad document never stops the others; the caller decides the exit code at the end.
 
+pub mod catalog;
 pub mod crd;
+pub mod inputs;
 pub mod report;
 pub mod schema;
 

@@ -3,6 +3,7 @@
 //! files; then `--set*` flags. Maps merge deeply, lists are replaced, `null` deletes a key.
 //! Every leaf remembers the file:line or flag it came from, for `bosun values --explain`.
 
+pub mod explain;
 pub mod set;
 
 use std::io::Read;

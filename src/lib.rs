@@ -22,6 +22,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod init;
+pub mod kube_version;
 pub mod lint;
 pub mod manifest;
 pub mod names;

@@ -16,8 +16,9 @@ use std::path::PathBuf;
 use crate::chart::Chart;
 use crate::diff;
 use crate::error::Error;
+use crate::kube_version::KubeVersion;
 use crate::manifest::{Checks, Document};
-use crate::render::context::{Capabilities, KubeVersion, Release};
+use crate::render::context::{Capabilities, Release};
 use crate::render::{self, RenderOptions};
 use crate::state;
 use crate::validate::catalog::{self, SchemaSources};
@@ -199,7 +200,7 @@ impl Rendered {
         skipped.dedup();
         if !failures.is_empty() || (self.require_schemas && !skipped.is_empty()) {
             return Err(Error::Invalid {
-                kube_version: format!("{}.{}", self.kube_version.major, self.kube_version.minor),
+                kube_version: self.kube_version.to_string(),
                 failures,
                 missing_schemas: if self.require_schemas {
                     skipped

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::{Linter, Object};
-use crate::render::context::KubeVersion;
+use crate::kube_version::KubeVersion;
 use crate::validate::schema::{Catalog, Lookup};
 
 fn containers(pod: &Value) -> impl Iterator<Item = &Value> {
@@ -507,9 +507,7 @@ pub(super) fn api_versions(linter: &mut Linter, catalog: Option<&Catalog>, kube:
             Lookup::Removed { replacement, .. } => findings.push((
                 i,
                 format!(
-                    "{api_version} is not served by Kubernetes {}.{}; use {}",
-                    kube.major,
-                    kube.minor,
+                    "{api_version} is not served by Kubernetes {kube}; use {}",
                     replacement.unwrap_or_else(|| "a served apiVersion".into())
                 ),
             )),

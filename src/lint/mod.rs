@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::kube_version::KubeVersion;
 use crate::manifest::Document;
-use crate::render::context::KubeVersion;
 use crate::validate::schema::Catalog;
 use crate::values::Node;
 

@@ -7,36 +7,8 @@ use minijinja::value::{Enumerator, Object, ObjectRepr, Value, from_args};
 use minijinja::{Error, ErrorKind, State};
 
 use crate::chart::Chart;
-use crate::error;
+use crate::kube_version::KubeVersion;
 use crate::render::files::Files;
-
-/// A Kubernetes `MAJOR.MINOR` version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct KubeVersion {
-    pub major: u64,
-    pub minor: u64,
-}
-
-impl KubeVersion {
-    /// Reads `1.35`, `v1.35` or `1.35.2` (the patch is ignored).
-    pub fn parse(text: &str) -> Result<KubeVersion, error::Error> {
-        let bad = || error::Error::KubeVersion(text.to_string());
-        let trimmed = text.trim().trim_start_matches('v');
-        let mut parts = trimmed.split('.');
-        let major = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        let minor = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        if parts.next().is_some_and(|p| p.parse::<u64>().is_err()) || parts.next().is_some() {
-            return Err(bad());
-        }
-        Ok(KubeVersion { major, minor })
-    }
-}
-
-impl std::fmt::Display for KubeVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "v{}.{}.0", self.major, self.minor)
-    }
-}
 
 /// The API group versions every supported Kubernetes (1.29 and later) serves.
 const BUILT_IN_API_VERSIONS: &[&str] = &[
@@ -92,7 +64,7 @@ impl Capabilities {
         let kube = self.kube_version;
         minijinja::context! {
             kube_version => minijinja::context! {
-                version => kube.to_string(),
+                version => kube.git_version(),
                 major => kube.major.to_string(),
                 minor => kube.minor.to_string(),
             },

@@ -9,8 +9,8 @@ use rayon::prelude::*;
 
 use crate::chart::Chart;
 use crate::error::Error;
+use crate::kube_version::KubeVersion;
 use crate::manifest;
-use crate::render::context::KubeVersion;
 use crate::validate::crd;
 use crate::validate::schema::{self, Catalog};
 use crate::yaml;

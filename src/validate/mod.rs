@@ -235,10 +235,7 @@ pub fn check(
             replacement,
         } => {
             let version = catalog.version();
-            let mut message = format!(
-                "{api_version} {kind} is not served by Kubernetes {}.{}",
-                version.major, version.minor
-            );
+            let mut message = format!("{api_version} {kind} is not served by Kubernetes {version}");
             if let Some(removed) = removed_in {
                 message.push_str(&format!(" (removed in {removed})"));
             }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
-use crate::render::context::KubeVersion;
+use crate::kube_version::KubeVersion;
 
 static BUNDLE: &[u8] = include_bytes!("../../schemas/kubernetes.bundle");
 
@@ -184,9 +184,7 @@ fn definitions(version: KubeVersion) -> Option<Arc<Definitions>> {
         return Some(Arc::clone(found));
     }
     let (index, start) = index();
-    let slot = index
-        .versions
-        .get(&format!("{}.{}", version.major, version.minor))?;
+    let slot = index.versions.get(&version.to_string())?;
     let blob = &BUNDLE[start + slot.offset..start + slot.offset + slot.length];
     let mut text = Vec::new();
     flate2::read::GzDecoder::new(blob)
@@ -223,10 +221,10 @@ impl Catalog {
         let definitions = definitions(version).ok_or_else(|| {
             let versions = bundled_versions();
             UnknownVersion {
-                version: format!("{}.{}", version.major, version.minor),
+                version: version.to_string(),
                 available: match (versions.first(), versions.last()) {
                     (Some(a), Some(b)) => {
-                        format!("{}.{} to {}.{}", a.major, a.minor, b.major, b.minor)
+                        format!("{a} to {b}")
                     }
                     _ => "none".into(),
                 },
@@ -551,7 +549,7 @@ fn removed(
     let removed_in = bundled_versions()
         .into_iter()
         .find(|v| v > last_served)
-        .map(|v| format!("{}.{}", v.major, v.minor));
+        .map(|v| v.to_string());
     Some((removed_in, replacement_on_target()))
 }
 

@@ -10,7 +10,7 @@ use bosun::chart::Chart;
 use bosun::manifest;
 use bosun::output::{self, Format};
 use bosun::pipeline::{self, Request};
-use bosun::render::context::{Capabilities, Release};
+use bosun::render::engine::{Capabilities, Release};
 use bosun::render::{self, RenderOptions};
 use bosun::values::{self, Node, ValueOptions};
 use serde_json::json;

@@ -72,7 +72,7 @@ pub fn render(data: &[u8]) {
     let Ok(source) = std::str::from_utf8(data) else {
         return;
     };
-    let mut env = crate::render::engine::environment();
+    let mut env = crate::render::jinja::environment();
     env.set_fuel(Some(200_000));
     let values = serde_json::json!({"name": "web", "replicas": 2, "tags": ["a", "b"], "on": true});
     let context =

@@ -36,3 +36,32 @@ impl std::fmt::Display for KubeVersion {
         write!(f, "{}.{}", self.major, self.minor)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::KubeVersion;
+
+    #[test]
+    fn kube_versions_parse_loosely_but_not_garbage() {
+        assert_eq!(
+            KubeVersion::parse("1.30").unwrap(),
+            KubeVersion {
+                major: 1,
+                minor: 30
+            }
+        );
+        assert_eq!(KubeVersion::parse("v1.31.4").unwrap().minor, 31);
+        for bad in ["", "1", "one.two", "1.30.x", "1.2.3.4"] {
+            assert!(KubeVersion::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_version_prints_as_bosun_spells_it_and_as_a_cluster_reports_it() {
+        let version = KubeVersion::parse("v1.35.2").unwrap();
+        assert_eq!(
+            (version.to_string(), version.git_version()),
+            ("1.35".into(), "v1.35.0".into())
+        );
+    }
+}

@@ -18,7 +18,7 @@ use crate::diff;
 use crate::error::Error;
 use crate::kube_version::KubeVersion;
 use crate::manifest::{Checks, Document};
-use crate::render::context::{Capabilities, Release};
+use crate::render::engine::{Capabilities, Release};
 use crate::render::{self, RenderOptions};
 use crate::state;
 use crate::validate::catalog::{self, SchemaSources};

@@ -1,18 +1,15 @@
 //! Rendering a chart: each template of the chart and of its enabled subcharts, in parallel,
 //! then the documents parsed, sorted in install order and filtered by `--show-only`.
 
-pub mod context;
 pub mod engine;
-pub mod files;
-pub mod functions;
+pub mod jinja;
 
 use rayon::prelude::*;
 
 use crate::chart::Chart;
 use crate::error::Error;
 use crate::manifest::{self, Checks, Document, Parsed, RenderedTemplate};
-use crate::render::context::{Capabilities, Release};
-use crate::render::engine::Engine;
+use crate::render::engine::{Capabilities, Inputs, Release};
 use crate::values::{self, Node};
 use crate::yaml;
 
@@ -72,14 +69,13 @@ fn render_chart(
     if chart.is_library() {
         return Ok(());
     }
-    let engine = Engine::new(chart);
-    let variables = context::chart_variables(
+    let engine = engine::for_chart(Inputs {
         chart,
-        &values.to_value(),
-        &options.release,
-        &options.capabilities,
-        options.environment.as_deref(),
-    );
+        values: values.to_value(),
+        release: &options.release,
+        capabilities: &options.capabilities,
+        environment: options.environment.as_deref(),
+    });
     let names: Vec<&String> = chart
         .templates
         .keys()
@@ -89,7 +85,7 @@ fn render_chart(
         .par_iter()
         .map(|name| {
             let source = chart.source_name(prefix, name);
-            let text = engine.render(name, &context::for_template(&variables, &source))?;
+            let text = engine.render(name, &source)?;
             Ok(RenderedTemplate {
                 source,
                 shown: chart.templates[*name].path.display().to_string(),

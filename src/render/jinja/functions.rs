@@ -333,7 +333,7 @@ mod tests {
     use super::*;
 
     fn render(template: &str) -> Result<String, Error> {
-        let env = crate::render::engine::environment();
+        let env = crate::render::jinja::environment();
         env.render_str(
             template,
             minijinja::context! { m => Value::from(minijinja::value::Serde(serde_json::json!({"a": {"b": [1, 2]}, "f": false, "z": 0, "e": ""}))) },
@@ -412,7 +412,7 @@ mod tests {
 
     #[test]
     fn tpl_renders_with_the_current_variables() {
-        let env = crate::render::engine::environment();
+        let env = crate::render::jinja::environment();
         let out = env
             .render_str("{{ tpl(values.t) }}", minijinja::context! { values => minijinja::context! { t => "{{ values.n }}-x", n => 3 } })
             .unwrap();

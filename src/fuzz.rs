@@ -1,11 +1,17 @@
 //! The properties the fuzz targets (fuzz/) check, kept in the library so the regression tests
-//! can replay every input the fuzzers ever found (tests/fixtures/fuzz/<target>/) without
-//! libFuzzer. Each function must return normally for any input: a panic is a bug.
+//! ([`regressions`]) can replay every input the fuzzers ever found (tests/fixtures/fuzz/<target>/)
+//! without libFuzzer. Each function must return normally for any input: a panic is a bug.
+//!
+//! Fuzz-only code: compiled for `cargo fuzz` (`--cfg fuzzing`) and for the crate's own tests,
+//! never into bosun itself.
 
 use crate::error::Error;
 use crate::manifest::{self, RenderedTemplate};
 use crate::values::set::{self, SetKind};
 use crate::yaml;
+
+#[cfg(test)]
+mod regressions;
 
 /// Values files: parsing with lines and without must agree on whether the text is valid.
 pub fn values(data: &[u8]) {

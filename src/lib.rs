@@ -19,6 +19,7 @@ pub mod color;
 mod commands;
 pub mod diff;
 pub mod error;
+#[cfg(any(fuzzing, test))]
 #[doc(hidden)]
 pub mod fuzz;
 pub mod init;

@@ -3,7 +3,6 @@
 mod diff;
 mod documents;
 mod errors;
-mod fuzz_regressions;
 mod hostile;
 mod lint;
 mod releases;

@@ -1,9 +1,14 @@
 //! Every input the fuzzers found (tests/fixtures/fuzz/<target>/, kept by fuzz/run.sh) replayed
 //! through the same properties, plus the repository's own fixtures as a baseline corpus.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::root;
+use crate::fuzz;
+
+/// The repository root, where the corpora are.
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
 
 fn replay(target: &str, check: fn(&[u8]), baseline: &[&str]) -> usize {
     let mut files = Vec::new();
@@ -36,7 +41,7 @@ fn values_inputs() {
     assert!(
         replay(
             "values",
-            bosun::fuzz::values,
+            fuzz::values,
             &["tests/fixtures/hostile", "charts/okla", "values"]
         ) > 5
     );
@@ -44,7 +49,7 @@ fn values_inputs() {
 
 #[test]
 fn set_inputs() {
-    replay("set", bosun::fuzz::set, &[]);
+    replay("set", fuzz::set, &[]);
     for arg in [
         "a.b=c",
         "a[0]=x,b={1,2}",
@@ -54,7 +59,7 @@ fn set_inputs() {
         "\\",
         "a={",
     ] {
-        bosun::fuzz::set(arg.as_bytes());
+        fuzz::set(arg.as_bytes());
     }
 }
 
@@ -63,7 +68,7 @@ fn document_inputs() {
     assert!(
         replay(
             "documents",
-            bosun::fuzz::documents,
+            fuzz::documents,
             &[
                 "tests/fixtures/manifests",
                 "tests/fixtures/crds",
@@ -78,7 +83,7 @@ fn render_inputs() {
     assert!(
         replay(
             "render",
-            bosun::fuzz::render,
+            fuzz::render,
             &[
                 "charts/demo/templates",
                 "tests/fixtures/charts/err_recursion/templates"

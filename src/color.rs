@@ -44,8 +44,6 @@ fn enabled<S: anstream::stream::RawStream + IsTerminal>(stream: &S) -> bool {
 
 /// `error` in a report's title.
 pub const ERROR: Style = AnsiColor::Red.on_default().bold();
-/// `warning` in a report's title.
-pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 /// `help` before a suggestion.
 pub const HELP: Style = AnsiColor::Cyan.on_default().bold();
 /// The rest of a report's title.

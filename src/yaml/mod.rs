@@ -127,6 +127,7 @@ pub fn parse_value_lenient(text: &str) -> Result<Value, YamlError> {
 }
 
 /// The fast read path alone: `None` where serde-saphyr must read the text (for the fuzzers).
+#[cfg(any(fuzzing, test))]
 pub fn fast_parse(text: &str) -> Option<Value> {
     fast::parse(text)
 }

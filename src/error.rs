@@ -453,11 +453,7 @@ impl Error {
                     if let crate::validate::Verdict::Error { message, line } = &outcome.verdict {
                         let line = line.map(|l| format!(":{l}")).unwrap_or_default();
                         blocks.push((
-                            format!(
-                                "{} ({}{line}): {message}",
-                                outcome.resource(),
-                                outcome.source
-                            ),
+                            format!("{} ({}{line}): {message}", outcome.resource, outcome.source),
                             None,
                             None,
                         ));
@@ -472,9 +468,7 @@ impl Error {
                             blocks.push((
                                 format!(
                                     "{} ({}) at `{at}`: {}",
-                                    outcome.resource(),
-                                    outcome.source,
-                                    violation.message
+                                    outcome.resource, outcome.source, violation.message
                                 ),
                                 violation.snippet.as_deref(),
                                 violation.help.as_deref(),

@@ -37,6 +37,7 @@ pub mod output;
 mod paths;
 pub mod pipeline;
 pub mod render;
+pub mod resource;
 mod secret;
 mod state;
 pub mod validate;

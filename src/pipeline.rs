@@ -194,7 +194,7 @@ impl Rendered {
             .outcomes
             .iter()
             .filter(|o| o.is_skipped())
-            .map(|o| format!("{} {}", o.api_version, o.kind))
+            .map(|o| format!("{} {}", o.resource.api_version, o.resource.kind))
             .collect();
         skipped.sort();
         skipped.dedup();

@@ -277,8 +277,8 @@ pub fn recorded(value: &str) -> Recorded<'_> {
 
 /// Whether a document is a Secret, or a `List` that holds one, judged by its parsed kind.
 pub fn is_secret(document: &Document) -> bool {
-    document.kind == "Secret"
-        || (document.kind.ends_with("List")
+    document.resource.kind == "Secret"
+        || (document.resource.kind.ends_with("List")
             && document.value()["items"]
                 .as_array()
                 .is_some_and(|items| items.iter().any(|item| item["kind"] == "Secret")))

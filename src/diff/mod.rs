@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::manifest::Document;
+use crate::resource::Resource;
 use crate::state::SecretKey;
 
 pub use against::read_against;
@@ -40,22 +41,9 @@ pub enum Change {
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
     pub change: Change,
-    #[serde(rename = "apiVersion")]
-    pub api_version: String,
-    pub kind: String,
-    pub namespace: String,
-    pub name: String,
+    #[serde(flatten)]
+    pub resource: Resource,
     pub diff: String,
-}
-
-impl Entry {
-    fn resource(&self) -> String {
-        if self.namespace.is_empty() {
-            format!("{} {}", self.kind, self.name)
-        } else {
-            format!("{} {}/{}", self.kind, self.namespace, self.name)
-        }
-    }
 }
 
 /// Everything that differs, and how much does not.
@@ -156,16 +144,17 @@ pub struct Options<'a> {
 type Key = (String, String, String, String);
 
 fn key(document: &Document) -> Key {
-    let group = document
+    let resource = &document.resource;
+    let group = resource
         .api_version
         .rsplit_once('/')
         .map_or("", |(group, _)| group)
         .to_string();
     (
         group,
-        document.kind.clone(),
-        document.namespace.clone(),
-        document.name.clone(),
+        resource.kind.clone(),
+        resource.namespace.clone(),
+        resource.name.clone(),
     )
 }
 
@@ -227,57 +216,49 @@ fn compare(
 ) -> (bool, Entry) {
     let document = after.or(before).expect("a change has a before or an after");
     let is_secret = |d: Option<&Document>| d.is_some_and(crate::state::is_secret);
-    let (differs, (a, b)) = if document.kind != "Secret" && (is_secret(before) || is_secret(after))
-    {
-        // A List that holds Secrets: both sides sealed, so no value shows and a change shows
-        // as a changed digest (or, without a key, cannot be told apart).
-        let sealed = |d: Option<&Document>| {
-            d.map(|d| crate::state::seal(d, options.key).yaml)
-                .unwrap_or_default()
-        };
-        if options.key.is_none() {
-            notes.push(format!(
-                "{}: a List holding Secrets; without a key its values are not compared",
-                label(document)
-            ));
-        }
-        let (a, b) = (sealed(before), sealed(after));
-        (a != b, (a, b))
-    } else if is_secret(before) || is_secret(after) {
-        let compared = secrets::compare(before, after, options.key, options.show_secrets);
-        let mut counts: Vec<(secrets::Why, usize)> = Vec::new();
-        for why in compared.not_compared {
-            match counts.iter_mut().find(|(w, _)| *w == why) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((why, 1)),
+    let (differs, (a, b)) =
+        if document.resource.kind != "Secret" && (is_secret(before) || is_secret(after)) {
+            // A List that holds Secrets: both sides sealed, so no value shows and a change shows
+            // as a changed digest (or, without a key, cannot be told apart).
+            let sealed = |d: Option<&Document>| {
+                d.map(|d| crate::state::seal(d, options.key).yaml)
+                    .unwrap_or_default()
+            };
+            if options.key.is_none() {
+                notes.push(format!(
+                    "{}: a List holding Secrets; without a key its values are not compared",
+                    label(document)
+                ));
             }
-        }
-        for (why, count) in counts {
-            notes.push(secrets::note(&label(document), why, count, options.key));
-        }
-        (compared.masked.0 != compared.masked.1, compared.shown)
-    } else {
-        let text = |d: Option<&Document>| d.map(|d| d.yaml.clone()).unwrap_or_default();
-        (true, (text(before), text(after)))
-    };
+            let (a, b) = (sealed(before), sealed(after));
+            (a != b, (a, b))
+        } else if is_secret(before) || is_secret(after) {
+            let compared = secrets::compare(before, after, options.key, options.show_secrets);
+            let mut counts: Vec<(secrets::Why, usize)> = Vec::new();
+            for why in compared.not_compared {
+                match counts.iter_mut().find(|(w, _)| *w == why) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((why, 1)),
+                }
+            }
+            for (why, count) in counts {
+                notes.push(secrets::note(&label(document), why, count, options.key));
+            }
+            (compared.masked.0 != compared.masked.1, compared.shown)
+        } else {
+            let text = |d: Option<&Document>| d.map(|d| d.yaml.clone()).unwrap_or_default();
+            (true, (text(before), text(after)))
+        };
     let entry = Entry {
         change,
-        api_version: document.api_version.clone(),
-        kind: document.kind.clone(),
-        namespace: document.namespace.clone(),
-        name: document.name.clone(),
+        resource: document.resource.clone(),
         diff: unified(&a, &b, &label(document), options.context),
     };
     (differs, entry)
 }
 
 fn label(document: &Document) -> String {
-    let ns = if document.namespace.is_empty() {
-        String::new()
-    } else {
-        format!("{}/", document.namespace)
-    };
-    format!("{} {ns}{}", document.kind, document.name)
+    document.resource.to_string()
 }
 
 fn unified(old: &str, new: &str, label: &str, context: usize) -> String {
@@ -337,7 +318,7 @@ mod tests {
         let changes: Vec<(Change, &str)> = plan
             .entries
             .iter()
-            .map(|e| (e.change, e.name.as_str()))
+            .map(|e| (e.change, e.resource.name.as_str()))
             .collect();
         assert_eq!(
             changes,

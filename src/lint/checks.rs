@@ -502,7 +502,7 @@ pub(super) fn api_versions(linter: &mut Linter, catalog: Option<&Catalog>, kube:
     };
     let mut findings = Vec::new();
     for (i, object) in linter.objects.iter().enumerate() {
-        let api_version = &object.document.api_version;
+        let api_version = &object.document.resource.api_version;
         match catalog.lookup(api_version, object.kind()) {
             Lookup::Removed { replacement, .. } => findings.push((
                 i,

@@ -160,20 +160,16 @@ pub(super) struct Object<'a> {
 
 impl Object<'_> {
     fn kind(&self) -> &str {
-        &self.document.kind
+        &self.document.resource.kind
     }
     fn namespace(&self) -> &str {
-        &self.document.namespace
+        &self.document.resource.namespace
     }
     fn name(&self) -> &str {
-        &self.document.name
+        &self.document.resource.name
     }
     fn resource(&self) -> String {
-        if self.namespace().is_empty() {
-            format!("{} {}", self.kind(), self.name())
-        } else {
-            format!("{} {}/{}", self.kind(), self.namespace(), self.name())
-        }
+        self.document.resource.to_string()
     }
     /// The pod template of a workload, if this is one.
     fn pod_template(&self) -> Option<&Value> {

@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::SourceSnippet;
+use crate::resource::Resource;
 use crate::validate::schema::{Catalog, Lookup, SchemaSource};
 
 mod values_schema;
@@ -69,25 +70,13 @@ pub enum Verdict {
 pub struct Outcome {
     /// The template or file it came from.
     pub source: String,
-    #[serde(rename = "apiVersion")]
-    pub api_version: String,
-    pub kind: String,
-    pub namespace: String,
-    pub name: String,
+    #[serde(flatten)]
+    pub resource: Resource,
     #[serde(flatten)]
     pub verdict: Verdict,
 }
 
 impl Outcome {
-    /// `Kind namespace/name` or `Kind name`.
-    pub fn resource(&self) -> String {
-        if self.namespace.is_empty() {
-            format!("{} {}", self.kind, self.name)
-        } else {
-            format!("{} {}/{}", self.kind, self.namespace, self.name)
-        }
-    }
-
     pub fn is_invalid(&self) -> bool {
         matches!(self.verdict, Verdict::Invalid { .. })
     }

@@ -88,9 +88,7 @@ fn describe(outcome: &Outcome) -> Option<String> {
                     let at = if e.path.is_empty() { "/" } else { &e.path };
                     format!(
                         "{}{line} - {} is invalid at `{at}`: {}",
-                        outcome.source,
-                        outcome.resource(),
-                        e.message
+                        outcome.source, outcome.resource, e.message
                     )
                 })
                 .collect::<Vec<_>>()
@@ -102,8 +100,7 @@ fn describe(outcome: &Outcome) -> Option<String> {
         }
         Verdict::Skipped { reason } => Some(format!(
             "{} - {} skipped: {reason}",
-            outcome.source,
-            outcome.resource()
+            outcome.source, outcome.resource
         )),
     }
 }
@@ -145,7 +142,7 @@ fn junit(outcomes: &[Outcome], summary: Option<Summary>) -> String {
             out,
             "    <testcase classname=\"{}\" name=\"{}\"",
             xml(&outcome.source),
-            xml(&outcome.resource())
+            xml(&outcome.resource.to_string())
         );
         match &outcome.verdict {
             Verdict::Valid => out.push_str("/>\n"),
@@ -180,7 +177,7 @@ fn tap(outcomes: &[Outcome], summary: Option<Summary>) -> String {
     let mut out = format!("TAP version 13\n1..{}\n", outcomes.len());
     for (i, outcome) in outcomes.iter().enumerate() {
         let n = i + 1;
-        let name = format!("{} - {}", outcome.source, outcome.resource());
+        let name = format!("{} - {}", outcome.source, outcome.resource);
         match &outcome.verdict {
             Verdict::Valid => {
                 let _ = writeln!(out, "ok {n} - {name}");

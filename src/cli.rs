@@ -81,7 +81,7 @@ pub struct Cli {
         default_value = "auto",
         value_name = "WHEN"
     )]
-    color: crate::color::When,
+    color: crate::diagnostics::color::When,
 }
 
 #[derive(Debug, Subcommand)]
@@ -310,7 +310,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Ok(matches) => matches,
         Err(e) => {
             if let Some(habit) = helm_habit(&args, &e) {
-                eprintln!("{}", habit.report(crate::color::stderr()));
+                eprintln!("{}", habit.report(crate::diagnostics::color::stderr()));
                 return 1;
             }
             let _ = e.print();
@@ -324,12 +324,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             return 1;
         }
     };
-    crate::color::set(cli.color);
+    crate::diagnostics::color::set(cli.color);
     let sub_matches = matches.subcommand().map(|(_, m)| m);
     match execute(cli.command, sub_matches) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("{}", error.report(crate::color::stderr()));
+            eprintln!("{}", error.report(crate::diagnostics::color::stderr()));
             1
         }
     }

@@ -256,7 +256,7 @@ pub(crate) fn diff(command: &DiffCommand) -> Result<i32, Error> {
         &plan,
         &rendered.about,
         command.output,
-        crate::color::stdout(),
+        crate::diagnostics::color::stdout(),
     )?)?;
     Ok(if command.detailed_exitcode && plan.has_changes() {
         2

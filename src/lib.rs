@@ -21,8 +21,8 @@
 
 pub mod chart;
 pub mod cli;
-mod color;
 mod commands;
+mod diagnostics;
 pub mod diff;
 pub mod error;
 #[cfg(any(fuzzing, test))]

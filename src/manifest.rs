@@ -10,7 +10,8 @@
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::error::{Error, SourceSnippet};
+use crate::diagnostics::SourceSnippet;
+use crate::error::Error;
 use crate::resource::Resource;
 use crate::secret;
 use crate::validate::schema::Catalog;

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use anstyle::Style;
 use serde::Serialize;
 
-use crate::color::{self, paint};
+use crate::diagnostics::color::{self, paint};
 use crate::error::Error;
 use crate::output::json_text;
 

@@ -11,7 +11,7 @@ pub mod schema;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::SourceSnippet;
+use crate::diagnostics::SourceSnippet;
 use crate::resource::Resource;
 use crate::validate::schema::{Catalog, Lookup, SchemaSource};
 
@@ -159,7 +159,9 @@ fn near_miss(
     let allowed = catalog.properties_at(api_version, kind, object);
     unexpected
         .iter()
-        .find_map(|field| crate::error::did_you_mean(field, allowed.iter().map(String::as_str)))
+        .find_map(|field| {
+            crate::diagnostics::did_you_mean(field, allowed.iter().map(String::as_str))
+        })
         .map(|near| format!("; did you mean `{near}`?"))
         .unwrap_or_default()
 }

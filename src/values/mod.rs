@@ -13,7 +13,8 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::chart::Chart;
-use crate::error::{Error, Origin};
+use crate::diagnostics::Origin;
+use crate::error::Error;
 use crate::values::set::{Segment, SetKind};
 use crate::yaml::{self, Located};
 

@@ -8,7 +8,8 @@ use std::fmt;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use crate::error::{Error, SourceSnippet};
+use crate::diagnostics::SourceSnippet;
+use crate::error::Error;
 
 mod fast;
 
@@ -23,7 +24,25 @@ pub struct YamlError {
 impl YamlError {
     /// Turns this into a report about the file `path` whose text is `source`.
     pub fn into_error(self, path: &str, source: &str) -> Error {
-        let snippet = self.location.map(|(line, column)| {
+        let location = self.location;
+        self.into_error_located(path, source, location)
+    }
+
+    /// Turns this error in a part of `source` (one document of a stream) that starts on its
+    /// line `first_line` into a report at the line of the whole text; at the part's first line
+    /// when the parser gave no place.
+    pub fn into_error_in(self, path: &str, source: &str, first_line: usize) -> Error {
+        let (line, column) = self.location.unwrap_or((1, 1));
+        self.into_error_located(path, source, Some((first_line + line - 1, column)))
+    }
+
+    fn into_error_located(
+        self,
+        path: &str,
+        source: &str,
+        location: Option<(usize, usize)>,
+    ) -> Error {
+        let snippet = location.map(|(line, column)| {
             Box::new(SourceSnippet::new(
                 path,
                 source,

@@ -14,7 +14,8 @@ use minijinja::value::Value;
 use minijinja::{AutoEscape, ErrorKind, UndefinedBehavior};
 
 use crate::chart::{Chart, TemplateFile};
-use crate::error::{Error, SourceSnippet};
+use crate::diagnostics::SourceSnippet;
+use crate::error::Error;
 use crate::render::engine::{Inputs, TemplateEngine};
 
 mod blocks;
@@ -246,7 +247,8 @@ fn near_miss(error: &minijinja::Error, context: &Value) -> Option<String> {
                         .collect(),
                     _ => return None,
                 };
-                let near = crate::error::did_you_mean(segment, keys.iter().map(String::as_str))?;
+                let near =
+                    crate::diagnostics::did_you_mean(segment, keys.iter().map(String::as_str))?;
                 let mut path: Vec<&str> = segments[..depth].to_vec();
                 path.push(near);
                 return Some(path.join("."));

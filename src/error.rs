@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use annotate_snippets::{Group, Level, Renderer};
 
 use crate::diagnostics::color::{self, paint};
-use crate::diagnostics::{SourceSnippet, did_you_mean};
+use crate::diagnostics::{Finding, SourceSnippet, did_you_mean};
 use crate::paths::shown;
 
 /// Every error bosun reports. Each variant carries what a person needs to fix it.
@@ -113,19 +113,20 @@ pub enum Error {
         reason: String,
     },
 
-    #[error("{} failed validation against Kubernetes {kube_version}", count(failures.len(), "document"))]
+    #[error("{} failed validation against Kubernetes {kube_version}", count(*documents, "document"))]
     Invalid {
         kube_version: String,
-        /// Each failing document's outcome.
-        failures: Vec<crate::validate::Outcome>,
-        /// `--require-schemas` turned these skipped kinds into failures.
-        missing_schemas: Vec<String>,
+        /// How many documents failed.
+        documents: usize,
+        /// Each violation or error of those documents, then each kind that `--require-schemas`
+        /// wanted a schema for.
+        findings: Vec<Finding>,
     },
 
     #[error("the values do not match `{schema}`: {} found", count(violations.len(), "problem"))]
     ValuesSchema {
         schema: String,
-        violations: Vec<crate::validate::Violation>,
+        violations: Vec<Finding>,
         /// Where to read the allowed keys and types.
         help: String,
     },
@@ -141,8 +142,8 @@ pub enum Error {
     #[error("{message}")]
     Usage { message: String, help: String },
 
-    #[error(transparent)]
-    Schemas(#[from] crate::validate::schema::UnknownVersion),
+    #[error("no schemas for Kubernetes {version}: bosun carries {available}")]
+    UnknownKubeVersion { version: String, available: String },
     #[error("cannot write the {what} as JSON")]
     WriteJson {
         what: &'static str,
@@ -209,7 +210,7 @@ impl Error {
                 "--output-dir replaces the folder with exactly the render, so it must be new, empty, or one bosun wrote: remove it or name another".into(),
             ),
             Error::Usage { help, .. } => Some(help.clone()),
-            Error::Schemas(_) => Some(
+            Error::UnknownKubeVersion { .. } => Some(
                 "give one of those to --kube-version, or render without schemas with --no-validate"
                     .into(),
             ),
@@ -264,64 +265,14 @@ impl Error {
     fn report_many(&self, color: bool) -> Option<String> {
         type Block<'a> = (String, Option<&'a SourceSnippet>, Option<&'a str>);
         let (blocks, help): (Vec<Block>, String) = match self {
-            Error::Invalid {
-                failures,
-                missing_schemas,
-                ..
-            } => {
-                let mut blocks = Vec::new();
-                for outcome in failures {
-                    if let crate::validate::Verdict::Error { message, line } = &outcome.verdict {
-                        let line = line.map(|l| format!(":{l}")).unwrap_or_default();
-                        blocks.push((
-                            format!("{} ({}{line}): {message}", outcome.resource, outcome.source),
-                            None,
-                            None,
-                        ));
-                    }
-                    if let crate::validate::Verdict::Invalid { errors } = &outcome.verdict {
-                        for violation in errors {
-                            let at = if violation.path.is_empty() {
-                                "/"
-                            } else {
-                                &violation.path
-                            };
-                            blocks.push((
-                                format!(
-                                    "{} ({}) at `{at}`: {}",
-                                    outcome.resource, outcome.source, violation.message
-                                ),
-                                violation.snippet.as_deref(),
-                                violation.help.as_deref(),
-                            ));
-                        }
-                    }
-                }
-                for missing in missing_schemas {
-                    blocks.push((
-                        format!("{missing}: no schema, and --require-schemas asks for one"),
-                        None,
-                        None,
-                    ));
-                }
-                (
-                    blocks,
-                    "fix the template or values, pick the target with --kube-version, give custom resource schemas with --crd or --schema-location, or skip the check with --no-validate".into(),
-                )
-            }
+            Error::Invalid { findings, .. } => (
+                findings.iter().map(Finding::block).collect(),
+                "fix the template or values, pick the target with --kube-version, give custom resource schemas with --crd or --schema-location, or skip the check with --no-validate".into(),
+            ),
             Error::ValuesSchema {
                 violations, help, ..
             } => (
-                violations
-                    .iter()
-                    .map(|v| {
-                        (
-                            format!("`{}`: {}", v.path, v.message),
-                            v.snippet.as_deref(),
-                            v.help.as_deref(),
-                        )
-                    })
-                    .collect(),
+                violations.iter().map(Finding::block).collect(),
                 help.clone(),
             ),
             _ => return None,

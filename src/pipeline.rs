@@ -22,6 +22,7 @@ use crate::render::engine::{Capabilities, Release};
 use crate::render::{self, RenderOptions};
 use crate::state;
 use crate::validate::catalog::{self, SchemaSources};
+use crate::validate::report;
 use crate::validate::schema::Catalog;
 use crate::validate::{self, Outcome, Policy};
 use crate::values::{self, Node, ValueOptions};
@@ -199,14 +200,15 @@ impl Rendered {
         skipped.sort();
         skipped.dedup();
         if !failures.is_empty() || (self.require_schemas && !skipped.is_empty()) {
+            let missing_schemas = if self.require_schemas {
+                skipped
+            } else {
+                Vec::new()
+            };
             return Err(Error::Invalid {
                 kube_version: self.kube_version.to_string(),
-                failures,
-                missing_schemas: if self.require_schemas {
-                    skipped
-                } else {
-                    Vec::new()
-                },
+                documents: failures.len(),
+                findings: report::failure_findings(&failures, &missing_schemas),
             });
         }
         Ok(skipped)

@@ -7,6 +7,26 @@ mod origin;
 mod snippet;
 mod suggest;
 
+/// One problem among many in a report (a document's violation, a values-schema violation):
+/// what it is, where, and what to do about it (a help line, then notes, one a line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub title: String,
+    pub snippet: Option<Box<SourceSnippet>>,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    /// The parts a report draws: title, snippet, help.
+    pub fn block(&self) -> (String, Option<&SourceSnippet>, Option<&str>) {
+        (
+            self.title.clone(),
+            self.snippet.as_deref(),
+            self.help.as_deref(),
+        )
+    }
+}
+
 pub use origin::Origin;
 pub use snippet::SourceSnippet;
 pub use suggest::did_you_mean;

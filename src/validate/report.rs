@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::diagnostics::Finding;
 use crate::validate::{Outcome, Verdict};
 
 /// The `-o` formats of `bosun validate`.
@@ -197,4 +198,49 @@ fn tap(outcomes: &[Outcome], summary: Option<Summary>) -> String {
         let _ = write!(out, "# {}", summary.line());
     }
     out
+}
+
+/// The failures of a render as the findings of its error: each error and violation of each
+/// failing document (with its snippet and help), then each kind `--require-schemas` wanted a
+/// schema for.
+pub fn failure_findings(failures: &[Outcome], missing_schemas: &[String]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for outcome in failures {
+        match &outcome.verdict {
+            Verdict::Error { message, line } => {
+                let line = line.map(|l| format!(":{l}")).unwrap_or_default();
+                findings.push(Finding {
+                    title: format!("{} ({}{line}): {message}", outcome.resource, outcome.source),
+                    snippet: None,
+                    help: None,
+                });
+            }
+            Verdict::Invalid { errors } => {
+                for violation in errors {
+                    let at = if violation.path.is_empty() {
+                        "/"
+                    } else {
+                        &violation.path
+                    };
+                    findings.push(Finding {
+                        title: format!(
+                            "{} ({}) at `{at}`: {}",
+                            outcome.resource, outcome.source, violation.message
+                        ),
+                        snippet: violation.snippet.clone(),
+                        help: violation.help.clone(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    for missing in missing_schemas {
+        findings.push(Finding {
+            title: format!("{missing}: no schema, and --require-schemas asks for one"),
+            snippet: None,
+            help: None,
+        });
+    }
+    findings
 }

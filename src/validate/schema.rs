@@ -207,20 +207,12 @@ pub struct Catalog {
     compiled: Mutex<HashMap<String, Slot>>,
 }
 
-/// The target version has no bundled schemas.
-#[derive(Debug, thiserror::Error)]
-#[error("no schemas for Kubernetes {version}: bosun carries {available}")]
-pub struct UnknownVersion {
-    pub version: String,
-    pub available: String,
-}
-
 impl Catalog {
     /// The catalog for `version`; custom resource schemas are added with [`Catalog::add_custom`].
-    pub fn new(version: KubeVersion) -> Result<Catalog, UnknownVersion> {
+    pub fn new(version: KubeVersion) -> Result<Catalog, crate::error::Error> {
         let definitions = definitions(version).ok_or_else(|| {
             let versions = bundled_versions();
-            UnknownVersion {
+            crate::error::Error::UnknownKubeVersion {
                 version: version.to_string(),
                 available: match (versions.first(), versions.last()) {
                     (Some(a), Some(b)) => {

@@ -148,7 +148,14 @@ pub fn check_values(
             return Err(crate::error::Error::ValuesSchema {
                 help: schema_files.readable(&schema, &shown),
                 schema: shown,
-                violations,
+                violations: violations
+                    .into_iter()
+                    .map(|v| crate::diagnostics::Finding {
+                        title: format!("`{}`: {}", v.path, v.message),
+                        snippet: v.snippet,
+                        help: v.help,
+                    })
+                    .collect(),
             });
         }
     }

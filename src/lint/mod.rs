@@ -24,123 +24,107 @@ pub enum Severity {
     Error,
 }
 
+/// A lint rule, by name: a check reports under one of these, so an id cannot be mistyped.
+/// Its id is the kebab-case name (`RuleId::PdbMissing` is `pdb-missing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleId {
+    Probes,
+    Resources,
+    ImageTag,
+    SecurityContext,
+    Privileged,
+    PdbMissing,
+    PdbBlocksEviction,
+    HpaRange,
+    HpaTarget,
+    HpaReplicas,
+    ServiceSelector,
+    ServiceTargetPort,
+    IngressBackend,
+    MissingReference,
+    NetpolDns,
+    Duplicate,
+    ApiVersion,
+    Yaml11Key,
+    SecretLiteral,
+}
+
+impl RuleId {
+    /// The id users write in `.bosun-lint.yaml` and the ignore annotation.
+    pub fn id(self) -> &'static str {
+        match self {
+            RuleId::Probes => "probes",
+            RuleId::Resources => "resources",
+            RuleId::ImageTag => "image-tag",
+            RuleId::SecurityContext => "security-context",
+            RuleId::Privileged => "privileged",
+            RuleId::PdbMissing => "pdb-missing",
+            RuleId::PdbBlocksEviction => "pdb-blocks-eviction",
+            RuleId::HpaRange => "hpa-range",
+            RuleId::HpaTarget => "hpa-target",
+            RuleId::HpaReplicas => "hpa-replicas",
+            RuleId::ServiceSelector => "service-selector",
+            RuleId::ServiceTargetPort => "service-target-port",
+            RuleId::IngressBackend => "ingress-backend",
+            RuleId::MissingReference => "missing-reference",
+            RuleId::NetpolDns => "netpol-dns",
+            RuleId::Duplicate => "duplicate",
+            RuleId::ApiVersion => "api-version",
+            RuleId::Yaml11Key => "yaml11-key",
+            RuleId::SecretLiteral => "secret-literal",
+        }
+    }
+
+    fn rule(self) -> &'static Rule {
+        RULES
+            .iter()
+            .find(|r| r.id == self)
+            .expect("every rule id has a row in RULES")
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
 /// One rule: its id, severity, and what it is about.
 pub struct Rule {
-    pub id: &'static str,
+    pub id: RuleId,
     pub severity: Severity,
     pub summary: &'static str,
 }
 
-/// Every rule bosun lint knows.
+/// Every rule bosun lint knows, one a line.
+#[rustfmt::skip]
 pub const RULES: &[Rule] = &[
-    Rule {
-        id: "probes",
-        severity: Severity::Warning,
-        summary: "a container has no readiness or no liveness probe",
-    },
-    Rule {
-        id: "resources",
-        severity: Severity::Warning,
-        summary: "a container has no resource requests or limits",
-    },
-    Rule {
-        id: "image-tag",
-        severity: Severity::Warning,
-        summary: "an image uses the tag `latest` or no tag",
-    },
-    Rule {
-        id: "security-context",
-        severity: Severity::Warning,
-        summary: "a pod may run as root, or has no securityContext",
-    },
-    Rule {
-        id: "privileged",
-        severity: Severity::Error,
-        summary: "a container runs privileged",
-    },
-    Rule {
-        id: "pdb-missing",
-        severity: Severity::Warning,
-        summary: "a workload with more than one replica has no PodDisruptionBudget",
-    },
-    Rule {
-        id: "pdb-blocks-eviction",
-        severity: Severity::Error,
-        summary: "a PodDisruptionBudget can never allow an eviction",
-    },
-    Rule {
-        id: "hpa-range",
-        severity: Severity::Error,
-        summary: "an HPA's minReplicas is above its maxReplicas",
-    },
-    Rule {
-        id: "hpa-target",
-        severity: Severity::Error,
-        summary: "an HPA targets a workload that is not rendered",
-    },
-    Rule {
-        id: "hpa-replicas",
-        severity: Severity::Warning,
-        summary: "a workload an HPA scales also sets spec.replicas",
-    },
-    Rule {
-        id: "service-selector",
-        severity: Severity::Error,
-        summary: "a Service's selector matches no pod template",
-    },
-    Rule {
-        id: "service-target-port",
-        severity: Severity::Error,
-        summary: "a Service's targetPort is exposed by no matching container",
-    },
-    Rule {
-        id: "ingress-backend",
-        severity: Severity::Error,
-        summary: "an Ingress routes to a Service or port not rendered in its namespace",
-    },
-    Rule {
-        id: "missing-reference",
-        severity: Severity::Warning,
-        summary: "a Secret or ConfigMap is referenced but neither rendered nor made by an ExternalSecret",
-    },
-    Rule {
-        id: "netpol-dns",
-        severity: Severity::Warning,
-        summary: "a default-deny egress NetworkPolicy leaves no way to DNS",
-    },
-    Rule {
-        id: "duplicate",
-        severity: Severity::Error,
-        summary: "two resources share kind, namespace and name",
-    },
-    Rule {
-        id: "api-version",
-        severity: Severity::Warning,
-        summary: "an apiVersion is deprecated (or removed) in the target Kubernetes",
-    },
-    Rule {
-        id: "yaml11-key",
-        severity: Severity::Warning,
-        summary: "a values key that YAML 1.1 reads as a boolean",
-    },
-    Rule {
-        id: "secret-literal",
-        severity: Severity::Warning,
-        summary: "a secret-looking literal in a plain env value or a ConfigMap",
-    },
+    Rule { id: RuleId::Probes,            severity: Severity::Warning, summary: "a container has no readiness or no liveness probe" },
+    Rule { id: RuleId::Resources,         severity: Severity::Warning, summary: "a container has no resource requests or limits" },
+    Rule { id: RuleId::ImageTag,          severity: Severity::Warning, summary: "an image uses the tag `latest` or no tag" },
+    Rule { id: RuleId::SecurityContext,   severity: Severity::Warning, summary: "a pod may run as root, or has no securityContext" },
+    Rule { id: RuleId::Privileged,        severity: Severity::Error,   summary: "a container runs privileged" },
+    Rule { id: RuleId::PdbMissing,        severity: Severity::Warning, summary: "a workload with more than one replica has no PodDisruptionBudget" },
+    Rule { id: RuleId::PdbBlocksEviction, severity: Severity::Error,   summary: "a PodDisruptionBudget can never allow an eviction" },
+    Rule { id: RuleId::HpaRange,          severity: Severity::Error,   summary: "an HPA's minReplicas is above its maxReplicas" },
+    Rule { id: RuleId::HpaTarget,         severity: Severity::Error,   summary: "an HPA targets a workload that is not rendered" },
+    Rule { id: RuleId::HpaReplicas,       severity: Severity::Warning, summary: "a workload an HPA scales also sets spec.replicas" },
+    Rule { id: RuleId::ServiceSelector,   severity: Severity::Error,   summary: "a Service's selector matches no pod template" },
+    Rule { id: RuleId::ServiceTargetPort, severity: Severity::Error,   summary: "a Service's targetPort is exposed by no matching container" },
+    Rule { id: RuleId::IngressBackend,    severity: Severity::Error,   summary: "an Ingress routes to a Service or port not rendered in its namespace" },
+    Rule { id: RuleId::MissingReference,  severity: Severity::Warning, summary: "a Secret or ConfigMap is referenced but neither rendered nor made by an ExternalSecret" },
+    Rule { id: RuleId::NetpolDns,         severity: Severity::Warning, summary: "a default-deny egress NetworkPolicy leaves no way to DNS" },
+    Rule { id: RuleId::Duplicate,         severity: Severity::Error,   summary: "two resources share kind, namespace and name" },
+    Rule { id: RuleId::ApiVersion,        severity: Severity::Warning, summary: "an apiVersion is deprecated (or removed) in the target Kubernetes" },
+    Rule { id: RuleId::Yaml11Key,         severity: Severity::Warning, summary: "a values key that YAML 1.1 reads as a boolean" },
+    Rule { id: RuleId::SecretLiteral,     severity: Severity::Warning, summary: "a secret-looking literal in a plain env value or a ConfigMap" },
 ];
-
-fn severity(rule: &str) -> Severity {
-    RULES
-        .iter()
-        .find(|r| r.id == rule)
-        .map_or(Severity::Warning, |r| r.severity)
-}
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub severity: Severity,
     /// `Kind namespace/name`, or the values file for value rules.
     pub resource: String,
@@ -189,11 +173,11 @@ pub(super) struct Linter<'a> {
 }
 
 impl Linter<'_> {
-    fn report(&mut self, rule: &'static str, object: usize, message: String) {
+    fn report(&mut self, rule: RuleId, object: usize, message: String) {
         let o = &self.objects[object];
         self.findings.push(Finding {
             rule,
-            severity: severity(rule),
+            severity: rule.rule().severity,
             resource: o.resource(),
             source: o.document.source.clone(),
             message,
@@ -250,7 +234,7 @@ fn silence_by_annotation(linter: &mut Linter) {
     for finding in &mut linter.findings {
         if let Some((_, reason)) = ignores
             .get(&finding.resource)
-            .and_then(|rules| rules.iter().find(|(rule, _)| rule == finding.rule))
+            .and_then(|rules| rules.iter().find(|(rule, _)| rule == finding.rule.id()))
         {
             finding.silenced = Some(if reason.is_empty() {
                 "(annotation, no reason given)".into()
@@ -273,8 +257,8 @@ pub fn yaml11_keys(values: &Node) -> Vec<Finding> {
         let keys: Vec<&str> = path.split('.').collect();
         if let Some(key) = keys.iter().find(|k| WORDS.contains(k)) {
             out.push(Finding {
-                rule: "yaml11-key",
-                severity: severity("yaml11-key"),
+                rule: RuleId::Yaml11Key,
+                severity: RuleId::Yaml11Key.rule().severity,
                 resource: format!("values `{path}`"),
                 source: origin.to_string(),
                 message: format!(
@@ -326,7 +310,8 @@ impl Config {
     pub fn apply(&self, findings: &mut [Finding]) {
         for finding in findings.iter_mut().filter(|f| f.silenced.is_none()) {
             if let Some(ignore) = self.ignore.iter().find(|i| {
-                i.rule == finding.rule && i.resource.as_ref().is_none_or(|r| *r == finding.resource)
+                i.rule == finding.rule.id()
+                    && i.resource.as_ref().is_none_or(|r| *r == finding.resource)
             }) {
                 finding.silenced = Some(ignore.reason.clone());
             }
@@ -340,9 +325,16 @@ mod tests {
 
     #[test]
     fn every_rule_id_is_unique() {
-        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id.id()).collect();
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), RULES.len());
+        for rule in RULES {
+            // The id a report serializes is the id a config or annotation names.
+            assert_eq!(
+                serde_json::to_value(rule.id).unwrap(),
+                serde_json::Value::from(rule.id.id())
+            );
+        }
     }
 }

@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod crd;
 pub mod inputs;
+mod removed_apis;
 pub mod report;
 pub mod schema;
 

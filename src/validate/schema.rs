@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde_json::Value;
 
 use crate::kube_version::KubeVersion;
+use crate::validate::removed_apis;
 
 static BUNDLE: &[u8] = include_bytes!("../../schemas/kubernetes.bundle");
 
@@ -375,127 +376,6 @@ impl Catalog {
     }
 }
 
-/// Known API removals up to the oldest bundled version (1.25), with what replaced them (empty:
-/// nothing did).
-const REMOVED_BEFORE_BUNDLE: &[(&str, &str, &str, &str)] = &[
-    ("policy/v1beta1", "PodDisruptionBudget", "1.25", "policy/v1"),
-    ("policy/v1beta1", "PodSecurityPolicy", "1.25", ""),
-    (
-        "autoscaling/v2beta1",
-        "HorizontalPodAutoscaler",
-        "1.25",
-        "autoscaling/v2",
-    ),
-    ("batch/v1beta1", "CronJob", "1.25", "batch/v1"),
-    (
-        "discovery.k8s.io/v1beta1",
-        "EndpointSlice",
-        "1.25",
-        "discovery.k8s.io/v1",
-    ),
-    ("events.k8s.io/v1beta1", "Event", "1.25", "events.k8s.io/v1"),
-    (
-        "node.k8s.io/v1beta1",
-        "RuntimeClass",
-        "1.25",
-        "node.k8s.io/v1",
-    ),
-    (
-        "extensions/v1beta1",
-        "Ingress",
-        "1.22",
-        "networking.k8s.io/v1",
-    ),
-    (
-        "networking.k8s.io/v1beta1",
-        "Ingress",
-        "1.22",
-        "networking.k8s.io/v1",
-    ),
-    (
-        "networking.k8s.io/v1beta1",
-        "IngressClass",
-        "1.22",
-        "networking.k8s.io/v1",
-    ),
-    ("extensions/v1beta1", "Deployment", "1.16", "apps/v1"),
-    ("extensions/v1beta1", "DaemonSet", "1.16", "apps/v1"),
-    ("extensions/v1beta1", "ReplicaSet", "1.16", "apps/v1"),
-    (
-        "extensions/v1beta1",
-        "NetworkPolicy",
-        "1.16",
-        "networking.k8s.io/v1",
-    ),
-    ("extensions/v1beta1", "PodSecurityPolicy", "1.16", ""),
-    ("apps/v1beta1", "Deployment", "1.16", "apps/v1"),
-    ("apps/v1beta1", "StatefulSet", "1.16", "apps/v1"),
-    ("apps/v1beta2", "Deployment", "1.16", "apps/v1"),
-    ("apps/v1beta2", "StatefulSet", "1.16", "apps/v1"),
-    ("apps/v1beta2", "DaemonSet", "1.16", "apps/v1"),
-    ("apps/v1beta2", "ReplicaSet", "1.16", "apps/v1"),
-    (
-        "rbac.authorization.k8s.io/v1beta1",
-        "Role",
-        "1.22",
-        "rbac.authorization.k8s.io/v1",
-    ),
-    (
-        "rbac.authorization.k8s.io/v1beta1",
-        "RoleBinding",
-        "1.22",
-        "rbac.authorization.k8s.io/v1",
-    ),
-    (
-        "rbac.authorization.k8s.io/v1beta1",
-        "ClusterRole",
-        "1.22",
-        "rbac.authorization.k8s.io/v1",
-    ),
-    (
-        "rbac.authorization.k8s.io/v1beta1",
-        "ClusterRoleBinding",
-        "1.22",
-        "rbac.authorization.k8s.io/v1",
-    ),
-    (
-        "apiextensions.k8s.io/v1beta1",
-        "CustomResourceDefinition",
-        "1.22",
-        "apiextensions.k8s.io/v1",
-    ),
-    (
-        "admissionregistration.k8s.io/v1beta1",
-        "MutatingWebhookConfiguration",
-        "1.22",
-        "admissionregistration.k8s.io/v1",
-    ),
-    (
-        "admissionregistration.k8s.io/v1beta1",
-        "ValidatingWebhookConfiguration",
-        "1.22",
-        "admissionregistration.k8s.io/v1",
-    ),
-    (
-        "scheduling.k8s.io/v1beta1",
-        "PriorityClass",
-        "1.22",
-        "scheduling.k8s.io/v1",
-    ),
-    (
-        "storage.k8s.io/v1beta1",
-        "StorageClass",
-        "1.22",
-        "storage.k8s.io/v1",
-    ),
-    (
-        "coordination.k8s.io/v1beta1",
-        "Lease",
-        "1.22",
-        "coordination.k8s.io/v1",
-    ),
-];
-
 /// Whether `api_version/kind` existed in an older version and was removed by `target`.
 fn removed(
     target: KubeVersion,
@@ -523,7 +403,7 @@ fn removed(
             options.last().map(|v| v.to_string())
         })
     };
-    if let Some((_, _, since, replacement)) = REMOVED_BEFORE_BUNDLE
+    if let Some((_, _, since, replacement)) = removed_apis::REMOVED_BEFORE_BUNDLE
         .iter()
         .find(|(v, k, _, _)| *v == api_version && *k == kind)
     {

@@ -15,6 +15,7 @@ use crate::values::Node;
 
 mod checks;
 pub mod report;
+mod secret_literals;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -206,7 +207,7 @@ pub fn lint(documents: &[Document], catalog: Option<&Catalog>, kube: KubeVersion
     checks::network_policies(&mut linter);
     checks::duplicates(&mut linter);
     checks::api_versions(&mut linter, catalog, kube);
-    checks::secret_literals(&mut linter);
+    secret_literals::secret_literals(&mut linter);
     silence_by_annotation(&mut linter);
     linter.findings
 }

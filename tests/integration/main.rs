@@ -5,6 +5,7 @@ mod documents;
 mod errors;
 mod hostile;
 mod lint;
+mod pipeline;
 mod releases;
 mod render;
 mod seeds;

@@ -1,5 +1,5 @@
 //! The command line: its arguments, turned into plain commands (a [`crate::pipeline::Request`]
-//! for those that render) and handed to [`crate::commands`]. A command line
+//! for those that render) and handed to `commands.rs`. A command line
 //! clap refuses because of a Helm habit (`--validate`, `template NAME CHART`) is answered with
 //! what bosun does instead.
 //! Exit codes: 0 success, 1 any error (the command line itself included); `bosun diff

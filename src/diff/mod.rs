@@ -1,7 +1,7 @@
 //! What a change does: the fresh render against the last one (or any manifests), matched by API
 //! group, kind, namespace and name, as added / changed / removed resources with a unified diff
-//! of each changed one. Secret values never show unless asked ([`secrets`]); an object read
-//! from a cluster is compared only on what the render sets ([`against`]); [`format`] prints the
+//! of each changed one. Secret values never show unless asked (`secrets.rs`); an object read
+//! from a cluster is compared only on what the render sets (`against.rs`); [`format`] prints the
 //! plan.
 
 mod against;

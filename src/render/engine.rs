@@ -15,7 +15,7 @@
 //! `execute(&data) -> Result<String, Error>`) plugs in as another [`TemplateEngine`]: it parses
 //! the chart's templates and partials once in its constructor, builds its data from [`Inputs`]
 //! (`.Values`, `.Release`, `.Capabilities`, `.Chart`, `.Template`), maps its errors' positions
-//! to [`crate::error::SourceSnippet`]s, and [`for_chart`] chooses it for the charts it renders.
+//! to source snippets (`diagnostics::SourceSnippet`), and [`for_chart`] chooses it for the charts it renders.
 
 use crate::chart::Chart;
 use crate::error::Error;

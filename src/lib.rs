@@ -6,7 +6,7 @@
 //! 2. [`values`]: layer values (chart defaults, the environment's files, `-f` files, `--set*`
 //!    flags in the order given), remembering where each leaf came from.
 //! 3. [`render`]: render every template through the [`render::engine`] seam (today minijinja,
-//!    [`render::jinja`]), then split and parse the text into documents ([`manifest`]), judging
+//!    `render/jinja/`), then split and parse the text into documents ([`manifest`]), judging
 //!    each against its schema while its tree is at hand ([`validate`]), and sort them in install
 //!    order.
 //! 4. [`validate`], [`lint`], [`diff`]: verdicts per document, a reviewer's findings, and the

@@ -10,7 +10,7 @@
 //! column (and draws the line with a caret); a runaway template must stop with an error (fuel,
 //! recursion, output size) rather than hang.
 //!
-//! Today's engine is minijinja, set up for YAML ([`crate::render::jinja`]). A second engine
+//! Today's engine is minijinja, set up for YAML (`render/jinja/`). A second engine
 //! (Helm's Go templates, a crate of its own exposing `Template::parse(name, text)` and
 //! `execute(&data) -> Result<String, Error>`) plugs in as another [`TemplateEngine`]: it parses
 //! the chart's templates and partials once in its constructor, builds its data from [`Inputs`]

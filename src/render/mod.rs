@@ -2,7 +2,7 @@
 //! then the documents parsed, sorted in install order and filtered by `--show-only`.
 
 pub mod engine;
-pub mod jinja;
+pub(crate) mod jinja;
 
 use rayon::prelude::*;
 

@@ -3,8 +3,8 @@
 //! One bad document never stops the others; the caller decides the exit code at the end.
 
 pub mod catalog;
-pub mod crd;
-pub mod inputs;
+mod crd;
+pub(crate) mod inputs;
 mod removed_apis;
 pub mod report;
 pub mod schema;

@@ -4,7 +4,7 @@
 //! Every leaf remembers the file:line or flag it came from, for `bosun values --explain`.
 
 mod environments;
-pub mod explain;
+pub(crate) mod explain;
 pub mod set;
 mod tree;
 

@@ -19,9 +19,9 @@ use crate::error::Error;
 use crate::render::engine::{Inputs, TemplateEngine};
 
 mod blocks;
-pub mod context;
-pub mod files;
-pub mod functions;
+mod context;
+mod files;
+mod functions;
 
 /// Instructions one template may run. The 500-service fleet template uses about a tenth.
 pub const FUEL: u64 = 100_000_000;

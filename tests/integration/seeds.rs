@@ -1,7 +1,8 @@
 //! The seed systems as charts (`charts/{okla,ecommerce,a4co,myapp,fastapi}`): each renders in
 //! each of its environments; the seeds' hand-written manifests, written out under
-//! `tests/fixtures/seeds/<chart>/<env>/`, are subsets of the render; every full render is a
-//! reviewed snapshot; every manifest comes from the `service` library, with no template copied
+//! `tests/fixtures/seeds/<chart>/<env>/`, are subsets of the render; each chart's production
+//! render is a reviewed snapshot, and each other environment a reviewed diff against the
+//! environment above it; every manifest comes from the `service` library, with no template copied
 //! between charts; and the charts' values pass the library's values.schema.json. The
 //! library's features no seed uses, and its errors, are shown on
 //! `tests/fixtures/charts/service-features`.

@@ -1,13 +1,16 @@
 //! Stage timings of the render pipeline on the fleet chart (bench/fleet), 500 services by
-//! default (`BOSUN_BENCH_SERVICES`). Run: `cargo bench -p bosun-bench`.
+//! default (`BOSUN_BENCH_SERVICES`), and the whole of it through the library entry the command
+//! line uses ([`bosun::pipeline::render`], validation included). Run: `cargo bench -p
+//! bosun-bench`.
 //! The comparison with the real Helm binary is `bench/run.sh`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use bosun::chart::Chart;
-use bosun::context::{Capabilities, Release};
 use bosun::manifest;
 use bosun::output::{self, Format};
+use bosun::pipeline::{self, Request};
+use bosun::render::engine::{Capabilities, Release};
 use bosun::render::{self, RenderOptions};
 use bosun::values::{self, Node, ValueOptions};
 use serde_json::json;
@@ -56,6 +59,11 @@ struct Fleet {
     options: RenderOptions,
 }
 
+/// The fleet chart's folder, `bench/fleet` of the repository (this package is `benches/`).
+fn fleet_chart() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/fleet")
+}
+
 /// The fleet chart and a values file for it; the folder lives as long as the returned guard.
 fn fleet_inputs() -> (tempfile::TempDir, Chart, ValueOptions) {
     let n = std::env::var("BOSUN_BENCH_SERVICES")
@@ -65,7 +73,7 @@ fn fleet_inputs() -> (tempfile::TempDir, Chart, ValueOptions) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("values.json");
     std::fs::write(&file, serde_json::to_string(&fleet_values(n)).unwrap()).unwrap();
-    let chart = Chart::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/fleet")).unwrap();
+    let chart = Chart::load(&fleet_chart()).unwrap();
     let options = ValueOptions {
         files: vec![file.display().to_string()],
         ..ValueOptions::default()
@@ -86,7 +94,7 @@ fn fleet() -> Fleet {
                 revision: 1,
                 is_upgrade: false,
             },
-            capabilities: Capabilities::new(bosun::schema::newest_version(), &[]),
+            capabilities: Capabilities::new(bosun::validate::schema::newest_version(), &[]),
             environment: None,
             show_only: Vec::new(),
             include_crds: false,
@@ -117,7 +125,8 @@ fn parse_documents(bencher: divan::Bencher) {
 fn parse_and_validate_documents(bencher: divan::Bencher) {
     let f = fleet();
     let rendered = render::render_templates(&f.chart, &f.values, &f.options).unwrap();
-    let catalog = bosun::schema::Catalog::new(bosun::schema::newest_version()).unwrap();
+    let catalog =
+        bosun::validate::schema::Catalog::new(bosun::validate::schema::newest_version()).unwrap();
     let policy = bosun::validate::Policy::default();
     let checks = manifest::Checks {
         catalog: &catalog,
@@ -140,11 +149,18 @@ fn write_stream(bencher: divan::Bencher) {
     bencher.bench(|| output::to_text(&documents, Format::Yaml));
 }
 
+/// `bosun render` without the printing: the library entry the command line calls (values,
+/// values-schema check, catalog, render, validation, verdicts), then the stream's text.
 #[divan::bench(sample_count = 10)]
 fn whole_render(bencher: divan::Bencher) {
-    let f = fleet();
+    let (_dir, _, options) = fleet_inputs();
+    let mut request = Request::new(fleet_chart());
+    request.values = options;
+    request.release_name = Some("rel".into());
+    request.namespace = "okla".into();
     bencher.bench(|| {
-        let (documents, _) = render::render(&f.chart, &f.values, &f.options, None).unwrap();
-        output::to_text(&documents, Format::Yaml)
+        let rendered = pipeline::render(&request, &mut std::io::empty()).unwrap();
+        rendered.judge().expect("the fleet validates clean");
+        output::to_text(&rendered.documents, Format::Yaml)
     });
 }

@@ -10,7 +10,8 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{Error, SourceSnippet};
+use crate::diagnostics::SourceSnippet;
+use crate::error::Error;
 use crate::yaml;
 
 /// Chart.yaml's fields that bosun acts on. All fields, as written, are kept in [`Chart::fields`].

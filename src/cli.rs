@@ -1,4 +1,5 @@
-//! The command line: its arguments and the dispatch to [`crate::commands`]. A command line
+//! The command line: its arguments, turned into plain commands (a [`crate::pipeline::Request`]
+//! for those that render) and handed to `commands.rs`. A command line
 //! clap refuses because of a Helm habit (`--validate`, `template NAME CHART`) is answered with
 //! what bosun does instead.
 //! Exit codes: 0 success, 1 any error (the command line itself included); `bosun diff
@@ -9,10 +10,17 @@ use std::path::PathBuf;
 
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::commands;
+use crate::commands::{
+    self, DiffCommand, LintCommand, RenderCommand, ValidateCommand, ValuesCommand,
+};
 use crate::error::Error;
 use crate::output::Format;
-use crate::report;
+use crate::pipeline::Request;
+use crate::validate::Policy;
+use crate::validate::catalog::SchemaSources;
+use crate::validate::report;
+use crate::values::set::SetKind;
+use crate::values::{SetArg, ValueOptions};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -73,7 +81,7 @@ pub struct Cli {
         default_value = "auto",
         value_name = "WHEN"
     )]
-    color: crate::color::When,
+    color: crate::diagnostics::color::When,
 }
 
 #[derive(Debug, Subcommand)]
@@ -206,18 +214,10 @@ pub(crate) struct LintArgs {
     pub strict: bool,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "text")]
-    pub output: LintFormat,
+    pub output: crate::lint::report::Format,
     /// Also list the findings silenced by annotations or the chart's .bosun-lint.yaml.
     #[arg(long)]
     pub show_silenced: bool,
-}
-
-/// The `-o` formats of `bosun lint`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum LintFormat {
-    Text,
-    Json,
-    Sarif,
 }
 
 #[derive(Debug, Args)]
@@ -310,7 +310,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Ok(matches) => matches,
         Err(e) => {
             if let Some(habit) = helm_habit(&args, &e) {
-                eprintln!("{}", habit.report(crate::color::stderr()));
+                eprintln!("{}", habit.report(crate::diagnostics::color::stderr()));
                 return 1;
             }
             let _ = e.print();
@@ -324,12 +324,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             return 1;
         }
     };
-    crate::color::set(cli.color);
+    crate::diagnostics::color::set(cli.color);
     let sub_matches = matches.subcommand().map(|(_, m)| m);
     match execute(cli.command, sub_matches) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("{}", error.report(crate::color::stderr()));
+            eprintln!("{}", error.report(crate::diagnostics::color::stderr()));
             1
         }
     }
@@ -337,11 +337,46 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
 
 fn execute(command: Command, matches: Option<&ArgMatches>) -> Result<i32, Error> {
     match command {
-        Command::Render(args) => commands::render(&args, matches),
-        Command::Diff(args) => commands::diff(&args, matches),
-        Command::Values(args) => commands::values(&args, matches),
-        Command::Validate(args) => commands::validate(&args),
-        Command::Lint(args) => commands::lint(&args, matches),
+        Command::Render(args) => commands::render(&RenderCommand {
+            request: request(&args.chart, matches, args.show_only, args.include_crds),
+            output: args.output,
+            output_dir: args.output_dir,
+            no_save: args.no_save,
+        }),
+        Command::Diff(args) => commands::diff(&DiffCommand {
+            request: request(&args.chart, matches, Vec::new(), false),
+            against: args.against,
+            context: args.context,
+            output: args.output,
+            show_secrets: args.show_secrets,
+            detailed_exitcode: args.detailed_exitcode,
+        }),
+        Command::Values(args) => commands::values(&ValuesCommand {
+            values: value_options(&args.values, matches),
+            chart: args.chart,
+            explain: args.explain,
+            output: args.output,
+        }),
+        Command::Validate(args) => commands::validate(&ValidateCommand {
+            inputs: args.inputs,
+            kube_version: args.kube_version,
+            strict: args.strict,
+            policy: Policy {
+                skip: args.skip,
+                reject: args.reject,
+            },
+            output: args.output,
+            summary: args.summary,
+            ignore_missing_schemas: args.ignore_missing_schemas,
+            schemas: schema_sources(&args.schemas),
+        }),
+        Command::Lint(args) => commands::lint(&LintCommand {
+            request: request(&args.chart, matches, Vec::new(), false),
+            all_envs: args.all_envs,
+            strict: args.strict,
+            output: args.output,
+            show_silenced: args.show_silenced,
+        }),
         Command::Init { dir } => {
             for path in crate::init::init(&dir)? {
                 eprintln!("created {}", path.display());
@@ -356,6 +391,72 @@ fn execute(command: Command, matches: Option<&ArgMatches>) -> Result<i32, Error>
             commands::print(&String::from_utf8_lossy(&buffer))?;
             Ok(0)
         }
+    }
+}
+
+/// The pipeline's request, as the chart flags say.
+fn request(
+    flags: &ChartFlags,
+    matches: Option<&ArgMatches>,
+    show_only: Vec<String>,
+    include_crds: bool,
+) -> Request {
+    Request {
+        chart: flags.chart.clone(),
+        values: value_options(&flags.values, matches),
+        release_name: flags.release_name.clone(),
+        namespace: flags.namespace.clone(),
+        kube_version: flags.kube_version.clone(),
+        api_versions: flags.api_versions.clone(),
+        is_upgrade: flags.is_upgrade,
+        show_only,
+        include_crds,
+        validate: !flags.no_validate,
+        schemas: schema_sources(&flags.schemas),
+        state_dir: flags.state_dir.clone(),
+    }
+}
+
+fn schema_sources(flags: &SchemaFlags) -> SchemaSources {
+    SchemaSources {
+        crds: flags.crd.clone(),
+        locations: flags.schema_location.clone(),
+        require_schemas: flags.require_schemas,
+    }
+}
+
+/// The values flags, with the `--set*` flags in the order they were given on the command
+/// line (clap keeps each flag's values apart; their indices say the order).
+fn value_options(flags: &ValueFlags, matches: Option<&ArgMatches>) -> ValueOptions {
+    let mut sets: Vec<(usize, SetArg)> = Vec::new();
+    for (id, kind, given) in [
+        ("set", SetKind::Typed, &flags.set),
+        ("set_string", SetKind::String, &flags.set_string),
+        ("set_file", SetKind::File, &flags.set_file),
+        ("set_json", SetKind::Json, &flags.set_json),
+    ] {
+        let indices: Vec<usize> = matches
+            .and_then(|m| m.indices_of(id))
+            .map(|i| i.collect())
+            .unwrap_or_default();
+        for (n, arg) in given.iter().enumerate() {
+            let position = indices.get(n).copied().unwrap_or(usize::MAX);
+            sets.push((
+                position,
+                SetArg {
+                    kind,
+                    arg: arg.clone(),
+                },
+            ));
+        }
+    }
+    sets.sort_by_key(|(position, _)| *position);
+    ValueOptions {
+        env: flags.env.clone(),
+        values_dir: flags.values_dir.clone(),
+        files: flags.values.clone(),
+        sets: sets.into_iter().map(|(_, set)| set).collect(),
+        with_lines: false,
     }
 }
 

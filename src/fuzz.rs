@@ -1,11 +1,17 @@
 //! The properties the fuzz targets (fuzz/) check, kept in the library so the regression tests
-//! can replay every input the fuzzers ever found (tests/fixtures/fuzz/<target>/) without
-//! libFuzzer. Each function must return normally for any input: a panic is a bug.
+//! ([`regressions`]) can replay every input the fuzzers ever found (tests/fixtures/fuzz/<target>/)
+//! without libFuzzer. Each function must return normally for any input: a panic is a bug.
+//!
+//! Fuzz-only code: compiled for `cargo fuzz` (`--cfg fuzzing`) and for the crate's own tests,
+//! never into bosun itself.
 
 use crate::error::Error;
 use crate::manifest::{self, RenderedTemplate};
-use crate::set_values::{self, SetKind};
+use crate::values::set::{self, SetKind};
 use crate::yaml;
+
+#[cfg(test)]
+mod regressions;
 
 /// Values files: parsing with lines and without must agree on whether the text is valid.
 pub fn values(data: &[u8]) {
@@ -35,7 +41,7 @@ pub fn set(data: &[u8]) {
         SetKind::Json,
         SetKind::File,
     ] {
-        match set_values::parse(kind, text) {
+        match set::parse(kind, text) {
             Ok(assignments) => assert!(!assignments.is_empty(), "parsed `{text}` into nothing"),
             Err(Error::SetSyntax { position, .. }) => assert!(position <= text.len()),
             Err(other) => panic!("not a syntax error: {other}"),
@@ -72,7 +78,7 @@ pub fn render(data: &[u8]) {
     let Ok(source) = std::str::from_utf8(data) else {
         return;
     };
-    let mut env = crate::engine::environment();
+    let mut env = crate::render::jinja::environment();
     env.set_fuel(Some(200_000));
     let values = serde_json::json!({"name": "web", "replicas": 2, "tags": ["a", "b"], "on": true});
     let context =

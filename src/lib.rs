@@ -1,43 +1,45 @@
 //! bosun renders Kubernetes manifests from charts and per-environment values, offline.
 //!
-//! The pipeline, one module per stage:
+//! The pipeline, one module per stage, each stage's entry in its module:
 //!
 //! 1. [`chart`]: load a chart (Chart.yaml, values.yaml, templates, CRDs, `file://` dependencies).
-//! 2. [`values`]: layer values — chart defaults, the environment's files, `-f` files, `--set*`
-//!    flags ([`set_values`]) — remembering where each leaf came from.
-//! 3. [`render`]: render every template with the [`engine`] (minijinja, set up for YAML), the
-//!    variables of [`context`], the [`files`] object and the [`functions`] named after Helm's.
-//! 4. [`manifest`]: split and parse the rendered text into documents, sort them in install order.
-//! 5. [`output`]: write one YAML stream, a JSON List, or one file per template.
+//! 2. [`values`]: layer values (chart defaults, the environment's files, `-f` files, `--set*`
+//!    flags in the order given), remembering where each leaf came from.
+//! 3. [`render`]: render every template through the [`render::engine`] seam (today minijinja,
+//!    `render/jinja/`), then split and parse the text into documents ([`manifest`]), judging
+//!    each against its schema while its tree is at hand ([`validate`]), and sort them in install
+//!    order.
+//! 4. [`validate`], [`lint`], [`diff`]: verdicts per document, a reviewer's findings, and the
+//!    changes since the last recorded render, all on the same in-memory documents.
+//! 5. [`output`]: write one YAML stream, a JSON List, or one file per template; the record for
+//!    `bosun diff` is written with Secret values sealed.
 //!
-//! YAML is read and written only through [`yaml`]; every failure is an [`error::Error`] that
-//! knows how to print itself with the file, line and a snippet.
+//! [`pipeline::render`] runs stages 1–3 for a plain [`pipeline::Request`] and returns plain data
+//! (documents, verdicts, merged values with their origins, the record's path); the command line
+//! ([`cli`]) and the benchmark both call it. Every failure is an [`error::Error`] that prints
+//! itself with the file, line and a snippet.
 
 pub mod chart;
 pub mod cli;
-pub mod color;
 mod commands;
-pub mod context;
-pub mod crd;
+mod diagnostics;
 pub mod diff;
-pub mod engine;
 pub mod error;
-pub mod files;
-pub mod functions;
+#[cfg(any(fuzzing, test))]
 #[doc(hidden)]
 pub mod fuzz;
-pub mod init;
+mod init;
+pub mod kube_version;
 pub mod lint;
 pub mod manifest;
-pub mod names;
+mod names;
 pub mod output;
-pub mod paths;
+mod paths;
+pub mod pipeline;
 pub mod render;
-pub mod report;
-pub mod schema;
-pub mod secret;
-pub mod set_values;
-pub mod state;
+pub mod resource;
+mod secret;
+mod state;
 pub mod validate;
 pub mod values;
-pub mod yaml;
+mod yaml;

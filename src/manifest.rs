@@ -10,9 +10,11 @@
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::error::{Error, SourceSnippet};
-use crate::schema::Catalog;
+use crate::diagnostics::SourceSnippet;
+use crate::error::Error;
+use crate::resource::Resource;
 use crate::secret;
+use crate::validate::schema::Catalog;
 use crate::validate::{self, Outcome, Policy};
 use crate::yaml;
 
@@ -31,11 +33,7 @@ pub struct RenderedTemplate {
 pub struct Document {
     /// `chart/templates/x.yaml`.
     pub source: String,
-    pub api_version: String,
-    pub kind: String,
-    /// Empty when the object sets none.
-    pub namespace: String,
-    pub name: String,
+    pub resource: Resource,
     /// The object as canonical YAML, ending with a newline (no `---`, no `# Source:`).
     pub yaml: String,
 }
@@ -43,23 +41,9 @@ pub struct Document {
 impl Document {
     /// Builds a document from a parsed object, writing its canonical YAML.
     pub fn new(source: String, value: &Value) -> Document {
-        let field = |path: &[&str]| {
-            let mut v = value;
-            for key in path {
-                v = &v[*key];
-            }
-            v.as_str().unwrap_or("").to_string()
-        };
-        let name = match field(&["metadata", "name"]) {
-            name if name.is_empty() => field(&["metadata", "generateName"]),
-            name => name,
-        };
         Document {
             source,
-            api_version: field(&["apiVersion"]),
-            kind: field(&["kind"]),
-            namespace: field(&["metadata", "namespace"]),
-            name,
+            resource: Resource::of(value),
             yaml: yaml::to_string(value),
         }
     }
@@ -67,23 +51,11 @@ impl Document {
     /// A document whose `yaml` is already canonical (a record bosun wrote): only its identity
     /// is read from `value`.
     pub fn from_canonical(source: String, value: &Value, yaml: String) -> Document {
-        let mut document = Document::new(source, &Value::Null);
-        let field = |path: &[&str]| {
-            let mut v = value;
-            for key in path {
-                v = &v[*key];
-            }
-            v.as_str().unwrap_or("").to_string()
-        };
-        document.api_version = field(&["apiVersion"]);
-        document.kind = field(&["kind"]);
-        document.namespace = field(&["metadata", "namespace"]);
-        document.name = match field(&["metadata", "name"]) {
-            name if name.is_empty() => field(&["metadata", "generateName"]),
-            name => name,
-        };
-        document.yaml = yaml;
-        document
+        Document {
+            source,
+            resource: Resource::of(value),
+            yaml,
+        }
     }
 
     /// The parsed object, read back from the canonical YAML.
@@ -259,10 +231,13 @@ impl Failure {
         };
         Outcome {
             source: file.source.clone(),
-            api_version: field(&["apiVersion"]),
-            kind: field(&["kind"]),
-            namespace: field(&["metadata", "namespace"]),
-            name: field(&["metadata", "name"]),
+            // What could be read of it: no `generateName` for a name, as it may not be an object.
+            resource: Resource {
+                api_version: field(&["apiVersion"]),
+                kind: field(&["kind"]),
+                namespace: field(&["metadata", "namespace"]),
+                name: field(&["metadata", "name"]),
+            },
             verdict: validate::Verdict::Error {
                 message,
                 line: Some(self.line),
@@ -316,10 +291,7 @@ fn read_chunk(
     let document = Document::new(template.source.clone(), &value);
     let outcome = checks.map(|checks| Outcome {
         source: document.source.clone(),
-        api_version: document.api_version.clone(),
-        kind: document.kind.clone(),
-        namespace: document.namespace.clone(),
-        name: document.name.clone(),
+        resource: document.resource.clone(),
         verdict: validate::check(
             checks.catalog,
             checks.policy,
@@ -405,13 +377,13 @@ pub fn sort_by_kind(documents: &mut [Document]) {
         let rank = |d: &Document| {
             INSTALL_ORDER
                 .iter()
-                .position(|k| *k == d.kind)
+                .position(|k| *k == d.resource.kind)
                 .unwrap_or(INSTALL_ORDER.len())
         };
         let (ra, rb) = (rank(a), rank(b));
         ra.cmp(&rb).then_with(|| {
             if ra == INSTALL_ORDER.len() {
-                a.kind.cmp(&b.kind)
+                a.resource.kind.cmp(&b.resource.kind)
             } else {
                 std::cmp::Ordering::Equal
             }
@@ -485,7 +457,7 @@ mod tests {
             doc("Namespace", "n"),
         ];
         sort_by_kind(&mut docs);
-        let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
+        let names: Vec<&str> = docs.iter().map(|d| d.resource.name.as_str()).collect();
         assert_eq!(names, ["n", "s", "d1", "d0", "i", "a", "z"]);
     }
 }

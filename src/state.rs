@@ -17,7 +17,7 @@ use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
 
-use crate::error::{Error, SourceSnippet};
+use crate::error::Error;
 use crate::manifest::{self, Document};
 use crate::output;
 use crate::yaml;
@@ -117,21 +117,9 @@ pub fn load(path: &Path) -> Result<Option<Vec<Document>>, Error> {
                 Some(rest) => rest.split_once('\n').unwrap_or((rest, "")),
                 None => (shown.as_str(), part),
             };
-            let value = yaml::parse_value(body).map_err(|e| {
-                let (line, column) = e.location.unwrap_or((1, 1));
-                Error::Yaml {
-                    path: shown.clone(),
-                    snippet: Some(Box::new(SourceSnippet::new(
-                        &shown,
-                        &text,
-                        first_line + line,
-                        column,
-                        1,
-                        &e.message,
-                    ))),
-                    message: e.message,
-                }
-            })?;
+            // The body starts on the line after `# Source:`.
+            let value = yaml::parse_value(body)
+                .map_err(|e| e.into_error_in(&shown, &text, first_line + 1))?;
             Ok(Document::from_canonical(
                 source.to_string(),
                 &value,
@@ -277,8 +265,8 @@ pub fn recorded(value: &str) -> Recorded<'_> {
 
 /// Whether a document is a Secret, or a `List` that holds one, judged by its parsed kind.
 pub fn is_secret(document: &Document) -> bool {
-    document.kind == "Secret"
-        || (document.kind.ends_with("List")
+    document.resource.kind == "Secret"
+        || (document.resource.kind.ends_with("List")
             && document.value()["items"]
                 .as_array()
                 .is_some_and(|items| items.iter().any(|item| item["kind"] == "Secret")))

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::Before;
-use crate::error::{Error, SourceSnippet};
+use crate::error::Error;
 use crate::manifest::{self, Document};
 use crate::yaml;
 
@@ -25,17 +25,8 @@ const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 pub fn read_against(shown: &str, text: &str) -> Result<Vec<Before>, Error> {
     let mut documents = Vec::new();
     for (first_line, part) in manifest::split(text) {
-        let value = yaml::parse_value_lenient(part).map_err(|e| {
-            let (line, column) = e.location.unwrap_or((1, 1));
-            let line = first_line + line - 1;
-            Error::Yaml {
-                path: shown.to_string(),
-                snippet: Some(Box::new(SourceSnippet::new(
-                    shown, text, line, column, 1, &e.message,
-                ))),
-                message: e.message,
-            }
-        })?;
+        let value = yaml::parse_value_lenient(part)
+            .map_err(|e| e.into_error_in(shown, text, first_line))?;
         let items = match value {
             Value::Object(ref map)
                 if map

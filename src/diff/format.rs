@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use anstyle::Style;
 use serde::Serialize;
 
-use crate::color::{self, paint};
+use crate::diagnostics::color::{self, paint};
 use crate::error::Error;
 use crate::output::json_text;
 
@@ -56,7 +56,7 @@ fn text(plan: &Plan, about: &About, with_diffs: bool, color: bool) -> String {
             out,
             "{} {}",
             paint(style, &format!("{mark} {word:<7}")),
-            entry.resource()
+            entry.resource
         );
     }
     let _ = writeln!(out, "{} unchanged", plan.unchanged);
@@ -179,8 +179,7 @@ fn markdown(plan: &Plan, about: &About, limit: usize) -> String {
         };
         let row = format!(
             "| {mark} | `{}` | `{}` |\n",
-            entry.resource(),
-            entry.api_version
+            entry.resource, entry.resource.api_version
         );
         if rows_left_out == 0 && used + chars(&row) <= budget {
             used += chars(&row);
@@ -199,7 +198,7 @@ fn markdown(plan: &Plan, about: &About, limit: usize) -> String {
         let block = |diff: &str| {
             format!(
                 "\n<details><summary>{}</summary>\n\n```diff\n{}```\n\n</details>\n",
-                entry.resource(),
+                entry.resource,
                 diff.replace("```", "ˋˋˋ")
             )
         };
@@ -258,10 +257,12 @@ mod tests {
     fn entry(n: usize, lines: usize) -> Entry {
         Entry {
             change: Change::Change,
-            api_version: "v1".into(),
-            kind: "ConfigMap".into(),
-            namespace: "default".into(),
-            name: format!("cm-{n}"),
+            resource: crate::resource::Resource {
+                api_version: "v1".into(),
+                kind: "ConfigMap".into(),
+                namespace: "default".into(),
+                name: format!("cm-{n}"),
+            },
             diff: (0..lines)
                 .map(|i| format!("+  line{i}: {}\n", "x".repeat(60)))
                 .collect(),

@@ -6,15 +6,15 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::{Linter, Object};
-use crate::context::KubeVersion;
-use crate::schema::{Catalog, Lookup};
+use super::{Linter, Object, RuleId};
+use crate::kube_version::KubeVersion;
+use crate::validate::schema::{Catalog, Lookup};
 
 fn containers(pod: &Value) -> impl Iterator<Item = &Value> {
     pod["spec"]["containers"].as_array().into_iter().flatten()
 }
 
-fn all_containers(pod: &Value) -> impl Iterator<Item = &Value> {
+pub(super) fn all_containers(pod: &Value) -> impl Iterator<Item = &Value> {
     containers(pod).chain(
         pod["spec"]["initContainers"]
             .as_array()
@@ -42,7 +42,7 @@ pub(super) fn per_workload(linter: &mut Linter) {
                     .filter(|p| container.get(*p).is_none())
                     .collect();
                 if !missing.is_empty() {
-                    linter.report("probes", i, format!(
+                    linter.report(RuleId::Probes, i, format!(
                         "container `{name}` has no {}: without one, traffic reaches it before it is ready (or a hung process is never restarted); add the probe",
                         missing.join(" and no ")
                     ));
@@ -58,7 +58,7 @@ pub(super) fn per_workload(linter: &mut Linter) {
                 })
                 .collect();
             if !missing.is_empty() {
-                linter.report("resources", i, format!(
+                linter.report(RuleId::Resources, i, format!(
                     "container `{name}` has no resource {}: the scheduler cannot place it fairly and one pod can starve its node; set them",
                     missing.join(" or ")
                 ));
@@ -66,7 +66,7 @@ pub(super) fn per_workload(linter: &mut Linter) {
             let image = container["image"].as_str().unwrap_or("");
             let last = image.rsplit('/').next().unwrap_or(image);
             if !image.contains('@') && (!last.contains(':') || last.ends_with(":latest")) {
-                linter.report("image-tag", i, format!(
+                linter.report(RuleId::ImageTag, i, format!(
                     "container `{name}` runs `{image}`: `latest` (or no tag) changes under you and cannot be rolled back; pin a version or a digest"
                 ));
             }
@@ -75,7 +75,7 @@ pub(super) fn per_workload(linter: &mut Linter) {
             let name = container["name"].as_str().unwrap_or("?");
             let security = &container["securityContext"];
             if security["privileged"] == Value::Bool(true) {
-                linter.report("privileged", i, format!(
+                linter.report(RuleId::Privileged, i, format!(
                     "container `{name}` is privileged: it has the node's full powers; drop `privileged: true`"
                 ));
             }
@@ -95,7 +95,7 @@ pub(super) fn per_workload(linter: &mut Linter) {
                 None
             };
             if let Some(problem) = problem {
-                linter.report("security-context", i, format!(
+                linter.report(RuleId::SecurityContext, i, format!(
                     "container `{name}` {problem}, so it may run as root; set runAsNonRoot: true and a non-zero runAsUser"
                 ));
             }
@@ -161,7 +161,7 @@ pub(super) fn pdbs_and_hpas(linter: &mut Linter) {
                         }
                     };
                     if blocked {
-                        findings.push((i, "pdb-blocks-eviction", format!(
+                        findings.push((i, RuleId::PdbBlocksEviction, format!(
                             "it selects {} ({replicas} replicas) but allows no pod to be evicted, so node drains hang; lower minAvailable or raise replicas",
                             target.resource()
                         )));
@@ -173,7 +173,7 @@ pub(super) fn pdbs_and_hpas(linter: &mut Linter) {
                 let min = spec["minReplicas"].as_u64().unwrap_or(1);
                 let max = spec["maxReplicas"].as_u64().unwrap_or(0);
                 if min > max {
-                    findings.push((i, "hpa-range", format!(
+                    findings.push((i, RuleId::HpaRange, format!(
                         "minReplicas {min} is above maxReplicas {max}; the autoscaler cannot satisfy both"
                     )));
                 }
@@ -184,12 +184,12 @@ pub(super) fn pdbs_and_hpas(linter: &mut Linter) {
                 );
                 let target = linter.objects.iter().position(|o| scales(object, o));
                 match target {
-                    None => findings.push((i, "hpa-target", format!(
+                    None => findings.push((i, RuleId::HpaTarget, format!(
                         "it scales {kind} `{name}`, which this render does not contain in its namespace; fix scaleTargetRef"
                     ))),
                     Some(t) => {
                         if let Some(n) = linter.objects[t].value["spec"].get("replicas") {
-                            findings.push((t, "hpa-replicas", format!(
+                            findings.push((t, RuleId::HpaReplicas, format!(
                                 "it sets replicas: {n} and HorizontalPodAutoscaler `{}` scales it: every apply resets the autoscaler's count to {n}; leave replicas out and let minReplicas ({min}) set the floor",
                                 object.name()
                             )));
@@ -219,7 +219,7 @@ pub(super) fn pdbs_and_hpas(linter: &mut Linter) {
                     .is_some_and(|s| labels_match(s, labels))
         });
         if !covered {
-            findings.push((i, "pdb-missing", format!(
+            findings.push((i, RuleId::PdbMissing, format!(
                 "{count} replicas and no PodDisruptionBudget: a node drain may take them all down at once; add a PDB"
             )));
         }
@@ -261,7 +261,7 @@ pub(super) fn services_and_ingresses(linter: &mut Linter) {
                         .iter()
                         .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("?")))
                         .collect();
-                    findings.push((i, "service-selector", format!(
+                    findings.push((i, RuleId::ServiceSelector, format!(
                         "selector {} matches no pod template in `{}`: it will have no endpoints; fix the selector or the pod labels",
                         shown.join(","),
                         object.namespace()
@@ -280,7 +280,7 @@ pub(super) fn services_and_ingresses(linter: &mut Linter) {
                         number => &p["containerPort"] == number,
                     });
                     if !found {
-                        findings.push((i, "service-target-port", format!(
+                        findings.push((i, RuleId::ServiceTargetPort, format!(
                             "targetPort {target} is not a port the selected containers expose; traffic to it is refused; name the container port or fix targetPort"
                         )));
                     }
@@ -325,7 +325,7 @@ pub(super) fn services_and_ingresses(linter: &mut Linter) {
                                 elsewhere.join(", ")
                             )
                         };
-                        findings.push((i, "ingress-backend", format!(
+                        findings.push((i, RuleId::IngressBackend, format!(
                             "backend Service `{name}` is not rendered in `{}`{hint}; move the Ingress or the Service",
                             object.namespace()
                         )));
@@ -342,7 +342,7 @@ pub(super) fn services_and_ingresses(linter: &mut Linter) {
                         _ => true,
                     };
                     if !found {
-                        findings.push((i, "ingress-backend", format!(
+                        findings.push((i, RuleId::IngressBackend, format!(
                             "backend port {port} is not a port of Service `{name}`; fix the backend's port"
                         )));
                     }
@@ -427,7 +427,7 @@ pub(super) fn references(linter: &mut Linter) {
         }
     }
     for (i, message) in findings {
-        linter.report("missing-reference", i, message);
+        linter.report(RuleId::MissingReference, i, message);
     }
 }
 
@@ -469,7 +469,7 @@ pub(super) fn network_policies(linter: &mut Linter) {
         }
     }
     for i in findings {
-        linter.report("netpol-dns", i, "it denies all egress and no policy in the namespace allows port 53: pods cannot resolve names; allow DNS egress to kube-dns".into());
+        linter.report(RuleId::NetpolDns, i, "it denies all egress and no policy in the namespace allows port 53: pods cannot resolve names; allow DNS egress to kube-dns".into());
     }
 }
 
@@ -492,7 +492,7 @@ pub(super) fn duplicates(linter: &mut Linter) {
         }
     }
     for (i, message) in findings {
-        linter.report("duplicate", i, message);
+        linter.report(RuleId::Duplicate, i, message);
     }
 }
 
@@ -502,14 +502,12 @@ pub(super) fn api_versions(linter: &mut Linter, catalog: Option<&Catalog>, kube:
     };
     let mut findings = Vec::new();
     for (i, object) in linter.objects.iter().enumerate() {
-        let api_version = &object.document.api_version;
+        let api_version = &object.document.resource.api_version;
         match catalog.lookup(api_version, object.kind()) {
             Lookup::Removed { replacement, .. } => findings.push((
                 i,
                 format!(
-                    "{api_version} is not served by Kubernetes {}.{}; use {}",
-                    kube.major,
-                    kube.minor,
+                    "{api_version} is not served by Kubernetes {kube}; use {}",
                     replacement.unwrap_or_else(|| "a served apiVersion".into())
                 ),
             )),
@@ -530,80 +528,6 @@ pub(super) fn api_versions(linter: &mut Linter, catalog: Option<&Catalog>, kube:
         }
     }
     for (i, message) in findings {
-        linter.report("api-version", i, message);
-    }
-}
-
-/// Names of env vars or ConfigMap keys that hold secrets.
-pub(super) fn secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    [
-        "PASSWORD",
-        "PASSWD",
-        "SECRET",
-        "TOKEN",
-        "API_KEY",
-        "APIKEY",
-        "PRIVATE_KEY",
-        "CREDENTIAL",
-    ]
-    .iter()
-    .any(|word| upper.contains(word))
-}
-
-/// Values that are secrets whatever their name: keys, and URLs with a password in them.
-pub(super) fn secret_value(value: &str) -> bool {
-    value.contains("-----BEGIN")
-        || (value.starts_with("AKIA") && value.len() == 20)
-        || value
-            .split_once("://")
-            .and_then(|(_, rest)| rest.split_once('@'))
-            .is_some_and(|(credentials, _)| credentials.contains(':'))
-}
-
-pub(super) fn secret_literals(linter: &mut Linter) {
-    let mut findings = Vec::new();
-    for (i, object) in linter.objects.iter().enumerate() {
-        if let Some(pod) = object.pod_template() {
-            for container in all_containers(pod) {
-                for env in container["env"].as_array().into_iter().flatten() {
-                    let (Some(name), Some(value)) = (env["name"].as_str(), env["value"].as_str())
-                    else {
-                        continue;
-                    };
-                    if !value.is_empty() && (secret_name(name) || secret_value(value)) {
-                        findings.push((i, format!(
-                            "env `{name}` holds a literal that looks secret; it ends up in git and in `kubectl describe`; use secretKeyRef"
-                        )));
-                    }
-                }
-            }
-        }
-        if object.kind() == "ConfigMap" {
-            for (key, value) in object.value["data"].as_object().into_iter().flatten() {
-                let value = value.as_str().unwrap_or("");
-                if !value.is_empty() && (secret_name(key) || secret_value(value)) {
-                    findings.push((i, format!(
-                        "key `{key}` holds a literal that looks secret; ConfigMaps are not encrypted and anyone who reads the namespace sees it; use a Secret or an ExternalSecret"
-                    )));
-                }
-            }
-        }
-    }
-    for (i, message) in findings {
-        linter.report("secret-literal", i, message);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secret_looking_values() {
-        assert!(secret_value("postgres://app:s3cret@db:5432/app"));
-        assert!(!secret_value("postgres://db:5432/app"));
-        assert!(secret_value("-----BEGIN RSA PRIVATE KEY-----"));
-        assert!(secret_name("DB_PASSWORD") && secret_name("api_key") && !secret_name("LOG_LEVEL"));
+        linter.report(RuleId::ApiVersion, i, message);
     }
 }

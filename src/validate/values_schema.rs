@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::{Violation, offending_field};
-use crate::error::SourceSnippet;
+use crate::diagnostics::SourceSnippet;
 
 /// Resolves `$ref`s to JSON files of the chart itself or of its dependencies (so a chart's
 /// schema can be `{"$ref": "../../templates/service/values.schema.json"}`), and nothing else.
@@ -148,7 +148,14 @@ pub fn check_values(
             return Err(crate::error::Error::ValuesSchema {
                 help: schema_files.readable(&schema, &shown),
                 schema: shown,
-                violations,
+                violations: violations
+                    .into_iter()
+                    .map(|v| crate::diagnostics::Finding {
+                        title: format!("`{}`: {}", v.path, v.message),
+                        snippet: v.snippet,
+                        help: v.help,
+                    })
+                    .collect(),
             });
         }
     }
@@ -179,7 +186,7 @@ fn values_violations(
             let allowed_keys = allowed
                 .iter()
                 .flat_map(|a| a.keys.iter().map(String::as_str));
-            if let Some(near) = crate::error::did_you_mean(key, allowed_keys) {
+            if let Some(near) = crate::diagnostics::did_you_mean(key, allowed_keys) {
                 message.push_str(&format!("; did you mean `{near}`?"));
             }
             let help = allowed.as_ref().map(ToString::to_string);
@@ -203,7 +210,7 @@ fn violation(
 ) -> Violation {
     let origin = values.origin_of(&pointer);
     let (line, snippet) = match &origin {
-        Some(crate::error::Origin::File { path: file, line }) if *line > 0 => {
+        Some(crate::diagnostics::Origin::File { path: file, line }) if *line > 0 => {
             let snippet = std::fs::read_to_string(file).ok().map(|text| {
                 let last = pointer.rsplit('/').next().unwrap_or_default();
                 let (line, column, len) = key_place(&text, *line, last);

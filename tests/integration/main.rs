@@ -1,10 +1,11 @@
 //! Integration tests: real `bosun` invocations, compiled into one test binary.
 
 mod diff;
+mod documents;
 mod errors;
-mod fuzz_regressions;
 mod hostile;
 mod lint;
+mod pipeline;
 mod releases;
 mod render;
 mod seeds;

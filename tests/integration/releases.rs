@@ -9,9 +9,12 @@ use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::process::Stdio;
 
-use insta_cmd::assert_cmd_snapshot;
 use serde_json::Value;
 
+use crate::documents::{
+    Key, command_line, documents_and_stderr, key, key_of, quiet_stdout, subset_differences,
+    unified_diff,
+};
 use crate::{bosun, root, run};
 
 mod steps;
@@ -41,35 +44,16 @@ fn args(command: &str, chart: &str, file: &str, extra: &[&str]) -> Vec<String> {
     all
 }
 
-/// How a rendered object is found: kind, namespace, name.
-type Key = (String, String, String);
-
-fn key_of(doc: &Value) -> Key {
-    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
-    (
-        text(&doc["kind"]),
-        text(&doc["metadata"]["namespace"]),
-        text(&doc["metadata"]["name"]),
-    )
-}
-
 /// The objects a release renders, by key; the render must succeed with every schema present.
 fn render(chart: &str, file: &str, extra: &[&str]) -> BTreeMap<Key, Value> {
-    let mut flags = vec!["-o", "json", "--no-save"];
+    let mut flags = vec!["--no-save"];
     flags.extend_from_slice(extra);
-    let (code, stdout, stderr) = run(args("render", chart, file, &flags));
-    assert_eq!(code, 0, "{chart} {file} {extra:?}:\n{stderr}");
+    let (docs, stderr) = documents_and_stderr(&args("render", chart, file, &flags));
     assert!(
         !stderr.contains("skipped"),
         "{chart} {file}: a kind went unvalidated:\n{stderr}"
     );
-    let list: Value = serde_json::from_str(&stdout).unwrap();
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|doc| (key_of(doc), doc.clone()))
-        .collect()
+    docs
 }
 
 /// The names of the objects of `kind`, sorted.
@@ -78,28 +62,6 @@ fn names(docs: &BTreeMap<Key, Value>, kind: &str) -> Vec<String> {
         .filter(|k| k.0 == kind)
         .map(|k| k.2.clone())
         .collect()
-}
-
-/// Where `got` does not hold `want`, one line each: a map holds every wanted key, a list the
-/// wanted items in order (it may be longer), a scalar is equal.
-fn not_held(want: &Value, got: &Value, path: &str, out: &mut Vec<String>) {
-    match (want, got) {
-        (Value::Object(want), Value::Object(got)) => {
-            for (key, value) in want {
-                match got.get(key) {
-                    Some(actual) => not_held(value, actual, &format!("{path}.{key}"), out),
-                    None => out.push(format!("{path}.{key}: missing, expected {value}")),
-                }
-            }
-        }
-        (Value::Array(want), Value::Array(got)) if want.len() <= got.len() => {
-            for (i, (w, g)) in want.iter().zip(got).enumerate() {
-                not_held(w, g, &format!("{path}[{i}]"), out);
-            }
-        }
-        (w, g) if w == g => {}
-        (w, g) => out.push(format!("{path}: expected {w}, rendered {g}")),
-    }
 }
 
 #[test]
@@ -117,7 +79,7 @@ fn each_release_file_renders_the_manifests_of_its_fixture() {
                 None => report.push(format!("{chart} {file}: {key:?} is not rendered")),
                 Some(got) => {
                     let mut out = Vec::new();
-                    not_held(&want, got, "", &mut out);
+                    subset_differences(&want, got, "", &mut out);
                     report.extend(out.iter().map(|d| format!("{chart} {file}: {key:?}{d}")));
                 }
             }
@@ -155,12 +117,23 @@ fn each_strategy_replaces_the_rolling_deployment_with_its_own_workloads() {
     );
 }
 
+/// Each release file's render as the diff against the chart's production render, whose full
+/// snapshot is in `seeds`: exactly what the release strategy changes.
 #[test]
 fn full_renders_of_every_release_file() {
     for (chart, file) in RELEASES {
-        assert_cmd_snapshot!(
-            format!("{chart}_{file}"),
-            bosun(args("render", chart, file, &["--no-save"]))
+        let base: Vec<String> = ["render", &format!("charts/{chart}"), "--env", "production"]
+            .map(String::from)
+            .to_vec();
+        let release = args("render", chart, file, &["--no-save"]);
+        insta::assert_snapshot!(
+            format!("{chart}_{file}_against_production"),
+            unified_diff(
+                &command_line(&base),
+                &quiet_stdout(&base),
+                &command_line(&release),
+                &quiet_stdout(&release)
+            )
         );
     }
 }
@@ -325,12 +298,9 @@ fn istio_header_match_is_optional() {
         "canary-istio",
         &["--set", "services.myapp.release.canary.header=null"],
     );
-    let key = (
-        "VirtualService".to_string(),
-        "production".to_string(),
-        "myapp-canary".to_string(),
-    );
-    let http = docs[&key]["spec"]["http"].as_array().unwrap();
+    let http = docs[&key("VirtualService", "production", "myapp-canary")]["spec"]["http"]
+        .as_array()
+        .unwrap();
     assert_eq!(http.len(), 1, "{http:?}");
     assert!(http[0].get("match").is_none());
 }
@@ -349,12 +319,9 @@ fn a_replica_split_gives_any_canary_weight_at_least_one_pod() {
         let set = format!("services.fastapi-app.release.canary.weight={weight}");
         let docs = render("fastapi", "canary-replicas", &["--set", &set]);
         let replicas = |name: &str| {
-            let key = (
-                "Deployment".to_string(),
-                "default".to_string(),
-                name.to_string(),
-            );
-            docs[&key]["spec"]["replicas"].as_i64().unwrap()
+            docs[&key("Deployment", "default", name)]["spec"]["replicas"]
+                .as_i64()
+                .unwrap()
         };
         assert_eq!(
             (replicas("fastapi-stable"), replicas("fastapi-canary")),

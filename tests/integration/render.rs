@@ -4,6 +4,7 @@ use std::process::Stdio;
 
 use insta_cmd::assert_cmd_snapshot;
 
+use crate::documents::{command_line, quiet_stdout, unified_diff};
 use crate::{bosun, fixture, run, run_ok};
 
 #[test]
@@ -11,16 +12,23 @@ fn demo_without_environment() {
     assert_cmd_snapshot!(bosun(["render", "charts/demo"]));
 }
 
+/// The production environment (and a namespace), as the diff of its render against the
+/// render without an environment.
 #[test]
 fn demo_in_production() {
-    assert_cmd_snapshot!(bosun([
-        "render",
-        "charts/demo",
-        "--env",
-        "production",
-        "-n",
-        "shop"
-    ]));
+    let base: Vec<String> = ["render", "charts/demo"].map(String::from).to_vec();
+    let production: Vec<String> = ["render", "charts/demo", "--env", "production", "-n", "shop"]
+        .map(String::from)
+        .to_vec();
+    insta::assert_snapshot!(
+        "demo_in_production_against_no_environment",
+        unified_diff(
+            &command_line(&base),
+            &quiet_stdout(&base),
+            &command_line(&production),
+            &quiet_stdout(&production)
+        )
+    );
 }
 
 #[test]
@@ -164,7 +172,7 @@ fn kube_version_and_api_versions_reach_capabilities() {
     .unwrap();
     let path = chart.to_str().unwrap();
     let stdout = run_ok(["render", path]);
-    let newest = bosun::schema::newest_version().minor;
+    let newest = bosun::validate::schema::newest_version().minor;
     let expected = format!(
         "version: v1.{newest}.0\n  minor: \"{newest}\"\n  monitoring: \"false\"\n  new: \"true\""
     );

@@ -1,7 +1,8 @@
 //! The seed systems as charts (`charts/{okla,ecommerce,a4co,myapp,fastapi}`): each renders in
 //! each of its environments; the seeds' hand-written manifests, written out under
-//! `tests/fixtures/seeds/<chart>/<env>/`, are subsets of the render; every full render is a
-//! reviewed snapshot; every manifest comes from the `service` library, with no template copied
+//! `tests/fixtures/seeds/<chart>/<env>/`, are subsets of the render; each chart's production
+//! render is a reviewed snapshot, and each other environment a reviewed diff against the
+//! environment above it; every manifest comes from the `service` library, with no template copied
 //! between charts; and the charts' values pass the library's values.schema.json. The
 //! library's features no seed uses, and its errors, are shown on
 //! `tests/fixtures/charts/service-features`.
@@ -13,6 +14,9 @@ use std::path::{Path, PathBuf};
 use insta_cmd::assert_cmd_snapshot;
 use serde_json::Value;
 
+use crate::documents::{
+    Key, command_line, documents, key_of, quiet_stdout, show, subset_differences, unified_diff,
+};
 use crate::{bosun, root, run};
 
 /// Every seed chart and the environments its seed defines.
@@ -24,47 +28,15 @@ const CHARTS: &[(&str, &[&str])] = &[
     ("fastapi", &["production"]),
 ];
 
-/// How a document is found: kind, namespace (none for cluster-scoped kinds), name.
-type Key = (String, Option<String>, String);
-
-fn key_of(doc: &Value) -> Key {
-    let text = |v: &Value| v.as_str().map(str::to_string);
-    (
-        text(&doc["kind"]).unwrap_or_default(),
-        text(&doc["metadata"]["namespace"]),
-        text(&doc["metadata"]["name"]).unwrap_or_default(),
-    )
-}
-
-fn show(key: &Key) -> String {
-    match &key.1 {
-        Some(ns) => format!("{} {ns}/{}", key.0, key.2),
-        None => format!("{} {}", key.0, key.2),
-    }
-}
-
 /// The documents `bosun render CHART --env ENV` prints, by key.
 fn render(chart: &str, env: &str) -> BTreeMap<Key, Value> {
-    let (code, stdout, stderr) = run([
-        "render",
-        &format!("charts/{chart}"),
-        "--env",
-        env,
-        "-o",
-        "json",
-    ]);
-    assert_eq!(code, 0, "charts/{chart} --env {env} failed:\n{stderr}");
-    let list: Value = serde_json::from_str(&stdout).expect("render -o json prints JSON");
-    let mut docs = BTreeMap::new();
-    for doc in list["items"].as_array().expect("a List has items") {
-        let key = key_of(doc);
-        let shown = show(&key);
-        assert!(
-            docs.insert(key, doc.clone()).is_none(),
-            "charts/{chart} --env {env} renders {shown} twice; kubectl would keep only the last"
-        );
-    }
-    docs
+    documents(&render_args(chart, env))
+}
+
+fn render_args(chart: &str, env: &str) -> Vec<String> {
+    ["render", &format!("charts/{chart}"), "--env", env]
+        .map(String::from)
+        .to_vec()
 }
 
 /// The seeds set `replicas` on workloads an HPA scales, so every apply resets the autoscaler;
@@ -79,7 +51,7 @@ fn without_autoscaled_replicas(
     let autoscaled = docs.values().any(|doc| {
         let target = &doc["spec"]["scaleTargetRef"];
         doc["kind"] == "HorizontalPodAutoscaler"
-            && doc["metadata"]["namespace"].as_str() == key.1.as_deref()
+            && doc["metadata"]["namespace"].as_str().unwrap_or_default() == key.1
             && target["kind"].as_str() == Some(key.0.as_str())
             && target["name"].as_str() == Some(key.2.as_str())
     });
@@ -111,67 +83,6 @@ fn fixture_files(chart: &str, env: &str) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-/// Where `expected` is not a subset of `actual`, one line per difference. Maps: every
-/// expected key present with a subset value. Lists of maps that all have a `name`: matched by
-/// name. Other lists: element by element (the render may have more). Scalars: equal.
-fn subset_differences(expected: &Value, actual: &Value, path: &str, out: &mut Vec<String>) {
-    match (expected, actual) {
-        (Value::Object(want), Value::Object(got)) => {
-            for (k, v) in want {
-                let here = format!("{path}.{k}");
-                match got.get(k) {
-                    Some(a) => subset_differences(v, a, &here, out),
-                    None => out.push(format!("{here}: missing, expected {}", compact(v))),
-                }
-            }
-        }
-        (Value::Array(want), Value::Array(got)) => {
-            let named = |items: &Vec<Value>| {
-                items
-                    .iter()
-                    .all(|i| i.get("name").is_some_and(Value::is_string))
-            };
-            if !want.is_empty() && named(want) {
-                for item in want {
-                    let name = &item["name"];
-                    let here = format!("{path}[name={}]", name.as_str().unwrap_or_default());
-                    match got.iter().find(|g| g.get("name") == Some(name)) {
-                        Some(a) => subset_differences(item, a, &here, out),
-                        None => out.push(format!("{here}: missing, expected {}", compact(item))),
-                    }
-                }
-            } else {
-                if got.len() < want.len() {
-                    out.push(format!(
-                        "{path}: {} items rendered, expected at least {}: {}",
-                        got.len(),
-                        want.len(),
-                        compact(actual)
-                    ));
-                }
-                for (i, (w, g)) in want.iter().zip(got).enumerate() {
-                    subset_differences(w, g, &format!("{path}[{i}]"), out);
-                }
-            }
-        }
-        (w, g) if w == g => {}
-        (w, g) => out.push(format!(
-            "{path}:\n      - expected {}\n      + rendered {}",
-            compact(w),
-            compact(g)
-        )),
-    }
-}
-
-fn compact(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 200 {
-        format!("{}…", text.chars().take(200).collect::<String>())
-    } else {
-        text
-    }
 }
 
 #[test]
@@ -246,14 +157,32 @@ fn fixtures_exist_exactly_for_the_environments_the_seeds_define() {
     assert_eq!(on_disk, declared);
 }
 
+/// Each chart's production render in full, and each other environment as the diff of its
+/// render against the next environment up (dev against staging, staging against production):
+/// what the environment changes is what a reviewer reads.
 #[test]
 fn full_renders_of_every_seed_chart_and_environment() {
     for (chart, envs) in CHARTS {
-        for env in *envs {
-            assert_cmd_snapshot!(
-                format!("{chart}_{env}"),
-                bosun(["render", &format!("charts/{chart}"), "--env", env])
+        let mut above = render_args(chart, "production");
+        let mut above_text = quiet_stdout(&above);
+        insta::assert_snapshot!(
+            format!("{chart}_production"),
+            above_text,
+            &command_line(&above)
+        );
+        for env in envs.iter().rev().filter(|env| **env != "production") {
+            let args = render_args(chart, env);
+            let text = quiet_stdout(&args);
+            insta::assert_snapshot!(
+                format!("{chart}_{env}_against_{}", above[3]),
+                unified_diff(
+                    &command_line(&above),
+                    &above_text,
+                    &command_line(&args),
+                    &text
+                )
             );
+            (above, above_text) = (args, text);
         }
     }
 }

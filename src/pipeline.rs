@@ -1,0 +1,236 @@
+//! The whole pipeline as one call: a plain [`Request`] in (what the command line says, with no
+//! trace of clap), plain data out ([`Rendered`]: the documents, each one's verdict, the merged
+//! values with their origins, and the record to write). The command line, the benchmark and any
+//! other caller run the same stages in the same order:
+//!
+//! values → values-schema check → schema catalog → render (templates, documents, verdicts) →
+//! record path.
+//!
+//! Nothing here prints: what a caller should say (a release name Helm would refuse) is in
+//! [`Rendered::warnings`], and whether the verdicts fail the run is [`Rendered::judge`]'s
+//! answer, asked at the end.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use crate::chart::Chart;
+use crate::diff;
+use crate::error::Error;
+use crate::kube_version::KubeVersion;
+use crate::manifest::{Checks, Document};
+use crate::render::engine::{Capabilities, Release};
+use crate::render::{self, RenderOptions};
+use crate::state;
+use crate::validate::catalog::{self, SchemaSources};
+use crate::validate::report;
+use crate::validate::schema::Catalog;
+use crate::validate::{self, Outcome, Policy};
+use crate::values::{self, Node, ValueOptions};
+
+/// What to render: a chart, its values, the release and the cluster it is for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The chart folder.
+    pub chart: PathBuf,
+    /// The environment, values files and `--set*` flags, in the order given.
+    pub values: ValueOptions,
+    /// The release name; the chart's name when absent.
+    pub release_name: Option<String>,
+    pub namespace: String,
+    /// `MAJOR.MINOR`; the newest bundled version when absent.
+    pub kube_version: Option<String>,
+    /// Extra API versions the cluster serves.
+    pub api_versions: Vec<String>,
+    pub is_upgrade: bool,
+    /// Template paths whose documents to keep; all when empty.
+    pub show_only: Vec<String>,
+    /// Put the chart's CRDs first.
+    pub include_crds: bool,
+    /// Validate the values against values.schema.json and each document against its schema.
+    pub validate: bool,
+    pub schemas: SchemaSources,
+    /// Where renders are recorded; `CHART/.bosun` when absent.
+    pub state_dir: Option<PathBuf>,
+}
+
+impl Request {
+    /// A request for `chart` with no values, release `chart`'s name, namespace `default`, the
+    /// newest Kubernetes, validation on.
+    pub fn new(chart: impl Into<PathBuf>) -> Request {
+        Request {
+            chart: chart.into(),
+            values: ValueOptions::default(),
+            release_name: None,
+            namespace: "default".into(),
+            kube_version: None,
+            api_versions: Vec::new(),
+            is_upgrade: false,
+            show_only: Vec::new(),
+            include_crds: false,
+            validate: true,
+            schemas: SchemaSources::default(),
+            state_dir: None,
+        }
+    }
+}
+
+/// A chart rendered (and validated) as a request says, and where its record lives.
+pub struct Rendered {
+    /// In install order, filtered by `show_only`.
+    pub documents: Vec<Document>,
+    /// One verdict per rendered document, in rendered order; empty when validation is off.
+    pub outcomes: Vec<Outcome>,
+    /// The merged values, each leaf with its origin.
+    pub values: Node,
+    pub record: Record,
+    /// The chart, environment, release and namespace, for `bosun diff`'s heading.
+    pub about: diff::About,
+    /// The schemas the documents were checked against; `None` when validation is off.
+    pub catalog: Option<Catalog>,
+    pub kube_version: KubeVersion,
+    /// What to tell the user that does not stop the render.
+    pub warnings: Vec<String>,
+    require_schemas: bool,
+}
+
+/// Where a render is recorded for `bosun diff`.
+pub struct Record {
+    pub path: PathBuf,
+    /// A record an earlier bosun left, which may hold Secret values in plain text.
+    pub legacy: Option<PathBuf>,
+}
+
+/// Runs the pipeline for `request`; `stdin` is read for a `-f -` values file.
+pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error> {
+    let chart = Chart::load(&request.chart)?;
+    let values = values::layer(&chart, &request.values, stdin)?;
+    let kube_version = catalog::kube_version(request.kube_version.as_deref())?;
+    if request.validate {
+        validate::check_values(&chart, &values)?;
+    }
+    let release = request
+        .release_name
+        .clone()
+        .unwrap_or_else(|| chart.name().to_string());
+    // Both name the record's path, so neither may climb out of the state folder.
+    state::check_name("namespace", &request.namespace, 63, false)?;
+    state::check_name("release name", &release, 253, true)?;
+    let environment = request.values.env.clone();
+    let render_options = RenderOptions {
+        release: Release {
+            name: release.clone(),
+            namespace: request.namespace.clone(),
+            revision: 1,
+            is_upgrade: request.is_upgrade,
+        },
+        capabilities: Capabilities::new(kube_version, &request.api_versions),
+        environment: environment.clone(),
+        show_only: request.show_only.clone(),
+        include_crds: request.include_crds,
+    };
+    let catalog = if request.validate {
+        let crds = catalog::chart_crds(&chart)?;
+        Some(catalog::catalog(kube_version, &request.schemas, &crds)?)
+    } else {
+        None
+    };
+    let policy = Policy::default();
+    let checks = catalog.as_ref().map(|catalog| Checks {
+        catalog,
+        policy: &policy,
+        lenient_keys: false,
+    });
+    let (documents, outcomes) = render::render(&chart, &values, &render_options, checks.as_ref())?;
+    let mut warnings = Vec::new();
+    if request.release_name.is_none()
+        && let Err(rule) = crate::names::release_name(&release)
+    {
+        // `--release-name` is checked when the command line is read; a chart's name may hold
+        // what a release name may not (`my_chart`), which Helm would refuse at install.
+        warnings.push(format!(
+            "the release name `{release}` (the chart's name) is not one Helm accepts: {rule}\nhelp: give --release-name"
+        ));
+    }
+    let state_dir = state::state_dir(request.state_dir.as_deref(), &request.chart);
+    Ok(Rendered {
+        documents,
+        outcomes,
+        record: Record {
+            path: state::record_path(
+                &state_dir,
+                environment.as_deref(),
+                &request.namespace,
+                &release,
+            ),
+            legacy: state::legacy_record(&state_dir, environment.as_deref(), &release),
+        },
+        about: diff::About {
+            chart: chart.name().to_string(),
+            environment,
+            release,
+            namespace: request.namespace.clone(),
+            baseline: diff::Baseline::NoRecord {
+                path: String::new(),
+            },
+        },
+        values,
+        catalog,
+        kube_version,
+        warnings,
+        require_schemas: request.schemas.require_schemas,
+    })
+}
+
+impl Rendered {
+    /// The verdicts taken together: an error when a document is invalid (or has no schema and
+    /// one is required), otherwise the kinds that went unchecked for want of a schema.
+    pub fn judge(&self) -> Result<Vec<String>, Error> {
+        let failures: Vec<Outcome> = self
+            .outcomes
+            .iter()
+            .filter(|o| o.is_invalid() || o.is_error())
+            .cloned()
+            .collect();
+        let mut skipped: Vec<String> = self
+            .outcomes
+            .iter()
+            .filter(|o| o.is_skipped())
+            .map(|o| format!("{} {}", o.resource.api_version, o.resource.kind))
+            .collect();
+        skipped.sort();
+        skipped.dedup();
+        if !failures.is_empty() || (self.require_schemas && !skipped.is_empty()) {
+            let missing_schemas = if self.require_schemas {
+                skipped
+            } else {
+                Vec::new()
+            };
+            return Err(Error::Invalid {
+                kube_version: self.kube_version.to_string(),
+                documents: failures.len(),
+                findings: report::failure_findings(&failures, &missing_schemas),
+            });
+        }
+        Ok(skipped)
+    }
+
+    /// The documents to record for `bosun diff`: all but the CRDs, which `bosun diff` does not
+    /// render.
+    pub fn to_record(&self) -> Vec<Document> {
+        self.documents
+            .iter()
+            .filter(|d| !d.source.contains("/crds/"))
+            .cloned()
+            .collect()
+    }
+}
+
+/// The merged values of a chart, without rendering it (`bosun values`).
+pub fn values(
+    chart: &std::path::Path,
+    options: &ValueOptions,
+    stdin: &mut dyn Read,
+) -> Result<Node, Error> {
+    let chart = Chart::load(chart)?;
+    values::layer(&chart, options, stdin)
+}

@@ -1,0 +1,129 @@
+//! The schema catalog a run validates against: the bundled schemas for the target Kubernetes
+//! version, the CRDs of the chart and of `--crd` files, and `--schema-location` folders. A CRD
+//! whose schema does not compile is an error naming its file and line, found here rather than
+//! when a document of its kind turns up (or never, when none does).
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::chart::Chart;
+use crate::error::Error;
+use crate::kube_version::KubeVersion;
+use crate::manifest;
+use crate::validate::crd;
+use crate::validate::schema::{self, Catalog};
+use crate::yaml;
+
+/// Where custom resource schemas come from, and how a kind without one is treated.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaSources {
+    /// Files of CustomResourceDefinitions (`--crd`).
+    pub crds: Vec<PathBuf>,
+    /// Folders of JSON schemas (`--schema-location`).
+    pub locations: Vec<PathBuf>,
+    /// A kind with no schema is an error, not skipped (`--require-schemas`).
+    pub require_schemas: bool,
+}
+
+/// `--kube-version`, or the newest version whose schemas are bundled.
+pub fn kube_version(given: Option<&str>) -> Result<KubeVersion, Error> {
+    match given {
+        Some(text) => KubeVersion::parse(text),
+        None => Ok(schema::newest_version()),
+    }
+}
+
+/// The CRDs in a chart's crds/ folder (and its subcharts'), as parsed documents with the file
+/// each came from.
+pub fn chart_crds(chart: &Chart) -> Result<Vec<(String, serde_json::Value)>, Error> {
+    let mut out = Vec::new();
+    for (name, text) in &chart.crds {
+        let shown = chart.dir.join(name).display().to_string();
+        let documents = yaml::parse_stream(text).map_err(|e| e.into_error(&shown, text))?;
+        out.extend(documents.into_iter().map(|d| (shown.clone(), d)));
+    }
+    for dependency in &chart.dependencies {
+        out.extend(chart_crds(&dependency.chart)?);
+    }
+    Ok(out)
+}
+
+/// The schemas for `version`: bundled, from `crds` and `--crd` files, and `--schema-location`.
+pub fn catalog(
+    version: KubeVersion,
+    sources: &SchemaSources,
+    crds: &[(String, serde_json::Value)],
+) -> Result<Catalog, Error> {
+    let mut catalog = Catalog::new(version)?;
+    let mut documents = crds.to_vec();
+    for file in &sources.crds {
+        let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
+            path: file.clone(),
+            source,
+        })?;
+        let shown = file.display().to_string();
+        let found = yaml::parse_stream(&text).map_err(|e| e.into_error(&shown, &text))?;
+        documents.extend(found.into_iter().map(|d| (shown.clone(), d)));
+    }
+    let mut added = Vec::new();
+    for (file, document) in &documents {
+        if document["kind"] == "CustomResourceDefinition" {
+            let name = document["metadata"]["name"].as_str().unwrap_or("?");
+            let schemas = crd::from_crd(document).map_err(|reason| Error::BadSchema {
+                path: file.clone(),
+                reason: format!("CRD `{name}`: {reason}"),
+            })?;
+            for (key, schema) in schemas {
+                catalog.add_custom(&key, schema, format!("CRD {name}"));
+                added.push((key, file, name));
+            }
+        }
+    }
+    let broken = added.par_iter().find_map_first(|(key, file, name)| {
+        let (api_version, kind) = key.rsplit_once('/')?;
+        match catalog.lookup(api_version, kind) {
+            schema::Lookup::Broken(broken) => {
+                let version = api_version.rsplit('/').next().unwrap_or(api_version);
+                let path = match crd_line(file, name, version, &broken.pointer) {
+                    Some(line) => format!("{file}:{line}"),
+                    None => file.to_string(),
+                };
+                Some(Error::BadSchema {
+                    path,
+                    reason: format!("CRD `{name}`, {api_version} {kind}: {}", broken.reason),
+                })
+            }
+            _ => None,
+        }
+    });
+    if let Some(error) = broken {
+        return Err(error);
+    }
+    for dir in &sources.locations {
+        catalog.add_schema_location(dir.clone());
+    }
+    Ok(catalog)
+}
+
+/// The line of `file` where CRD `name`'s schema for `version` has `pointer` (a JSON pointer into
+/// its `openAPIV3Schema`), or the nearest line found. Read again from the file, as only a broken
+/// schema needs it.
+fn crd_line(file: &str, name: &str, version: &str, pointer: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(file).ok()?;
+    manifest::split(&text)
+        .into_iter()
+        .find_map(|(first_line, part)| {
+            let crd = yaml::parse_value(part).ok()?;
+            if crd["kind"] != "CustomResourceDefinition" || crd["metadata"]["name"] != name {
+                return None;
+            }
+            let index = crd["spec"]["versions"]
+                .as_array()?
+                .iter()
+                .position(|v| v["name"] == version)?;
+            let pointer = format!("/spec/versions/{index}/schema/openAPIV3Schema{pointer}");
+            let (line, _) = yaml::locate(part, &pointer)?;
+            Some(first_line + line - 1)
+        })
+}

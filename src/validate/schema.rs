@@ -1,0 +1,523 @@
+//! The Kubernetes JSON schemas bosun carries (schemas/kubernetes.bundle, built by
+//! schemas/build_bundle.py from the `kubernetes-validate` wheel), the custom resource schemas it
+//! authored (schemas/crds/), and compiled validators, one per (version, apiVersion, kind),
+//! compiled on first use and shared by every document of that kind.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde_json::Value;
+
+use crate::kube_version::KubeVersion;
+use crate::validate::removed_apis;
+
+static BUNDLE: &[u8] = include_bytes!("../../schemas/kubernetes.bundle");
+
+/// A compiled schema, shared between threads.
+pub type Validator = Arc<jsonschema::Validator>;
+
+/// A kind's validator (or why its schema cannot be used), compiled once by whichever thread
+/// asks first; `None` when there is no schema.
+type Slot = Arc<OnceLock<Option<Result<(Validator, SchemaSource), Broken>>>>;
+
+/// A schema that exists but cannot be used: it does not parse, or does not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// Where it came from: a file, or a CRD and its file.
+    pub origin: String,
+    /// What is wrong in it.
+    pub reason: String,
+    /// Where in the schema, as a JSON pointer (empty when it does not parse).
+    pub pointer: String,
+}
+
+/// Where a kind's schema comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaSource {
+    /// Bundled Kubernetes schema of that version.
+    Kubernetes,
+    /// A custom resource schema: bundled with bosun, from a CRD, or from --schema-location.
+    Custom(String),
+}
+
+/// What bosun knows about an `apiVersion` + `kind` on the target version.
+pub enum Lookup {
+    Found(Validator, SchemaSource),
+    /// There is a schema, but it does not parse or compile.
+    Broken(Broken),
+    /// The target version does not serve it; `replacement` is the apiVersion that does.
+    Removed {
+        removed_in: Option<String>,
+        replacement: Option<String>,
+    },
+    Missing,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Index {
+    versions: HashMap<String, BlobSlot>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct BlobSlot {
+    offset: usize,
+    length: usize,
+}
+
+fn index() -> &'static (Index, usize) {
+    static INDEX: OnceLock<(Index, usize)> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let header_end = BUNDLE.iter().position(|&b| b == b'\n').unwrap_or(0) + 1;
+        let index_end = header_end
+            + BUNDLE[header_end..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .unwrap_or(0)
+            + 1;
+        let index: Index = serde_json::from_slice(&BUNDLE[header_end..index_end])
+            .expect("the embedded schema bundle has a valid index");
+        (index, index_end)
+    })
+}
+
+/// The Kubernetes versions whose schemas are bundled, oldest first.
+pub fn bundled_versions() -> Vec<KubeVersion> {
+    let mut versions: Vec<KubeVersion> = index()
+        .0
+        .versions
+        .keys()
+        .filter_map(|v| KubeVersion::parse(v).ok())
+        .collect();
+    versions.sort();
+    versions
+}
+
+/// The newest bundled version: the default target.
+pub fn newest_version() -> KubeVersion {
+    *bundled_versions()
+        .last()
+        .expect("the bundle holds at least one version")
+}
+
+/// One version's definitions and the index of kinds to definition names.
+struct Definitions {
+    /// `{"$defs": {...}}`, the document every `$ref` points into.
+    document: Value,
+    kinds: HashMap<String, String>,
+}
+
+impl Definitions {
+    /// A custom resource schema may point into Kubernetes' own definitions
+    /// (`{"$ref": "#/$defs/io.k8s.api.core.v1.PodTemplateSpec"}`, a Rollout's pod template):
+    /// those definitions, of the target version, are added to the schema's `$defs`.
+    fn with_kubernetes_refs(&self, mut schema: Value) -> Value {
+        let mut wanted = Vec::new();
+        collect_refs(&schema, &mut wanted);
+        let own = schema["$defs"].as_object().cloned().unwrap_or_default();
+        let all = &self.document["$defs"];
+        let mut added = serde_json::Map::new();
+        while let Some(name) = wanted.pop() {
+            if own.contains_key(&name) || added.contains_key(&name) {
+                continue;
+            }
+            let Some(definition) = all.get(&name) else {
+                continue;
+            };
+            collect_refs(definition, &mut wanted);
+            added.insert(name, definition.clone());
+        }
+        if !added.is_empty() {
+            if !schema["$defs"].is_object() {
+                schema["$defs"] = Value::Object(serde_json::Map::new());
+            }
+            if let Some(defs) = schema["$defs"].as_object_mut() {
+                defs.extend(added);
+            }
+        }
+        schema
+    }
+
+    /// A schema for the definition `name` carrying only the definitions it reaches, so that
+    /// compiling a Service does not copy and walk the 700 definitions of the whole API.
+    fn schema_for(&self, name: &str) -> Value {
+        let all = &self.document["$defs"];
+        let mut needed = serde_json::Map::new();
+        let mut pending = vec![name.to_string()];
+        while let Some(next) = pending.pop() {
+            if needed.contains_key(&next) {
+                continue;
+            }
+            let Some(definition) = all.get(&next) else {
+                continue;
+            };
+            collect_refs(definition, &mut pending);
+            needed.insert(next, definition.clone());
+        }
+        serde_json::json!({ "$defs": needed, "$ref": format!("#/$defs/{name}") })
+    }
+}
+
+fn collect_refs(node: &Value, out: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(reference)) => {
+                        if let Some(name) = reference.strip_prefix("#/$defs/") {
+                            out.push(name.to_string());
+                        }
+                    }
+                    _ => collect_refs(value, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, out)),
+        _ => {}
+    }
+}
+
+fn definitions(version: KubeVersion) -> Option<Arc<Definitions>> {
+    static CACHE: OnceLock<Mutex<HashMap<KubeVersion, Arc<Definitions>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().ok()?.get(&version) {
+        return Some(Arc::clone(found));
+    }
+    let (index, start) = index();
+    let slot = index.versions.get(&version.to_string())?;
+    let blob = &BUNDLE[start + slot.offset..start + slot.offset + slot.length];
+    let mut text = Vec::new();
+    flate2::read::GzDecoder::new(blob)
+        .read_to_end(&mut text)
+        .ok()?;
+    let mut body: Value = serde_json::from_slice(&text).ok()?;
+    let kinds = serde_json::from_value(body["kinds"].take()).ok()?;
+    let document = serde_json::json!({ "$defs": body["definitions"].take() });
+    let loaded = Arc::new(Definitions { document, kinds });
+    cache.lock().ok()?.insert(version, Arc::clone(&loaded));
+    Some(loaded)
+}
+
+/// The schemas for one target version, with validators compiled on demand.
+pub struct Catalog {
+    version: KubeVersion,
+    definitions: Arc<Definitions>,
+    custom: HashMap<String, (Value, String)>,
+    schema_locations: Vec<PathBuf>,
+    compiled: Mutex<HashMap<String, Slot>>,
+}
+
+impl Catalog {
+    /// The catalog for `version`; custom resource schemas are added with [`Catalog::add_custom`].
+    pub fn new(version: KubeVersion) -> Result<Catalog, crate::error::Error> {
+        let definitions = definitions(version).ok_or_else(|| {
+            let versions = bundled_versions();
+            crate::error::Error::UnknownKubeVersion {
+                version: version.to_string(),
+                available: match (versions.first(), versions.last()) {
+                    (Some(a), Some(b)) => {
+                        format!("{a} to {b}")
+                    }
+                    _ => "none".into(),
+                },
+            }
+        })?;
+        let mut catalog = Catalog {
+            version,
+            definitions,
+            custom: HashMap::new(),
+            schema_locations: Vec::new(),
+            compiled: Mutex::new(HashMap::new()),
+        };
+        for (key, schema, origin) in crate::validate::crd::bundled() {
+            catalog.add_custom(&key, schema, origin);
+        }
+        Ok(catalog)
+    }
+
+    pub fn version(&self) -> KubeVersion {
+        self.version
+    }
+
+    /// Adds (or replaces) the schema for `apiVersion/Kind`, saying where it came from.
+    pub fn add_custom(&mut self, key: &str, schema: Value, origin: String) {
+        self.custom.insert(key.to_string(), (schema, origin));
+    }
+
+    /// Also looks for schemas of unknown kinds in `dir` (`--schema-location`).
+    pub fn add_schema_location(&mut self, dir: PathBuf) {
+        self.schema_locations.push(dir);
+    }
+
+    /// The validator for `api_version` + `kind`, compiling it on first use. Different kinds
+    /// compile in parallel; each kind compiles once.
+    pub fn lookup(&self, api_version: &str, kind: &str) -> Lookup {
+        let key = format!("{api_version}/{kind}");
+        let slot = {
+            let mut compiled = match self.compiled.lock() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            Arc::clone(compiled.entry(key.clone()).or_default())
+        };
+        match slot.get_or_init(|| self.resolve(api_version, kind, &key)) {
+            Some(Ok((validator, source))) => Lookup::Found(Arc::clone(validator), source.clone()),
+            Some(Err(broken)) => Lookup::Broken(broken.clone()),
+            None => match removed(self.version, api_version, kind) {
+                Some((removed_in, replacement)) => Lookup::Removed {
+                    removed_in,
+                    replacement,
+                },
+                None => Lookup::Missing,
+            },
+        }
+    }
+
+    /// The property names listed by the schema object at `pointer` (an error's schema
+    /// location, such as `/$defs/io.k8s.api.core.v1.ServicePort`) in the schema of
+    /// `api_version` + `kind`: what an unknown field may have meant.
+    pub fn properties_at(&self, api_version: &str, kind: &str, pointer: &str) -> Vec<String> {
+        let custom = self
+            .custom
+            .get(&format!("{api_version}/{kind}"))
+            .and_then(|(schema, _)| schema.pointer(pointer));
+        custom
+            .or_else(|| self.definitions.document.pointer(pointer))
+            .and_then(|object| object.get("properties"))
+            .and_then(Value::as_object)
+            .map(|properties| properties.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn resolve(
+        &self,
+        api_version: &str,
+        kind: &str,
+        key: &str,
+    ) -> Option<Result<(Validator, SchemaSource), Broken>> {
+        let (schema, source) = if let Some(name) = self.definitions.kinds.get(key) {
+            (self.definitions.schema_for(name), SchemaSource::Kubernetes)
+        } else if let Some((schema, origin)) = self.custom.get(key) {
+            (
+                self.definitions.with_kubernetes_refs(schema.clone()),
+                SchemaSource::Custom(origin.clone()),
+            )
+        } else {
+            let path = self.schema_locations.iter().find_map(|dir| {
+                crate::validate::crd::candidates(dir, api_version, kind)
+                    .into_iter()
+                    .find(|path| path.is_file())
+            })?;
+            let origin = crate::paths::shown(&path);
+            let broken = |reason: String| {
+                Some(Err(Broken {
+                    origin: origin.clone(),
+                    reason,
+                    pointer: String::new(),
+                }))
+            };
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(e) => return broken(format!("cannot read it: {e}")),
+            };
+            match serde_json::from_str(&text) {
+                Ok(schema) => (schema, SchemaSource::Custom(origin.clone())),
+                Err(e) => return broken(format!("not valid JSON: {e}")),
+            }
+        };
+        let compiled = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(false)
+            .build(&schema);
+        Some(match compiled {
+            Ok(validator) => Ok((Arc::new(validator), source)),
+            Err(e) => {
+                let pointer = e.instance_path().as_str().to_string();
+                let at = if pointer.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (at `{pointer}` in the schema)")
+                };
+                let mut origin = match source {
+                    SchemaSource::Kubernetes => "the bundled Kubernetes schemas".into(),
+                    SchemaSource::Custom(origin) => origin,
+                };
+                // A --schema-location file: JSON reads as YAML, so the line can be found.
+                if let Some(line) = std::fs::read_to_string(&origin)
+                    .ok()
+                    .and_then(|text| crate::yaml::locate(&text, &pointer))
+                    .map(|(line, _)| line)
+                {
+                    origin = format!("{origin}:{line}");
+                }
+                Err(Broken {
+                    origin,
+                    reason: format!("not a valid JSON Schema: {e}{at}"),
+                    pointer,
+                })
+            }
+        })
+    }
+
+    /// The apiVersions that serve `kind` on this version (for "use X instead").
+    pub fn api_versions_of(&self, kind: &str) -> Vec<String> {
+        let suffix = format!("/{kind}");
+        let mut found: Vec<String> = self
+            .definitions
+            .kinds
+            .keys()
+            .chain(self.custom.keys())
+            .filter_map(|k| k.strip_suffix(&suffix).map(str::to_string))
+            .collect();
+        found.sort();
+        found.dedup();
+        found
+    }
+}
+
+/// Whether `api_version/kind` existed in an older version and was removed by `target`.
+fn removed(
+    target: KubeVersion,
+    api_version: &str,
+    kind: &str,
+) -> Option<(Option<String>, Option<String>)> {
+    let key = format!("{api_version}/{kind}");
+    let replacement_on_target = || {
+        definitions(target).and_then(|defs| {
+            let suffix = format!("/{kind}");
+            let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+            let mut options: Vec<&str> = defs
+                .kinds
+                .keys()
+                .filter_map(|k| k.strip_suffix(&suffix))
+                .filter(|v| !v.contains("beta") && !v.contains("alpha"))
+                .collect();
+            // The same group first, then the newest version.
+            options.sort_by_key(|v| {
+                (
+                    v.rsplit_once('/').map_or("", |(g, _)| g) == group,
+                    v.to_string(),
+                )
+            });
+            options.last().map(|v| v.to_string())
+        })
+    };
+    if let Some((_, _, since, replacement)) = removed_apis::REMOVED_BEFORE_BUNDLE
+        .iter()
+        .find(|(v, k, _, _)| *v == api_version && *k == kind)
+    {
+        let replacement = (!replacement.is_empty()).then(|| replacement.to_string());
+        return Some((Some(since.to_string()), replacement));
+    }
+    let older: Vec<KubeVersion> = bundled_versions()
+        .into_iter()
+        .filter(|v| *v < target)
+        .collect();
+    let last_served = older
+        .iter()
+        .rev()
+        .find(|v| definitions(**v).is_some_and(|d| d.kinds.contains_key(&key)))?;
+    let removed_in = bundled_versions()
+        .into_iter()
+        .find(|v| v > last_served)
+        .map(|v| v.to_string());
+    Some((removed_in, replacement_on_target()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn catalog(minor: u64) -> Catalog {
+        Catalog::new(KubeVersion { major: 1, minor }).unwrap()
+    }
+
+    #[test]
+    fn the_bundle_covers_1_30_to_1_35_at_least() {
+        let versions = bundled_versions();
+        for minor in 30..=35 {
+            assert!(
+                versions.contains(&KubeVersion { major: 1, minor }),
+                "1.{minor}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_deployment_is_checked_strictly() {
+        let Lookup::Found(validator, SchemaSource::Kubernetes) =
+            catalog(35).lookup("apps/v1", "Deployment")
+        else {
+            panic!("no Deployment schema")
+        };
+        let good = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"},
+            "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}},
+            "spec": {"containers": [{"name": "c", "image": "i", "ports": [{"containerPort": 80}]}]}}}});
+        assert!(validator.is_valid(&good));
+        let mut unknown = good.clone();
+        unknown["spec"]["replicaz"] = json!(2);
+        assert!(!validator.is_valid(&unknown));
+        let mut wrong_type = good.clone();
+        wrong_type["spec"]["replicas"] = json!("two");
+        assert!(!validator.is_valid(&wrong_type));
+        let mut missing = good.clone();
+        missing["spec"]["template"]["spec"]["containers"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("name");
+        assert!(!validator.is_valid(&missing));
+    }
+
+    #[test]
+    fn removed_api_versions_name_their_replacement() {
+        let Lookup::Removed { replacement, .. } =
+            catalog(30).lookup("extensions/v1beta1", "Ingress")
+        else {
+            panic!("extensions/v1beta1 Ingress is not reported removed")
+        };
+        assert_eq!(replacement.as_deref(), Some("networking.k8s.io/v1"));
+        let Lookup::Removed {
+            removed_in,
+            replacement,
+        } = catalog(30).lookup("autoscaling/v2beta2", "HorizontalPodAutoscaler")
+        else {
+            panic!("autoscaling/v2beta2 is not reported removed")
+        };
+        assert_eq!(removed_in.as_deref(), Some("1.26"));
+        assert_eq!(replacement.as_deref(), Some("autoscaling/v2"));
+    }
+
+    #[test]
+    fn apis_removed_in_the_oldest_bundled_version_are_removed_not_missing() {
+        for (api_version, kind) in [
+            ("policy/v1beta1", "PodDisruptionBudget"),
+            ("autoscaling/v2beta1", "HorizontalPodAutoscaler"),
+            ("batch/v1beta1", "CronJob"),
+            ("policy/v1beta1", "PodSecurityPolicy"),
+        ] {
+            assert!(
+                matches!(
+                    catalog(25).lookup(api_version, kind),
+                    Lookup::Removed { .. }
+                ),
+                "{api_version} {kind}"
+            );
+        }
+        let Lookup::Removed { replacement, .. } =
+            catalog(30).lookup("extensions/v1beta1", "PodSecurityPolicy")
+        else {
+            panic!("PodSecurityPolicy is not reported removed")
+        };
+        assert_eq!(replacement, None, "PodSecurityPolicy has no replacement");
+    }
+
+    #[test]
+    fn an_unknown_kind_is_missing() {
+        assert!(matches!(
+            catalog(35).lookup("example.com/v1", "Gizmo"),
+            Lookup::Missing
+        ));
+    }
+}

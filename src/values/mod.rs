@@ -1,0 +1,268 @@
+//! Layering values, lowest precedence first: the chart's values.yaml; the environment's
+//! `values/<env>.yaml`, `values/<env>/<chart>.yaml` and the chart's `values-<env>.yaml`; `-f`
+//! files; then `--set*` flags. Maps merge deeply, lists are replaced, `null` deletes a key.
+//! Every leaf remembers the file:line or flag it came from, for `bosun values --explain`.
+
+mod environments;
+pub(crate) mod explain;
+pub mod set;
+mod tree;
+
+pub use environments::{
+    Environment, chart_environments, find_values_dir, known_environments, resolve_environment,
+};
+pub use tree::Node;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::chart::Chart;
+use crate::diagnostics::Origin;
+use crate::error::Error;
+use crate::values::set::SetKind;
+use crate::yaml::{self, Located};
+
+/// One `--set*` argument, kept in the order the flags were given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetArg {
+    pub kind: SetKind,
+    pub arg: String,
+}
+
+/// Where values come from, as the command line says.
+#[derive(Debug, Clone, Default)]
+pub struct ValueOptions {
+    pub env: Option<String>,
+    pub values_dir: Option<PathBuf>,
+    /// `-f` files, in order; `-` is standard input.
+    pub files: Vec<String>,
+    /// Keep the line of every value, even where that is slower (`bosun values --explain`).
+    pub with_lines: bool,
+    pub sets: Vec<SetArg>,
+}
+
+/// Reads one values file into a tree; the top level must be a map.
+///
+/// A JSON file (generated values often are) is read by serde_json, ten times faster than the
+/// YAML reader, unless `with_lines` asks for the line of every key (`--explain`).
+pub fn read_values_file(shown: &str, text: &str, with_lines: bool) -> Result<Node, Error> {
+    if !with_lines
+        && text.trim_start().starts_with('{')
+        && let Ok(value @ Value::Object(_)) = serde_json::from_str::<Value>(text)
+    {
+        let origin = Origin::File {
+            path: shown.to_string(),
+            line: 0,
+        };
+        return Ok(Node::from_value(value, &origin));
+    }
+    match yaml::parse_located(shown, text)? {
+        Located::Leaf(Value::Null) => Ok(Node::default()),
+        located @ Located::Map(_) => Ok(Node::from_located(located, shown, 1)),
+        Located::Leaf(_) => Err(Error::Yaml {
+            path: shown.to_string(),
+            message: "a values file must hold a mapping of keys at its top level".into(),
+            snippet: None,
+        }),
+    }
+}
+
+/// The largest values file bosun reads: a bigger one is a mistake or an attack.
+pub const MAX_VALUES_FILE: u64 = 32 * 1024 * 1024;
+
+fn read_path(path: &Path) -> Result<String, Error> {
+    if let Ok(metadata) = std::fs::metadata(path)
+        && metadata.len() > MAX_VALUES_FILE
+    {
+        return Err(Error::Read {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "it is {} MiB, more than the {} MiB bosun reads from a values file",
+                    metadata.len() / 1024 / 1024,
+                    MAX_VALUES_FILE / 1024 / 1024
+                ),
+            ),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|_| Error::Read {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"),
+    })
+}
+
+/// The merged values of the chart for these options. `stdin` serves `-f -`.
+pub fn layer(chart: &Chart, options: &ValueOptions, stdin: &mut dyn Read) -> Result<Node, Error> {
+    let mut merged = match &chart.values {
+        Some(located) => {
+            let shown = chart.dir.join("values.yaml").display().to_string();
+            Node::from_located(located.clone(), &shown, 1)
+        }
+        None => Node::default(),
+    };
+    if let Some(env) = &options.env {
+        let environment = resolve_environment(chart, env, options.values_dir.as_deref())?;
+        for file in &environment.files {
+            let shown = file.display().to_string();
+            merged.merge(read_values_file(
+                &shown,
+                &read_path(file)?,
+                options.with_lines,
+            )?);
+        }
+    }
+    let mut stdin_used = false;
+    for file in &options.files {
+        let (shown, text) = if file == "-" {
+            if stdin_used {
+                return Err(Error::Read {
+                    path: "<stdin>".into(),
+                    source: std::io::Error::other("`-f -` may be given only once"),
+                });
+            }
+            stdin_used = true;
+            let mut text = String::new();
+            stdin
+                .take(MAX_VALUES_FILE + 1)
+                .read_to_string(&mut text)
+                .map_err(|source| Error::Read {
+                    path: "<stdin>".into(),
+                    source,
+                })?;
+            if text.len() as u64 > MAX_VALUES_FILE {
+                return Err(Error::Read {
+                    path: "<stdin>".into(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "more than the 32 MiB bosun reads from a values file",
+                    ),
+                });
+            }
+            ("<stdin>".to_string(), text)
+        } else {
+            (file.clone(), read_path(Path::new(file))?)
+        };
+        merged.merge(read_values_file(&shown, &text, options.with_lines)?);
+    }
+    for set in &options.sets {
+        let origin = Origin::Flag {
+            flag: set.kind.flag(),
+            arg: set.arg.clone(),
+        };
+        for assignment in set::parse(set.kind, &set.arg)? {
+            let value = match (set.kind, assignment.value) {
+                (SetKind::File, Value::String(path)) => Value::String(read_path(Path::new(&path))?),
+                (_, value) => value,
+            };
+            merged.assign(&assignment.path, value, &origin);
+        }
+    }
+    Ok(merged)
+}
+
+/// The values a subchart sees: its own defaults, its section of the parent's values, and
+/// `global` (the parent's global winning over the subchart's).
+pub fn for_subchart(parent: &Node, key: &str, sub_defaults: Option<Node>) -> Node {
+    let mut values = sub_defaults.unwrap_or_default();
+    if let Some(section @ Node::Map(..)) = parent.get(key) {
+        values.merge(section.clone());
+    }
+    if let Some(global @ Node::Map(..)) = parent.get("global") {
+        let mut wrapper = IndexMap::new();
+        wrapper.insert("global".to_string(), global.clone());
+        values.merge(Node::Map(wrapper, Origin::Unknown));
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn node(v: Value) -> Node {
+        Node::from_value(v, &Origin::Unknown)
+    }
+
+    #[test]
+    fn maps_merge_lists_replace_null_deletes() {
+        let mut base = node(json!({"a": {"b": 1, "c": [1, 2], "d": "x"}, "keep": true}));
+        base.merge(node(
+            json!({"a": {"b": 2, "c": [3], "d": null, "e": {"f": null, "g": 1}}}),
+        ));
+        assert_eq!(
+            base.to_value(),
+            json!({"a": {"b": 2, "c": [3], "e": {"g": 1}}, "keep": true})
+        );
+    }
+
+    #[test]
+    fn a_scalar_replaces_a_map_and_back() {
+        let mut base = node(json!({"a": {"b": 1}}));
+        base.merge(node(json!({"a": "flat"})));
+        assert_eq!(base.to_value(), json!({"a": "flat"}));
+        base.merge(node(json!({"a": {"b": 2}})));
+        assert_eq!(base.to_value(), json!({"a": {"b": 2}}));
+    }
+
+    #[test]
+    fn set_assignments_edit_lists_in_place() {
+        let mut base = node(json!({"ports": [{"name": "http", "port": 80}], "x": 1}));
+        let origin = Origin::Unknown;
+        for a in set::parse(
+            SetKind::Typed,
+            "ports[0].port=8080,ports[1].name=grpc,x=null,y.z=true",
+        )
+        .unwrap()
+        {
+            base.assign(&a.path, a.value, &origin);
+        }
+        assert_eq!(
+            base.to_value(),
+            json!({"ports": [{"name": "http", "port": 8080}, {"name": "grpc"}], "y": {"z": true}})
+        );
+    }
+
+    #[test]
+    fn leaves_carry_their_origin() {
+        let mut base = Node::from_value(
+            json!({"a": {"b": 1, "c": 2}}),
+            &Origin::File {
+                path: "v.yaml".into(),
+                line: 1,
+            },
+        );
+        let flag = Origin::Flag {
+            flag: "--set",
+            arg: "a.c=3".into(),
+        };
+        base.merge(Node::from_value(json!({"a": {"c": 3}}), &flag));
+        let leaves = base.leaves();
+        assert_eq!(leaves[0].0, "a.b");
+        assert_eq!(leaves[1], ("a.c".to_string(), &json!(3), &flag));
+    }
+
+    #[test]
+    fn subcharts_get_their_section_and_global() {
+        let parent = node(json!({"global": {"env": "prod"}, "db": {"size": 2}, "other": 1}));
+        let sub = for_subchart(
+            &parent,
+            "db",
+            Some(node(
+                json!({"size": 1, "image": "pg", "global": {"env": "dev", "x": 1}}),
+            )),
+        );
+        assert_eq!(
+            sub.to_value(),
+            json!({"size": 2, "image": "pg", "global": {"env": "prod", "x": 1}})
+        );
+    }
+}

@@ -34,6 +34,9 @@ pub struct Metadata {
     pub chart_type: Option<String>,
     #[serde(default)]
     pub dependencies: Vec<DependencySpec>,
+    /// The template engine: `jinja` (bosun's own) or `gotpl` (Helm's Go templates).
+    #[serde(default)]
+    pub engine: Option<String>,
 }
 
 /// One entry of Chart.yaml's `dependencies`.
@@ -281,6 +284,17 @@ fn check_metadata(dir: &Path, path: &str, text: &str, metadata: &Metadata) -> Re
     }
     if metadata.name.is_empty() || metadata.name.contains(['/', '\\']) {
         return Err(point("name", "name must be a plain, non-empty name".into()));
+    }
+    if let Some(engine) = &metadata.engine
+        && engine != "jinja"
+        && engine != "gotpl"
+    {
+        return Err(point(
+            "engine",
+            format!(
+                "engine `{engine}` is not `jinja` (bosun's templates) or `gotpl` (Helm's Go templates)"
+            ),
+        ));
     }
     if semver::Version::parse(&metadata.version).is_err() {
         return Err(point(

@@ -20,7 +20,7 @@
 use crate::chart::Chart;
 use crate::error::Error;
 use crate::kube_version::KubeVersion;
-use crate::render::jinja;
+use crate::render::{gotpl, jinja};
 
 /// What the templates of one chart see, whatever the engine calls it.
 pub struct Inputs<'a> {
@@ -41,9 +41,17 @@ pub trait TemplateEngine: Sync {
     fn render(&self, name: &str, source: &str) -> Result<String, Error>;
 }
 
-/// The engine that renders `inputs.chart`.
-pub fn for_chart<'a>(inputs: Inputs<'a>) -> Box<dyn TemplateEngine + 'a> {
-    Box::new(jinja::Jinja::new(inputs))
+/// The engine that renders `inputs.chart`, as its Chart.yaml's `engine` says: `gotpl` for
+/// Helm's Go templates, else bosun's Jinja. `prefix` is what comes before the chart's name in
+/// its templates' names (`parent/charts/` for a subchart).
+pub fn for_chart<'a>(
+    inputs: Inputs<'a>,
+    prefix: &str,
+) -> Result<Box<dyn TemplateEngine + 'a>, Error> {
+    if gotpl::is_go(inputs.chart) {
+        return Ok(Box::new(gotpl::GoTemplates::new(inputs, prefix)?));
+    }
+    Ok(Box::new(jinja::Jinja::new(inputs)))
 }
 
 /// The API group versions every supported Kubernetes (1.29 and later) serves.

@@ -2,6 +2,7 @@
 //! then the documents parsed, sorted in install order and filtered by `--show-only`.
 
 pub mod engine;
+pub(crate) mod gotpl;
 pub(crate) mod jinja;
 
 use rayon::prelude::*;
@@ -69,13 +70,16 @@ fn render_chart(
     if chart.is_library() {
         return Ok(());
     }
-    let engine = engine::for_chart(Inputs {
-        chart,
-        values: values.to_value(),
-        release: &options.release,
-        capabilities: &options.capabilities,
-        environment: options.environment.as_deref(),
-    });
+    let engine = engine::for_chart(
+        Inputs {
+            chart,
+            values: values.to_value(),
+            release: &options.release,
+            capabilities: &options.capabilities,
+            environment: options.environment.as_deref(),
+        },
+        prefix,
+    )?;
     let names: Vec<&String> = chart
         .templates
         .keys()

@@ -3,6 +3,7 @@
 mod diff;
 mod documents;
 mod errors;
+mod gotpl;
 mod hostile;
 mod lint;
 mod pipeline;

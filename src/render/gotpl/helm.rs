@@ -1,0 +1,172 @@
+//! The functions Helm itself adds to Go templates (sprig's come from the `sprig` crate):
+//! `include`, `tpl`, `required`, `fail`, `toYaml`, `toJson`, `fromYaml`, `fromJson` and their
+//! array forms, and `lookup`, which answers as `helm template` does (an empty map).
+
+use gotmpl::{Context, Engine, Error, Value};
+
+use crate::yaml;
+
+/// Adds Helm's own functions to `engine`.
+pub fn register(engine: &mut Engine) {
+    engine.add_function("include", |ctx, args| {
+        let (name, data) = two(args, "include")?;
+        let name = name
+            .as_str()
+            .ok_or_else(|| Error::new("include: the template name must be a string"))?;
+        ctx.execute_template(name, data).map(Value::from)
+    });
+    engine.add_function("tpl", tpl);
+    engine.add_function("required", |_, args| {
+        let (message, value) = two(args, "required")?;
+        match value {
+            Value::Nil => Err(Error::new(text(message))),
+            Value::String(s) if s.is_empty() => Err(Error::new(text(message))),
+            other => Ok(other.clone()),
+        }
+    });
+    engine.add_function("fail", |_, args| {
+        Err(Error::new(args.first().map(text).unwrap_or_default()))
+    });
+    engine.add_function("toYaml", |_, args| Ok(Value::from(to_yaml(one(args)?))));
+    engine.add_function("toYamlPretty", |_, args| {
+        Ok(Value::from(to_yaml(one(args)?)))
+    });
+    engine.add_function("toJson", |_, args| Ok(Value::from(to_json(one(args)?))));
+    engine.add_function("mustToJson", |_, args| Ok(Value::from(to_json(one(args)?))));
+    engine.add_function("fromYaml", |_, args| {
+        Ok(from_text(&text(one(args)?), false, Shape::Map))
+    });
+    engine.add_function("fromYamlArray", |_, args| {
+        Ok(from_text(&text(one(args)?), false, Shape::List))
+    });
+    engine.add_function("fromJson", |_, args| {
+        Ok(from_text(&text(one(args)?), true, Shape::Map))
+    });
+    engine.add_function("fromJsonArray", |_, args| {
+        Ok(from_text(&text(one(args)?), true, Shape::List))
+    });
+    // `helm template` has no cluster to ask: every lookup finds nothing.
+    engine.add_function("lookup", |_, _| Ok(Value::map(Default::default())));
+}
+
+fn one(args: &[Value]) -> Result<&Value, Error> {
+    match args {
+        [value] => Ok(value),
+        _ => Err(Error::new(format!(
+            "wrong number of args: want 1 got {}",
+            args.len()
+        ))),
+    }
+}
+
+fn two<'a>(args: &'a [Value], name: &str) -> Result<(&'a Value, &'a Value), Error> {
+    match args {
+        [a, b] => Ok((a, b)),
+        _ => Err(Error::new(format!(
+            "wrong number of args for {name}: want 2 got {}",
+            args.len()
+        ))),
+    }
+}
+
+/// A value as Go's `%v` would print it where a string is expected.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.to_string(),
+        Value::Nil => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// `tpl TEXT DATA`: TEXT parsed as a template and run with DATA, `<no value>` removed.
+fn tpl(ctx: &mut Context<'_, '_>, args: &[Value]) -> Result<Value, Error> {
+    let (template, data) = two(args, "tpl")?;
+    let name = match data {
+        Value::Map(map) => map
+            .get("Template")
+            .and_then(|t| match t {
+                Value::Map(t) => t.get("Name").and_then(Value::as_str).map(str::to_string),
+                _ => None,
+            })
+            .unwrap_or_else(|| "tpl".to_string()),
+        _ => "tpl".to_string(),
+    };
+    let out = ctx.execute_text(&name, &text(template), data)?;
+    Ok(Value::from(out.replace("<no value>", "")))
+}
+
+/// A value as plain JSON, with Helm's numbers: a float64 that holds an integer prints as one.
+fn plain_json(value: &Value) -> serde_json::Value {
+    fn integral(json: serde_json::Value) -> serde_json::Value {
+        match json {
+            serde_json::Value::Number(n) => match n.as_f64() {
+                Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 => {
+                    serde_json::Value::from(f as i64)
+                }
+                _ => serde_json::Value::Number(n),
+            },
+            serde_json::Value::Array(items) => {
+                serde_json::Value::Array(items.into_iter().map(integral).collect())
+            }
+            serde_json::Value::Object(map) => {
+                serde_json::Value::Object(map.into_iter().map(|(k, v)| (k, integral(v))).collect())
+            }
+            other => other,
+        }
+    }
+    integral(value.to_json())
+}
+
+/// `toYaml`: keys sorted (Go maps are), no trailing newline, as Helm trims it.
+fn to_yaml(value: &Value) -> String {
+    let json = plain_json(value);
+    if json.is_null() {
+        return "null".into();
+    }
+    yaml::to_string(&json).trim_end_matches('\n').to_string()
+}
+
+/// `toJson`: compact, with `<`, `>` and `&` escaped as Go's encoder escapes them.
+fn to_json(value: &Value) -> String {
+    plain_json(value)
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+enum Shape {
+    Map,
+    List,
+}
+
+/// `fromYaml` / `fromJson` and the array forms: Helm puts a parse error under `Error` (a map)
+/// or as the only item (a list) instead of failing.
+fn from_text(text: &str, json: bool, shape: Shape) -> Value {
+    let parsed: Result<serde_json::Value, String> = if json {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    } else {
+        yaml::parse_value(text).map_err(|e| e.message)
+    };
+    match (shape, parsed) {
+        (Shape::Map, Ok(value @ serde_json::Value::Object(_))) => {
+            Value::from_json_as_float64(&value)
+        }
+        (Shape::List, Ok(value @ serde_json::Value::Array(_))) => {
+            Value::from_json_as_float64(&value)
+        }
+        (Shape::Map, Ok(serde_json::Value::Null)) => Value::map(Default::default()),
+        (Shape::Map, Ok(_)) => error_map("the text is not a map"),
+        (Shape::Map, Err(e)) => error_map(&e),
+        (Shape::List, Ok(_)) => Value::list(vec![Value::from("the text is not a list")]),
+        (Shape::List, Err(e)) => Value::list(vec![Value::from(e)]),
+    }
+}
+
+fn error_map(message: &str) -> Value {
+    Value::map(
+        [("Error".to_string(), Value::from(message))]
+            .into_iter()
+            .collect(),
+    )
+}

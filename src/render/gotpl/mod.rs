@@ -1,0 +1,129 @@
+//! Helm's Go templates, behind the render stage's [`TemplateEngine`] seam: the `gotmpl` crate
+//! (Go's text/template) set up as Helm sets it up — `missingkey=zero` with `<no value>`
+//! removed, the objects `.Values`, `.Release`, `.Chart`, `.Capabilities`, `.Template` and
+//! `.Files`, and Helm's own functions ([`helm`]). A chart says it is written in Go templates with
+//! `engine: gotpl` in its Chart.yaml.
+//!
+//! Every template of the chart and of its dependencies is parsed into one set, named as Helm
+//! names them (`chart/templates/x.yaml`, `chart/charts/sub/templates/_helpers.tpl`), so a
+//! `define` anywhere in the tree can be `include`d.
+
+mod helm;
+mod objects;
+
+use std::collections::{BTreeMap, HashMap};
+
+use gotmpl::{Engine, Options, Value};
+
+use crate::chart::Chart;
+use crate::diagnostics::SourceSnippet;
+use crate::error::Error;
+use crate::render::engine::{Inputs, TemplateEngine};
+
+/// A chart's Go templates, parsed once, and the data they all see.
+pub struct GoTemplates {
+    engine: Engine,
+    /// Template name as parsed → file on disk and its text, for error snippets.
+    files: HashMap<String, (String, String)>,
+    /// `.Values`, `.Release`, `.Chart`, `.Capabilities`, `.Files` (`.Template` is per file).
+    data: BTreeMap<String, Value>,
+    prefix: String,
+}
+
+impl GoTemplates {
+    /// Parses every template of `inputs.chart` and its dependencies; `prefix` is what comes
+    /// before the chart's name in its templates' names (`parent/charts/` for a subchart).
+    pub fn new(inputs: Inputs, prefix: &str) -> Result<GoTemplates, Error> {
+        let mut engine = Engine::with_options(Options::helm());
+        helm::register(&mut engine);
+        let mut files = HashMap::new();
+        let mut pending = vec![(inputs.chart, prefix.to_string())];
+        while let Some((chart, prefix)) = pending.pop() {
+            for (name, file) in &chart.templates {
+                let full = chart.source_name(&prefix, name);
+                files.insert(
+                    full.clone(),
+                    (file.path.display().to_string(), file.source.to_string()),
+                );
+            }
+            let sub_prefix = format!("{prefix}{}/charts/", chart.name());
+            for dependency in &chart.dependencies {
+                pending.push((&dependency.chart, sub_prefix.clone()));
+            }
+        }
+        // Helm parses in a fixed order; partials first, so a file's own `define` wins as Go's
+        // last definition does.
+        let mut names: Vec<&String> = files.keys().collect();
+        names.sort();
+        for name in names {
+            let (path, text) = &files[name];
+            engine
+                .add_template(name, text)
+                .map_err(|e| template_error(&e, &files, Some((path, text))))?;
+        }
+        let data = objects::data(&inputs);
+        Ok(GoTemplates {
+            engine,
+            files,
+            data,
+            prefix: prefix.to_string(),
+        })
+    }
+}
+
+impl TemplateEngine for GoTemplates {
+    fn render(&self, _name: &str, source: &str) -> Result<String, Error> {
+        let mut data = self.data.clone();
+        let base_path = source.rsplit_once('/').map_or("", |(dir, _)| dir);
+        data.insert(
+            "Template".into(),
+            Value::map(BTreeMap::from([
+                ("Name".to_string(), Value::str(source)),
+                ("BasePath".to_string(), Value::str(base_path)),
+            ])),
+        );
+        debug_assert!(source.starts_with(&self.prefix));
+        self.engine
+            .render(source, &Value::map(data))
+            .map_err(|e| template_error(&e, &self.files, None))
+    }
+}
+
+/// A gotmpl error as bosun's: the message as Helm words it, and the template line with a caret
+/// when the error knows where it happened.
+fn template_error(
+    error: &gotmpl::Error,
+    files: &HashMap<String, (String, String)>,
+    parsing: Option<(&String, &String)>,
+) -> Error {
+    let snippet = error.location().and_then(|at| {
+        let (path, text) = files.get(&at.parse_name).map(|(p, t)| (p, t)).or(parsing)?;
+        Some(Box::new(SourceSnippet::new(
+            path.as_str(),
+            text,
+            at.line,
+            at.column + 1,
+            1,
+            error.message(),
+        )))
+    });
+    let help = match error.kind() {
+        gotmpl::ErrorKind::Syntax if parsing.is_some_and(|(_, text)| text.contains("{%")) => Some(
+            "this chart says `engine: gotpl`, so its templates are read as Helm's Go templates; a chart written for bosun's Jinja engine says `engine: jinja`".to_string(),
+        ),
+        gotmpl::ErrorKind::Limit => {
+            Some("look for a template that includes itself or a loop without end".to_string())
+        }
+        _ => None,
+    };
+    Error::Template {
+        message: error.to_string(),
+        snippet,
+        help,
+    }
+}
+
+/// Whether `chart` is written in Go templates.
+pub fn is_go(chart: &Chart) -> bool {
+    chart.metadata.engine.as_deref() == Some("gotpl")
+}

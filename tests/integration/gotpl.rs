@@ -1,0 +1,100 @@
+//! Helm charts in Go templates (`engine: gotpl`): rendered through the same pipeline as bosun's
+//! own charts, with Helm's objects and functions, and errors at the template's line.
+
+use insta_cmd::assert_cmd_snapshot;
+
+use crate::{bosun, fixture, run};
+
+const CHART: &str = "tests/fixtures/charts/gotpl";
+
+#[test]
+fn a_go_template_chart_renders_with_helms_objects() {
+    assert_cmd_snapshot!(bosun(["render", CHART, "--no-save"]));
+}
+
+/// A small chart in Go templates written into a temporary folder: (folder, its path).
+fn chart_with(template: &str, engine: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("Chart.yaml"),
+        format!("apiVersion: v2\nname: probe\nversion: 0.1.0\nengine: {engine}\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("values.yaml"), "a: {}\n").unwrap();
+    std::fs::write(dir.path().join("templates/cm.yaml"), template).unwrap();
+    let path = dir.path().display().to_string();
+    (dir, path)
+}
+
+#[test]
+fn err_a_go_template_error_points_at_the_template_line() {
+    let (_dir, chart) = chart_with(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  v: {{ .Values.a.b.c }}\n",
+        "gotpl",
+    );
+    let (code, stdout, stderr) = run(["render", &chart, "--no-save"]);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(
+        stderr.contains("nil pointer evaluating interface {}.c"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("templates/cm.yaml:6:"), "{stderr}");
+}
+
+#[test]
+fn err_a_function_helm_does_not_have_is_named_at_its_line() {
+    let (_dir, chart) = chart_with("a: {{ nosuch 1 }}\n", "gotpl");
+    let (code, stdout, stderr) = run(["render", &chart, "--no-save"]);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(
+        stderr.contains("function \"nosuch\" not defined"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("templates/cm.yaml:1:"), "{stderr}");
+}
+
+#[test]
+fn err_required_and_fail_stop_the_render_with_their_message() {
+    let (_dir, chart) = chart_with(
+        "a: {{ required \"a.name is required\" .Values.a.name }}\n",
+        "gotpl",
+    );
+    let (code, stdout, stderr) = run(["render", &chart, "--no-save"]);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(stderr.contains("a.name is required"), "{stderr}");
+}
+
+#[test]
+fn err_a_jinja_template_read_as_go_says_which_engine_the_chart_declared() {
+    let (_dir, chart) = chart_with("{% if true %}a: 1{% endif %}\n{{ .x }\n", "gotpl");
+    let (code, _, stderr) = run(["render", &chart, "--no-save"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("engine: jinja"), "{stderr}");
+}
+
+#[test]
+fn err_an_unknown_engine_is_refused_at_its_chart_yaml_line() {
+    let (_dir, chart) = chart_with("a: 1\n", "handlebars");
+    let (code, stdout, stderr) = run(["render", &chart, "--no-save"]);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(stderr.contains("engine `handlebars`"), "{stderr}");
+    assert!(stderr.contains("Chart.yaml:4"), "{stderr}");
+}
+
+#[test]
+fn a_go_template_chart_is_linted_and_diffed_like_any_other() {
+    let (code, stdout, stderr) = run(["lint", CHART]);
+    assert!(code == 0 || code == 1, "{stderr}");
+    assert!(stdout.contains("Deployment"), "{stdout}{stderr}");
+    let (code, stdout, stderr) = run([
+        "diff",
+        &fixture("gotpl"),
+        "-o",
+        "summary",
+        "--state-dir",
+        "/nonexistent-bosun-state",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("+ add     Deployment web-web"), "{stdout}");
+}

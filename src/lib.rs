@@ -19,6 +19,7 @@ pub mod color;
 mod commands;
 pub mod context;
 pub mod crd;
+pub mod dependency;
 pub mod diff;
 pub mod engine;
 pub mod error;

@@ -3,6 +3,7 @@
 //! The pipeline, one module per stage:
 //!
 //! 1. [`chart`]: load a chart (Chart.yaml, values.yaml, templates, CRDs, `file://` dependencies).
+//!    [`dependency`] fetches dependencies from repositories into `charts/` beforehand, on demand.
 //! 2. [`values`]: layer values — chart defaults, the environment's files, `-f` files, `--set*`
 //!    flags ([`set_values`]) — remembering where each leaf came from.
 //! 3. [`render`]: render every template with the [`engine`] (minijinja, set up for YAML), the

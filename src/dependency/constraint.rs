@@ -230,6 +230,12 @@ impl Constraint {
         })
     }
 
+    /// Where the range starts (its first alternative's first bound): what "nearest" means
+    /// when no version matches.
+    pub fn anchor(&self) -> Option<&Version> {
+        self.alternatives.first()?.first().map(|c| &c.version)
+    }
+
     /// The newest of `versions` in the range.
     pub fn best<'a>(&self, versions: impl IntoIterator<Item = &'a Version>) -> Option<&'a Version> {
         versions

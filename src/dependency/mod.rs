@@ -199,6 +199,16 @@ impl Session {
         })
     }
 
+    /// Chart.yaml's dependencies with `@name` repositories replaced by their URLs, as Helm
+    /// hashes and locks them.
+    fn requirements(&self, chart_dir: &Path) -> Result<Vec<Requirement>, crate::error::Error> {
+        let mut requirements = lock::requirements(chart_dir)?;
+        for req in &mut requirements {
+            req.repository = self.repositories.resolve(&req.repository)?;
+        }
+        Ok(requirements)
+    }
+
     fn source(&self, chart_dir: &Path, req: &Requirement) -> Result<Source, Error> {
         let url = self.repositories.resolve(&req.repository)?;
         Ok(if url.is_empty() {
@@ -279,7 +289,6 @@ impl Session {
                 .find(|v| v.trim_start_matches('v') == best)
                 .unwrap_or(best));
         }
-        parsed.sort_by(|a, b| b.cmp_precedence(a));
         parsed.dedup();
         Err(Error::NoMatch {
             name: req.name.clone(),
@@ -331,13 +340,19 @@ impl Session {
     }
 }
 
-/// Up to five available versions nearest the range's lowest match: those just above and
-/// below where the range starts, newest first.
-fn nearest(constraint: &Constraint, newest_first: &[semver::Version]) -> Vec<String> {
-    let _ = constraint;
-    newest_first
+/// Up to five available versions around where the range starts (three below, two above),
+/// newest first.
+fn nearest(constraint: &Constraint, versions: &[semver::Version]) -> Vec<String> {
+    let mut sorted: Vec<&semver::Version> = versions.iter().collect();
+    sorted.sort_by(|a, b| a.cmp_precedence(b));
+    let at = constraint.anchor().map_or(sorted.len(), |anchor| {
+        sorted.partition_point(|v| v.cmp_precedence(anchor).is_lt())
+    });
+    let end = (at.saturating_sub(3) + 5).min(sorted.len());
+    let start = end.saturating_sub(5);
+    sorted[start..end]
         .iter()
-        .take(5)
+        .rev()
         .map(ToString::to_string)
         .collect()
 }
@@ -423,8 +438,8 @@ fn install(
 
 /// `bosun dep update`: resolves every range, fetches, writes Chart.lock. Returns the lock.
 pub fn update(chart_dir: &Path, options: &Options) -> Result<Lock, crate::error::Error> {
-    let requirements = lock::requirements(chart_dir)?;
     let mut session = Session::new(options)?;
+    let requirements = session.requirements(chart_dir)?;
     let mut wanted = Vec::new();
     for req in &requirements {
         let version = session.resolve(chart_dir, req)?;
@@ -448,7 +463,8 @@ pub fn update(chart_dir: &Path, options: &Options) -> Result<Lock, crate::error:
 /// `bosun dep build`: fetches what Chart.lock says. Returns the names fetched (none when
 /// `charts/` already matched).
 pub fn build(chart_dir: &Path, options: &Options) -> Result<Vec<String>, crate::error::Error> {
-    let requirements = lock::requirements(chart_dir)?;
+    let mut session = Session::new(options)?;
+    let requirements = session.requirements(chart_dir)?;
     let lock = Lock::read(chart_dir)?.ok_or_else(|| Error::NoLock {
         chart: chart_dir.to_path_buf(),
     })?;
@@ -458,7 +474,6 @@ pub fn build(chart_dir: &Path, options: &Options) -> Result<Vec<String>, crate::
         }
         .into());
     }
-    let mut session = Session::new(options)?;
     let wanted: Vec<(Requirement, String)> = lock
         .dependencies
         .iter()

@@ -310,6 +310,26 @@ fn err_no_matching_version_lists_the_nearest() {
 }
 
 #[test]
+fn err_no_matching_version_lists_the_versions_around_the_range_not_all() {
+    let server = FileServer::start();
+    let versions = [
+        "0.9.0", "1.0.0", "1.1.0", "1.2.0", "1.3.0", "4.0.0", "5.0.0", "6.0.0",
+    ];
+    let published: Vec<_> = versions
+        .iter()
+        .map(|v| (*v, packaged("db", v), None))
+        .collect();
+    server.publish("db", &published);
+    let umbrella = Umbrella::new(&dependency("db", "~2.1", &server.url()));
+    let (code, _, stderr) = umbrella.bosun(&["dep", "update"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("nearest available versions: 5.0.0, 4.0.0, 1.3.0, 1.2.0, 1.1.0"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn err_an_unreachable_repository_says_what_to_do() {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -381,7 +401,16 @@ fn a_named_repository_comes_from_helms_repositories_file() {
         config.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("db 2.0.0 from @team"), "{stderr}");
+    // As Helm does, the lock records (and hashes) the URL the name stands for.
+    assert!(
+        stderr.contains(&format!("db 2.0.0 from {}", server.url())),
+        "{stderr}"
+    );
+    let lock = std::fs::read_to_string(umbrella.dir.path().join("Chart.lock")).unwrap();
+    assert!(
+        lock.contains(&format!("repository: {}\n", server.url())),
+        "{lock}"
+    );
     let (code, _, stderr) = umbrella.bosun(&["dep", "update"]);
     assert_eq!(code, 1);
     assert!(stderr.contains("no repository named `team`"), "{stderr}");

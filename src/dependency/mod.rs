@@ -432,8 +432,30 @@ fn install(
                 source,
             }
         })?;
+        remove_archives(&charts, name)?;
     }
     Ok(staged)
+}
+
+/// Removes `charts/NAME-VERSION.tgz` (as `helm dependency build` leaves them) once
+/// `charts/NAME/` holds the chart, so the chart never carries it twice.
+fn remove_archives(charts: &Path, name: &str) -> Result<(), crate::error::Error> {
+    let Ok(entries) = std::fs::read_dir(charts) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let version = file
+            .strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .and_then(|rest| rest.strip_suffix(".tgz"));
+        if version.is_some_and(|v| semver::Version::parse(v).is_ok()) {
+            let path = entry.path();
+            std::fs::remove_file(&path)
+                .map_err(|source| crate::error::Error::Write { path, source })?;
+        }
+    }
+    Ok(())
 }
 
 /// `bosun dep update`: resolves every range, fetches, writes Chart.lock. Returns the lock.

@@ -264,6 +264,35 @@ fn dep_build_fetches_what_the_lock_says_then_is_a_no_op_then_works_from_the_cach
 }
 
 #[test]
+fn dep_update_locks_a_file_dependency_where_it_is_and_replaces_helms_archive() {
+    let server = db_repository();
+    let lib = tempfile::tempdir().unwrap();
+    write_chart(lib.path(), "lib", "0.3.4", "");
+    let lib_repository = format!("file://{}", lib.path().display());
+    let umbrella = Umbrella::new(&format!(
+        "dependencies:\n  - name: lib\n    version: \"^0.3\"\n    repository: {lib_repository}\n  - name: db\n    version: \"1.0.0\"\n    repository: {}\n",
+        server.url()
+    ));
+    // What `helm dependency build` leaves: the archive, not a folder.
+    std::fs::create_dir_all(umbrella.dir.path().join("charts")).unwrap();
+    std::fs::write(
+        umbrella.dir.path().join("charts/db-1.0.0.tgz"),
+        packaged("db", "1.0.0"),
+    )
+    .unwrap();
+    let (code, _, stderr) = umbrella.bosun(&["dep", "update"]);
+    assert_eq!(code, 0, "{stderr}");
+    let lock = std::fs::read_to_string(umbrella.dir.path().join("Chart.lock")).unwrap();
+    assert!(
+        lock.contains(&format!(
+            "- name: lib\n  repository: {lib_repository}\n  version: 0.3.4\n"
+        )),
+        "{lock}"
+    );
+    assert_eq!(umbrella.charts(), ["db"]);
+}
+
+#[test]
 fn dep_list_shows_each_dependency_and_whether_it_is_present() {
     let server = db_repository();
     let umbrella = Umbrella::new(&dependency("db", "^1.0", &server.url()));

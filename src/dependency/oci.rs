@@ -13,6 +13,8 @@ use super::repositories::Credentials;
 pub const CONFIG_MEDIA_TYPE: &str = "application/vnd.cncf.helm.config.v1+json";
 pub const CHART_MEDIA_TYPE: &str = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
 const MANIFEST_MEDIA_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
+/// How many pages of tags bosun reads before it stops (a guard against a looping `Link`).
+const MAX_TAG_PAGES: usize = 100;
 
 /// A registry and the repository path under it (`oci://localhost:5000/charts` →
 /// `localhost:5000`, `charts`).
@@ -146,24 +148,34 @@ impl<'a> Registry<'a> {
         Ok(format!("Bearer {token}"))
     }
 
-    /// The chart's versions, from the registry's tags.
+    /// The chart's versions, from the registry's tags (following `Link: <...>; rel="next"`
+    /// pages, as Docker Hub and others paginate).
     pub fn versions(&self, name: &str) -> Result<Vec<String>, Error> {
-        let url = format!("{}/v2/{}/tags/list", self.base, self.repository(name));
-        let reply = self.send("GET", &url, &[], &[])?;
-        match reply.status {
-            200 => {}
-            404 => return Ok(Vec::new()),
-            status => return Err(Error::Status { url, status }),
+        let mut url = format!("{}/v2/{}/tags/list", self.base, self.repository(name));
+        let mut versions = Vec::new();
+        for _ in 0..MAX_TAG_PAGES {
+            let reply = self.send("GET", &url, &[], &[])?;
+            match reply.status {
+                200 => {}
+                404 => break,
+                status => return Err(Error::Status { url, status }),
+            }
+            let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+            versions.extend(
+                body.get("tags")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(|t| t.replace('_', "+")),
+            );
+            match reply.header("link").and_then(next_page).map(str::to_string) {
+                Some(next) if next.starts_with('/') => url = format!("{}{next}", self.base),
+                Some(next) => url = next,
+                None => break,
+            }
         }
-        let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
-        Ok(body
-            .get("tags")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(|t| t.replace('_', "+"))
-            .collect())
+        Ok(versions)
     }
 
     /// Downloads the chart archive of `name:version`, checked against its digest.
@@ -294,6 +306,15 @@ impl<'a> Registry<'a> {
     }
 }
 
+/// The target of a `Link: <URL>; rel="next"` header.
+fn next_page(link: &str) -> Option<&str> {
+    link.split(',')
+        .find(|part| part.contains("rel=\"next\"") || part.contains("rel=next"))
+        .and_then(|part| part.split_once('<'))
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .map(|(target, _)| target)
+}
+
 fn url_host_path(base: &str, path: &str) -> String {
     let host = base.split_once("://").map_or(base, |(_, h)| h);
     if path.is_empty() {
@@ -325,4 +346,32 @@ fn split_params(params: &str) -> Vec<&str> {
     out.push(params[start..].trim());
     out.retain(|p| !p.is_empty());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_page_of_tags_comes_from_the_link_header() {
+        assert_eq!(
+            next_page(r#"</v2/charts/db/tags/list?last=1.2.0&n=100>; rel="next""#),
+            Some("/v2/charts/db/tags/list?last=1.2.0&n=100")
+        );
+        assert_eq!(next_page(r#"</v2/x>; rel="prev""#), None);
+    }
+
+    #[test]
+    fn a_bearer_challenge_splits_at_commas_outside_quotes() {
+        assert_eq!(
+            split_params(
+                r#"realm="https://auth.example/token",service="reg",scope="repository:a/b:pull,push""#
+            ),
+            [
+                r#"realm="https://auth.example/token""#,
+                r#"service="reg""#,
+                r#"scope="repository:a/b:pull,push""#
+            ]
+        );
+    }
 }

@@ -81,7 +81,14 @@ impl Repository {
         } else {
             format!("{}/{}", self.url, first.trim_start_matches("./"))
         };
-        let reply = http.get(&url, &auth(&self.credentials))?;
+        // As Helm (without --pass-credentials), credentials go only to the repository's own
+        // URL, never to an archive hosted elsewhere.
+        let headers = if url.starts_with(&format!("{}/", self.url)) {
+            auth(&self.credentials)
+        } else {
+            Vec::new()
+        };
+        let reply = http.get(&url, &headers)?;
         if reply.status != 200 {
             return Err(Error::Status {
                 url,

@@ -129,6 +129,7 @@ impl Error {
     pub fn help(&self) -> Option<String> {
         Some(match self {
             Error::Unreachable { .. } => "check the URL and the network (a registry without TLS needs --plain-http); `bosun dep build --offline` works from the download cache alone".into(),
+            Error::Status { status: 401 | 403, .. } => "the repository wants credentials: record them in Helm's repositories file (`helm repo add NAME URL --username ...`)".into(),
             Error::Status { status: 404, .. } => "check the repository URL and the chart's name".into(),
             Error::Status { .. } | Error::BadIndex { .. } => "check the repository URL".into(),
             Error::NotFound { .. } => "check the dependency's name and repository in Chart.yaml".into(),

@@ -59,6 +59,12 @@ struct FileServer {
 
 impl FileServer {
     fn start() -> FileServer {
+        FileServer::serving(None)
+    }
+
+    /// Answers 401 to requests without `Authorization: <authorization>`.
+    fn serving(authorization: Option<&str>) -> FileServer {
+        let authorization = authorization.map(str::to_string);
         let root = tempfile::tempdir().unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -70,7 +76,7 @@ impl FileServer {
                     break;
                 }
                 if let Ok(stream) = stream {
-                    serve(&dir, stream);
+                    serve(&dir, stream, authorization.as_deref());
                 }
             }
         });
@@ -107,21 +113,29 @@ impl Drop for FileServer {
     }
 }
 
-fn serve(root: &Path, mut stream: TcpStream) {
+fn serve(root: &Path, mut stream: TcpStream, authorization: Option<&str>) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request = String::new();
     if reader.read_line(&mut request).is_err() {
         return;
     }
+    let mut authorized = authorization.is_none();
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
             break;
         }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("authorization")
+            && Some(value.trim()) == authorization
+        {
+            authorized = true;
+        }
     }
     let path = request.split_whitespace().nth(1).unwrap_or("/");
     let file = root.join(path.trim_start_matches('/'));
     let (status, body) = match std::fs::read(&file) {
+        _ if !authorized => ("401 Unauthorized", b"who are you".to_vec()),
         Ok(body) if !path.contains("..") => ("200 OK", body),
         _ => ("404 Not Found", b"not found".to_vec()),
     };
@@ -443,6 +457,35 @@ fn a_named_repository_comes_from_helms_repositories_file() {
     let (code, _, stderr) = umbrella.bosun(&["dep", "update"]);
     assert_eq!(code, 1);
     assert!(stderr.contains("no repository named `team`"), "{stderr}");
+}
+
+#[test]
+fn an_http_repository_gets_the_credentials_of_helms_repositories_file() {
+    // `team:secret` in Basic form.
+    let server = FileServer::serving(Some("Basic dGVhbTpzZWNyZXQ="));
+    server.publish("db", &[("1.0.0", packaged("db", "1.0.0"), None)]);
+    let umbrella = Umbrella::new(&dependency("db", "1.0.0", &server.url()));
+    let (code, _, stderr) = umbrella.bosun(&["dep", "update"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("answered HTTP 401"), "{stderr}");
+    assert!(stderr.contains("helm repo add"), "{stderr}");
+    let config = umbrella.dir.path().join("repositories.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "repositories:\n- name: team\n  url: {}\n  username: team\n  password: secret\n",
+            server.url()
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = umbrella.bosun(&[
+        "dep",
+        "update",
+        "--repository-config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(umbrella.charts(), ["db"]);
 }
 
 /// A tar header for `path` written byte by byte (the tar crate refuses to write hostile paths).

@@ -591,6 +591,31 @@ fn err_hostile_archives_are_refused_with_the_entry_named_and_nothing_written() {
     }
 }
 
+#[test]
+fn err_one_refused_archive_leaves_charts_as_it_was_even_after_good_ones() {
+    let good = db_repository();
+    let bad = FileServer::start();
+    let link = {
+        let mut header = raw_header("db/templates/link.yaml", tar::EntryType::Symlink, 0);
+        header.set_link_name("../../../etc/passwd").unwrap();
+        header.set_cksum();
+        header
+    };
+    bad.publish("cache", &[("1.0.0", hostile(&[(link, Vec::new())]), None)]);
+    let umbrella = Umbrella::new(&format!(
+        "{}  - name: cache\n    version: \"1.0.0\"\n    repository: {}\n",
+        dependency("db", "^1", &good.url()),
+        bad.url()
+    ));
+    let (code, _, stderr) = umbrella.bosun(&["dep", "update"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("refused `db/templates/link.yaml` in `cache-1.0.0.tgz`"),
+        "{stderr}"
+    );
+    umbrella.assert_untouched();
+}
+
 mod archive_limits {
     pub const MAX_FILE: u64 = bosun::dependency::archive::MAX_FILE;
 }

@@ -197,7 +197,16 @@ fn load(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart, Error> {
             Error::Read { .. } if !sub_dir.exists() => Error::Dependency {
                 chart: metadata.name.clone(),
                 name: spec.name.clone(),
-                reason: format!("`{}` does not exist", sub_dir.display()),
+                reason: match spec.repository.as_deref().unwrap_or("") {
+                    repo if repo.is_empty() || repo.starts_with("file://") => {
+                        format!("`{}` does not exist", sub_dir.display())
+                    }
+                    _ => format!(
+                        "`{}` does not exist: run `bosun dep build {}` to fetch it",
+                        sub_dir.display(),
+                        dir.display()
+                    ),
+                },
             },
             other => other,
         })?;
@@ -317,18 +326,11 @@ fn check_metadata(dir: &Path, path: &str, text: &str, metadata: &Metadata) -> Re
     Ok(())
 }
 
-fn dependency_dir(dir: &Path, chart: &str, spec: &DependencySpec) -> Result<PathBuf, Error> {
+fn dependency_dir(dir: &Path, _chart: &str, spec: &DependencySpec) -> Result<PathBuf, Error> {
+    // A chart from a repository lives where `bosun dep build` unpacks it: charts/NAME.
     match spec.repository.as_deref().unwrap_or("") {
-        "" => Ok(dir.join("charts").join(&spec.name)),
         repo if repo.starts_with("file://") => Ok(dir.join(&repo["file://".len()..])),
-        repo => Err(Error::Dependency {
-            chart: chart.to_string(),
-            name: spec.name.clone(),
-            reason: format!(
-                "repository `{repo}` is remote and bosun never uses the network; vendor the chart into `charts/{}` or use a `file://` path",
-                spec.name
-            ),
-        }),
+        _ => Ok(dir.join("charts").join(&spec.name)),
     }
 }
 

@@ -106,6 +106,13 @@ enum Command {
         /// The new chart's folder; its last part is the chart's name (`charts/hello`).
         dir: PathBuf,
     },
+    /// Fetch a chart's dependencies from repositories (Helm's `dependency update|build|list`).
+    #[command(subcommand, visible_alias = "dependency")]
+    Dep(crate::dependency::cli::DepCommand),
+    /// Package a chart folder as NAME-VERSION.tgz, readable by Helm.
+    Package(crate::dependency::cli::PackageArgs),
+    /// Push a chart archive to an OCI registry, as `helm push` does.
+    Push(crate::dependency::cli::PushArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -384,6 +391,9 @@ fn execute(command: Command, matches: Option<&ArgMatches>) -> Result<i32, Error>
             eprintln!("render it with `bosun render {}`", dir.display());
             Ok(0)
         }
+        Command::Dep(command) => crate::dependency::cli::dep(&command),
+        Command::Package(args) => crate::dependency::cli::package(&args),
+        Command::Push(args) => crate::dependency::cli::push(&args),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             let mut buffer = Vec::new();

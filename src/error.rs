@@ -144,6 +144,9 @@ pub enum Error {
 
     #[error("no schemas for Kubernetes {version}: bosun carries {available}")]
     UnknownKubeVersion { version: String, available: String },
+    /// Reaching a chart repository or registry, or reading what it serves.
+    #[error(transparent)]
+    Fetch(#[from] crate::dependency::Error),
     #[error("cannot write the {what} as JSON")]
     WriteJson {
         what: &'static str,
@@ -210,6 +213,7 @@ impl Error {
                 "--output-dir replaces the folder with exactly the render, so it must be new, empty, or one bosun wrote: remove it or name another".into(),
             ),
             Error::Usage { help, .. } => Some(help.clone()),
+            Error::Fetch(e) => e.help(),
             Error::UnknownKubeVersion { .. } => Some(
                 "give one of those to --kube-version, or render without schemas with --no-validate"
                     .into(),

@@ -3,12 +3,13 @@
 //! The pipeline, one module per stage, each stage's entry in its module:
 //!
 //! 1. [`chart`]: load a chart (Chart.yaml, values.yaml, templates, CRDs, `file://` dependencies).
+//!    [`dependency`] fetches dependencies from repositories into `charts/` beforehand, on demand.
 //! 2. [`values`]: layer values (chart defaults, the environment's files, `-f` files, `--set*`
 //!    flags in the order given), remembering where each leaf came from.
-//! 3. [`render`]: render every template through the [`render::engine`] seam (today minijinja,
-//!    `render/jinja/`), then split and parse the text into documents ([`manifest`]), judging
-//!    each against its schema while its tree is at hand ([`validate`]), and sort them in install
-//!    order.
+//! 3. [`render`]: render every template through the [`render::engine`] seam (minijinja,
+//!    `render/jinja/`, or Helm's Go templates, `render/gotpl/`), then split and parse the text
+//!    into documents ([`manifest`]), judging each against its schema while its tree is at hand
+//!    ([`validate`]), and sort them in install order.
 //! 4. [`validate`], [`lint`], [`diff`]: verdicts per document, a reviewer's findings, and the
 //!    changes since the last recorded render, all on the same in-memory documents.
 //! 5. [`output`]: write one YAML stream, a JSON List, or one file per template; the record for
@@ -22,6 +23,7 @@
 pub mod chart;
 pub mod cli;
 mod commands;
+pub mod dependency;
 mod diagnostics;
 pub mod diff;
 pub mod error;

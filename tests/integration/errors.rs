@@ -61,7 +61,7 @@ fn a_folder_without_chart_yaml_is_not_a_chart() {
 }
 
 #[test]
-fn remote_dependencies_are_refused() {
+fn a_missing_remote_dependency_names_dep_build() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("Chart.yaml"),
@@ -70,7 +70,7 @@ fn remote_dependencies_are_refused() {
     .unwrap();
     let (code, _, stderr) = run(["render", dir.path().to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("bosun never uses the network"), "{stderr}");
+    assert!(stderr.contains("run `bosun dep build"), "{stderr}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Integration tests: real `bosun` invocations, compiled into one test binary.
 
+mod dependency;
 mod diff;
 mod documents;
 mod errors;

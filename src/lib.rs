@@ -34,6 +34,7 @@ pub mod output;
 pub mod paths;
 pub mod render;
 pub mod report;
+pub mod rules;
 pub mod schema;
 pub mod secret;
 pub mod set_values;

@@ -1,0 +1,574 @@
+//! Pod specs, wherever they appear (Pods, and the templates of every workload kind), as
+//! `pkg/apis/core/validation/validation.go` `ValidatePodSpec` and the functions it calls check
+//! them: containers, ports, env, volumes and mounts, probes, resources, restart policy.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use super::{Doc, Out, Rule, at, entries, formats, items, metadata, quantity, str_at};
+
+macro_rules! rule {
+    ($name:ident, $id:literal, $func:literal) => {
+        pub static $name: Rule = Rule {
+            id: $id,
+            kinds: "Pod and every Pod template (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController, PodTemplate)",
+            mirrors: concat!("pkg/apis/core/validation/validation.go ", $func),
+        };
+    };
+}
+
+rule!(
+    CONTAINERS_REQUIRED,
+    "pod/containers-required",
+    "ValidatePodSpec"
+);
+rule!(
+    CONTAINER_NAMES,
+    "pod/container-names",
+    "validateContainers, validateInitContainers"
+);
+rule!(
+    IMAGE_REQUIRED,
+    "pod/image-required",
+    "validateContainerCommon"
+);
+rule!(PORTS, "pod/container-ports", "validateContainerPorts");
+rule!(ENV, "pod/env", "ValidateEnv, validateEnvVarValueFrom");
+rule!(VOLUMES, "pod/volumes", "ValidateVolumes");
+rule!(MOUNTS, "pod/volume-mounts", "ValidateVolumeMounts");
+rule!(
+    PROBES,
+    "pod/probes",
+    "validateProbe, validateHandler, validateContainerCommon"
+);
+rule!(
+    RESOURCES,
+    "pod/resources",
+    "ValidateResourceRequirements, ValidateResourceQuantityValue"
+);
+rule!(
+    RESTART_POLICY,
+    "pod/restart-policy",
+    "validateRestartPolicy; pkg/apis/apps/validation/validation.go, pkg/apis/batch/validation/validation.go (per controller)"
+);
+
+pub static RULES: &[&Rule] = &[
+    &CONTAINERS_REQUIRED,
+    &CONTAINER_NAMES,
+    &IMAGE_REQUIRED,
+    &PORTS,
+    &ENV,
+    &VOLUMES,
+    &MOUNTS,
+    &PROBES,
+    &RESOURCES,
+    &RESTART_POLICY,
+];
+
+/// Where a kind keeps its Pod template (`None` for a Pod, whose spec is at `/spec`), and the
+/// restart policies its controller allows (empty: any).
+pub(super) fn template(doc: &Doc) -> Option<(&'static str, &'static [&'static str])> {
+    const ALWAYS: &[&str] = &["Always"];
+    const JOB: &[&str] = &["OnFailure", "Never"];
+    match (doc.group, doc.kind) {
+        ("", "Pod") => Some(("", &[])),
+        ("", "PodTemplate") => Some(("/template", &[])),
+        ("", "ReplicationController") => Some(("/spec/template", ALWAYS)),
+        ("apps", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet") => {
+            Some(("/spec/template", ALWAYS))
+        }
+        ("batch", "Job") => Some(("/spec/template", JOB)),
+        ("batch", "CronJob") => Some(("/spec/jobTemplate/spec/template", JOB)),
+        _ => None,
+    }
+}
+
+pub(super) fn check(doc: &Doc, out: &mut Out) {
+    let Some((base, restart)) = template(doc) else {
+        return;
+    };
+    let (spec_path, meta) = if base.is_empty() {
+        ("/spec".to_string(), None)
+    } else {
+        (
+            format!("{base}/spec"),
+            doc.value.pointer(&format!("{base}/metadata")),
+        )
+    };
+    if let Some(meta) = meta.filter(|m| m.is_object()) {
+        metadata::check_meta(meta, &format!("{base}/metadata"), out);
+    }
+    let Some(spec) = doc.value.pointer(&spec_path).filter(|s| s.is_object()) else {
+        return;
+    };
+    // A StatefulSet's claim templates are volumes its Pods mount.
+    let claims: Vec<&str> = if doc.kind == "StatefulSet" {
+        items(&doc.value["spec"], "volumeClaimTemplates")
+            .filter_map(|(_, c)| c.pointer("/metadata/name").and_then(Value::as_str))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    check_spec(spec, &spec_path, restart, &claims, out);
+}
+
+fn check_spec(spec: &Value, base: &str, restart: &[&str], claims: &[&str], out: &mut Out) {
+    let containers = spec.get("containers").and_then(Value::as_array);
+    if containers.is_some_and(Vec::is_empty) {
+        out.push(
+            &CONTAINERS_REQUIRED,
+            format!("{base}/containers"),
+            "a Pod needs at least one container",
+        );
+    }
+    let mut volumes = HashSet::new();
+    for (i, volume) in items(spec, "volumes") {
+        let path = format!("{base}/volumes/{i}");
+        let Some(name) = str_at(volume, "name") else {
+            continue;
+        };
+        if let Some(problem) = formats::dns1123_label(name) {
+            out.push(
+                &VOLUMES,
+                format!("{path}/name"),
+                format!("volume name `{name}` {problem}"),
+            );
+        }
+        if !volumes.insert(name) {
+            out.push(
+                &VOLUMES,
+                format!("{path}/name"),
+                format!("duplicate volume name `{name}`"),
+            );
+        }
+        let sources: Vec<&String> = volume
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+            .filter(|k| *k != "name")
+            .collect();
+        if sources.len() > 1 {
+            out.push(
+                &VOLUMES,
+                path,
+                format!(
+                    "volume `{name}` may not specify more than one volume type (it has {})",
+                    sources
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+    }
+    volumes.extend(claims.iter().copied());
+    let mut names = HashSet::new();
+    for list in ["initContainers", "containers"] {
+        for (i, container) in items(spec, list) {
+            let path = format!("{base}/{list}/{i}");
+            if let Some(name) = str_at(container, "name") {
+                if let Some(problem) = formats::dns1123_label(name) {
+                    out.push(
+                        &CONTAINER_NAMES,
+                        format!("{path}/name"),
+                        format!("container name `{name}` {problem}"),
+                    );
+                }
+                if !names.insert(name) {
+                    out.push(
+                        &CONTAINER_NAMES,
+                        format!("{path}/name"),
+                        format!("duplicate container name `{name}`: names are unique across `containers` and `initContainers`"),
+                    );
+                }
+            }
+            if container.is_object() && str_at(container, "image").is_none_or(str::is_empty) {
+                out.push(
+                    &IMAGE_REQUIRED,
+                    format!("{path}/image"),
+                    "`image` is required",
+                );
+            }
+            let sidecar =
+                list == "initContainers" && str_at(container, "restartPolicy") == Some("Always");
+            check_container(
+                container,
+                &path,
+                list == "initContainers" && !sidecar,
+                &volumes,
+                out,
+            );
+        }
+    }
+    if let Some(policy) = str_at(spec, "restartPolicy")
+        && !["Always", "OnFailure", "Never"].contains(&policy)
+    {
+        out.push(
+                &RESTART_POLICY,
+                format!("{base}/restartPolicy"),
+                format!("unsupported restartPolicy `{policy}`: supported values are `Always`, `OnFailure`, `Never`"),
+            );
+    }
+    if !restart.is_empty() {
+        // Unset, it defaults to Always before the controller's check.
+        let policy = str_at(spec, "restartPolicy").unwrap_or("Always");
+        if !restart.contains(&policy) {
+            let allowed: Vec<String> = restart.iter().map(|p| format!("`{p}`")).collect();
+            let unset = if str_at(spec, "restartPolicy").is_none() {
+                " (unset, it defaults to `Always`)"
+            } else {
+                ""
+            };
+            out.push(
+                &RESTART_POLICY,
+                format!("{base}/restartPolicy"),
+                format!(
+                    "restartPolicy `{policy}`{unset} is not allowed here: supported values are {}",
+                    allowed.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+fn check_container(
+    container: &Value,
+    path: &str,
+    plain_init: bool,
+    volumes: &HashSet<&str>,
+    out: &mut Out,
+) {
+    let mut port_names = HashSet::new();
+    for (j, port) in items(container, "ports") {
+        let at_port = format!("{path}/ports/{j}");
+        if let Some(n) = port.get("containerPort").and_then(Value::as_i64)
+            && let Some(problem) = formats::port_number(n)
+        {
+            out.push(
+                &PORTS,
+                format!("{at_port}/containerPort"),
+                format!("containerPort {n} {problem}"),
+            );
+        }
+        if let Some(n) = port.get("hostPort").and_then(Value::as_i64)
+            && n != 0
+            && let Some(problem) = formats::port_number(n)
+        {
+            out.push(
+                &PORTS,
+                format!("{at_port}/hostPort"),
+                format!("hostPort {n} {problem}"),
+            );
+        }
+        if let Some(name) = str_at(port, "name") {
+            if let Some(problem) = formats::port_name(name) {
+                out.push(
+                    &PORTS,
+                    format!("{at_port}/name"),
+                    format!("port name `{name}` {problem}"),
+                );
+            } else if !port_names.insert(name) {
+                out.push(
+                    &PORTS,
+                    format!("{at_port}/name"),
+                    format!("duplicate port name `{name}` in this container"),
+                );
+            }
+        }
+    }
+    for (j, env) in items(container, "env") {
+        let at_env = format!("{path}/env/{j}");
+        match str_at(env, "name") {
+            Some(name) => {
+                if let Some(problem) = formats::env_var_name(name) {
+                    out.push(
+                        &ENV,
+                        format!("{at_env}/name"),
+                        format!("env var name `{name}` {problem}"),
+                    );
+                }
+            }
+            None if env.is_object() => {
+                out.push(&ENV, format!("{at_env}/name"), "`name` is required")
+            }
+            None => {}
+        }
+        if let Some(from) = env.get("valueFrom").and_then(Value::as_object) {
+            if str_at(env, "value").is_some_and(|v| !v.is_empty()) {
+                out.push(
+                    &ENV,
+                    format!("{at_env}/valueFrom"),
+                    "`valueFrom` may not be given when `value` is not empty",
+                );
+            }
+            if from.len() != 1 {
+                out.push(
+                    &ENV,
+                    format!("{at_env}/valueFrom"),
+                    "`valueFrom` must name exactly one source (`fieldRef`, `resourceFieldRef`, `configMapKeyRef`, `secretKeyRef` or `fileKeyRef`)",
+                );
+            }
+        }
+    }
+    let mut mount_paths = HashSet::new();
+    for (j, mount) in items(container, "volumeMounts") {
+        let at_mount = format!("{path}/volumeMounts/{j}");
+        if let Some(name) = str_at(mount, "name")
+            && !volumes.contains(name)
+        {
+            out.push(
+                &MOUNTS,
+                format!("{at_mount}/name"),
+                format!("volume `{name}` is mounted but not defined in the Pod's `volumes`"),
+            );
+        }
+        match str_at(mount, "mountPath") {
+            None if mount.is_object() => {
+                out.push(
+                    &MOUNTS,
+                    format!("{at_mount}/mountPath"),
+                    "`mountPath` is required",
+                );
+            }
+            Some(mount_path) if !mount_paths.insert(mount_path) => {
+                out.push(
+                    &MOUNTS,
+                    format!("{at_mount}/mountPath"),
+                    format!("mountPath `{mount_path}` must be unique within the container"),
+                );
+            }
+            _ => {}
+        }
+        if let Some(sub) = str_at(mount, "subPath")
+            && (sub.starts_with('/') || sub.split('/').any(|part| part == ".."))
+        {
+            out.push(
+                &MOUNTS,
+                format!("{at_mount}/subPath"),
+                format!("subPath `{sub}` must be a relative path without `..`"),
+            );
+        }
+    }
+    for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        let Some(value) = container.get(probe).filter(|p| p.is_object()) else {
+            continue;
+        };
+        let at_probe = format!("{path}/{probe}");
+        if plain_init {
+            out.push(
+                &PROBES,
+                at_probe.clone(),
+                format!(
+                    "`{probe}` may not be set for init containers without `restartPolicy: Always`"
+                ),
+            );
+            continue;
+        }
+        let handlers: Vec<&str> = ["exec", "httpGet", "tcpSocket", "grpc"]
+            .into_iter()
+            .filter(|h| value.get(*h).is_some_and(|v| !v.is_null()))
+            .collect();
+        match handlers.len() {
+            0 => out.push(&PROBES, at_probe.clone(), format!("`{probe}` must specify a handler: one of `exec`, `httpGet`, `tcpSocket`, `grpc`")),
+            1 => {}
+            _ => out.push(&PROBES, at_probe.clone(), format!("`{probe}` may not specify more than one handler (it has `{}`)", handlers.join("`, `"))),
+        }
+        for handler in ["httpGet", "tcpSocket"] {
+            if let Some(port) = value.get(handler).and_then(|h| h.get("port"))
+                && let Some(problem) = formats::port_number_or_name(port)
+            {
+                out.push(
+                    &PROBES,
+                    format!("{at_probe}/{handler}/port"),
+                    format!("port `{}` {problem}", port_text(port)),
+                );
+            }
+        }
+        if probe != "readinessProbe"
+            && let Some(n) = value.get("successThreshold").and_then(Value::as_i64)
+            && n != 1
+        {
+            out.push(
+                &PROBES,
+                format!("{at_probe}/successThreshold"),
+                format!("successThreshold of a `{probe}` must be 1 (it is {n})"),
+            );
+        }
+        for field in [
+            "initialDelaySeconds",
+            "timeoutSeconds",
+            "periodSeconds",
+            "successThreshold",
+            "failureThreshold",
+        ] {
+            if let Some(n) = value.get(field).and_then(Value::as_i64)
+                && n < 0
+            {
+                out.push(
+                    &PROBES,
+                    format!("{at_probe}/{field}"),
+                    format!("{field} must be greater than or equal to 0 (it is {n})"),
+                );
+            }
+        }
+    }
+    let resources = container.get("resources").unwrap_or(&Value::Null);
+    let mut parsed: [Vec<(&String, f64)>; 2] = [Vec::new(), Vec::new()];
+    for (k, section) in ["limits", "requests"].into_iter().enumerate() {
+        for (name, amount) in entries(resources, section) {
+            let at_amount = at(&format!("{path}/resources/{section}"), name);
+            match quantity::parse(amount) {
+                Err(problem) => out.push(
+                    &RESOURCES,
+                    at_amount,
+                    format!("{section}.{name} `{}` {problem}", port_text(amount)),
+                ),
+                Ok(v) if v < 0.0 => out.push(
+                    &RESOURCES,
+                    at_amount,
+                    format!("{section}.{name} must be greater than or equal to 0"),
+                ),
+                Ok(v) => parsed[k].push((name, v)),
+            }
+        }
+    }
+    let [limits, requests] = &parsed;
+    for (name, request) in requests {
+        if let Some((_, limit)) = limits.iter().find(|(n, _)| n == name)
+            && *request > limit * (1.0 + 1e-9)
+        {
+            out.push(
+                &RESOURCES,
+                at(&format!("{path}/resources/requests"), name),
+                format!(
+                    "requests.{name} `{}` must be less than or equal to limits.{name} `{}`",
+                    port_text(&resources["requests"][name.as_str()]),
+                    port_text(&resources["limits"][name.as_str()])
+                ),
+            );
+        }
+    }
+}
+
+/// A scalar as the user wrote it, without JSON quotes.
+pub(super) fn port_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    fn deployment(spec: Value) -> Value {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+               "spec": {"selector": {"matchLabels": {"app": "web"}},
+                        "template": {"metadata": {"labels": {"app": "web"}}, "spec": spec}}})
+    }
+
+    fn messages(value: Value) -> Vec<String> {
+        super::super::check(&value)
+            .into_iter()
+            .map(|f| format!("{} {}: {}", f.rule.id, f.path, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_sound_pod_spec_passes() {
+        let spec = json!({
+            "volumes": [{"name": "data", "emptyDir": {}}, {"name": "conf", "configMap": {"name": "c"}}],
+            "initContainers": [{"name": "init", "image": "busybox"}],
+            "containers": [{
+                "name": "web", "image": "nginx",
+                "ports": [{"name": "http", "containerPort": 8080}, {"name": "metrics", "containerPort": 9090}],
+                "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}],
+                "volumeMounts": [{"name": "data", "mountPath": "/data"}, {"name": "conf", "mountPath": "/etc/c", "subPath": "a.conf"}],
+                "livenessProbe": {"httpGet": {"path": "/", "port": "http"}, "successThreshold": 1},
+                "readinessProbe": {"tcpSocket": {"port": 8080}, "successThreshold": 3},
+                "resources": {"requests": {"cpu": "100m", "memory": "1Gi"}, "limits": {"cpu": 1, "memory": "1024Mi"}}
+            }]
+        });
+        assert_eq!(messages(deployment(spec)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_refusal() {
+        let spec = json!({
+            "restartPolicy": "Never",
+            "volumes": [{"name": "data", "emptyDir": {}, "configMap": {"name": "x"}}, {"name": "data", "emptyDir": {}}],
+            "containers": [
+                {"name": "web", "image": "",
+                 "ports": [{"name": "http_port", "containerPort": 70000}, {"name": "m", "containerPort": 1}, {"name": "m", "containerPort": 2}],
+                 "env": [{"name": "A=B", "value": "x"}, {"name": "C", "value": "x", "valueFrom": {"fieldRef": {}}}],
+                 "volumeMounts": [{"name": "missing", "mountPath": "/a"}, {"name": "data", "mountPath": "/a"}],
+                 "livenessProbe": {"httpGet": {"port": 80}, "exec": {"command": ["true"]}, "successThreshold": 2},
+                 "resources": {"requests": {"cpu": "2", "memory": "1GB"}, "limits": {"cpu": "500m"}}},
+                {"name": "web", "image": "nginx"}
+            ]
+        });
+        let found = messages(deployment(spec)).join("\n");
+        for expected in [
+            "pod/restart-policy /spec/template/spec/restartPolicy: restartPolicy `Never` is not allowed here: supported values are `Always`",
+            "pod/volumes /spec/template/spec/volumes/0: volume `data` may not specify more than one volume type",
+            "pod/volumes /spec/template/spec/volumes/1/name: duplicate volume name `data`",
+            "pod/image-required /spec/template/spec/containers/0/image: `image` is required",
+            "pod/container-ports /spec/template/spec/containers/0/ports/0/containerPort: containerPort 70000 must be between 1 and 65535",
+            "pod/container-ports /spec/template/spec/containers/0/ports/0/name: port name `http_port` must be an IANA service name",
+            "pod/container-ports /spec/template/spec/containers/0/ports/2/name: duplicate port name `m`",
+            "pod/env /spec/template/spec/containers/0/env/0/name: env var name `A=B`",
+            "pod/env /spec/template/spec/containers/0/env/1/valueFrom: `valueFrom` may not be given when `value` is not empty",
+            "pod/volume-mounts /spec/template/spec/containers/0/volumeMounts/0/name: volume `missing` is mounted but not defined",
+            "pod/volume-mounts /spec/template/spec/containers/0/volumeMounts/1/mountPath: mountPath `/a` must be unique",
+            "pod/probes /spec/template/spec/containers/0/livenessProbe: `livenessProbe` may not specify more than one handler",
+            "pod/probes /spec/template/spec/containers/0/livenessProbe/successThreshold: successThreshold of a `livenessProbe` must be 1",
+            "pod/resources /spec/template/spec/containers/0/resources/requests/memory: requests.memory `1GB` must be a quantity",
+            "pod/resources /spec/template/spec/containers/0/resources/requests/cpu: requests.cpu `2` must be less than or equal to limits.cpu `500m`",
+            "pod/container-names /spec/template/spec/containers/1/name: duplicate container name `web`",
+        ] {
+            assert!(found.contains(expected), "missing {expected:?} in\n{found}");
+        }
+    }
+
+    #[test]
+    fn jobs_need_a_restart_policy_and_init_containers_no_probes() {
+        let job = |spec: Value| {
+            json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j"},
+                                       "spec": {"template": {"spec": spec}}})
+        };
+        let found = messages(job(json!({"containers": [{"name": "j", "image": "x"}]})));
+        assert_eq!(
+            found,
+            vec![
+                "pod/restart-policy /spec/template/spec/restartPolicy: restartPolicy `Always` (unset, it defaults to `Always`) is not allowed here: supported values are `OnFailure`, `Never`"
+            ]
+        );
+        assert_eq!(
+            messages(job(
+                json!({"restartPolicy": "Never", "containers": [{"name": "j", "image": "x"}]})
+            )),
+            Vec::<String>::new()
+        );
+        let init = messages(job(
+            json!({"restartPolicy": "Never", "containers": [{"name": "j", "image": "x"}],
+            "initContainers": [{"name": "i", "image": "x", "readinessProbe": {"exec": {"command": ["x"]}}},
+                               {"name": "s", "image": "x", "restartPolicy": "Always", "readinessProbe": {"exec": {"command": ["x"]}}}]}),
+        ));
+        assert_eq!(init.len(), 1, "{init:?}");
+        assert!(init[0].contains("initContainers/0/readinessProbe"));
+    }
+
+    #[test]
+    fn statefulset_pods_mount_their_claims() {
+        let set = json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+            "spec": {"serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
+                     "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}],
+                     "template": {"metadata": {"labels": {"app": "db"}},
+                                  "spec": {"containers": [{"name": "db", "image": "pg", "volumeMounts": [{"name": "data", "mountPath": "/var/lib"}]}]}}}});
+        assert_eq!(messages(set), Vec::<String>::new());
+    }
+}

@@ -352,6 +352,13 @@ fn check_container(
             );
         }
     }
+    if plain_init && container.get("lifecycle").is_some_and(Value::is_object) {
+        out.push(
+            &PROBES,
+            format!("{path}/lifecycle"),
+            "`lifecycle` may not be set for init containers without `restartPolicy: Always`",
+        );
+    }
     for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
         let Some(value) = container.get(probe).filter(|p| p.is_object()) else {
             continue;

@@ -18,7 +18,9 @@ mod metadata;
 mod pod;
 mod policy;
 mod quantity;
+mod rbac;
 mod scaling;
+mod scheduling;
 mod service;
 mod storage;
 mod workload;
@@ -70,6 +72,8 @@ pub fn all() -> Vec<&'static Rule> {
         policy::RULES,
         config::RULES,
         storage::RULES,
+        rbac::RULES,
+        scheduling::RULES,
     ]
     .concat()
 }
@@ -136,6 +140,8 @@ pub fn check(value: &Value) -> Vec<Finding> {
     policy::check(&doc, &mut out);
     config::check(&doc, &mut out);
     storage::check(&doc, &mut out);
+    rbac::check(&doc, &mut out);
+    scheduling::check(&doc, &mut out);
     out.findings
 }
 

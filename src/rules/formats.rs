@@ -39,19 +39,6 @@ pub fn dns1123_subdomain(s: &str) -> Option<String> {
     })
 }
 
-/// `IsDNS1035Label`: a DNS-1123 label that starts with a letter.
-pub fn dns1035_label(s: &str) -> Option<String> {
-    if s.len() > 63 {
-        return Some(format!(
-            "must be no more than 63 characters (it has {})",
-            s.len()
-        ));
-    }
-    (!(label_like(s) && s.starts_with(|c: char| c.is_ascii_lowercase()))).then(|| {
-        "must be a DNS-1035 label: lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit".to_string()
-    })
-}
-
 /// `IsWildcardDNS1123Subdomain` or `IsDNS1123Subdomain`: `*.example.com` or `example.com`.
 pub fn host(s: &str) -> Option<String> {
     match s.strip_prefix("*.") {
@@ -240,8 +227,6 @@ mod tests {
         assert!(dns1123_label(&"a".repeat(64)).is_some());
         assert!(dns1123_subdomain("a.b-c.d").is_none());
         assert!(dns1123_subdomain("a..b").is_some());
-        assert!(dns1035_label("1web").is_some());
-        assert!(dns1035_label("web1").is_none());
         assert!(host("*.example.com").is_none());
         assert!(host("foo.*.com").is_some());
         assert!(path_segment("system:auth-delegator").is_none());

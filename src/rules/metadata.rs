@@ -34,7 +34,6 @@ pub static RULES: &[&Rule] = &[&NAME_FORMAT, &NAMESPACE_FORMAT, &LABELS, &ANNOTA
 enum NameRule {
     Subdomain,
     Label,
-    Dns1035,
     PathSegment,
     /// A DNS-1123 subdomain of at most this many characters.
     ShortSubdomain(usize),
@@ -43,7 +42,9 @@ enum NameRule {
 /// Kinds whose names Kubernetes checks, by group: the data of `metadata/name-format`.
 /// Built-in kinds not listed are left unchecked; custom resources are DNS-1123 subdomains.
 const NAMES: &[(&str, &str, NameRule)] = &[
-    ("", "Service", NameRule::Dns1035),
+    // DNS-1035 before RelaxedServiceNameValidation (alpha in 1.34), a DNS-1123 label with it:
+    // only what both refuse is refused.
+    ("", "Service", NameRule::Label),
     ("", "Namespace", NameRule::Label),
     ("", "Pod", NameRule::Subdomain),
     ("", "PodTemplate", NameRule::Subdomain),
@@ -139,7 +140,6 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
         let problem = match rule {
             NameRule::Subdomain => formats::dns1123_subdomain(name),
             NameRule::Label => formats::dns1123_label(name),
-            NameRule::Dns1035 => formats::dns1035_label(name),
             NameRule::PathSegment if field == "generateName" => {
                 formats::path_segment(name).filter(|_| name.contains(['/', '%']))
             }
@@ -238,8 +238,9 @@ mod tests {
                    "spec": {"ports": [{"port": 80}]}})
         };
         assert_eq!(ids(service("web")), vec![]);
+        assert_eq!(ids(service("1web")), vec![]);
         assert_eq!(
-            ids(service("1web")),
+            ids(service("web_1")),
             vec![("metadata/name-format".into(), "/metadata/name".into())]
         );
         let config = |name: &str| json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}});

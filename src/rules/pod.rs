@@ -166,9 +166,31 @@ fn check_spec(spec: &Value, base: &str, restart: &[&str], claims: &[&str], out: 
     }
     volumes.extend(claims.iter().copied());
     let mut names = HashSet::new();
+    // Host ports are unique across the containers, and within each init container (they run
+    // one at a time): (hostPort, protocol, hostIP).
+    let mut host_ports = HashSet::new();
     for list in ["initContainers", "containers"] {
+        host_ports.clear();
         for (i, container) in items(spec, list) {
             let path = format!("{base}/{list}/{i}");
+            if list == "initContainers" {
+                host_ports.clear();
+            }
+            for (j, port) in items(container, "ports") {
+                if let Some(host) = port.get("hostPort").and_then(Value::as_i64)
+                    && host != 0
+                {
+                    let protocol = str_at(port, "protocol").unwrap_or("TCP");
+                    let ip = str_at(port, "hostIP").unwrap_or_default();
+                    if !host_ports.insert((host, protocol, ip)) {
+                        out.push(
+                            &PORTS,
+                            format!("{path}/ports/{j}/hostPort"),
+                            format!("duplicate hostPort {host}/{protocol} in this Pod"),
+                        );
+                    }
+                }
+            }
             if let Some(name) = str_at(container, "name") {
                 if let Some(problem) = formats::dns1123_label(name) {
                     out.push(
@@ -577,5 +599,19 @@ mod tests {
                      "template": {"metadata": {"labels": {"app": "db"}},
                                   "spec": {"containers": [{"name": "db", "image": "pg", "volumeMounts": [{"name": "data", "mountPath": "/var/lib"}]}]}}}});
         assert_eq!(messages(set), Vec::<String>::new());
+    }
+
+    #[test]
+    fn host_ports_are_unique_across_containers() {
+        let spec = json!({"containers": [
+            {"name": "a", "image": "x", "ports": [{"containerPort": 80, "hostPort": 8080}, {"containerPort": 53, "hostPort": 8080, "protocol": "UDP"}]},
+            {"name": "b", "image": "x", "ports": [{"containerPort": 81, "hostPort": 8080}]}
+        ], "initContainers": [{"name": "i", "image": "x", "ports": [{"containerPort": 80, "hostPort": 8080}]}]});
+        assert_eq!(
+            messages(deployment(spec)),
+            vec![
+                "pod/container-ports /spec/template/spec/containers/1/ports/0/hostPort: duplicate hostPort 8080/TCP in this Pod"
+            ]
+        );
     }
 }

@@ -51,8 +51,8 @@ fn cases() -> Vec<Case> {
         case(
             "metadata/name-format",
             "/metadata/name",
-            "name `1web` of a Service: must be a DNS-1035 label",
-            "apiVersion: v1\nkind: Service\nmetadata:\n  name: 1web\nspec:\n  ports:\n  - port: 80\n",
+            "name `web_1` of a Service: must be a DNS-1123 label",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web_1\nspec:\n  ports:\n  - port: 80\n",
             "apiVersion: v1\nkind: Service\nmetadata:\n  name: web1\nspec:\n  ports:\n  - port: 80\n",
         ),
         case(

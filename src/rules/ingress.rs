@@ -93,8 +93,15 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     }
     for (i, tls) in items(spec, "tls") {
         for (j, host) in items(tls, "hosts") {
-            if let Some(host) = host.as_str() {
-                check_host(host, &format!("/spec/tls/{i}/hosts/{j}"), out);
+            // TLS hosts are DNS names (or wildcards) but, unlike rule hosts, may be IPs.
+            if let Some(host) = host.as_str()
+                && let Some(problem) = formats::host(host)
+            {
+                out.push(
+                    &HOST,
+                    format!("/spec/tls/{i}/hosts/{j}"),
+                    format!("host `{host}` {problem}"),
+                );
             }
         }
     }
@@ -229,7 +236,6 @@ mod tests {
             vec![
                 "ingress/host /spec/rules/0/host: host `10.0.0.1` must be a DNS name, not an IP address",
                 "ingress/backend /spec/rules/0/http/paths/0/backend/service/port: a service port may have a `name` or a `number`, not both",
-                "ingress/host /spec/tls/0/hosts/0: host `10.0.0.1` must be a DNS name, not an IP address",
             ]
         );
         assert_eq!(

@@ -179,7 +179,8 @@ pub(super) fn check_meta(meta: &Value, base: &str, out: &mut Out) {
     check_labels(meta, "labels", &format!("{base}/labels"), out);
     let mut size = 0;
     for (key, value) in entries(meta, "annotations") {
-        if let Some(problem) = formats::qualified_name(key) {
+        // Annotation keys are checked lowercased (`ValidateAnnotations`), unlike label keys.
+        if let Some(problem) = formats::qualified_name(&key.to_ascii_lowercase()) {
             out.push(
                 &ANNOTATIONS,
                 at(&format!("{base}/annotations"), key),
@@ -266,7 +267,7 @@ mod tests {
     fn labels_and_annotations() {
         let doc = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x",
             "labels": {"app.kubernetes.io/name": "web", "version": "1.0+b", "bad key": "x"},
-            "annotations": {"example.com/ok": "anything at all", "a/b/c": "x"}}});
+            "annotations": {"example.com/ok": "anything at all", "Example.COM/Upper": "x", "a/b/c": "x"}}});
         assert_eq!(
             ids(doc),
             vec![

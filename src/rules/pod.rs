@@ -12,7 +12,7 @@ macro_rules! rule {
     ($name:ident, $id:literal, $func:literal) => {
         pub static $name: Rule = Rule {
             id: $id,
-            kinds: "Pod and every Pod template (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController, PodTemplate)",
+            kinds: "Pod and the Pod templates of Deployment, ReplicaSet, DaemonSet, Job, CronJob, ReplicationController, PodTemplate (a StatefulSet's: restart policy only)",
             mirrors: concat!("pkg/apis/core/validation/validation.go ", $func),
         };
     };
@@ -102,18 +102,31 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     let Some(spec) = doc.value.pointer(&spec_path).filter(|s| s.is_object()) else {
         return;
     };
-    // A StatefulSet's claim templates are volumes its Pods mount.
-    let claims: Vec<&str> = if doc.kind == "StatefulSet" {
-        items(&doc.value["spec"], "volumeClaimTemplates")
-            .filter_map(|(_, c)| c.pointer("/metadata/name").and_then(Value::as_str))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    check_spec(spec, &spec_path, restart, &claims, out);
+    if doc.group == "apps"
+        && spec
+            .get("activeDeadlineSeconds")
+            .is_some_and(|v| !v.is_null())
+    {
+        out.push(
+            &RESTART_POLICY,
+            format!("{spec_path}/activeDeadlineSeconds"),
+            format!(
+                "activeDeadlineSeconds is not supported in a {}'s Pod template",
+                doc.kind
+            ),
+        );
+    }
+    // The API server checks a StatefulSet's template for its labels, annotations and restart
+    // policy only (`ValidatePodTemplateSpecForStatefulSet` leaves the Pod spec to the Pods, which
+    // the controller creates later): the rest of the Pod rules would refuse what it accepts.
+    if doc.kind == "StatefulSet" {
+        check_restart(spec, &spec_path, restart, out);
+        return;
+    }
+    check_spec(spec, &spec_path, restart, out);
 }
 
-fn check_spec(spec: &Value, base: &str, restart: &[&str], claims: &[&str], out: &mut Out) {
+fn check_spec(spec: &Value, base: &str, restart: &[&str], out: &mut Out) {
     let containers = spec.get("containers").and_then(Value::as_array);
     if containers.is_some_and(Vec::is_empty) {
         out.push(
@@ -146,8 +159,8 @@ fn check_spec(spec: &Value, base: &str, restart: &[&str], claims: &[&str], out: 
             .as_object()
             .into_iter()
             .flatten()
+            .filter(|(k, v)| *k != "name" && !v.is_null())
             .map(|(k, _)| k)
-            .filter(|k| *k != "name")
             .collect();
         if sources.len() > 1 {
             out.push(
@@ -164,7 +177,6 @@ fn check_spec(spec: &Value, base: &str, restart: &[&str], claims: &[&str], out: 
             );
         }
     }
-    volumes.extend(claims.iter().copied());
     let mut names = HashSet::new();
     // Host ports are unique across the containers, and within each init container (they run
     // one at a time): (hostPort, protocol, hostIP).
@@ -225,6 +237,11 @@ fn check_spec(spec: &Value, base: &str, restart: &[&str], claims: &[&str], out: 
             );
         }
     }
+    check_restart(spec, base, restart, out);
+}
+
+/// The Pod's restart policy, and the ones its controller allows.
+fn check_restart(spec: &Value, base: &str, restart: &[&str], out: &mut Out) {
     if let Some(policy) = str_at(spec, "restartPolicy")
         && !["Always", "OnFailure", "Never"].contains(&policy)
     {
@@ -326,7 +343,7 @@ fn check_container(
                     "`valueFrom` may not be given when `value` is not empty",
                 );
             }
-            if from.len() != 1 {
+            if from.values().filter(|v| !v.is_null()).count() != 1 {
                 out.push(
                     &ENV,
                     format!("{at_env}/valueFrom"),
@@ -592,13 +609,29 @@ mod tests {
     }
 
     #[test]
-    fn statefulset_pods_mount_their_claims() {
-        let set = json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+    fn statefulset_templates_are_checked_for_labels_and_restart_policy_only() {
+        let set = |extra: Value| {
+            json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
             "spec": {"serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
-                     "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}],
                      "template": {"metadata": {"labels": {"app": "db"}},
-                                  "spec": {"containers": [{"name": "db", "image": "pg", "volumeMounts": [{"name": "data", "mountPath": "/var/lib"}]}]}}}});
-        assert_eq!(messages(set), Vec::<String>::new());
+                                  "spec": extra}}})
+        };
+        // The API server accepts these (its Pods would be refused later): no image, an undefined volume.
+        assert_eq!(
+            messages(set(
+                json!({"containers": [{"name": "db", "volumeMounts": [{"name": "data", "mountPath": "/var/lib"}]}]})
+            )),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            messages(set(
+                json!({"restartPolicy": "OnFailure", "activeDeadlineSeconds": 5, "containers": [{"name": "db", "image": "pg"}]})
+            )),
+            vec![
+                "pod/restart-policy /spec/template/spec/activeDeadlineSeconds: activeDeadlineSeconds is not supported in a StatefulSet's Pod template",
+                "pod/restart-policy /spec/template/spec/restartPolicy: restartPolicy `OnFailure` is not allowed here: supported values are `Always`",
+            ]
+        );
     }
 
     #[test]

@@ -128,14 +128,20 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
             continue;
         };
         let at_target = format!("{base}/{field}/target");
-        let utilization_allowed = matches!(kind, "Resource" | "ContainerResource");
-        match str_at(target, "type") {
-            Some("Utilization") if !utilization_allowed => out.push(&METRICS, format!("{at_target}/type"), format!("a `{kind}` metric may not target `Utilization`")),
-            Some("Utilization") if target.get("averageUtilization").is_none() => out.push(&METRICS, format!("{at_target}/averageUtilization"), "averageUtilization is required when target `type` is `Utilization`"),
-            Some("AverageValue") if target.get("averageValue").is_none() => out.push(&METRICS, format!("{at_target}/averageValue"), "averageValue is required when target `type` is `AverageValue`"),
-            Some("Value") if target.get("value").is_none() => out.push(&METRICS, format!("{at_target}/value"), "value is required when target `type` is `Value`"),
-            Some("Utilization" | "AverageValue" | "Value") | None => {}
-            Some(other) => out.push(&METRICS, format!("{at_target}/type"), format!("unsupported target type `{other}`: supported values are `Utilization`, `Value`, `AverageValue`")),
+        if let Some(other) = str_at(target, "type")
+            && !["Utilization", "Value", "AverageValue"].contains(&other)
+        {
+            out.push(&METRICS, format!("{at_target}/type"), format!("unsupported target type `{other}`: supported values are `Utilization`, `Value`, `AverageValue`"));
+        }
+        // A resource metric targets a utilization or an average value (`validateResourceSource`).
+        let resource = matches!(kind, "Resource" | "ContainerResource");
+        let has = |key: &str| target.get(key).is_some_and(|v| !v.is_null());
+        if resource && !has("averageUtilization") && !has("averageValue") {
+            out.push(
+                &METRICS,
+                format!("{at_target}/averageUtilization"),
+                "a resource metric must set a target `averageUtilization` or `averageValue`",
+            );
         }
         if let Some(n) = target.get("averageUtilization").and_then(Value::as_i64)
             && n < 1
@@ -190,7 +196,7 @@ mod tests {
             messages(json!({"scaleTargetRef": target, "maxReplicas": 2,
             "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization"}}}]})),
             vec![
-                "hpa/metrics /spec/metrics/0/resource/target/averageUtilization: averageUtilization is required when target `type` is `Utilization`"
+                "hpa/metrics /spec/metrics/0/resource/target/averageUtilization: a resource metric must set a target `averageUtilization` or `averageValue`"
             ]
         );
     }

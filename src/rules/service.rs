@@ -154,7 +154,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
         }
         if let Some(node) = port.get("nodePort").and_then(Value::as_i64)
             && node != 0
-            && matches!(kind, "ClusterIP" | "ExternalName")
+            && kind == "ClusterIP"
         {
             out.push(
                 &PORTS,

@@ -93,17 +93,33 @@ const NAMES: &[(&str, &str, NameRule)] = &[
     ),
 ];
 
-/// Kinds without a namespace, whose `metadata.namespace` the API server ignores.
-const CLUSTER_SCOPED: &[&str] = &[
-    "Namespace",
-    "PersistentVolume",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "PriorityClass",
-    "StorageClass",
-    "IngressClass",
-    "CustomResourceDefinition",
-    "Node",
+/// Built-in namespaced kinds. The API server clears the namespace of a cluster-scoped object
+/// before validating it, and bosun does not know every custom resource's scope, so only these
+/// have their namespace checked.
+const NAMESPACED: &[&str] = &[
+    "Pod",
+    "PodTemplate",
+    "ReplicationController",
+    "ConfigMap",
+    "Secret",
+    "ServiceAccount",
+    "Service",
+    "PersistentVolumeClaim",
+    "LimitRange",
+    "ResourceQuota",
+    "Endpoints",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "Ingress",
+    "NetworkPolicy",
+    "HorizontalPodAutoscaler",
+    "PodDisruptionBudget",
+    "Role",
+    "RoleBinding",
 ];
 
 const ANNOTATIONS_MAX: usize = 256 * 1024;
@@ -114,11 +130,15 @@ fn built_in(group: &str) -> bool {
 
 pub(super) fn check(doc: &Doc, out: &mut Out) {
     let meta = doc.value.get("metadata").unwrap_or(&Value::Null);
-    // A generateName prefix is checked like a name whose one trailing `-` is a letter.
+    // A generateName prefix is checked the way `maskTrailingDash` leaves it: a trailing `-` and
+    // the character before it become one `a` (so `web-` is checked as `wea`).
     let (name, field) = match (str_at(meta, "name"), str_at(meta, "generateName")) {
         (Some(name), _) => (name.to_string(), "name"),
         (None, Some(prefix)) if prefix.len() > 1 && prefix.ends_with('-') => {
-            (format!("{}a", &prefix[..prefix.len() - 1]), "generateName")
+            match prefix.get(..prefix.len() - 2) {
+                Some(kept) => (format!("{kept}a"), "generateName"),
+                None => (String::new(), "generateName"),
+            }
         }
         (None, Some(prefix)) => (prefix.to_string(), "generateName"),
         (None, None) => (String::new(), "name"),
@@ -160,7 +180,8 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     }
     if let Some(namespace) = str_at(meta, "namespace")
         && !namespace.is_empty()
-        && !CLUSTER_SCOPED.contains(&doc.kind)
+        && built_in(doc.group)
+        && NAMESPACED.contains(&doc.kind)
         && let Some(problem) = formats::dns1123_label(namespace)
     {
         out.push(

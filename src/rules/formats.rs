@@ -218,7 +218,10 @@ pub fn cidr(s: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{
+        cidr, config_key, dns1123_label, dns1123_subdomain, env_var_name, host, is_ip, label_value,
+        path_segment, port_name, port_number, qualified_name,
+    };
 
     #[test]
     fn names() {

@@ -160,6 +160,14 @@ pub(crate) fn str_at<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
         .filter(|s| !s.is_empty())
 }
 
+/// A scalar as the user wrote it, without JSON quotes (`500m`, `80`).
+pub(crate) fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// The list at `key` with each item's index; nothing when it is absent or not a list.
 pub(crate) fn items<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = (usize, &'a Value)> {
     value
@@ -184,7 +192,7 @@ pub(crate) fn entries<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{all, check};
 
     #[test]
     fn rule_ids_are_unique_and_each_is_in_the_docs() {

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::{Doc, Out, Rule, at, entries, formats, items, metadata, quantity, str_at};
+use super::{Doc, Out, Rule, at, entries, formats, items, metadata, quantity, scalar, str_at};
 
 macro_rules! rule {
     ($name:ident, $id:literal, $func:literal) => {
@@ -429,7 +429,7 @@ fn check_container(
                 out.push(
                     &PROBES,
                     format!("{at_probe}/{handler}/port"),
-                    format!("port `{}` {problem}", port_text(port)),
+                    format!("port `{}` {problem}", scalar(port)),
                 );
             }
         }
@@ -470,7 +470,7 @@ fn check_container(
                 Err(problem) => out.push(
                     &RESOURCES,
                     at_amount,
-                    format!("{section}.{name} `{}` {problem}", port_text(amount)),
+                    format!("{section}.{name} `{}` {problem}", scalar(amount)),
                 ),
                 Ok(v) if v < 0.0 => out.push(
                     &RESOURCES,
@@ -491,19 +491,11 @@ fn check_container(
                 at(&format!("{path}/resources/requests"), name),
                 format!(
                     "requests.{name} `{}` must be less than or equal to limits.{name} `{}`",
-                    port_text(&resources["requests"][name.as_str()]),
-                    port_text(&resources["limits"][name.as_str()])
+                    scalar(&resources["requests"][name.as_str()]),
+                    scalar(&resources["limits"][name.as_str()])
                 ),
             );
         }
-    }
-}
-
-/// A scalar as the user wrote it, without JSON quotes.
-pub(super) fn port_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{Doc, Out, Rule, formats, items, pod::port_text, str_at, workload};
+use super::{Doc, Out, Rule, formats, items, scalar, str_at, workload};
 
 pub static PDB: Rule = Rule {
     id: "pdb/budget",
@@ -73,7 +73,7 @@ fn check_budget(spec: &Value, out: &mut Out) {
             out.push(
                 &PDB,
                 format!("/spec/{field}"),
-                format!("{field} `{}` {problem}", port_text(value)),
+                format!("{field} `{}` {problem}", scalar(value)),
             );
         }
     }
@@ -147,7 +147,7 @@ fn check_network_policy(spec: &Value, out: &mut Out) {
                     out.push(
                         &NP_PORTS,
                         format!("{at_port}/port"),
-                        format!("port `{}` {problem}", port_text(value)),
+                        format!("port `{}` {problem}", scalar(value)),
                     );
                 }
                 if let Some(end) = port.get("endPort").and_then(Value::as_i64) {

@@ -70,7 +70,7 @@ fn parse_str(s: &str) -> Result<f64, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::parse;
     use serde_json::json;
 
     #[test]

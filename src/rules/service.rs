@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::{Doc, Out, Rule, formats, items, pod::port_text, str_at};
+use super::{Doc, Out, Rule, formats, items, scalar, str_at};
 
 pub static TYPE: Rule = Rule {
     id: "service/type",
@@ -149,7 +149,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
             out.push(
                 &PORTS,
                 format!("{path}/targetPort"),
-                format!("targetPort `{}` {problem}", port_text(target)),
+                format!("targetPort `{}` {problem}", scalar(target)),
             );
         }
         if let Some(node) = port.get("nodePort").and_then(Value::as_i64)

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Doc, Out, Rule, pod::port_text, quantity, str_at};
+use super::{Doc, Out, Rule, quantity, scalar, str_at};
 
 pub static ACCESS_MODES: Rule = Rule {
     id: "pvc/access-modes",
@@ -85,7 +85,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
             Err(problem) => out.push(
                 &STORAGE,
                 "/spec/resources/requests/storage",
-                format!("storage `{}` {problem}", port_text(amount)),
+                format!("storage `{}` {problem}", scalar(amount)),
             ),
             Ok(v) if v <= 0.0 => out.push(
                 &STORAGE,

@@ -10,7 +10,9 @@
 
 use serde_json::Value;
 
+mod batch;
 mod config;
+mod container;
 mod cron;
 mod formats;
 mod ingress;
@@ -66,6 +68,7 @@ pub fn all() -> Vec<&'static Rule> {
         metadata::RULES,
         pod::RULES,
         workload::RULES,
+        batch::RULES,
         service::RULES,
         ingress::RULES,
         scaling::RULES,
@@ -134,6 +137,7 @@ pub fn check(value: &Value) -> Vec<Finding> {
     metadata::check(&doc, &mut out);
     pod::check(&doc, &mut out);
     workload::check(&doc, &mut out);
+    batch::check(&doc, &mut out);
     service::check(&doc, &mut out);
     ingress::check(&doc, &mut out);
     scaling::check(&doc, &mut out);

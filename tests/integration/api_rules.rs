@@ -189,7 +189,7 @@ fn cases() -> Vec<Case> {
             deployment("  minReadySeconds: 60\n  progressDeadlineSeconds: 600\n", CONTAINER),
         ),
         case(
-            "workload/cron-schedule",
+            "cronjob/schedule",
             "/spec/schedule",
             "schedule `0 0 * * * *` is not a valid cron schedule: expected exactly 5 fields",
             "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: \"0 0 * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n          - name: c\n            image: x\n",
@@ -203,21 +203,21 @@ fn cases() -> Vec<Case> {
             "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: \"@daily\"\n  concurrencyPolicy: Forbid\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: c\n            image: x\n",
         ),
         case(
-            "workload/job-template",
+            "cronjob/job-template",
             "/spec/jobTemplate/spec/selector",
             "a CronJob's job template may not give `selector`: it will be auto-generated",
             "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: \"@daily\"\n  jobTemplate:\n    spec:\n      selector:\n        matchLabels:\n          app: c\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: c\n            image: x\n",
             "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: \"@daily\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: c\n            image: x\n",
         ),
         case(
-            "workload/time-zone",
+            "cronjob/time-zone",
             "/spec/timeZone",
             "timeZone must be an explicit time zone",
             "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: \"@daily\"\n  timeZone: Local\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: c\n            image: x\n",
             "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: \"@daily\"\n  timeZone: Europe/Paris\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: c\n            image: x\n",
         ),
         case(
-            "workload/job-indexed",
+            "job/indexed",
             "/spec/completionMode",
             "`completions` is required when completionMode is `Indexed`",
             "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  completionMode: Indexed\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: j\n        image: x\n",

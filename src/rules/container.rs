@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::pod::{ENV, MOUNTS, PORTS, PROBES, RESOURCES};
+use super::pod::{ENUMS, ENV, MOUNTS, PORTS, PROBES, RESOURCES};
 use super::{Out, at, entries, formats, items, quantity, scalar, str_at};
 
 pub(super) fn check(
@@ -16,9 +16,40 @@ pub(super) fn check(
     volumes: &HashSet<&str>,
     out: &mut Out,
 ) {
+    for (field, allowed) in [
+        ("imagePullPolicy", &["Always", "IfNotPresent", "Never"][..]),
+        (
+            "terminationMessagePolicy",
+            &["File", "FallbackToLogsOnError"][..],
+        ),
+    ] {
+        if let Some(value) = str_at(container, field)
+            && !allowed.contains(&value)
+        {
+            out.push(
+                &ENUMS,
+                format!("{path}/{field}"),
+                format!(
+                    "unsupported {field} `{value}`: supported values are `{}`",
+                    allowed.join("`, `")
+                ),
+            );
+        }
+    }
     let mut port_names = HashSet::new();
     for (j, port) in items(container, "ports") {
         let at_port = format!("{path}/ports/{j}");
+        if let Some(protocol) = str_at(port, "protocol")
+            && !["TCP", "UDP", "SCTP"].contains(&protocol)
+        {
+            out.push(
+                &ENUMS,
+                format!("{at_port}/protocol"),
+                format!(
+                    "unsupported protocol `{protocol}`: supported values are `TCP`, `UDP`, `SCTP`"
+                ),
+            );
+        }
         if let Some(n) = port.get("containerPort").and_then(Value::as_i64)
             && let Some(problem) = formats::port_number(n)
         {

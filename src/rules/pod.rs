@@ -53,6 +53,13 @@ rule!(
     "validateRestartPolicy; pkg/apis/apps/validation/validation.go, pkg/apis/batch/validation/validation.go (per controller)"
 );
 
+rule!(
+    ENUMS,
+    "pod/enums",
+    "validateDNSPolicy, validatePullPolicy, validateContainerCommon (terminationMessagePolicy), validateContainerPorts (protocol)"
+);
+rule!(HOST_NETWORK, "pod/host-network", "validateHostNetwork");
+
 pub static RULES: &[&Rule] = &[
     &CONTAINERS_REQUIRED,
     &CONTAINER_NAMES,
@@ -64,6 +71,8 @@ pub static RULES: &[&Rule] = &[
     &PROBES,
     &RESOURCES,
     &RESTART_POLICY,
+    &ENUMS,
+    &HOST_NETWORK,
 ];
 
 /// Where a kind keeps its Pod template (`None` for a Pod, whose spec is at `/spec`), and the
@@ -127,6 +136,45 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
 }
 
 fn check_spec(spec: &Value, base: &str, restart: &[&str], out: &mut Out) {
+    const DNS: [&str; 4] = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
+    if let Some(policy) = str_at(spec, "dnsPolicy") {
+        if !DNS.contains(&policy) {
+            out.push(
+                &ENUMS,
+                format!("{base}/dnsPolicy"),
+                format!(
+                    "unsupported dnsPolicy `{policy}`: supported values are `{}`",
+                    DNS.join("`, `")
+                ),
+            );
+        } else if policy == "None" && spec.get("dnsConfig").is_none_or(Value::is_null) {
+            out.push(
+                &ENUMS,
+                format!("{base}/dnsConfig"),
+                "`dnsConfig` is required when dnsPolicy is `None`",
+            );
+        }
+    }
+    // With hostNetwork, a container's port is the host's: a hostPort given must be the same.
+    if spec.get("hostNetwork") == Some(&Value::Bool(true)) {
+        for (i, container) in items(spec, "containers") {
+            for (j, port) in items(container, "ports") {
+                let container_port = port.get("containerPort").and_then(Value::as_i64);
+                if let Some(host) = port.get("hostPort").and_then(Value::as_i64)
+                    && host != 0
+                    && container_port.is_some_and(|c| c != host)
+                {
+                    out.push(
+                        &HOST_NETWORK,
+                        format!("{base}/containers/{i}/ports/{j}/containerPort"),
+                        format!(
+                            "containerPort must match hostPort ({host}) when `hostNetwork` is true"
+                        ),
+                    );
+                }
+            }
+        }
+    }
     let containers = spec.get("containers").and_then(Value::as_array);
     if containers.is_some_and(Vec::is_empty) {
         out.push(
@@ -412,5 +460,25 @@ mod tests {
                 "pod/container-ports /spec/template/spec/containers/1/ports/0/hostPort: duplicate hostPort 8080/TCP in this Pod"
             ]
         );
+    }
+
+    #[test]
+    fn enums_and_host_network() {
+        let spec = json!({"dnsPolicy": "None", "hostNetwork": true, "containers": [
+            {"name": "a", "image": "x", "imagePullPolicy": "always", "terminationMessagePolicy": "File",
+             "ports": [{"containerPort": 80, "hostPort": 8080, "protocol": "tcp"}, {"containerPort": 81}]}]});
+        assert_eq!(
+            messages(deployment(spec)),
+            vec![
+                "pod/enums /spec/template/spec/dnsConfig: `dnsConfig` is required when dnsPolicy is `None`",
+                "pod/host-network /spec/template/spec/containers/0/ports/0/containerPort: containerPort must match hostPort (8080) when `hostNetwork` is true",
+                "pod/enums /spec/template/spec/containers/0/imagePullPolicy: unsupported imagePullPolicy `always`: supported values are `Always`, `IfNotPresent`, `Never`",
+                "pod/enums /spec/template/spec/containers/0/ports/0/protocol: unsupported protocol `tcp`: supported values are `TCP`, `UDP`, `SCTP`",
+            ]
+        );
+        let spec = json!({"dnsPolicy": "ClusterFirstWithHostNet", "hostNetwork": true, "containers": [
+            {"name": "a", "image": "x", "imagePullPolicy": "IfNotPresent", "terminationMessagePolicy": "FallbackToLogsOnError",
+             "ports": [{"containerPort": 80, "hostPort": 80, "protocol": "UDP"}]}]});
+        assert_eq!(messages(deployment(spec)), Vec::<String>::new());
     }
 }

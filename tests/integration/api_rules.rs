@@ -154,6 +154,20 @@ fn cases() -> Vec<Case> {
             deployment("", &format!("      restartPolicy: Always\n{CONTAINER}")),
         ),
         case(
+            "pod/enums",
+            "/spec/containers/0/imagePullPolicy",
+            "unsupported imagePullPolicy `always`",
+            pod("  containers:\n  - name: a\n    image: x\n    imagePullPolicy: always\n"),
+            pod("  containers:\n  - name: a\n    image: x\n    imagePullPolicy: Always\n"),
+        ),
+        case(
+            "pod/host-network",
+            "/spec/containers/0/ports/0/containerPort",
+            "containerPort must match hostPort (8080) when `hostNetwork` is true",
+            pod("  hostNetwork: true\n  containers:\n  - name: a\n    image: x\n    ports:\n    - containerPort: 80\n      hostPort: 8080\n"),
+            pod("  hostNetwork: true\n  containers:\n  - name: a\n    image: x\n    ports:\n    - containerPort: 8080\n      hostPort: 8080\n"),
+        ),
+        case(
             "workload/selector",
             "/spec/template/metadata/labels",
             "`selector` does not match template `labels`",

@@ -53,7 +53,6 @@ const NAMES: &[(&str, &str, NameRule)] = &[
     ("", "Secret", NameRule::Subdomain),
     ("", "ServiceAccount", NameRule::Subdomain),
     ("", "PersistentVolumeClaim", NameRule::Subdomain),
-    ("", "PersistentVolume", NameRule::Subdomain),
     ("", "LimitRange", NameRule::Subdomain),
     ("", "ResourceQuota", NameRule::Subdomain),
     ("", "Endpoints", NameRule::Subdomain),

@@ -1,5 +1,6 @@
 //! Integration tests: real `bosun` invocations, compiled into one test binary.
 
+mod api_rules;
 mod dependency;
 mod diff;
 mod documents;

@@ -40,7 +40,6 @@ mod paths;
 pub mod pipeline;
 pub mod render;
 pub mod resource;
-pub mod rules;
 mod secret;
 mod state;
 pub mod validate;

@@ -7,6 +7,7 @@ mod crd;
 pub(crate) mod inputs;
 mod removed_apis;
 pub mod report;
+pub mod rules;
 pub mod schema;
 
 use serde::Serialize;
@@ -255,13 +256,17 @@ pub fn check(
                     located(path, message)
                 })
                 .collect();
-            // What the API server's own code refuses beyond the schema (src/rules/).
-            errors.extend(crate::rules::check(value).into_iter().map(|finding| {
-                let (message, help) = (finding.describe(), finding.help());
-                let mut violation = located(finding.path, message);
-                violation.help = Some(help);
-                violation
-            }));
+            // What the API server's own code refuses beyond the schema (src/validate/rules/).
+            errors.extend(
+                crate::validate::rules::check(value)
+                    .into_iter()
+                    .map(|finding| {
+                        let (message, help) = (finding.describe(), finding.help());
+                        let mut violation = located(finding.path, message);
+                        violation.help = Some(help);
+                        violation
+                    }),
+            );
             errors.dedup_by(|a, b| a.path == b.path && a.message == b.message);
             if let SchemaSource::Custom(origin) = source
                 && !errors.is_empty()

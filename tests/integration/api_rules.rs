@@ -1,4 +1,4 @@
-//! What the API server refuses beyond the schema (src/rules/): for each rule, a manifest the API
+//! What the API server refuses beyond the schema (src/validate/rules/): for each rule, a manifest the API
 //! server refuses, with the message bosun gives, and its valid twin, which bosun must accept; a
 //! rule violation reported like a schema violation in `render`, `validate` and `lint`; and every
 //! chart and environment of the repository still rendering clean.
@@ -436,7 +436,8 @@ fn each_rule_refuses_what_the_api_server_refuses_and_accepts_the_valid_twin() {
         covered.insert(case.rule);
     }
     // Every rule has its pair here.
-    let all: std::collections::BTreeSet<&str> = bosun::rules::all().iter().map(|r| r.id).collect();
+    let all: std::collections::BTreeSet<&str> =
+        bosun::validate::rules::all().iter().map(|r| r.id).collect();
     let missing: Vec<_> = all.difference(&covered).collect();
     assert!(
         missing.is_empty(),

@@ -1,0 +1,121 @@
+//! Sprig v3's functions, as Helm registers them, for the [`gotmpl`] engine.
+//!
+//! [`register`] adds every function this crate implements; [`register_with`] takes
+//! [`Options`], today the seed of the random functions (`randAlphaNum`, `shuffle`, `uuidv4`).
+//! Each module holds one of sprig's groups: [`strings`] (with [`regexp`]), [`defaults`]
+//! (defaults, flow, type conversion, reflection), [`math`], [`lists`], [`dicts`] and
+//! [`encoding`] (encodings, hashes, random strings, paths, URLs). [`cast`] holds the conversions
+//! sprig borrows from Go's `cast` package, which most of them share.
+//!
+//! ```
+//! let mut engine = gotmpl::Engine::with_options(gotmpl::Options::helm());
+//! sprig::register(&mut engine);
+//! let out = engine
+//!     .render_text("t", r#"{{ "hello" | upper | quote }} {{ add 1 "2" }}"#, &gotmpl::Value::Nil)
+//!     .unwrap();
+//! assert_eq!(out, r#""HELLO" 3"#);
+//! ```
+
+pub mod cast;
+pub mod defaults;
+pub mod dicts;
+pub mod encoding;
+pub mod lists;
+pub mod math;
+pub mod regexp;
+pub mod strings;
+
+use std::sync::{Arc, Mutex};
+
+use gotmpl::{Engine, Error, Param, Signature, Value};
+
+/// How the functions behave where sprig leaves a choice to the host.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Seed of the random functions. `None` (Helm's behaviour) draws fresh randomness for every
+    /// engine; with a seed, an engine's random functions return the same sequence on every run.
+    pub seed: Option<u64>,
+}
+
+/// Adds sprig's functions to `engine` with default [`Options`] (fresh randomness).
+pub fn register(engine: &mut Engine) {
+    register_with(engine, &Options::default());
+}
+
+/// Adds sprig's functions to `engine`.
+pub fn register_with(engine: &mut Engine, options: &Options) {
+    let rng = Rng(Arc::new(Mutex::new(match options.seed {
+        Some(seed) => fastrand::Rng::with_seed(seed),
+        None => fastrand::Rng::new(),
+    })));
+    let mut r = Registry { engine };
+    strings::register(&mut r, &rng);
+    regexp::register(&mut r);
+    defaults::register(&mut r);
+    math::register(&mut r);
+    lists::register(&mut r);
+    dicts::register(&mut r);
+    encoding::register(&mut r, &rng);
+}
+
+/// The random source the random functions share.
+#[derive(Clone)]
+pub(crate) struct Rng(Arc<Mutex<fastrand::Rng>>);
+
+impl Rng {
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut fastrand::Rng) -> T) -> T {
+        let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut guard)
+    }
+}
+
+/// Registration helpers: a function either untyped (`...interface{}`) or with Go's parameter
+/// types, whose arguments the engine checks before the call as Go does.
+pub(crate) struct Registry<'a> {
+    engine: &'a mut Engine,
+}
+
+pub(crate) type Result = std::result::Result<Value, Error>;
+
+impl Registry<'_> {
+    /// A function whose Go parameters are the given types.
+    pub(crate) fn typed(
+        &mut self,
+        name: &str,
+        params: &[Param],
+        f: impl Fn(&[Value]) -> Result + Send + Sync + 'static,
+    ) {
+        self.engine
+            .add_function_with_signature(name, Signature::new(params), move |_, args| f(args));
+    }
+
+    /// A function with fixed parameters and a variadic tail.
+    pub(crate) fn variadic(
+        &mut self,
+        name: &str,
+        params: &[Param],
+        rest: Param,
+        f: impl Fn(&[Value]) -> Result + Send + Sync + 'static,
+    ) {
+        self.engine.add_function_with_signature(
+            name,
+            Signature::variadic(params, rest),
+            move |_, args| f(args),
+        );
+    }
+}
+
+/// The string argument `i`; the signature guarantees it is one.
+pub(crate) fn s(args: &[Value], i: usize) -> &str {
+    args[i].as_str().unwrap_or_default()
+}
+
+/// The integer argument `i`; the signature guarantees it is one.
+pub(crate) fn n(args: &[Value], i: usize) -> i64 {
+    args[i].as_int().unwrap_or_default()
+}
+
+/// A Go `[]string` result.
+pub(crate) fn strings_value<S: Into<Arc<str>>>(items: impl IntoIterator<Item = S>) -> Value {
+    Value::list(items.into_iter().map(|s| Value::String(s.into())).collect())
+}

@@ -113,8 +113,9 @@ pub fn parse_int(s: &str) -> Option<i64> {
     } else {
         (10, lower.clone(), false)
     };
-    let digits = if prefixed && digits.contains('_') {
-        if digits.starts_with('_') && radix != 8 || digits.ends_with('_') || digits.contains("__") {
+    // Base 0 allows underscores between digits, and right after a base prefix.
+    let digits = if digits.contains('_') {
+        if digits.starts_with('_') && !prefixed || digits.ends_with('_') || digits.contains("__") {
             return None;
         }
         digits.replace('_', "")

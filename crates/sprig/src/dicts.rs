@@ -120,7 +120,7 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         ("mergeOverwrite", true),
         ("mustMergeOverwrite", true),
     ] {
-        r.variadic(name, &[Map], Any, move |a| {
+        r.variadic(name, &[Map], Map, move |a| {
             let mut dst = dict_arg(&a[0]);
             for src in &a[1..] {
                 if let Value::Map(src) = src {

@@ -62,19 +62,11 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         });
         r.typed(&name("rest"), &[Any], |a| {
             let v = items(&a[0], "find rest on")?;
-            if v.is_empty() {
-                Ok(Value::Nil)
-            } else {
-                list(v[1..].to_vec())
-            }
+            list(v.get(1..).unwrap_or_default().to_vec())
         });
         r.typed(&name("initial"), &[Any], |a| {
             let v = items(&a[0], "find initial on")?;
-            if v.is_empty() {
-                Ok(Value::Nil)
-            } else {
-                list(v[..v.len() - 1].to_vec())
-            }
+            list(v[..v.len().saturating_sub(1)].to_vec())
         });
         r.typed(&name("reverse"), &[Any], |a| {
             let mut v = items(&a[0], "find reverse on")?;
@@ -116,7 +108,7 @@ pub(crate) fn register(r: &mut Registry<'_>) {
             let start = a.get(1).map_or(0, to_int64);
             let end = a.get(2).map_or(len, to_int64);
             if start < 0 || end < start || end > len {
-                return Err(Error::new("reflect: slice index out of range"));
+                return Err(Error::new("reflect.Value.Slice: slice index out of bounds"));
             }
             list(v[start as usize..end as usize].to_vec())
         });

@@ -4,7 +4,7 @@
 //! [`Options`], today the seed of the random functions (`randAlphaNum`, `shuffle`, `uuidv4`).
 //! Each module holds one of sprig's groups: [`strings`] (with [`regexp`]), [`defaults`]
 //! (defaults, flow, type conversion, reflection), [`math`], [`lists`], [`dicts`] and
-//! [`encoding`] (encodings, hashes, random strings, paths, URLs). [`cast`] holds the conversions
+//! [`encoding`] (encodings, hashes, random strings, paths, URLs) and [`semver`]. [`cast`] holds the conversions
 //! sprig borrows from Go's `cast` package, which most of them share.
 //!
 //! ```
@@ -23,6 +23,7 @@ pub mod encoding;
 pub mod lists;
 pub mod math;
 pub mod regexp;
+pub mod semver;
 pub mod strings;
 
 use std::sync::{Arc, Mutex};
@@ -56,6 +57,7 @@ pub fn register_with(engine: &mut Engine, options: &Options) {
     lists::register(&mut r);
     dicts::register(&mut r);
     encoding::register(&mut r, &rng);
+    semver::register(&mut r);
 }
 
 /// The random source the random functions share.

@@ -4,7 +4,7 @@
 //! [`Options`], today the seed of the random functions (`randAlphaNum`, `shuffle`, `uuidv4`).
 //! Each module holds one of sprig's groups: [`strings`] (with [`regexp`]), [`defaults`]
 //! (defaults, flow, type conversion, reflection), [`math`], [`lists`], [`dicts`] and
-//! [`encoding`] (encodings, hashes, random strings, paths, URLs) and [`semver`]. [`cast`] holds the conversions
+//! [`encoding`] (encodings, hashes, random strings, paths, URLs) [`semver`] and [`dates`] (UTC only). [`cast`] holds the conversions
 //! sprig borrows from Go's `cast` package, which most of them share.
 //!
 //! ```
@@ -17,6 +17,7 @@
 //! ```
 
 pub mod cast;
+pub mod dates;
 pub mod defaults;
 pub mod dicts;
 pub mod encoding;
@@ -58,6 +59,7 @@ pub fn register_with(engine: &mut Engine, options: &Options) {
     dicts::register(&mut r);
     encoding::register(&mut r, &rng);
     semver::register(&mut r);
+    dates::register(&mut r);
 }
 
 /// The random source the random functions share.

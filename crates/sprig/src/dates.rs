@@ -545,6 +545,7 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         ("dateModify", false),
         ("date_modify", false),
         ("mustDateModify", true),
+        ("must_date_modify", true),
     ] {
         r.typed(name, &[Str, Any], move |a| {
             let t = time_of(&a[1]);
@@ -561,6 +562,28 @@ pub(crate) fn register(r: &mut Registry<'_>) {
             }
         });
     }
+    r.typed("ago", &[Any], |a| {
+        let then = time_of(&a[0]);
+        let now = Time::now();
+        let nanos = (i128::from(now.secs) - i128::from(then.secs)) * 1_000_000_000
+            + i128::from(now.nanos)
+            - i128::from(then.nanos);
+        let secs = (nanos + 500_000_000).div_euclid(1_000_000_000);
+        Ok(duration_string(secs as i64).into())
+    });
+    r.typed("durationRound", &[Any], |a| {
+        let nanos: i128 = match &a[0] {
+            Value::String(text) => parse_duration(text).unwrap_or(0),
+            Value::Int64(n) => i128::from(*n),
+            Value::Object(o) if o.type_name() == "time.Time" => {
+                let then = time_of(&a[0]);
+                let now = Time::now();
+                (i128::from(now.secs) - i128::from(then.secs)) * 1_000_000_000
+            }
+            _ => 0,
+        };
+        Ok(duration_round(nanos.unsigned_abs()).into())
+    });
     // sprig reads a string or an int64; anything else (an `int` literal too) is 0.
     r.typed("duration", &[Any], |a| {
         let secs = match &a[0] {
@@ -570,4 +593,24 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         };
         Ok(duration_string(secs).into())
     });
+}
+
+/// sprig's `durationRound`: the largest whole unit (`y` of 365 days, `mo` of 30, `d`, `h`,
+/// `m`, `s`) the duration exceeds.
+fn duration_round(nanos: u128) -> String {
+    const SECOND: u128 = 1_000_000_000;
+    let units = [
+        (SECOND * 3600 * 24 * 365, "y"),
+        (SECOND * 3600 * 24 * 30, "mo"),
+        (SECOND * 3600 * 24, "d"),
+        (SECOND * 3600, "h"),
+        (SECOND * 60, "m"),
+        (SECOND, "s"),
+    ];
+    for (size, name) in units {
+        if nanos > size {
+            return format!("{}{name}", nanos / size);
+        }
+    }
+    "0s".to_string()
 }

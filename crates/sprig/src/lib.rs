@@ -4,7 +4,8 @@
 //! [`Options`], today the seed of the random functions (`randAlphaNum`, `shuffle`, `uuidv4`).
 //! Each module holds one of sprig's groups: [`strings`] (with [`regexp`]), [`defaults`]
 //! (defaults, flow, type conversion, reflection), [`math`], [`lists`], [`dicts`] and
-//! [`encoding`] (encodings, hashes, random strings, paths, URLs) [`semver`] and [`dates`] (UTC only). [`cast`] holds the conversions
+//! [`encoding`] (encodings, hashes, random strings, paths, URLs) [`semver`], [`dates`] (UTC only) and [`json`] (the JSON
+//! encoders Helm leaves to sprig). [`cast`] holds the conversions
 //! sprig borrows from Go's `cast` package, which most of them share.
 //!
 //! ```
@@ -21,6 +22,7 @@ pub mod dates;
 pub mod defaults;
 pub mod dicts;
 pub mod encoding;
+pub mod json;
 pub mod lists;
 pub mod math;
 pub mod regexp;
@@ -60,6 +62,41 @@ pub fn register_with(engine: &mut Engine, options: &Options) {
     encoding::register(&mut r, &rng);
     semver::register(&mut r);
     dates::register(&mut r);
+    json::register(&mut r);
+    aliases(&mut r, &rng);
+}
+
+/// sprig's other names for functions above, and its few one-liners.
+fn aliases(r: &mut Registry<'_>, rng: &Rng) {
+    r.typed("hello", &[], |_| Ok("Hello!".into()));
+    r.variadic("tuple", &[], Param::Any, |a| Ok(Value::list(a.to_vec())));
+    r.variadic("biggest", &[Param::Any], Param::Any, |a| {
+        Ok(Value::Int64(
+            a.iter().map(cast::to_int64).max().unwrap_or_default(),
+        ))
+    });
+    r.typed("trimall", &[Param::String, Param::String], |a| {
+        let cutset = s(a, 0);
+        Ok(s(a, 1).trim_matches(|c| cutset.contains(c)).into())
+    });
+    r.typed("typeIsLike", &[Param::String, Param::Any], |a| {
+        // Go compares with the type's name and its string; for template values they agree.
+        Ok((s(a, 0) == a[1].type_name()).into())
+    });
+    let rng = rng.clone();
+    r.typed("randBytes", &[Param::Int], move |a| {
+        use base64::Engine as _;
+        let count = usize::try_from(n(a, 0)).map_err(|_| {
+            Error::new(format!(
+                "Requested random length {} is less than 0.",
+                n(a, 0)
+            ))
+        })?;
+        let bytes: Vec<u8> = rng.with(|r| (0..count).map(|_| r.u8(..)).collect());
+        Ok(base64::engine::general_purpose::STANDARD
+            .encode(bytes)
+            .into())
+    });
 }
 
 /// The random source the random functions share.

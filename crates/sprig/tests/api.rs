@@ -1,0 +1,147 @@
+//! The Rust side of the crate: registration, the seeded random source, and functions used
+//! together the way chart helpers use them.
+
+use gotmpl::{Engine, Options, Value};
+
+fn render_with(options: &sprig::Options, text: &str) -> String {
+    let mut engine = Engine::with_options(Options::helm());
+    sprig::register_with(&mut engine, options);
+    engine.render_text("t", text, &Value::Nil).unwrap()
+}
+
+const RANDOM: &str = "{{ randAlphaNum 16 }} {{ randAscii 8 }} {{ uuidv4 }} {{ shuffle \"abcdefgh\" }} {{ randInt 0 1000000 }}";
+
+#[test]
+fn a_seed_makes_random_functions_reproducible() {
+    let seeded = sprig::Options { seed: Some(42) };
+    assert_eq!(render_with(&seeded, RANDOM), render_with(&seeded, RANDOM));
+}
+
+#[test]
+fn different_seeds_give_different_values() {
+    let a = render_with(&sprig::Options { seed: Some(1) }, RANDOM);
+    let b = render_with(&sprig::Options { seed: Some(2) }, RANDOM);
+    assert_ne!(a, b);
+}
+
+#[test]
+fn without_a_seed_each_engine_draws_fresh_values() {
+    let unseeded = sprig::Options::default();
+    assert_ne!(
+        render_with(&unseeded, RANDOM),
+        render_with(&unseeded, RANDOM)
+    );
+}
+
+#[test]
+fn register_adds_every_group() {
+    let mut engine = Engine::new();
+    sprig::register(&mut engine);
+    for name in [
+        "trim",
+        "regexMatch",
+        "default",
+        "add",
+        "addf",
+        "list",
+        "dict",
+        "merge",
+        "b64enc",
+        "sha256sum",
+        "semverCompare",
+        "date",
+        "toPrettyJson",
+        "uuidv4",
+        "urlParse",
+        "base",
+    ] {
+        assert!(engine.has_function(name), "{name} is not registered");
+    }
+}
+
+#[test]
+fn a_chart_helper_renders_as_helm_would() {
+    let mut engine = Engine::with_options(Options::helm());
+    sprig::register(&mut engine);
+    engine
+        .add_template(
+            "_helpers.tpl",
+            r#"{{- define "fullname" -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}"#,
+        )
+        .unwrap();
+    engine
+        .add_template(
+            "cm.yaml",
+            r#"name: {{ template "fullname" . }}
+checksum: {{ .Values | toString | sha256sum | trunc 8 }}{{/* sha256 of "map[nameOverride:]" */}}
+{{- if semverCompare ">=1.21-0" .Capabilities.KubeVersion }}
+policy: v1
+{{- end }}"#,
+        )
+        .unwrap();
+    let data = Value::from_json_as_float64(&serde_json::json!({
+        "Chart": {"Name": "web"},
+        "Release": {"Name": "prod"},
+        "Values": {"nameOverride": ""},
+        "Capabilities": {"KubeVersion": "v1.29.0-eks-1"},
+    }));
+    assert_eq!(
+        engine.render("cm.yaml", &data).unwrap(),
+        "name: prod-web\nchecksum: f3b76270\npolicy: v1"
+    );
+}
+
+/// sprig v3's functions as Helm 4 has them, less `env` and `expandenv` (Helm removes them) and
+/// `toJson`/`fromJson`/`fail` (Helm's own, registered by the host).
+const SPRIG: &str = "hello ago date date_in_zone date_modify dateInZone dateModify duration
+durationRound htmlDate htmlDateInZone must_date_modify mustDateModify mustToDate now toDate
+unixEpoch abbrev abbrevboth trunc trim upper lower title untitle substr repeat trimall trimAll
+trimSuffix trimPrefix nospace initials randAlphaNum randAlpha randAscii randNumeric swapcase
+shuffle snakecase camelcase kebabcase wrap wrapWith contains hasPrefix hasSuffix quote squote
+cat indent nindent replace plural sha1sum sha256sum sha512sum adler32sum toString atoi int64
+int float64 seq toDecimal split splitList splitn toStrings until untilStep add1 add sub div mod
+mul randInt add1f addf subf divf mulf biggest max min maxf minf ceil floor round join sortAlpha
+default empty coalesce all any compact mustCompact toPrettyJson toRawJson mustFromJson
+mustToJson mustToPrettyJson mustToRawJson ternary deepCopy mustDeepCopy typeOf typeIs
+typeIsLike kindOf kindIs deepEqual base dir clean ext isAbs osBase osClean osDir osExt osIsAbs
+b64enc b64dec b32enc b32dec tuple list dict get set unset hasKey pluck keys pick omit merge
+mergeOverwrite mustMerge mustMergeOverwrite values append push mustAppend mustPush prepend
+mustPrepend first mustFirst rest mustRest last mustLast initial mustInitial reverse
+mustReverse uniq mustUniq without mustWithout has mustHas slice mustSlice concat dig chunk
+mustChunk randBytes uuidv4 semver semverCompare regexMatch mustRegexMatch regexFindAll
+mustRegexFindAll regexFind mustRegexFind regexReplaceAll mustRegexReplaceAll
+regexReplaceAllLiteral mustRegexReplaceAllLiteral regexSplit mustRegexSplit regexQuoteMeta
+urlParse urlJoin";
+
+/// The ones this crate leaves out (see the README): key and certificate generation, AES,
+/// password hashing, and DNS.
+const LEFT_OUT: &str = "bcrypt htpasswd genPrivateKey derivePassword buildCustomCert genCA
+genCAWithKey genSelfSignedCert genSelfSignedCertWithKey genSignedCert genSignedCertWithKey
+encryptAES decryptAES getHostByName";
+
+#[test]
+fn every_sprig_function_but_the_left_out_ones_is_registered() {
+    let mut engine = Engine::new();
+    sprig::register(&mut engine);
+    let missing: Vec<&str> = SPRIG
+        .split_whitespace()
+        .filter(|name| !engine.has_function(name))
+        .collect();
+    assert!(missing.is_empty(), "not registered: {missing:?}");
+    let unexpected: Vec<&str> = LEFT_OUT
+        .split_whitespace()
+        .filter(|name| engine.has_function(name))
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "registered but listed as left out: {unexpected:?}"
+    );
+    assert_eq!(SPRIG.split_whitespace().count(), 192);
+}

@@ -85,7 +85,7 @@ pub(crate) fn register(r: &mut Registry<'_>) {
             if d == 0.0 {
                 return Err(Error::new("decimal division by 0"));
             }
-            acc /= d;
+            acc = divide(acc, d);
         }
         Ok(acc.into())
     });
@@ -215,6 +215,28 @@ fn decimal(a: f64, b: f64, op: Op) -> f64 {
         Some((m, scale)) => unscale(m, scale).unwrap_or(float),
         None => float,
     }
+}
+
+/// `a / b` as `decimal.Div` computes it: rounded half away from zero to 16 decimal places,
+/// then to the nearest float64. Numbers too large for the exact path use float division.
+fn divide(a: f64, b: f64) -> f64 {
+    const PLACES: u32 = 16;
+    let float = a / b;
+    let (Some((ma, sa)), Some((mb, sb))) = (scaled(a), scaled(b)) else {
+        return float;
+    };
+    let num = 10i128
+        .checked_pow(sb + PLACES)
+        .and_then(|p| ma.checked_mul(p));
+    let den = 10i128.checked_pow(sa).and_then(|p| mb.checked_mul(p));
+    let (Some(num), Some(den)) = (num, den) else {
+        return float;
+    };
+    let (mut q, rem) = (num / den, num % den);
+    if rem.unsigned_abs() * 2 >= den.unsigned_abs() {
+        q += if (num < 0) == (den < 0) { 1 } else { -1 };
+    }
+    unscale(q, PLACES).unwrap_or(float)
 }
 
 fn scaled(f: f64) -> Option<(i128, u32)> {

@@ -1,12 +1,13 @@
 //! Sprig v3's functions, as Helm registers them, for the [`gotmpl`] engine.
 //!
 //! [`register`] adds every function this crate implements; [`register_with`] takes
-//! [`Options`], today the seed of the random functions (`randAlphaNum`, `shuffle`, `uuidv4`).
-//! Each module holds one of sprig's groups: [`strings`] (with [`regexp`]), [`defaults`]
-//! (defaults, flow, type conversion, reflection), [`math`], [`lists`], [`dicts`] and
-//! [`encoding`] (encodings, hashes, random strings, paths, URLs) [`semver`], [`dates`] (UTC only) and [`json`] (the JSON
-//! encoders Helm leaves to sprig). [`cast`] holds the conversions
-//! sprig borrows from Go's `cast` package, which most of them share.
+//! [`Options`], today the seed of the random functions (`randAlphaNum`, `shuffle`, `uuidv4`,
+//! bcrypt salts). Each module holds one of sprig's groups: [`strings`] (with [`regexp`]),
+//! [`defaults`] (defaults, flow, type conversion, reflection), [`math`], [`lists`], [`dicts`],
+//! [`encoding`] (encodings, hashes, random strings, paths, URLs), [`semver`], [`dates`] (UTC
+//! only), [`json`] (the JSON encoders Helm leaves to sprig) and [`crypto`] (password hashing
+//! and derivation). [`cast`] holds the conversions sprig borrows from Go's `cast` package, which
+//! most of them share.
 //!
 //! ```
 //! let mut engine = gotmpl::Engine::with_options(gotmpl::Options::helm());
@@ -18,6 +19,7 @@
 //! ```
 
 pub mod cast;
+pub mod crypto;
 pub mod dates;
 pub mod defaults;
 pub mod dicts;
@@ -63,6 +65,7 @@ pub fn register_with(engine: &mut Engine, options: &Options) {
     semver::register(&mut r);
     dates::register(&mut r);
     json::register(&mut r);
+    crypto::register(&mut r, &rng);
     aliases(&mut r, &rng);
 }
 

@@ -1,8 +1,12 @@
 //! The password functions that need no keys or certificates: `bcrypt`, `htpasswd` (bcrypt,
 //! Go's `$2a$` prefix, cost 10, its salt from the engine's random source so a seed makes it
 //! reproducible) and `derivePassword` (the Master Password algorithm: scrypt, then HMAC-SHA256
-//! picks a template and characters; deterministic, so it matches Helm exactly).
+//! picks a template and characters; deterministic, so it matches Helm exactly), and
+//! `encryptAES`/`decryptAES` (AES-256-CBC, the password zero-padded to the key, the IV first,
+//! base64; the IV from the engine's random source).
 
+use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
+use base64::Engine as _;
 use gotmpl::{Error, Param, Value};
 use hmac::Mac;
 
@@ -77,7 +81,7 @@ pub fn derive_password(counter: u32, kind: &str, password: &str, user: &str, sit
     message.extend_from_slice(&(site.len() as u32).to_be_bytes());
     message.extend_from_slice(site.as_bytes());
     message.extend_from_slice(&counter.to_be_bytes());
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).expect("any key length");
+    let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&key).expect("any key length");
     mac.update(&message);
     let seed = mac.finalize().into_bytes();
     let template = templates[usize::from(seed[0]) % templates.len()];
@@ -99,7 +103,86 @@ fn bcrypt_hash(rng: &Rng, password: &str) -> Result<String, Error> {
         .map_err(|e| Error::new(e.to_string()))
 }
 
+fn aes_key(password: &str) -> aes::Aes256 {
+    let mut key = [0u8; 32];
+    let bytes = password.as_bytes();
+    let n = bytes.len().min(32);
+    key[..n].copy_from_slice(&bytes[..n]);
+    aes::Aes256::new(&key.into())
+}
+
+/// sprig's `encryptAES` with a given IV.
+pub fn encrypt_aes(password: &str, plain: &str, iv: [u8; 16]) -> String {
+    let cipher = aes_key(password);
+    let mut data = plain.as_bytes().to_vec();
+    let pad = 16 - data.len() % 16;
+    data.extend(std::iter::repeat_n(pad as u8, pad));
+    let mut out = iv.to_vec();
+    let mut prev = iv;
+    for chunk in data.chunks(16) {
+        let mut block = [0u8; 16];
+        for (i, b) in block.iter_mut().enumerate() {
+            *b = chunk[i] ^ prev[i];
+        }
+        let mut ga = block.into();
+        cipher.encrypt_block(&mut ga);
+        prev = ga.into();
+        out.extend_from_slice(&prev);
+    }
+    base64::engine::general_purpose::STANDARD.encode(out)
+}
+
+/// sprig's `decryptAES`, with Go's errors for input that is not its output.
+pub fn decrypt_aes(password: &str, encoded: &str) -> Result<String, Error> {
+    let data = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .map_err(|e| {
+            Error::new(format!(
+                "illegal base64 data at input byte {}",
+                crate::encoding::b64_error_offset(&e)
+            ))
+        })?;
+    if data.len() < 16 {
+        return Err(Error::new(format!(
+            "runtime error: slice bounds out of range [:16] with capacity {}",
+            data.len()
+        )));
+    }
+    let (iv, body) = data.split_at(16);
+    if body.len() % 16 != 0 {
+        return Err(Error::new("crypto/cipher: input not full blocks"));
+    }
+    let cipher = aes_key(password);
+    let mut prev: [u8; 16] = iv.try_into().expect("16 bytes");
+    let mut plain = Vec::with_capacity(body.len());
+    for chunk in body.chunks(16) {
+        let mut ga = <[u8; 16]>::try_from(chunk).expect("16 bytes").into();
+        cipher.decrypt_block(&mut ga);
+        let block: [u8; 16] = ga.into();
+        plain.extend(block.iter().zip(prev.iter()).map(|(b, p)| b ^ p));
+        prev = chunk.try_into().expect("16 bytes");
+    }
+    let Some(&pad) = plain.last() else {
+        return Err(Error::new("runtime error: index out of range [-1]"));
+    };
+    let keep = plain.len().checked_sub(usize::from(pad)).ok_or_else(|| {
+        Error::new(format!(
+            "runtime error: slice bounds out of range [:{}]",
+            plain.len() as i64 - i64::from(pad)
+        ))
+    })?;
+    Ok(String::from_utf8_lossy(&plain[..keep]).into_owned())
+}
+
 pub(crate) fn register(r: &mut Registry<'_>, rng: &Rng) {
+    let iv_rng = rng.clone();
+    r.typed("encryptAES", &[Str, Str], move |a| {
+        let iv: [u8; 16] = iv_rng.with(|r| std::array::from_fn(|_| r.u8(..)));
+        Ok(encrypt_aes(s(a, 0), s(a, 1), iv).into())
+    });
+    r.typed("decryptAES", &[Str, Str], |a| {
+        Ok(decrypt_aes(s(a, 0), s(a, 1))?.into())
+    });
     let salt_rng = rng.clone();
     r.typed("bcrypt", &[Str], move |a| {
         Ok(bcrypt_hash(&salt_rng, s(a, 0))?.into())

@@ -138,7 +138,7 @@ pub(crate) fn register(r: &mut Registry<'_>, rng: &Rng) {
     });
 }
 
-fn b64_error_offset(e: &base64::DecodeError) -> usize {
+pub(crate) fn b64_error_offset(e: &base64::DecodeError) -> usize {
     match e {
         base64::DecodeError::InvalidByte(i, _) | base64::DecodeError::InvalidLastSymbol(i, _) => *i,
         base64::DecodeError::InvalidLength(len) => *len - len % 4,

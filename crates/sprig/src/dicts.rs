@@ -17,6 +17,14 @@ use Param::{Any, Map, String as Str};
 
 type Dict = BTreeMap<String, Value>;
 
+/// The map behind an argument, borrowed; nil is the empty map.
+fn dict_ref(value: &Value) -> Option<&Dict> {
+    match value {
+        Value::Map(m) => Some(m.as_ref()),
+        _ => None,
+    }
+}
+
 fn dict_arg(value: &Value) -> Dict {
     match value {
         Value::Map(m) => m.as_ref().clone(),
@@ -38,8 +46,8 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         dict(d)
     });
     r.typed("get", &[Map, Str], |a| {
-        Ok(dict_arg(&a[0])
-            .get(s(a, 1))
+        Ok(dict_ref(&a[0])
+            .and_then(|d| d.get(s(a, 1)))
             .cloned()
             .unwrap_or_else(|| Value::from("")))
     });
@@ -54,13 +62,15 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         dict(d)
     });
     r.typed("hasKey", &[Map, Str], |a| {
-        Ok(dict_arg(&a[0]).contains_key(s(a, 1)).into())
+        Ok(dict_ref(&a[0])
+            .is_some_and(|d| d.contains_key(s(a, 1)))
+            .into())
     });
     r.variadic("pluck", &[Str], Map, |a| {
         Ok(Value::list(
             a[1..]
                 .iter()
-                .filter_map(|d| dict_arg(d).get(s(a, 0)).cloned())
+                .filter_map(|d| dict_ref(d).and_then(|d| d.get(s(a, 0))).cloned())
                 .collect(),
         ))
     });
@@ -89,12 +99,18 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         Ok(default.clone())
     });
     r.variadic("keys", &[], Map, |a| {
-        let mut keys: Vec<String> = a.iter().flat_map(|d| dict_arg(d).into_keys()).collect();
+        let mut keys: Vec<&str> = a
+            .iter()
+            .filter_map(dict_ref)
+            .flat_map(|d| d.keys().map(String::as_str))
+            .collect();
         keys.sort();
         Ok(strings_value(keys))
     });
     r.typed("values", &[Map], |a| {
-        Ok(Value::list(dict_arg(&a[0]).into_values().collect()))
+        Ok(Value::list(
+            dict_ref(&a[0]).map_or_else(Vec::new, |d| d.values().cloned().collect()),
+        ))
     });
     r.variadic("pick", &[Map], Str, |a| {
         let d = dict_arg(&a[0]);
@@ -134,9 +150,9 @@ pub(crate) fn register(r: &mut Registry<'_>) {
     r.typed("mustDeepCopy", &[Any], |a| Ok(a[0].clone()));
 }
 
-fn map_assert(value: &Value) -> Result<Dict, Error> {
+fn map_assert(value: &Value) -> Result<&Dict, Error> {
     match value {
-        Value::Map(m) => Ok(m.as_ref().clone()),
+        Value::Map(m) => Ok(m.as_ref()),
         Value::Nil => Err(Error::new(
             "interface conversion: interface {} is nil, not map[string]interface {}",
         )),

@@ -71,6 +71,7 @@ pub(crate) fn register(r: &mut Registry<'_>, rng: &Rng) {
                     n(a, 0)
                 ))
             })?;
+            crate::check_len(name, count as u128)?;
             let text: String =
                 rng.with(|r| (0..count).map(|_| chars[r.usize(..chars.len())]).collect());
             Ok(text.into())

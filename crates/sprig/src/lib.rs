@@ -95,6 +95,7 @@ fn aliases(r: &mut Registry<'_>, rng: &Rng) {
                 n(a, 0)
             ))
         })?;
+        check_len("randBytes", count as u128)?;
         let bytes: Vec<u8> = rng.with(|r| (0..count).map(|_| r.u8(..)).collect());
         Ok(base64::engine::general_purpose::STANDARD
             .encode(bytes)
@@ -147,6 +148,20 @@ impl Registry<'_> {
             move |_, args| f(args),
         );
     }
+}
+
+/// The longest string a function builds (`repeat`, `indent`, `randAlphaNum`, ...), so a
+/// template cannot make one allocation exhaust memory; gotmpl's default output budget.
+pub(crate) const MAX_STRING: usize = 256 << 20;
+
+/// Fails when a string of `len` bytes would pass [`MAX_STRING`].
+pub(crate) fn check_len(name: &str, len: u128) -> std::result::Result<(), Error> {
+    if len > MAX_STRING as u128 {
+        return Err(Error::new(format!(
+            "{name} would build a string of {len} bytes, more than the limit of {MAX_STRING}"
+        )));
+    }
+    Ok(())
 }
 
 /// The string argument `i`; the signature guarantees it is one.

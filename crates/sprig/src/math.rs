@@ -103,18 +103,18 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         let items = match p[..] {
             [end] => {
                 let inc = if end < 1 { -1 } else { 1 };
-                until_step(1, end + inc, inc)?
+                until_step(1, end.saturating_add(inc), inc)?
             }
             [start, end] => {
                 let step = if end < start { -1 } else { 1 };
-                until_step(start, end + step, step)?
+                until_step(start, end.saturating_add(step), step)?
             }
             [start, step, end] => {
                 let inc = if end < start { -1 } else { 1 };
                 if end < start && step > 0 {
                     Vec::new()
                 } else {
-                    until_step(start, end + inc, step)?
+                    until_step(start, end.saturating_add(inc), step)?
                 }
             }
             _ => Vec::new(),
@@ -139,23 +139,24 @@ fn ints(items: Vec<i64>) -> crate::Result {
 /// sprig's `untilStep`: from `start` towards `stop` (excluded) by `step`; empty when the step
 /// goes the wrong way.
 pub fn until_step(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, Error> {
+    let (start128, stop128, step128) = (i128::from(start), i128::from(stop), i128::from(step));
     let count = if stop < start {
         if step >= 0 {
             return Ok(Vec::new());
         }
-        (start - stop + (-step) - 1) / (-step)
+        (start128 - stop128 - step128 - 1) / -step128
     } else {
         if step <= 0 {
             return Ok(Vec::new());
         }
-        (stop - start + step - 1) / step
+        (stop128 - start128 + step128 - 1) / step128
     };
-    if count > MAX_ITEMS {
+    if count > i128::from(MAX_ITEMS) {
         return Err(Error::new(format!(
             "a sequence of {count} items is more than the limit of {MAX_ITEMS}"
         )));
     }
-    Ok((0..count).map(|i| start + i * step).collect())
+    Ok((0..count as i64).map(|i| start + i * step).collect())
 }
 
 fn go_max(a: f64, b: f64) -> f64 {

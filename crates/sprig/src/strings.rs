@@ -31,6 +31,7 @@ pub(crate) fn register(r: &mut Registry<'_>, rng: &Rng) {
     r.typed("repeat", &[Int, Str], |a| {
         let count = usize::try_from(n(a, 0))
             .map_err(|_| gotmpl::Error::new("strings: negative Repeat count"))?;
+        crate::check_len("repeat", count as u128 * s(a, 1).len() as u128)?;
         Ok(s(a, 1).repeat(count).into())
     });
     r.typed("substr", &[Int, Int, Str], |a| {
@@ -97,10 +98,10 @@ pub(crate) fn register(r: &mut Registry<'_>, rng: &Rng) {
         Ok(parts.join(" ").into())
     });
     r.typed("indent", &[Int, Str], |a| {
-        Ok(indent(n(a, 0), s(a, 1)).into())
+        Ok(indent(n(a, 0), s(a, 1))?.into())
     });
     r.typed("nindent", &[Int, Str], |a| {
-        Ok(format!("\n{}", indent(n(a, 0), s(a, 1))).into())
+        Ok(format!("\n{}", indent(n(a, 0), s(a, 1))?).into())
     });
     r.typed("replace", &[Str, Str, Str], |a| {
         Ok(s(a, 2).replace(s(a, 0), s(a, 1)).into())
@@ -200,9 +201,12 @@ fn indexed_map(parts: Vec<String>) -> Value {
     )
 }
 
-fn indent(spaces: i64, text: &str) -> String {
-    let pad = " ".repeat(usize::try_from(spaces).unwrap_or(0));
-    format!("{pad}{}", text.replace('\n', &format!("\n{pad}")))
+fn indent(spaces: i64, text: &str) -> Result<String, gotmpl::Error> {
+    let width = usize::try_from(spaces).unwrap_or(0);
+    let lines = text.matches('\n').count() as u128 + 1;
+    crate::check_len("indent", text.len() as u128 + lines * width as u128)?;
+    let pad = " ".repeat(width);
+    Ok(format!("{pad}{}", text.replace('\n', &format!("\n{pad}"))))
 }
 
 /// Go's `strings.Title`: a letter after a separator (space, ASCII punctuation) is upper-cased.

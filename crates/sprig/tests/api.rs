@@ -144,3 +144,36 @@ fn every_sprig_function_but_the_left_out_ones_is_registered() {
     );
     assert_eq!(SPRIG.split_whitespace().count(), 197);
 }
+
+/// Extreme arguments are errors, never a panic, an overflow or an allocation that exhausts
+/// memory (`repeat 1e12`, `seq` at `i64::MAX`).
+#[test]
+fn extreme_arguments_fail_cleanly() {
+    let mut engine = Engine::with_options(Options::helm());
+    sprig::register(&mut engine);
+    let max = i64::MAX;
+    let min = i64::MIN;
+    for text in [
+        format!("{{{{ repeat {max} \"ab\" }}}}"),
+        format!("{{{{ indent {max} \"a\" }}}}"),
+        format!("{{{{ nindent {max} \"a\" }}}}"),
+        format!("{{{{ randAlphaNum {max} }}}}"),
+        format!("{{{{ randBytes {max} }}}}"),
+        format!("{{{{ seq {max} }}}}"),
+        format!("{{{{ seq {min} {max} }}}}"),
+        format!("{{{{ until {max} }}}}"),
+        format!("{{{{ untilStep {min} {max} 1 }}}}"),
+        format!("{{{{ untilStep {max} {min} -1 }}}}"),
+    ] {
+        let result = engine.render_text("t", &text, &Value::Nil);
+        assert!(result.is_err(), "{text} should fail, gave {result:?}");
+    }
+    for text in [
+        format!("{{{{ seq {max} {max} }}}}"),
+        format!("{{{{ add {max} 1 }}}} {{{{ mul {max} 2 }}}} {{{{ div {min} -1 }}}}"),
+        format!("{{{{ substr {min} {max} \"abc\" }}}}"),
+        format!("{{{{ trunc {min} \"abc\" }}}} {{{{ abbrevboth {max} {max} \"abc\" }}}}"),
+    ] {
+        let _ = engine.render_text("t", &text, &Value::Nil);
+    }
+}

@@ -57,6 +57,8 @@ pub fn kind(value: &Value) -> &'static str {
         Value::String(_) => "string",
         Value::List(_) => "slice",
         Value::Map(_) => "map",
+        // Go's time.Time is a struct; the other host objects are pointers (`*semver.Version`).
+        Value::Object(o) if o.type_name() == "time.Time" => "struct",
         Value::Object(_) => "ptr",
         Value::Func(_) => "func",
     }

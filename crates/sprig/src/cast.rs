@@ -57,9 +57,13 @@ pub fn kind(value: &Value) -> &'static str {
         Value::String(_) => "string",
         Value::List(_) => "slice",
         Value::Map(_) => "map",
+        // A host object standing for a list or map (`.Capabilities.APIVersions`) has its kind;
         // Go's time.Time is a struct; the other host objects are pointers (`*semver.Version`).
-        Value::Object(o) if o.type_name() == "time.Time" => "struct",
-        Value::Object(_) => "ptr",
+        Value::Object(o) => match o.as_value() {
+            Some(plain @ (Value::List(_) | Value::Map(_))) => kind(&plain),
+            _ if o.type_name() == "time.Time" => "struct",
+            _ => "ptr",
+        },
         Value::Func(_) => "func",
     }
 }
@@ -67,7 +71,11 @@ pub fn kind(value: &Value) -> &'static str {
 /// sprig's `empty`: nil, false, zero numbers, and empty strings, lists and maps.
 pub fn is_empty(value: &Value) -> bool {
     match value {
-        Value::Object(_) | Value::Func(_) => false,
+        Value::Object(o) => match o.as_value() {
+            Some(plain @ (Value::List(_) | Value::Map(_))) => is_empty(&plain),
+            _ => false,
+        },
+        Value::Func(_) => false,
         other => !other.is_true(),
     }
 }

@@ -177,3 +177,44 @@ fn extreme_arguments_fail_cleanly() {
         let _ = engine.render_text("t", &text, &Value::Nil);
     }
 }
+
+/// A host object that stands for a list, as Helm's `.Capabilities.APIVersions` does.
+#[derive(Debug)]
+struct VersionSet(Vec<&'static str>);
+
+impl gotmpl::Object for VersionSet {
+    fn type_name(&self) -> &str {
+        "chartutil.VersionSet"
+    }
+
+    fn as_value(&self) -> Option<Value> {
+        Some(Value::list(
+            self.0.iter().map(|v| Value::from(*v)).collect(),
+        ))
+    }
+}
+
+#[test]
+fn list_functions_see_through_host_objects() {
+    let mut engine = Engine::with_options(Options::helm());
+    sprig::register(&mut engine);
+    let data = Value::map(
+        [
+            (
+                "full".to_string(),
+                Value::object(VersionSet(vec!["v1", "apps/v1"])),
+            ),
+            ("none".to_string(), Value::object(VersionSet(vec![]))),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    let out = engine
+        .render_text(
+            "t",
+            r#"{{ has "apps/v1" .full }} {{ first .full }} {{ kindOf .full }} {{ empty .none }} {{ empty .full }} {{ typeOf .full }}"#,
+            &data,
+        )
+        .unwrap();
+    assert_eq!(out, "true v1 slice true false chartutil.VersionSet");
+}

@@ -1,7 +1,7 @@
 //! Helm's Go templates, behind the render stage's [`TemplateEngine`] seam: the `gotmpl` crate
 //! (Go's text/template) set up as Helm sets it up — `missingkey=zero` with `<no value>`
 //! removed, the objects `.Values`, `.Release`, `.Chart`, `.Capabilities`, `.Template` and
-//! `.Files`, and Helm's own functions ([`helm`]). A chart says it is written in Go templates with
+//! `.Files`, sprig's functions (the `sprig` crate) and Helm's own ([`helm`]). A chart says it is written in Go templates with
 //! `engine: gotpl` in its Chart.yaml.
 //!
 //! Every template of the chart and of its dependencies is parsed into one set, named as Helm
@@ -35,6 +35,8 @@ impl GoTemplates {
     /// before the chart's name in its templates' names (`parent/charts/` for a subchart).
     pub fn new(inputs: Inputs, prefix: &str) -> Result<GoTemplates, Error> {
         let mut engine = Engine::with_options(Options::helm());
+        // As Helm builds its function map: sprig's, then Helm's own over them.
+        sprig::register(&mut engine);
         helm::register(&mut engine);
         let mut files = HashMap::new();
         let mut pending = vec![(inputs.chart, prefix.to_string())];

@@ -1,0 +1,126 @@
+//! sprig's regular-expression functions. Go's RE2 syntax and Rust's `regex` agree on the
+//! patterns charts use; replacement templates (`$1`, `${name}`) expand the same way. The plain
+//! forms fail on a bad pattern as Go's `MustCompile` panics; the `must*` forms return the error.
+
+use gotmpl::{Error, Param};
+use regex::Regex;
+
+use crate::{Registry, n, s, strings_value};
+
+use Param::{Int, String as Str};
+
+fn compile(pattern: &str, must: bool) -> Result<Regex, Error> {
+    Regex::new(pattern).map_err(|e| {
+        let detail = match e {
+            regex::Error::Syntax(text) => text.lines().last().unwrap_or_default().to_string(),
+            other => other.to_string(),
+        };
+        let detail = go_error_code(detail.trim_start_matches("error: "));
+        if must {
+            Error::new(format!("error parsing regexp: {detail}: `{pattern}`"))
+        } else {
+            Error::new(format!(
+                "regexp: Compile(`{pattern}`): error parsing regexp: {detail}: `{pattern}`"
+            ))
+        }
+    })
+}
+
+pub(crate) fn register(r: &mut Registry<'_>) {
+    for must in [false, true] {
+        let name = |base: &str| {
+            if must {
+                let mut c = base.chars();
+                let first = c.next().map(|f| f.to_ascii_uppercase()).unwrap_or_default();
+                format!("must{first}{}", c.as_str())
+            } else {
+                base.to_string()
+            }
+        };
+        r.typed(&name("regexMatch"), &[Str, Str], move |a| {
+            match compile(s(a, 0), must) {
+                Ok(re) => Ok(re.is_match(s(a, 1)).into()),
+                Err(e) if must => Err(e),
+                Err(_) => Ok(false.into()),
+            }
+        });
+        r.typed(&name("regexFindAll"), &[Str, Str, Int], move |a| {
+            let re = compile(s(a, 0), must)?;
+            let limit = usize::try_from(n(a, 2)).unwrap_or(usize::MAX);
+            Ok(strings_value(
+                re.find_iter(s(a, 1)).take(limit).map(|m| m.as_str()),
+            ))
+        });
+        r.typed(&name("regexFind"), &[Str, Str], move |a| {
+            let re = compile(s(a, 0), must)?;
+            Ok(re.find(s(a, 1)).map_or("", |m| m.as_str()).into())
+        });
+        r.typed(&name("regexReplaceAll"), &[Str, Str, Str], move |a| {
+            let re = compile(s(a, 0), must)?;
+            Ok(re.replace_all(s(a, 1), s(a, 2)).into_owned().into())
+        });
+        r.typed(
+            &name("regexReplaceAllLiteral"),
+            &[Str, Str, Str],
+            move |a| {
+                let re = compile(s(a, 0), must)?;
+                Ok(re
+                    .replace_all(s(a, 1), regex::NoExpand(s(a, 2)))
+                    .into_owned()
+                    .into())
+            },
+        );
+        r.typed(&name("regexSplit"), &[Str, Str, Int], move |a| {
+            let re = compile(s(a, 0), must)?;
+            Ok(strings_value(split(&re, s(a, 1), n(a, 2))))
+        });
+    }
+    r.typed("regexQuoteMeta", &[Str], |a| {
+        let mut out = String::new();
+        for c in s(a, 0).chars() {
+            if "\\.+*?()|[]{}^$".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        Ok(out.into())
+    });
+}
+
+/// Go's `Regexp.Split`.
+fn split(re: &Regex, text: &str, limit: i64) -> Vec<String> {
+    if limit == 0 {
+        return Vec::new();
+    }
+    if !re.as_str().is_empty() && text.is_empty() {
+        return vec![String::new()];
+    }
+    let max = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut out = Vec::new();
+    let (mut beg, mut end) = (0, 0);
+    for m in re.find_iter(text).take(max) {
+        if limit > 0 && out.len() == max - 1 {
+            break;
+        }
+        end = m.start();
+        if m.end() != 0 {
+            out.push(text[beg..end].to_string());
+        }
+        beg = m.end();
+    }
+    if end != text.len() {
+        out.push(text[beg..].to_string());
+    }
+    out
+}
+
+/// Go's words for the syntax errors charts make; others keep the `regex` crate's words.
+fn go_error_code(detail: &str) -> &str {
+    match detail {
+        "unclosed group" => "missing closing )",
+        "unclosed character class" => "missing closing ]",
+        "unopened group" => "unexpected )",
+        "repetition operator missing expression" => "missing argument to repetition operator",
+        other => other,
+    }
+}

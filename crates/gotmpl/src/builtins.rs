@@ -232,7 +232,7 @@ fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
                 Value::Int(i64::from(*byte))
             }
             Value::Map(map) => match index {
-                Value::String(key) => map.get(&**key).cloned().unwrap_or(Value::Nil),
+                Value::String(key) => map.get(key).unwrap_or(Value::Nil),
                 Value::Nil => return Err("value is nil; should be of type string".to_string()),
                 other => {
                     return Err(format!(

@@ -37,7 +37,7 @@ use std::sync::Arc;
 
 pub use error::{Error, ErrorKind, Location};
 pub use exec::{Context, MissingKey, Param, Signature};
-pub use value::{Callable, Object, Value};
+pub use value::{Callable, Map, Object, Value};
 
 use exec::{Run, Template};
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::error::Error;
 
@@ -29,8 +29,9 @@ pub enum Value {
     String(Arc<str>),
     /// Go `[]interface{}`.
     List(Arc<Vec<Value>>),
-    /// Go `map[string]interface{}`; keys are kept sorted, as Go prints and ranges them.
-    Map(Arc<BTreeMap<String, Value>>),
+    /// Go `map[string]interface{}`; keys are kept sorted, as Go prints and ranges them. Like a
+    /// Go map it is a reference: sprig's `set` on it changes it for every holder.
+    Map(Map),
     /// A host object with fields and methods (`.Files`, `.Capabilities`).
     Object(Arc<dyn Object>),
     /// A function value for `call`.
@@ -81,7 +82,7 @@ impl Value {
 
     /// Builds a map value.
     pub fn map(entries: BTreeMap<String, Value>) -> Value {
-        Value::Map(Arc::new(entries))
+        Value::Map(Map::new(entries))
     }
 
     /// Builds a host object value.
@@ -251,6 +252,99 @@ impl From<Vec<Value>> for Value {
 impl From<BTreeMap<String, Value>> for Value {
     fn from(map: BTreeMap<String, Value>) -> Value {
         Value::map(map)
+    }
+}
+
+/// A Go map: shared, and changed in place by the functions that change maps (`set`, `unset`,
+/// `merge`), as Go's maps are. Readers get copies of entries, never a borrow of the lock, so a
+/// template can read a map while a function it calls changes it.
+#[derive(Clone, Default)]
+pub struct Map(Arc<RwLock<BTreeMap<String, Value>>>);
+
+impl Map {
+    /// A new map holding `entries`.
+    pub fn new(entries: BTreeMap<String, Value>) -> Map {
+        Map(Arc::new(RwLock::new(entries)))
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<String, Value>> {
+        self.0.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, BTreeMap<String, Value>> {
+        self.0.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.read().get(key).cloned()
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.read().contains_key(key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.read().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.read().is_empty()
+    }
+
+    /// The entries as they are now, in key order.
+    pub fn iter(&self) -> std::collections::btree_map::IntoIter<String, Value> {
+        self.entries().into_iter()
+    }
+
+    /// A copy of the entries as they are now (the values themselves are shared).
+    pub fn entries(&self) -> BTreeMap<String, Value> {
+        self.read().clone()
+    }
+
+    pub fn keys(&self) -> Vec<String> {
+        self.read().keys().cloned().collect()
+    }
+
+    /// Sets `key`, for every holder of the map.
+    pub fn insert(&self, key: String, value: Value) {
+        self.write().insert(key, value);
+    }
+
+    /// Removes `key`, for every holder of the map.
+    pub fn remove(&self, key: &str) -> Option<Value> {
+        self.write().remove(key)
+    }
+
+    /// Whether both are the same map (not only equal ones).
+    pub fn same(&self, other: &Map) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Value {
+    /// A copy sharing nothing that can change: maps inside it are new maps, so changes to the
+    /// copy (sprig's `set`) never reach the original. Depth is bounded by how the value was
+    /// built; a map that holds itself is copied once, as far as `limit` nested maps.
+    pub fn deep_copy(&self) -> Value {
+        self.deep_copy_within(64)
+    }
+
+    fn deep_copy_within(&self, limit: usize) -> Value {
+        match self {
+            Value::Map(map) if limit > 0 => Value::Map(Map::new(
+                map.iter()
+                    .map(|(k, v)| (k, v.deep_copy_within(limit - 1)))
+                    .collect(),
+            )),
+            Value::List(items) if limit > 0 => Value::List(Arc::new(
+                items
+                    .iter()
+                    .map(|v| v.deep_copy_within(limit - 1))
+                    .collect(),
+            )),
+            other => other.clone(),
+        }
     }
 }
 

@@ -85,7 +85,7 @@ pub fn deep_equal(x: &Value, y: &Value) -> bool {
         (Value::Map(a), Value::Map(b)) => {
             a.len() == b.len()
                 && a.iter()
-                    .all(|(k, v)| b.get(k).is_some_and(|w| deep_equal(v, w)))
+                    .all(|(k, v)| b.get(&k).is_some_and(|w| deep_equal(&v, &w)))
         }
         (Value::Object(a), Value::Object(b)) => std::sync::Arc::ptr_eq(a, b),
         _ => false,

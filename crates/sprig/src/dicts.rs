@@ -1,10 +1,8 @@
 //! sprig's dictionary functions.
 //!
 //! Go's maps are references: `set`, `unset`, `merge` and `mergeOverwrite` change the map they
-//! are given, and charts rely on it (`{{ $_ := set $ctx "k" "v" }}`). gotmpl's maps are
-//! immutable values, so here these functions return the changed map and leave the argument
-//! as it was: a chart that uses the result sees sprig's behaviour, one that relies on the
-//! change in place does not (see the README).
+//! are given, and charts rely on it (`{{ $_ := set $ctx "k" "v" }}`); gotmpl's maps are shared
+//! the same way, so these functions change the map in place and return it, as sprig does.
 
 use std::collections::BTreeMap;
 
@@ -17,18 +15,23 @@ use Param::{Any, Map, String as Str};
 
 type Dict = BTreeMap<String, Value>;
 
-/// The map behind an argument, borrowed; nil is the empty map.
-fn dict_ref(value: &Value) -> Option<&Dict> {
+/// The entries of the map behind an argument, as they are now; nil is no map.
+fn dict_ref(value: &Value) -> Option<Dict> {
     match value {
-        Value::Map(m) => Some(m.as_ref()),
+        Value::Map(m) => Some(m.entries()),
         _ => None,
     }
 }
 
 fn dict_arg(value: &Value) -> Dict {
+    dict_ref(value).unwrap_or_default()
+}
+
+/// The map an argument is, to change in place; nil gives a new, empty one.
+fn shared(value: &Value) -> gotmpl::Map {
     match value {
-        Value::Map(m) => m.as_ref().clone(),
-        _ => Dict::new(),
+        Value::Map(m) => m.clone(),
+        _ => gotmpl::Map::default(),
     }
 }
 
@@ -47,19 +50,18 @@ pub(crate) fn register(r: &mut Registry<'_>) {
     });
     r.typed("get", &[Map, Str], |a| {
         Ok(dict_ref(&a[0])
-            .and_then(|d| d.get(s(a, 1)))
-            .cloned()
+            .and_then(|d| d.get(s(a, 1)).cloned())
             .unwrap_or_else(|| Value::from("")))
     });
     r.typed("set", &[Map, Str, Any], |a| {
-        let mut d = dict_arg(&a[0]);
+        let d = shared(&a[0]);
         d.insert(s(a, 1).to_string(), a[2].clone());
-        dict(d)
+        Ok(Value::Map(d))
     });
     r.typed("unset", &[Map, Str], |a| {
-        let mut d = dict_arg(&a[0]);
+        let d = shared(&a[0]);
         d.remove(s(a, 1));
-        dict(d)
+        Ok(Value::Map(d))
     });
     r.typed("hasKey", &[Map, Str], |a| {
         Ok(dict_ref(&a[0])
@@ -70,7 +72,7 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         Ok(Value::list(
             a[1..]
                 .iter()
-                .filter_map(|d| dict_ref(d).and_then(|d| d.get(s(a, 0))).cloned())
+                .filter_map(|d| dict_ref(d).and_then(|d| d.get(s(a, 0)).cloned()))
                 .collect(),
         ))
     });
@@ -99,13 +101,13 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         Ok(default.clone())
     });
     r.variadic("keys", &[], Map, |a| {
-        let mut keys: Vec<&str> = a
+        let mut keys: Vec<String> = a
             .iter()
             .filter_map(dict_ref)
-            .flat_map(|d| d.keys().map(String::as_str))
+            .flat_map(|d| d.into_keys())
             .collect();
         keys.sort();
-        Ok(strings_value(keys))
+        Ok(strings_value(keys.iter().map(String::as_str)))
     });
     r.typed("values", &[Map], |a| {
         Ok(Value::list(
@@ -137,22 +139,22 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         ("mustMergeOverwrite", true),
     ] {
         r.variadic(name, &[Map], Map, move |a| {
-            let mut dst = dict_arg(&a[0]);
+            let dst = shared(&a[0]);
             for src in &a[1..] {
                 if let Value::Map(src) = src {
-                    merge(&mut dst, src, overwrite);
+                    merge(&dst, src, overwrite);
                 }
             }
-            dict(dst)
+            Ok(Value::Map(dst))
         });
     }
-    r.typed("deepCopy", &[Any], |a| Ok(a[0].clone()));
-    r.typed("mustDeepCopy", &[Any], |a| Ok(a[0].clone()));
+    r.typed("deepCopy", &[Any], |a| Ok(a[0].deep_copy()));
+    r.typed("mustDeepCopy", &[Any], |a| Ok(a[0].deep_copy()));
 }
 
-fn map_assert(value: &Value) -> Result<&Dict, Error> {
+fn map_assert(value: &Value) -> Result<Dict, Error> {
     match value {
-        Value::Map(m) => Ok(m.as_ref()),
+        Value::Map(m) => Ok(m.entries()),
         Value::Nil => Err(Error::new(
             "interface conversion: interface {} is nil, not map[string]interface {}",
         )),
@@ -163,26 +165,25 @@ fn map_assert(value: &Value) -> Result<&Dict, Error> {
     }
 }
 
-/// mergo's `Merge` of one map into another: maps merge key by key; any other value replaces
-/// the destination's when overwriting, else only a missing or empty one. A nil source value
-/// only replaces when overwriting.
-fn merge(dst: &mut Dict, src: &Dict, overwrite: bool) {
-    for (key, sv) in src {
-        let dv = dst.get(key);
-        match (dv, sv) {
+/// mergo's `Merge` of one map into another, in place: maps merge key by key (a map already in
+/// the destination is changed in place too); any other value replaces the destination's when
+/// overwriting, else only a missing or empty one. A nil source value only replaces when
+/// overwriting. A source that is the destination changes nothing.
+fn merge(dst: &gotmpl::Map, src: &gotmpl::Map, overwrite: bool) {
+    if dst.same(src) {
+        return;
+    }
+    for (key, sv) in src.iter() {
+        match (dst.get(&key), sv) {
             (_, Value::Nil) => {
                 if overwrite {
-                    dst.insert(key.clone(), Value::Nil);
+                    dst.insert(key, Value::Nil);
                 }
             }
-            (Some(Value::Map(dm)), Value::Map(sm)) => {
-                let mut inner = dm.as_ref().clone();
-                merge(&mut inner, sm, overwrite);
-                dst.insert(key.clone(), Value::map(inner));
-            }
+            (Some(Value::Map(dm)), Value::Map(sm)) => merge(&dm, &sm, overwrite),
             (dv, sv) => {
-                if overwrite || dv.is_none_or(is_empty) {
-                    dst.insert(key.clone(), sv.clone());
+                if overwrite || dv.as_ref().is_none_or(is_empty) {
+                    dst.insert(key, sv);
                 }
             }
         }

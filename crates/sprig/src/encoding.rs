@@ -132,7 +132,11 @@ pub(crate) fn register(r: &mut Registry<'_>, rng: &Rng) {
     });
     r.typed("urlJoin", &[Map], |a| {
         let get = |k: &str| match &a[0] {
-            Value::Map(m) => m.get(k).map(crate::cast::strval).unwrap_or_default(),
+            Value::Map(m) => m
+                .get(k)
+                .as_ref()
+                .map(crate::cast::strval)
+                .unwrap_or_default(),
             _ => String::new(),
         };
         Ok(url::join(&get).into())

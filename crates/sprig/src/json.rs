@@ -63,12 +63,12 @@ fn write_value(
                     out.push(',');
                 }
                 newline(out, pretty, depth + 1);
-                write_string(out, key, html);
+                write_string(out, &key, html);
                 out.push(':');
                 if pretty {
                     out.push(' ');
                 }
-                write_value(out, item, pretty, html, depth + 1)?;
+                write_value(out, &item, pretty, html, depth + 1)?;
             }
             newline(out, pretty, depth);
             out.push('}');

@@ -85,7 +85,7 @@ fn tpl(ctx: &mut Context<'_, '_>, args: &[Value]) -> Result<Value, Error> {
         Value::Map(map) => map
             .get("Template")
             .and_then(|t| match t {
-                Value::Map(t) => t.get("Name").and_then(Value::as_str).map(str::to_string),
+                Value::Map(t) => t.get("Name").and_then(|n| n.as_str().map(str::to_string)),
                 _ => None,
             })
             .unwrap_or_else(|| "tpl".to_string()),

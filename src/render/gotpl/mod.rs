@@ -75,7 +75,13 @@ impl GoTemplates {
 
 impl TemplateEngine for GoTemplates {
     fn render(&self, _name: &str, source: &str) -> Result<String, Error> {
+        // Maps are shared and `set` changes them in place, as Go's do; each template gets its
+        // own copy of the values, so templates rendering in parallel never see each other's
+        // changes (Helm renders them one after another, in name order, on one shared copy).
         let mut data = self.data.clone();
+        if let Some(values) = data.get_mut("Values") {
+            *values = values.deep_copy();
+        }
         let base_path = source.rsplit_once('/').map_or("", |(dir, _)| dir);
         data.insert(
             "Template".into(),

@@ -93,9 +93,9 @@ fn write_value(out: &mut String, value: &Value, verb: char, spec: &Spec) {
                 if n > 0 {
                     out.push(' ');
                 }
-                write_str(out, k, verb, spec, &Value::str(k.as_str()));
+                write_str(out, &k, verb, spec, &Value::str(k.as_str()));
                 out.push(':');
-                write_value(out, v, verb, spec);
+                write_value(out, &v, verb, spec);
             }
             out.push(']');
         }

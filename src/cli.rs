@@ -69,7 +69,17 @@ Exit codes:
 
 /// Renders Kubernetes manifests from charts and per-environment values, offline.
 #[derive(Debug, Parser)]
-#[command(name = "bosun", version, about, after_help = TOP_EXIT_CODES)]
+#[command(
+    name = "bosun",
+    version = concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (built-in service library ",
+        env!("BOSUN_LIBRARY_VERSION"),
+        ")"
+    ),
+    about,
+    after_help = TOP_EXIT_CODES
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -106,6 +116,9 @@ enum Command {
         /// The new chart's folder; its last part is the chart's name (`charts/hello`).
         dir: PathBuf,
     },
+    /// The generic service library built into bosun (`repository: bosun://service`).
+    #[command(subcommand)]
+    Library(LibraryCommand),
     /// Fetch a chart's dependencies from repositories (Helm's `dependency update|build|list`).
     #[command(subcommand, visible_alias = "dependency")]
     Dep(crate::dependency::cli::DepCommand),
@@ -117,6 +130,16 @@ enum Command {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum LibraryCommand {
+    /// Write the built-in library into DIR, to change it and depend on it with `file://`.
+    Copy {
+        /// The folder to create [default: templates/service]
+        #[arg(default_value = "templates/service")]
+        dir: PathBuf,
     },
 }
 
@@ -389,6 +412,21 @@ fn execute(command: Command, matches: Option<&ArgMatches>) -> Result<i32, Error>
                 eprintln!("created {}", path.display());
             }
             eprintln!("render it with `bosun render {}`", dir.display());
+            Ok(0)
+        }
+        Command::Library(LibraryCommand::Copy { dir }) => {
+            let written = crate::library::copy(&dir)?;
+            eprintln!(
+                "wrote service library {} ({} files) into {}",
+                crate::library::VERSION,
+                written.len(),
+                dir.display()
+            );
+            eprintln!(
+                "depend on it with `repository: file://<path from the chart to {}>` instead of `{}`",
+                dir.display(),
+                crate::library::REPOSITORY
+            );
             Ok(0)
         }
         Command::Dep(command) => crate::dependency::cli::dep(&command),

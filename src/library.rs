@@ -14,6 +14,10 @@
 //! loader builds the library chart from the embedded files; nothing is read from disk. A team
 //! that wants its own version writes a copy with `bosun library copy` and depends on it with
 //! `file://` instead.
+//!
+//! `build.rs` embeds the folder as it already embeds schemas/crds (a static table of
+//! `include_str!`s), rather than the `include_dir` crate: twenty lines there cost no new
+//! dependency, and `include_str!` makes cargo rebuild when a library file changes.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -118,7 +118,7 @@ enum Command {
     },
     /// The generic service library built into bosun (`repository: bosun://service`).
     #[command(subcommand)]
-    Library(LibraryCommand),
+    Library(crate::library::Command),
     /// Fetch a chart's dependencies from repositories (Helm's `dependency update|build|list`).
     #[command(subcommand, visible_alias = "dependency")]
     Dep(crate::dependency::cli::DepCommand),
@@ -130,16 +130,6 @@ enum Command {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum LibraryCommand {
-    /// Write the built-in library into DIR, to change it and depend on it with `file://`.
-    Copy {
-        /// The folder to create [default: templates/service]
-        #[arg(default_value = "templates/service")]
-        dir: PathBuf,
     },
 }
 
@@ -414,21 +404,7 @@ fn execute(command: Command, matches: Option<&ArgMatches>) -> Result<i32, Error>
             eprintln!("render it with `bosun render {}`", dir.display());
             Ok(0)
         }
-        Command::Library(LibraryCommand::Copy { dir }) => {
-            let written = crate::library::copy(&dir)?;
-            eprintln!(
-                "wrote service library {} ({} files) into {}",
-                crate::library::VERSION,
-                written.len(),
-                dir.display()
-            );
-            eprintln!(
-                "depend on it with `repository: file://<path from the chart to {}>` instead of `{}`",
-                dir.display(),
-                crate::library::REPOSITORY
-            );
-            Ok(0)
-        }
+        Command::Library(command) => crate::library::run(&command),
         Command::Dep(command) => crate::dependency::cli::dep(&command),
         Command::Package(args) => crate::dependency::cli::package(&args),
         Command::Push(args) => crate::dependency::cli::push(&args),

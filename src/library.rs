@@ -114,6 +114,36 @@ fn chart() -> Chart {
     }
 }
 
+/// `bosun library ...`.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Write the built-in library into DIR, to change it and depend on it with `file://`.
+    Copy {
+        /// The folder to create [default: templates/service]
+        #[arg(default_value = "templates/service")]
+        dir: PathBuf,
+    },
+}
+
+/// Runs `bosun library ...`; returns the exit code.
+pub fn run(command: &Command) -> Result<i32, Error> {
+    match command {
+        Command::Copy { dir } => {
+            let written = copy(dir)?;
+            eprintln!(
+                "wrote service library {VERSION} ({} files) into {}",
+                written.len(),
+                dir.display()
+            );
+            eprintln!(
+                "depend on it with `repository: file://<path from the chart to {}>` instead of `{REPOSITORY}`",
+                dir.display()
+            );
+            Ok(0)
+        }
+    }
+}
+
 /// `bosun library copy DIR`: writes the built-in library into `DIR` (which must not exist or be
 /// empty) and returns the files written.
 pub fn copy(dir: &Path) -> Result<Vec<PathBuf>, Error> {

@@ -1,5 +1,6 @@
 //! Loading a chart from disk: Chart.yaml, default values, templates and partials, CRDs,
-//! `file://` dependencies, and the `.helmignore` that hides files from all of them.
+//! `file://` dependencies (and the built-in service library, from [`crate::library`]), and the
+//! `.helmignore` that hides files from all of them.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -192,6 +193,13 @@ fn load(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart, Error> {
     stack.push(root.clone());
     let mut dependencies = Vec::new();
     for spec in &metadata.dependencies {
+        if crate::library::is_builtin(spec.repository.as_deref().unwrap_or("")) {
+            dependencies.push(Dependency {
+                spec: spec.clone(),
+                chart: crate::library::load(&metadata.name, spec)?,
+            });
+            continue;
+        }
         let sub_dir = dependency_dir(dir, &metadata.name, spec)?;
         let chart = load(&sub_dir, stack).map_err(|e| match e {
             Error::Read { .. } if !sub_dir.exists() => Error::Dependency {

@@ -69,7 +69,17 @@ Exit codes:
 
 /// Renders Kubernetes manifests from charts and per-environment values, offline.
 #[derive(Debug, Parser)]
-#[command(name = "bosun", version, about, after_help = TOP_EXIT_CODES)]
+#[command(
+    name = "bosun",
+    version = concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (built-in service library ",
+        env!("BOSUN_LIBRARY_VERSION"),
+        ")"
+    ),
+    about,
+    after_help = TOP_EXIT_CODES
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -106,6 +116,9 @@ enum Command {
         /// The new chart's folder; its last part is the chart's name (`charts/hello`).
         dir: PathBuf,
     },
+    /// The generic service library built into bosun (`repository: bosun://service`).
+    #[command(subcommand)]
+    Library(crate::library::Command),
     /// Fetch a chart's dependencies from repositories (Helm's `dependency update|build|list`).
     #[command(subcommand, visible_alias = "dependency")]
     Dep(crate::dependency::cli::DepCommand),
@@ -391,6 +404,7 @@ fn execute(command: Command, matches: Option<&ArgMatches>) -> Result<i32, Error>
             eprintln!("render it with `bosun render {}`", dir.display());
             Ok(0)
         }
+        Command::Library(command) => crate::library::run(&command),
         Command::Dep(command) => crate::dependency::cli::dep(&command),
         Command::Package(args) => crate::dependency::cli::package(&args),
         Command::Push(args) => crate::dependency::cli::push(&args),

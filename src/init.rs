@@ -1,11 +1,13 @@
 //! `bosun init NAME`: a new chart built on the generic service templates, with one service,
-//! that renders, validates and lints clean as it is.
+//! that renders, validates and lints clean as it is, in any folder: it depends on the library
+//! built into bosun ([`crate::library`]), so no bosun source tree need be near.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
-/// The files of a new chart; `{name}` and `{library}` are filled in.
+/// The files of a new chart; `{name}`, `{library}` (the built-in library's address) and
+/// `{version}` (its version) are filled in.
 const FILES: &[(&str, &str)] = &[
     (
         "Chart.yaml",
@@ -16,10 +18,11 @@ type: application
 version: 0.1.0
 appVersion: "0.1.0"
 dependencies:
-  # The generic service templates, shared by every chart (a library chart).
+  # The generic service templates, built into bosun (a library chart). To change them, write a
+  # copy with `bosun library copy templates/service` and point `repository` at it (file://).
   - name: service
-    version: 0.1.0
-    repository: file://{library}
+    version: {version}
+    repository: {library}
 "#,
     ),
     (
@@ -117,78 +120,16 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
             "the folder already exists and is not empty",
         ));
     }
-    let absolute = std::env::current_dir()
-        .map(|cwd| cwd.join(dir))
-        .map_err(|source| Error::Read {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-    let library = find_library(&absolute).ok_or_else(|| {
-        invalid(
-            &shown,
-            "no service library (templates/service/Chart.yaml) in this folder or above: create charts inside a bosun repository",
-        )
-    })?;
-    let relative = relative_path(&absolute, &library);
     let mut written = Vec::new();
     for (file, template) in FILES {
         let text = template
             .replace("{name}", name)
-            .replace("{library}", &relative)
+            .replace("{library}", crate::library::REPOSITORY)
+            .replace("{version}", crate::library::VERSION)
             .replace("{dir}", &shown);
         let path = dir.join(file);
         crate::output::write_atomically(&path, text.as_bytes())?;
         written.push(path);
     }
     Ok(written)
-}
-
-/// The nearest `templates/service` library above `dir`.
-fn find_library(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .skip(1)
-        .map(|a| a.join("templates").join("service"))
-        .find(|candidate| candidate.join("Chart.yaml").is_file())
-}
-
-/// `to` relative to `from` (both absolute), with `/` separators.
-fn relative_path(from: &Path, to: &Path) -> String {
-    let normal = |p: &Path| -> Vec<String> {
-        let mut parts: Vec<String> = Vec::new();
-        for component in p.components() {
-            match component {
-                Component::ParentDir => {
-                    parts.pop();
-                }
-                Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
-                _ => {}
-            }
-        }
-        parts
-    };
-    let (from, to) = (normal(from), normal(to));
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".into(); from.len() - common];
-    parts.extend(to[common..].iter().cloned());
-    parts.join("/")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_paths_between_folders() {
-        assert_eq!(
-            relative_path(
-                Path::new("/r/charts/hello"),
-                Path::new("/r/templates/service")
-            ),
-            "../../templates/service"
-        );
-        assert_eq!(
-            relative_path(Path::new("/r/a/../b/c"), Path::new("/r/t")),
-            "../../t"
-        );
-    }
 }

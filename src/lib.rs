@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage, each stage's entry in its module:
 //!
-//! 1. [`chart`]: load a chart (Chart.yaml, values.yaml, templates, CRDs, `file://` dependencies).
+//! 1. [`chart`]: load a chart (Chart.yaml, values.yaml, templates, CRDs, `file://` dependencies,
+//!    the service [`library`] built into the binary).
 //!    [`dependency`] fetches dependencies from repositories into `charts/` beforehand, on demand.
 //! 2. [`values`]: layer values (chart defaults, the environment's files, `-f` files, `--set*`
 //!    flags in the order given), remembering where each leaf came from.
@@ -32,6 +33,7 @@ pub mod error;
 pub mod fuzz;
 mod init;
 pub mod kube_version;
+pub mod library;
 pub mod lint;
 pub mod manifest;
 mod names;

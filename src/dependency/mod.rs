@@ -174,6 +174,8 @@ fn verify(name: &str, version: &str, expected: &str, data: &[u8]) -> Result<(), 
 enum Source {
     /// On disk: a `file://` folder, or `charts/NAME` when no repository is named.
     Local(PathBuf),
+    /// The service library built into bosun (`bosun://service`): nothing to fetch.
+    Builtin,
     Http(String),
     Oci(String),
 }
@@ -215,7 +217,9 @@ impl Session {
 
     fn source(&self, chart_dir: &Path, req: &Requirement) -> Result<Source, Error> {
         let url = self.repositories.resolve(&req.repository)?;
-        Ok(if url.is_empty() {
+        Ok(if crate::library::is_builtin(&url) {
+            Source::Builtin
+        } else if url.is_empty() {
             Source::Local(chart_dir.join("charts").join(&req.name))
         } else if let Some(path) = url.strip_prefix("file://") {
             Source::Local(chart_dir.join(path))
@@ -226,7 +230,7 @@ impl Session {
         } else {
             return Err(Error::Repository {
                 repository: req.repository.clone(),
-                reason: "a repository is `file://PATH`, `https://URL`, `oci://HOST/PATH` or `@NAME` from Helm's repositories file".into(),
+                reason: "a repository is `file://PATH`, `https://URL`, `oci://HOST/PATH`, `@NAME` from Helm's repositories file, or `bosun://service` (the built-in library)".into(),
             });
         })
     }
@@ -270,6 +274,10 @@ impl Session {
                 let chart = crate::chart::Chart::load(&dir)?;
                 (vec![chart.metadata.version.clone()], shown(&dir))
             }
+            Source::Builtin => (
+                vec![crate::library::VERSION.to_string()],
+                crate::library::REPOSITORY.to_string(),
+            ),
             Source::Http(url) => {
                 let index = self.index(&url)?;
                 let versions = index.versions(&req.name).ok_or_else(|| Error::NotFound {
@@ -308,7 +316,9 @@ impl Session {
     fn archive(&mut self, source: &Source, name: &str, version: &str) -> Result<Vec<u8>, Error> {
         let url = match source {
             Source::Http(url) | Source::Oci(url) => url.clone(),
-            Source::Local(_) => unreachable!("local dependencies are not fetched"),
+            Source::Local(_) | Source::Builtin => {
+                unreachable!("local dependencies are not fetched")
+            }
         };
         let path = self.cache.path(&url, name, version);
         if let Some(data) = self.cache.get(&path) {
@@ -337,7 +347,7 @@ impl Session {
                 index.download(&self.http, name, &entry)?
             }
             Source::Oci(url) => self.registry(url)?.pull(name, version)?,
-            Source::Local(_) => unreachable!(),
+            Source::Local(_) | Source::Builtin => unreachable!(),
         };
         self.cache.put(&path, &data);
         Ok(data)
@@ -396,7 +406,9 @@ fn install(
     let mut staged = Vec::new();
     for (req, version) in wanted {
         let source = session.source(chart_dir, req)?;
-        if matches!(source, Source::Local(_)) || present(chart_dir, &req.name, version) {
+        if matches!(source, Source::Local(_) | Source::Builtin)
+            || present(chart_dir, &req.name, version)
+        {
             continue;
         }
         let data = session.archive(&source, &req.name, version)?;
@@ -534,6 +546,7 @@ pub fn list(chart_dir: &Path) -> Result<Vec<Listed>, crate::error::Error> {
                 Err(_) => None,
             };
             let status = match (local, locked) {
+                _ if crate::library::is_builtin(&req.repository) => "built in",
                 (Some(dir), _) if dir.join("Chart.yaml").is_file() => "ok",
                 (Some(_), _) => "missing",
                 (None, Some(version)) if present(chart_dir, &req.name, &version) => "ok",

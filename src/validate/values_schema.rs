@@ -9,7 +9,8 @@ use super::{Violation, offending_field};
 use crate::diagnostics::SourceSnippet;
 
 /// Resolves `$ref`s to JSON files of the chart itself or of its dependencies (so a chart's
-/// schema can be `{"$ref": "../../templates/service/values.schema.json"}`), and nothing else.
+/// schema can be `{"$ref": "../../templates/service/values.schema.json"}`), and to the built-in
+/// library's (`{"$ref": "bosun://service/values.schema.json"}`), and nothing else.
 struct ChartFiles {
     roots: Vec<std::path::PathBuf>,
 }
@@ -19,6 +20,9 @@ impl jsonschema::Retrieve for ChartFiles {
         &self,
         uri: &jsonschema::Uri<String>,
     ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        if let Some(text) = builtin_file(uri.as_str()) {
+            return Ok(serde_json::from_str(text)?);
+        }
         let path = std::path::Path::new(uri.path().as_str());
         let real = path.canonicalize()?;
         if uri.scheme().as_str() != "file" || !self.roots.iter().any(|root| real.starts_with(root))
@@ -29,6 +33,12 @@ impl jsonschema::Retrieve for ChartFiles {
         serde_json::from_str(&text)
             .map_err(|error| Box::new(NotJson::new(crate::paths::shown(path), text, &error)) as _)
     }
+}
+
+/// A file of the built-in library named by its `bosun://service/...` address.
+fn builtin_file(address: &str) -> Option<&'static str> {
+    let path = address.strip_prefix(crate::library::REPOSITORY)?;
+    crate::library::file(path.trim_start_matches('/'))
 }
 
 /// A schema file that does not parse, kept whole so that the report can point at its line and
@@ -316,6 +326,9 @@ impl SchemaFiles {
         self.read
             .entry(path.to_string())
             .or_insert_with(|| {
+                if let Some(text) = builtin_file(path) {
+                    return serde_json::from_str(text).ok();
+                }
                 let text = std::fs::read_to_string(path).ok()?;
                 serde_json::from_str(&text).ok()
             })
@@ -326,7 +339,11 @@ impl SchemaFiles {
     /// keyword was found in (through `$ref`s).
     fn allowed_keys(&mut self, error: &jsonschema::ValidationError) -> Option<AllowedKeys> {
         let location = error.absolute_keyword_location()?;
-        let path = location.path().as_str().to_string();
+        let path = if location.scheme().as_str() == "bosun" {
+            format!("{}{}", crate::library::REPOSITORY, location.path().as_str())
+        } else {
+            location.path().as_str().to_string()
+        };
         let fragment = location.fragment().map(|f| f.as_str().to_string())?;
         let pointer = fragment.strip_suffix("/additionalProperties")?.to_string();
         let document = self.load(&path)?;
@@ -355,11 +372,16 @@ impl SchemaFiles {
         else {
             return format!("`{shown}` says which keys and types are allowed");
         };
-        let target = std::path::Path::new(shown)
-            .parent()
-            .unwrap_or(std::path::Path::new(""))
-            .join(reference.split('#').next().unwrap_or_default());
-        let target = normalize(&target).display().to_string();
+        let file = reference.split('#').next().unwrap_or_default();
+        let target = if builtin_file(file).is_some() {
+            file.to_string()
+        } else {
+            let target = std::path::Path::new(shown)
+                .parent()
+                .unwrap_or(std::path::Path::new(""))
+                .join(file);
+            normalize(&target).display().to_string()
+        };
         let docs = self
             .load(&target)
             .and_then(document_named)

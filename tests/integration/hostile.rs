@@ -150,10 +150,6 @@ fn a_rollouts_pod_template_is_validated_as_a_pod_template() {
 #[test]
 fn init_creates_a_chart_that_renders_validates_and_lints_clean() {
     let dir = tempfile::tempdir().unwrap();
-    crate::copy_tree(
-        &root().join("templates/service"),
-        &dir.path().join("templates/service"),
-    );
     let chart = dir.path().join("charts/hello");
     let chart_arg = chart.to_str().unwrap();
     let (code, _, stderr) = run(["init", chart_arg]);

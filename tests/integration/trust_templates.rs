@@ -492,10 +492,6 @@ fn err_a_name_one_character_too_long_is_refused_at_its_values_line() {
 #[test]
 fn init_takes_the_longest_name_its_chart_renders_with() {
     let dir = tempfile::tempdir().unwrap();
-    crate::copy_tree(
-        &crate::root().join("templates/service"),
-        &dir.path().join("templates/service"),
-    );
     let longest = dir.path().join("charts").join("c".repeat(52));
     let longest = longest.to_str().unwrap();
     let (code, _, stderr) = run(["init", longest]);

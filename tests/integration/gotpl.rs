@@ -98,3 +98,38 @@ fn a_go_template_chart_is_linted_and_diffed_like_any_other() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("+ add     Deployment web-web"), "{stdout}");
 }
+
+// Helm's `.Template.BasePath` is the chart's templates folder, whatever subfolder the file is in:
+// Bitnami's charts include `(print $.Template.BasePath "/primary/configmap.yaml")` from
+// `templates/primary/`, which failed when BasePath was the file's own folder.
+#[test]
+fn template_base_path_is_the_charts_templates_folder() {
+    let (dir, chart) = chart_with(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  base: {{ .Template.BasePath | quote }}\n  sum: {{ include (print $.Template.BasePath \"/sub/part.yaml\") . | sha256sum | quote }}\n",
+        "gotpl",
+    );
+    std::fs::create_dir_all(dir.path().join("templates/sub")).unwrap();
+    std::fs::write(dir.path().join("templates/sub/part.yaml"), "").unwrap();
+    let (code, stdout, stderr) = run(["render", &chart, "--no-save"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("base: probe/templates\n"), "{stdout}");
+    // sha256 of the empty text
+    assert!(
+        stdout.contains("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        "{stdout}"
+    );
+}
+
+// Bitnami's charts mention `genCA` behind flags that are off by default; a function bosun does
+// not carry yet must not stop such a chart from parsing, only a call to it.
+#[test]
+fn a_function_bosun_lacks_stops_the_render_only_where_it_is_called() {
+    let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"1\"\n{{- if .Values.tls }}\n  ca: {{ genCA \"x\" 365 }}\n{{- end }}\n";
+    let (_dir, chart) = chart_with(template, "gotpl");
+    let (code, _, stderr) = run(["render", &chart, "--no-save"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = run(["render", &chart, "--no-save", "--set", "tls=true"]);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(stderr.contains("`genCA`"), "{stderr}");
+    assert!(stderr.contains("not supported by bosun yet"), "{stderr}");
+}

@@ -74,7 +74,7 @@ impl GoTemplates {
 }
 
 impl TemplateEngine for GoTemplates {
-    fn render(&self, _name: &str, source: &str) -> Result<String, Error> {
+    fn render(&self, name: &str, source: &str) -> Result<String, Error> {
         // Maps are shared and `set` changes them in place, as Go's do; each template gets its
         // own copy of the values, so templates rendering in parallel never see each other's
         // changes (Helm renders them one after another, in name order, on one shared copy).
@@ -82,7 +82,11 @@ impl TemplateEngine for GoTemplates {
         if let Some(values) = data.get_mut("Values") {
             *values = values.deep_copy();
         }
-        let base_path = source.rsplit_once('/').map_or("", |(dir, _)| dir);
+        // Helm's BasePath is the chart's templates folder (`chart/templates`), whatever
+        // subfolder the file is in.
+        let base_path = source
+            .strip_suffix(name)
+            .map_or(source, |base| base.trim_end_matches('/'));
         data.insert(
             "Template".into(),
             Value::map(BTreeMap::from([

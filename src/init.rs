@@ -13,6 +13,8 @@ const FILES: &[(&str, &str)] = &[
         "Chart.yaml",
         r#"apiVersion: v2
 name: {name}
+# bosun's own templates (Jinja); Helm's Go templates are `engine: gotpl`, the default.
+engine: jinja
 description: {name}, rendered by bosun from the generic service templates
 type: application
 version: 0.1.0

@@ -463,7 +463,7 @@ fn chart_with_a_selector_mismatch(dir: &std::path::Path) {
     std::fs::create_dir_all(dir.join("templates")).unwrap();
     std::fs::write(
         dir.join("Chart.yaml"),
-        "apiVersion: v2\nname: mismatch\nversion: 0.1.0\n",
+        "apiVersion: v2\nname: mismatch\nengine: jinja\nversion: 0.1.0\n",
     )
     .unwrap();
     std::fs::write(dir.join("values.yaml"), "app: api\n").unwrap();

@@ -19,7 +19,7 @@ fn write_chart(dir: &Path, name: &str, version: &str, dependencies: &str) {
     std::fs::create_dir_all(dir.join("templates")).unwrap();
     std::fs::write(
         dir.join("Chart.yaml"),
-        format!("apiVersion: v2\nname: {name}\nversion: {version}\n{dependencies}"),
+        format!("apiVersion: v2\nname: {name}\nengine: jinja\nversion: {version}\n{dependencies}"),
     )
     .unwrap();
     std::fs::write(
@@ -503,7 +503,7 @@ fn raw_header(path: &str, kind: tar::EntryType, size: u64) -> tar::Header {
 fn hostile(extra: &[(tar::Header, Vec<u8>)]) -> Vec<u8> {
     let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     let mut builder = tar::Builder::new(gz);
-    let chart = b"apiVersion: v2\nname: db\nversion: 1.0.0\n".to_vec();
+    let chart = b"apiVersion: v2\nname: db\nengine: jinja\nversion: 1.0.0\n".to_vec();
     builder
         .append(
             &raw_header("db/Chart.yaml", tar::EntryType::Regular, chart.len() as u64),

@@ -65,7 +65,7 @@ fn a_missing_remote_dependency_names_dep_build() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("Chart.yaml"),
-        "apiVersion: v2\nname: x\nversion: 1.0.0\ndependencies:\n  - name: redis\n    repository: https://charts.example.com\n",
+        "apiVersion: v2\nname: x\nengine: jinja\nversion: 1.0.0\ndependencies:\n  - name: redis\n    repository: https://charts.example.com\n",
     )
     .unwrap();
     let (code, _, stderr) = run(["render", dir.path().to_str().unwrap()]);

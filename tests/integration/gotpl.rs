@@ -66,11 +66,12 @@ fn err_required_and_fail_stop_the_render_with_their_message() {
 }
 
 #[test]
-fn err_a_jinja_template_read_as_go_says_which_engine_the_chart_declared() {
-    let (_dir, chart) = chart_with("{% if true %}a: 1{% endif %}\n{{ .x }\n", "gotpl");
+fn err_a_syntax_error_in_a_chart_that_declares_gotpl_points_at_its_line_without_a_hint() {
+    let (_dir, chart) = chart_with("a: 1\n{{ .x }\n", "gotpl");
     let (code, _, stderr) = run(["render", &chart, "--no-save"]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("engine: jinja"), "{stderr}");
+    assert!(stderr.contains("templates/cm.yaml:2"), "{stderr}");
+    assert!(!stderr.contains("engine: jinja"), "{stderr}");
 }
 
 #[test]
@@ -132,4 +133,25 @@ fn a_function_bosun_lacks_stops_the_render_only_where_it_is_called() {
     assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
     assert!(stderr.contains("`genCA`"), "{stderr}");
     assert!(stderr.contains("not supported by bosun yet"), "{stderr}");
+}
+
+// A chart that names no engine is read as Helm reads every chart; one written for bosun's Jinja
+// engine without saying so gets a hint naming the line to add.
+#[test]
+fn err_a_jinja_chart_that_names_no_engine_is_told_to_say_engine_jinja() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("Chart.yaml"),
+        "apiVersion: v2\nname: old\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("templates/cm.yaml"),
+        "{% if true %}a: {{ values.x }}{% endif %}\n{{ values.x }\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(["render", dir.path().to_str().unwrap(), "--no-save"]);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(stderr.contains("`engine: jinja`"), "{stderr}");
 }

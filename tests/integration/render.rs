@@ -162,7 +162,7 @@ fn kube_version_and_api_versions_reach_capabilities() {
     std::fs::create_dir_all(chart.join("templates")).unwrap();
     std::fs::write(
         chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: caps\nversion: 1.0.0\n",
+        "apiVersion: v2\nname: caps\nengine: jinja\nversion: 1.0.0\n",
     )
     .unwrap();
     std::fs::write(

@@ -30,7 +30,7 @@ fn a_templates_entry_that_cannot_be_listed_fails_the_load() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("Chart.yaml"),
-        "apiVersion: v2\nname: broken\nversion: 0.1.0\n",
+        "apiVersion: v2\nname: broken\nengine: jinja\nversion: 0.1.0\n",
     )
     .unwrap();
     std::fs::write(dir.path().join("templates"), "not a folder\n").unwrap();

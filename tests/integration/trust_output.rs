@@ -52,7 +52,7 @@ fn names_kubernetes_refuses_are_refused_with_the_rule() {
     crate::copy_tree(&crate::root().join(crate::fixture("secret")), &chart);
     std::fs::write(
         chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: my_chart\nversion: 0.1.0\n",
+        "apiVersion: v2\nname: my_chart\nengine: jinja\nversion: 0.1.0\n",
     )
     .unwrap();
     let (code, stdout, stderr) = run(["render", chart.to_str().unwrap(), "--no-save"]);
@@ -344,7 +344,7 @@ fn a_broken_schema_location_schema_is_an_error_naming_the_file() {
     std::fs::create_dir_all(chart.join("templates")).unwrap();
     std::fs::write(
         chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: widgets\nversion: 0.1.0\n",
+        "apiVersion: v2\nname: widgets\nengine: jinja\nversion: 0.1.0\n",
     )
     .unwrap();
     std::fs::write(chart.join("templates/widget.yaml"), WIDGET).unwrap();

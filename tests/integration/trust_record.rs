@@ -144,7 +144,7 @@ fn secret_chart(dir: &Path) -> String {
     std::fs::create_dir_all(chart.join("templates")).unwrap();
     std::fs::write(
         chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: vault\nversion: 0.1.0\n",
+        "apiVersion: v2\nname: vault\nengine: jinja\nversion: 0.1.0\n",
     )
     .unwrap();
     std::fs::write(
@@ -596,7 +596,7 @@ fn a_list_of_secrets_is_recorded_sealed_and_diffed_without_values() {
     std::fs::create_dir_all(chart.join("templates")).unwrap();
     std::fs::write(
         chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: listed\nversion: 0.1.0\n",
+        "apiVersion: v2\nname: listed\nengine: jinja\nversion: 0.1.0\n",
     )
     .unwrap();
     std::fs::write(chart.join("values.yaml"), "password: hunter2\n").unwrap();

@@ -1,8 +1,8 @@
 //! Helm's Go templates, behind the render stage's [`TemplateEngine`] seam: the `gotmpl` crate
 //! (Go's text/template) set up as Helm sets it up — `missingkey=zero` with `<no value>`
 //! removed, the objects `.Values`, `.Release`, `.Chart`, `.Capabilities`, `.Template` and
-//! `.Files`, sprig's functions (the `sprig` crate) and Helm's own ([`helm`]). A chart says it is written in Go templates with
-//! `engine: gotpl` in its Chart.yaml.
+//! `.Files`, sprig's functions (the `sprig` crate) and Helm's own ([`helm`]). Every chart is
+//! read this way unless its Chart.yaml says `engine: jinja`, so Helm's charts render unchanged.
 //!
 //! Every template of the chart and of its dependencies is parsed into one set, named as Helm
 //! names them (`chart/templates/x.yaml`, `chart/charts/sub/templates/_helpers.tpl`), so a
@@ -59,9 +59,16 @@ impl GoTemplates {
         names.sort();
         for name in names {
             let (path, text) = &files[name];
-            engine
-                .add_template(name, text)
-                .map_err(|e| template_error(&e, &files, Some((path, text))))?;
+            engine.add_template(name, text).map_err(|e| {
+                let mut error = template_error(&e, &files, Some((path, text)));
+                if e.kind() == gotmpl::ErrorKind::Syntax
+                    && chart_named_no_engine(inputs.chart, name)
+                    && let Error::Template { help, .. } = &mut error
+                {
+                    *help = Some(JINJA_HINT.to_string());
+                }
+                error
+            })?;
         }
         let data = objects::data(&inputs);
         Ok(GoTemplates {
@@ -120,9 +127,6 @@ fn template_error(
         )))
     });
     let help = match error.kind() {
-        gotmpl::ErrorKind::Syntax if parsing.is_some_and(|(_, text)| text.contains("{%")) => Some(
-            "this chart says `engine: gotpl`, so its templates are read as Helm's Go templates; a chart written for bosun's Jinja engine says `engine: jinja`".to_string(),
-        ),
         gotmpl::ErrorKind::Limit => {
             Some("look for a template that includes itself or a loop without end".to_string())
         }
@@ -135,7 +139,24 @@ fn template_error(
     }
 }
 
-/// Whether `chart` is written in Go templates.
+const JINJA_HINT: &str = "this chart's templates are read as Helm's Go templates (`engine: gotpl`, the default when Chart.yaml names no engine); if it is written for bosun's Jinja templates, say `engine: jinja` in its Chart.yaml";
+
+/// Whether the template `name` (a full template name) belongs to a chart of the tree whose
+/// Chart.yaml names no engine.
+fn chart_named_no_engine(chart: &Chart, name: &str) -> bool {
+    let mut pending = vec![chart];
+    while let Some(chart) = pending.pop() {
+        if chart.metadata.engine.is_none() && name.contains(&format!("{}/templates/", chart.name()))
+        {
+            return true;
+        }
+        pending.extend(chart.dependencies.iter().map(|d| &d.chart));
+    }
+    false
+}
+
+/// Whether `chart` is written in Go templates: unless its Chart.yaml says `engine: jinja`, as
+/// Helm reads every chart.
 pub fn is_go(chart: &Chart) -> bool {
-    chart.metadata.engine.as_deref() == Some("gotpl")
+    chart.metadata.engine.as_deref() != Some("jinja")
 }

@@ -1,6 +1,7 @@
 //! Integration tests: real `bosun` invocations, compiled into one test binary.
 
 mod api_rules;
+mod crd_schemas;
 mod dependency;
 mod diff;
 mod documents;

@@ -14,9 +14,12 @@ version it lists:
   type      the types differ (int-or-string counts as integer|string; nullable adds null)
   enum      the allowed values differ (values upstream accepts that we refuse, and the reverse)
   required  a field one side requires and the other does not
+  bounds    a length, count or range ours limits more tightly than upstream
+  pattern   a pattern ours has that upstream does not have, or has differently
   open      an object ours leaves open (any keys) where upstream lists fields: not compared below
   served    a version we bundle that upstream does not serve, or the reverse
-With --cel, also every `x-kubernetes-validations` rule upstream has (bosun does not run CEL).
+With --cel, also every `x-kubernetes-validations` rule upstream has, by its message (bosun does
+not run CEL; schemas/crds/DIFFERENCES.md says which ones our schemas say in JSON Schema).
 Objects ours models as `{"type": "object"}` are not descended into: those are documented as
 modelled loosely in schemas/crds/README.md. Exit code 0 always: this is a report.
 """
@@ -144,11 +147,9 @@ def upstream_types(node):
     return out
 
 
-def compare(up, ours, node, path, report, cel):
+def compare(up, ours, node, path, report):
     """Walks upstream schema `up` next to our schema `node`, appending findings to report."""
     node = ours.resolve(node)
-    for rule in up.get("x-kubernetes-validations", []) if cel else []:
-        report.append(("cel", path or "/", rule.get("rule", "").replace("\n", " ")))
     ut, ot = upstream_types(up), ours.types(node)
     if ut and ot and not ut <= ot | ({"number"} if "integer" in ut else set()):
         # integer is a number: a `number` upstream that we type `integer` is a narrowing
@@ -165,6 +166,15 @@ def compare(up, ours, node, path, report, cel):
     elif oe is not None and ue is None and "object" not in ut and "array" not in ut and path:
         report.append(("enum", path, f"ours restricts to {', '.join(sorted(oe))}; upstream any value"))
 
+    for key in ("minLength", "minItems", "minProperties", "minimum"):
+        if key in node and node[key] > up.get(key, 0):
+            report.append(("bounds", path or "/", f"ours {key} {node[key]}, upstream {up.get(key, 'none')}"))
+    for key in ("maxLength", "maxItems", "maxProperties", "maximum"):
+        if key in node and node[key] < up.get(key, float("inf")):
+            report.append(("bounds", path or "/", f"ours {key} {node[key]}, upstream {up.get(key, 'none')}"))
+    if "pattern" in node and node["pattern"] != up.get("pattern"):
+        report.append(("pattern", path or "/", "ours " + ("differs" if "pattern" in up else "has one, upstream none")))
+
     uprops = up.get("properties", {})
     oprops = ours.properties(node)
     if uprops:
@@ -175,7 +185,7 @@ def compare(up, ours, node, path, report, cel):
             for name, sub in uprops.items():
                 child = f"{path}/{name}"
                 if name in oprops:
-                    compare(sub, ours, oprops[name], child, report, cel)
+                    compare(sub, ours, oprops[name], child, report)
                 elif ours.closed(node):
                     report.append(("missing", child, "/".join(sorted(upstream_types(sub))) or "any"))
             for name in oprops:
@@ -190,9 +200,21 @@ def compare(up, ours, node, path, report, cel):
             for name in sorted(oreq - ureq):
                 report.append(("required", f"{path}/{name}", "ours requires it, upstream does not"))
     if "items" in up and isinstance(up["items"], dict):
-        compare(up["items"], ours, ours.items(node), f"{path}/*", report, cel)
+        compare(up["items"], ours, ours.items(node), f"{path}/*", report)
     if isinstance(up.get("additionalProperties"), dict) and ours.map_values(node) is not None:
-        compare(up["additionalProperties"], ours, ours.map_values(node), f"{path}/*", report, cel)
+        compare(up["additionalProperties"], ours, ours.map_values(node), f"{path}/*", report)
+
+
+def cel_rules(up, path, report):
+    """Every `x-kubernetes-validations` rule of the upstream schema, wherever ours stops."""
+    for rule in up.get("x-kubernetes-validations", []):
+        message = rule.get("message") or rule.get("rule", "")
+        report.append(("cel", path or "/", " ".join(message.split())))
+    for name, sub in up.get("properties", {}).items():
+        cel_rules(sub, f"{path}/{name}", report)
+    for key in ("items", "additionalProperties"):
+        if isinstance(up.get(key), dict):
+            cel_rules(up[key], f"{path}/*", report)
 
 
 def main(argv):
@@ -226,7 +248,9 @@ def main(argv):
         trimmed = dict(ours.resolve(root))
         trimmed["properties"] = {k: v for k, v in ours.properties(root).items()
                                  if k not in ("apiVersion", "kind", "metadata")}
-        compare(spec, ours, trimmed, "", report, cel)
+        compare(spec, ours, trimmed, "", report)
+        if cel:
+            cel_rules(spec, "", report)
         counts = {}
         for what, _, _ in report:
             counts[what] = counts.get(what, 0) + 1

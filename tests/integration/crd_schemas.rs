@@ -256,4 +256,10 @@ fn gateway_api_and_istio_security_cel_rules_bosun_mirrors() {
         "apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata: {name: a, namespace: shop}\nspec:\n  selector: {matchLabels: {'app*': web}}\n",
     );
     assert!(path.starts_with("/spec/selector/matchLabels"), "{path}");
+    // The same rule on a DestinationRule's workloadSelector ("wildcard not allowed in label
+    // value match").
+    let (path, _) = single_error(
+        "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: a, namespace: shop}\nspec:\n  host: web\n  workloadSelector: {matchLabels: {app: 'web*'}}\n",
+    );
+    assert_eq!(path, "/spec/workloadSelector/matchLabels/app");
 }

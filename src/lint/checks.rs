@@ -504,10 +504,21 @@ pub(super) fn api_versions(linter: &mut Linter, catalog: Option<&Catalog>, kube:
     for (i, object) in linter.objects.iter().enumerate() {
         let api_version = &object.document.resource.api_version;
         match catalog.lookup(api_version, object.kind()) {
-            Lookup::Removed { replacement, .. } => findings.push((
+            Lookup::Removed {
+                project,
+                replacement,
+                removed_in,
+            } => findings.push((
                 i,
                 format!(
-                    "{api_version} is not served by Kubernetes {kube}; use {}",
+                    "{api_version} is not served by {}; use {}",
+                    match project {
+                        Some(project) => format!(
+                            "{project} {}",
+                            removed_in.map_or_else(String::new, |v| format!("{v} or later"))
+                        ),
+                        None => format!("Kubernetes {kube}"),
+                    },
                     replacement.unwrap_or_else(|| "a served apiVersion".into())
                 ),
             )),

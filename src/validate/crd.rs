@@ -33,7 +33,7 @@ fn schema_key(schema: &Value) -> Option<String> {
     Some(format!("{}/{}", constant("apiVersion")?, constant("kind")?))
 }
 
-/// The schemas a CustomResourceDefinition declares: one per version that has one. A schema
+/// The schemas a CustomResourceDefinition declares: one per served version that has one. A schema
 /// that is there but is not a mapping is an error saying where.
 pub fn from_crd(crd: &Value) -> Result<Vec<(String, Value)>, String> {
     let group = crd["spec"]["group"].as_str().unwrap_or_default();
@@ -43,6 +43,11 @@ pub fn from_crd(crd: &Value) -> Result<Vec<(String, Value)>, String> {
         return Ok(out);
     };
     for version in versions {
+        // A version the CRD keeps only for stored objects (`served: false`) is refused by the
+        // API server: no schema, so bosun says it is not served where it knows that.
+        if version["served"] == Value::Bool(false) {
+            continue;
+        }
         let name = version["name"].as_str();
         let schema = &version["schema"]["openAPIV3Schema"];
         let (Some(name), Some(schema)) = (name, schema.as_object()) else {

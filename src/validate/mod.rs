@@ -224,11 +224,17 @@ pub fn check(
             reason: format!("no schema for {api_version} {kind}"),
         },
         Lookup::Removed {
+            project,
             removed_in,
             replacement,
         } => {
-            let version = catalog.version();
-            let mut message = format!("{api_version} {kind} is not served by Kubernetes {version}");
+            let mut message = match project {
+                Some(project) => format!("{api_version} {kind} is not served by {project}"),
+                None => format!(
+                    "{api_version} {kind} is not served by Kubernetes {}",
+                    catalog.version()
+                ),
+            };
             if let Some(removed) = removed_in {
                 message.push_str(&format!(" (removed in {removed})"));
             }

@@ -1,5 +1,6 @@
 //! Known API removals up to the oldest bundled schema version, with what replaced them: the
-//! versions bosun carries schemas for cannot say what was removed before them.
+//! versions bosun carries schemas for cannot say what was removed before them. Also the custom
+//! resource versions their project no longer serves (its CRD keeps them with `served: false`).
 
 /// `(apiVersion, kind, removed in, replacement)`; an empty replacement: nothing replaced it.
 #[rustfmt::skip]
@@ -35,4 +36,16 @@ pub(super) const REMOVED_BEFORE_BUNDLE: &[(&str, &str, &str, &str)] = &[
     ("scheduling.k8s.io/v1beta1",             "PriorityClass",                   "1.22",  "scheduling.k8s.io/v1"),
     ("storage.k8s.io/v1beta1",                "StorageClass",                    "1.22",  "storage.k8s.io/v1"),
     ("coordination.k8s.io/v1beta1",           "Lease",                           "1.22",  "coordination.k8s.io/v1"),
+];
+
+/// `(apiVersion, kind, project, removed in its release, replacement)`: custom resource versions
+/// whose project's CRDs no longer serve them. Only when no schema is known for them: a chart's
+/// `crds/` or `--crd` that still serves one (an older operator) wins.
+#[rustfmt::skip]
+pub(super) const UNSERVED_CUSTOM: &[(&str, &str, &str, &str, &str)] = &[
+    // external-secrets v0.17 stopped serving v1beta1; v2.9's bundle.yaml keeps it with served: false.
+    ("external-secrets.io/v1beta1",  "ExternalSecret",         "external-secrets",  "0.17",  "external-secrets.io/v1"),
+    ("external-secrets.io/v1beta1",  "SecretStore",            "external-secrets",  "0.17",  "external-secrets.io/v1"),
+    ("external-secrets.io/v1beta1",  "ClusterSecretStore",     "external-secrets",  "0.17",  "external-secrets.io/v1"),
+    ("external-secrets.io/v1beta1",  "ClusterExternalSecret",  "external-secrets",  "0.17",  "external-secrets.io/v1"),
 ];

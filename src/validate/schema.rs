@@ -49,6 +49,8 @@ pub enum Lookup {
     Broken(Broken),
     /// The target version does not serve it; `replacement` is the apiVersion that does.
     Removed {
+        /// The project that stopped serving it, for a custom resource; `None`: Kubernetes.
+        project: Option<&'static str>,
         removed_in: Option<String>,
         replacement: Option<String>,
     },
@@ -264,13 +266,26 @@ impl Catalog {
         match slot.get_or_init(|| self.resolve(api_version, kind, &key)) {
             Some(Ok((validator, source))) => Lookup::Found(Arc::clone(validator), source.clone()),
             Some(Err(broken)) => Lookup::Broken(broken.clone()),
-            None => match removed(self.version, api_version, kind) {
-                Some((removed_in, replacement)) => Lookup::Removed {
-                    removed_in,
-                    replacement,
-                },
-                None => Lookup::Missing,
-            },
+            None => {
+                if let Some((_, _, project, since, replacement)) = removed_apis::UNSERVED_CUSTOM
+                    .iter()
+                    .find(|(v, k, ..)| *v == api_version && *k == kind)
+                {
+                    return Lookup::Removed {
+                        project: Some(project),
+                        removed_in: Some(since.to_string()),
+                        replacement: Some(replacement.to_string()),
+                    };
+                }
+                match removed(self.version, api_version, kind) {
+                    Some((removed_in, replacement)) => Lookup::Removed {
+                        project: None,
+                        removed_in,
+                        replacement,
+                    },
+                    None => Lookup::Missing,
+                }
+            }
         }
     }
 
@@ -481,6 +496,7 @@ mod tests {
         let Lookup::Removed {
             removed_in,
             replacement,
+            ..
         } = catalog(30).lookup("autoscaling/v2beta2", "HorizontalPodAutoscaler")
         else {
             panic!("autoscaling/v2beta2 is not reported removed")

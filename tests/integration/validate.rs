@@ -81,7 +81,7 @@ fn core_kinds_valid_and_each_class_of_error() {
 
 #[test]
 fn every_bundled_custom_resource_kind_valid_and_invalid() {
-    assert!(check_fixtures("tests/fixtures/crds") >= 30);
+    assert!(check_fixtures("tests/fixtures/crds") >= 54);
 }
 
 #[test]

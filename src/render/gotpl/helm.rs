@@ -139,13 +139,11 @@ fn plain_json(value: &Value) -> serde_json::Value {
     integral(value.to_json())
 }
 
-/// `toYaml`: keys sorted (Go maps are), no trailing newline, as Helm trims it.
+/// `toYaml`: Go's YAML writer's text (see [`super::go_yaml`]), its one trailing newline
+/// trimmed as Helm trims it.
 fn to_yaml(value: &Value) -> String {
-    let json = plain_json(value);
-    if json.is_null() {
-        return "null".into();
-    }
-    yaml::to_string(&json).trim_end_matches('\n').to_string()
+    let text = super::go_yaml::to_string(&plain_json(value));
+    text.strip_suffix('\n').unwrap_or(&text).to_string()
 }
 
 /// `toJson`: compact, with `<`, `>` and `&` escaped as Go's encoder escapes them.

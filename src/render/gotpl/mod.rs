@@ -8,6 +8,7 @@
 //! names them (`chart/templates/x.yaml`, `chart/charts/sub/templates/_helpers.tpl`), so a
 //! `define` anywhere in the tree can be `include`d.
 
+mod go_yaml;
 mod helm;
 mod objects;
 

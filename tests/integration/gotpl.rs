@@ -155,3 +155,22 @@ fn err_a_jinja_chart_that_names_no_engine_is_told_to_say_engine_jinja() {
     assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
     assert!(stderr.contains("`engine: jinja`"), "{stderr}");
 }
+
+// Bitnami's redis hashes `pick (include ... | fromYaml) "data" | toYaml`; a text holding more
+// than one document made `fromYaml` an error map, where Go's reader takes the first document.
+#[test]
+fn from_yaml_reads_the_first_document_as_go_does_and_to_yaml_writes_as_go_does() {
+    let (_dir, chart) = chart_with(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  first: {{ (fromYaml \"a: 1\\n---\\nb: 2\\n\").a | quote }}\n  yaml: {{ toYaml (dict \"version\" \"12.0.2\" \"on\" \"yes\" \"list\" (list 1 \"a: b\")) | quote }}\n",
+        "gotpl",
+    );
+    let (code, stdout, stderr) = run(["render", &chart, "--no-save"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("first: \"1\"\n"), "{stdout}");
+    // Go's writer: list items at the key's indentation, `a: b` single-quoted, the YAML 1.1
+    // booleans double-quoted, a version plain (the rules go_yaml's unit test pins from helm).
+    assert!(
+        stdout.contains("  yaml: |-\n    list:\n    - 1\n    - 'a: b'\n    \"on\": \"yes\"\n    version: 12.0.2\n"),
+        "{stdout}"
+    );
+}

@@ -166,7 +166,10 @@ fn from_text(text: &str, json: bool, shape: Shape) -> Value {
     let parsed: Result<serde_json::Value, String> = if json {
         serde_json::from_str(text).map_err(|e| e.to_string())
     } else {
-        yaml::parse_value(text).map_err(|e| e.message)
+        // Go's YAML reader reads the first document of a stream and ignores the rest.
+        yaml::parse_stream(text)
+            .map(|documents| documents.into_iter().next().unwrap_or_default())
+            .map_err(|e| e.message)
     };
     match (shape, parsed) {
         (Shape::Map, Ok(value @ serde_json::Value::Object(_))) => {

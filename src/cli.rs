@@ -255,7 +255,7 @@ pub(crate) struct DiffArgs {
     /// Output format; markdown stays under GitHub's 65,536-character comment limit.
     #[arg(short, long, value_enum, default_value = "unified")]
     pub output: crate::diff::Format,
-    /// Show the rendered Secret values instead of their sizes (a record holds only digests).
+    /// Show the rendered Secret values instead of `(hidden)` (a record holds only digests).
     #[arg(long)]
     pub show_secrets: bool,
     /// Exit 2 when there are changes, 0 when there are none, 1 on error.

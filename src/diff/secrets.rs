@@ -3,7 +3,6 @@
 //! never shows unless asked. A record holds sealed values (see [`crate::state::seal`]); a fresh
 //! render and other manifests hold plain ones.
 
-use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use crate::manifest::Document;
@@ -72,12 +71,7 @@ pub(super) fn compare(
                 if let Status::NotCompared(why) = status {
                     not_compared.push(why);
                 }
-                let label = old_label(
-                    field,
-                    secret,
-                    status,
-                    new_map.as_ref().and_then(|m| m.get(name)),
-                );
+                let label = old_label(status);
                 shown_map.insert(
                     name.clone(),
                     match (show_secrets, status) {
@@ -101,12 +95,7 @@ pub(super) fn compare(
             let mut shown_map = Map::new();
             for (name, secret) in new_map {
                 let status = status(name);
-                let label = new_label(
-                    field,
-                    secret,
-                    status,
-                    old_map.as_ref().and_then(|m| m.get(name)),
-                );
+                let label = new_label(status);
                 shown_map.insert(
                     name.clone(),
                     if show_secrets {
@@ -160,50 +149,22 @@ fn compare_value(
     }
 }
 
-/// The size of a plain value (decoded, for `data`), `None` for a recorded one.
-fn size(field: &str, value: &Value) -> Option<usize> {
-    let text = state::plain_text(value);
-    if state::recorded(&text) != Recorded::Plain {
-        return None;
-    }
-    Some(if field == "data" {
-        base64::engine::general_purpose::STANDARD
-            .decode(&text)
-            .map_or(text.len(), |bytes| bytes.len())
-    } else {
-        text.len()
-    })
-}
-
-fn hidden(size: Option<usize>, mark: &str) -> String {
-    match size {
-        Some(size) => format!("(hidden, {size} bytes{mark})"),
-        None if mark.is_empty() => "(hidden)".to_string(),
-        None => format!("(hidden{mark})"),
-    }
-}
-
-fn old_label(field: &str, value: &Value, status: Status, other: Option<&Value>) -> String {
+/// A Secret value as a diff shows it on the old side: never the value, nor its size (a
+/// password's length is worth knowing to whoever guesses it, and a pull-request comment is as
+/// public as the record).
+fn old_label(status: Status) -> String {
     match status {
         Status::NotCompared(_) => "(hidden, not compared)".to_string(),
-        // Both sides say the same, so an unchanged key is no diff line.
-        Status::Unchanged => hidden(
-            size(field, value).and(other.and_then(|o| size(field, o))),
-            "",
-        ),
-        _ => hidden(size(field, value), ""),
+        _ => "(hidden)".to_string(),
     }
 }
 
-fn new_label(field: &str, value: &Value, status: Status, other: Option<&Value>) -> String {
+/// The new side: a changed value says so, so the two sides differ exactly when it changed.
+fn new_label(status: Status) -> String {
     match status {
         Status::NotCompared(_) => "(hidden, not compared)".to_string(),
-        Status::Unchanged => hidden(
-            size(field, value).and(other.and_then(|o| size(field, o))),
-            "",
-        ),
-        Status::Changed => hidden(size(field, value), ", changed"),
-        Status::Added | Status::Removed => hidden(size(field, value), ""),
+        Status::Changed => "(hidden, changed)".to_string(),
+        Status::Unchanged | Status::Added | Status::Removed => "(hidden)".to_string(),
     }
 }
 

@@ -177,9 +177,9 @@ fn a_sealed_record_still_tells_each_secret_key_apart() {
     assert_eq!(code, 2, "{stdout}{stderr}");
     for line in [
         "-  edited: (hidden)\n",
-        "+  edited: (hidden, 11 bytes, changed)\n",
+        "+  edited: (hidden, changed)\n",
         "-  dropped: (hidden)\n",
-        "+  added: (hidden, 9 bytes)\n",
+        "+  added: (hidden)\n",
         "   same: (hidden)\n",
     ] {
         assert!(stdout.contains(line), "no `{line}` in:\n{stdout}");

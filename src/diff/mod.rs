@@ -134,7 +134,7 @@ impl Plan {
 pub struct Options<'a> {
     /// Lines of context around each change (`-C`).
     pub context: usize,
-    /// Show Secret values instead of their sizes.
+    /// Show Secret values instead of `(hidden)`.
     pub show_secrets: bool,
     /// The key the record's Secret values were sealed with, if one is set.
     pub key: Option<&'a SecretKey>,

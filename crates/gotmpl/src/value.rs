@@ -128,7 +128,10 @@ impl Value {
             Value::String(s) => !s.is_empty(),
             Value::List(items) => !items.is_empty(),
             Value::Map(map) => !map.is_empty(),
-            Value::Object(_) | Value::Func(_) => true,
+            // An object that stands for a list or map is as true as it (Helm's `.Files.Glob`
+            // matching nothing is an empty map, so false).
+            Value::Object(o) => o.as_value().is_none_or(|v| v.is_true()),
+            Value::Func(_) => true,
         }
     }
 

@@ -540,3 +540,24 @@ fn a_string_doubled_in_a_variable_stops_at_the_output_limit() {
         "{err}"
     );
 }
+
+/// A host object that stands for an empty map is false, as Helm's empty `.Files.Glob` result is.
+#[test]
+fn an_object_standing_for_an_empty_map_is_false() {
+    #[derive(Debug)]
+    struct Empty;
+    impl gotmpl::Object for Empty {
+        fn type_name(&self) -> &str {
+            "chart.Files"
+        }
+        fn as_value(&self) -> Option<Value> {
+            Some(Value::map(Default::default()))
+        }
+    }
+    let mut engine = gotmpl::Engine::new();
+    engine
+        .add_template("t", "{{ if .g }}yes{{ else }}no{{ end }}")
+        .unwrap();
+    let data = Value::map([("g".to_string(), Value::object(Empty))].into_iter().collect());
+    assert_eq!(engine.render("t", &data).unwrap(), "no");
+}

@@ -558,6 +558,10 @@ fn an_object_standing_for_an_empty_map_is_false() {
     engine
         .add_template("t", "{{ if .g }}yes{{ else }}no{{ end }}")
         .unwrap();
-    let data = Value::map([("g".to_string(), Value::object(Empty))].into_iter().collect());
+    let data = Value::map(
+        [("g".to_string(), Value::object(Empty))]
+            .into_iter()
+            .collect(),
+    );
     assert_eq!(engine.render("t", &data).unwrap(), "no");
 }

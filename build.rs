@@ -5,40 +5,35 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    collect_if(dir, out, &|path| {
-        path.extension().is_some_and(|e| e == "json")
-    });
-}
-
-fn collect_if(dir: &Path, out: &mut Vec<PathBuf>, keep: &dyn Fn(&Path) -> bool) {
+fn collect(dir: &Path, out: &mut Vec<PathBuf>, keep: &dyn Fn(&Path) -> bool) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect_if(&path, out, keep);
+            collect(&path, out, keep);
         } else if keep(&path) {
             out.push(path);
         }
     }
 }
 
-fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let crds = root.join("schemas/crds");
-    println!("cargo:rerun-if-changed=schemas/crds");
+/// Writes `OUT_DIR/<out>`: `pub static <name>: &[(&str, &str)]`, the (path under `folder`,
+/// content) of every file under `folder` that `keep` takes, in path order.
+fn embed(root: &Path, folder: &str, name: &str, out: &str, keep: &dyn Fn(&Path) -> bool) {
+    let dir = root.join(folder);
+    println!("cargo:rerun-if-changed={folder}");
     let mut files = Vec::new();
-    collect(&crds, &mut files);
+    collect(&dir, &mut files, keep);
     files.sort();
-    let mut code = String::from(
-        "/// (path under schemas/crds, content) of every bundled custom resource schema.\npub static BUNDLED_CRDS: &[(&str, &str)] = &[\n",
+    let mut code = format!(
+        "/// (path under {folder}, content) of every embedded file.\npub static {name}: &[(&str, &str)] = &[\n"
     );
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
         let relative = file
-            .strip_prefix(&crds)
+            .strip_prefix(&dir)
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
@@ -50,40 +45,28 @@ fn main() {
         .unwrap();
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("bundled_crds.rs");
-    std::fs::write(out, code).unwrap();
-    embed_library(&root);
+    let path = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join(out);
+    std::fs::write(path, code).unwrap();
 }
 
-/// `BUILTIN_LIBRARY`: (path under templates/service, content) of every file of the library, and
-/// its Chart.yaml version as `BOSUN_LIBRARY_VERSION` for `bosun --version`.
-fn embed_library(root: &Path) {
-    let library = root.join("templates/service");
-    println!("cargo:rerun-if-changed=templates/service");
-    let mut files = Vec::new();
-    collect_if(&library, &mut files, &|_| true);
-    files.sort();
-    let mut code = String::from(
-        "/// (path under templates/service, content) of every file of the built-in library.\npub static BUILTIN_LIBRARY: &[(&str, &str)] = &[\n",
+fn main() {
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    embed(
+        &root,
+        "schemas/crds",
+        "BUNDLED_CRDS",
+        "bundled_crds.rs",
+        &|path| path.extension().is_some_and(|e| e == "json"),
     );
-    for file in &files {
-        println!("cargo:rerun-if-changed={}", file.display());
-        let relative = file
-            .strip_prefix(&library)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        writeln!(
-            code,
-            "    ({relative:?}, include_str!({:?})),",
-            file.display().to_string()
-        )
-        .unwrap();
-    }
-    code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("builtin_library.rs");
-    std::fs::write(out, code).unwrap();
-    let chart = std::fs::read_to_string(library.join("Chart.yaml")).unwrap();
+    embed(
+        &root,
+        "templates/service",
+        "BUILTIN_LIBRARY",
+        "builtin_library.rs",
+        &|_| true,
+    );
+    // The library's Chart.yaml version, for `bosun --version` and dependency ranges.
+    let chart = std::fs::read_to_string(root.join("templates/service/Chart.yaml")).unwrap();
     let version = chart
         .lines()
         .find_map(|line| line.strip_prefix("version:"))

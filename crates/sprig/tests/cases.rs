@@ -15,45 +15,19 @@
 //! `../gotmpl/scripts/check_with_helm.py`; the random functions' cases test properties (length,
 //! alphabet) so that they hold for helm's randomness too.
 
-use std::fs;
-use std::path::Path;
+#[path = "../../gotmpl/tests/case_table/mod.rs"]
+mod case_table;
 
+use case_table::Case;
 use gotmpl::{Engine, Options, Value};
 
-struct Case {
-    file: String,
-    name: String,
-    data: String,
-    template: String,
-    expected: String,
-}
-
-fn parse_cases(file: &str, text: &str) -> Vec<Case> {
-    let mut cases = Vec::new();
-    let mut current: Option<(String, Vec<&str>)> = None;
-    for line in text.lines().chain(std::iter::once("=== ")) {
-        if let Some(header) = line.strip_prefix("=== ") {
-            if let Some((header, body)) = current.take() {
-                let name = header.split_whitespace().next().unwrap_or_default();
-                let parts: Vec<&str> = body.join("\n").leak().splitn(3, "\n---\n").collect();
-                assert_eq!(parts.len(), 3, "{file}: case {name} needs three parts");
-                cases.push(Case {
-                    file: file.to_string(),
-                    name: name.to_string(),
-                    data: parts[0].to_string(),
-                    template: parts[1].to_string(),
-                    expected: parts[2].to_string(),
-                });
-            }
-            current = Some((header.to_string(), Vec::new()));
-        } else if let Some((_, body)) = current.as_mut() {
-            body.push(line);
-        }
-    }
-    cases
-}
-
 fn run(case: &Case) -> String {
+    // sprig's cases all run as Helm runs templates, so each can be checked against helm.
+    assert!(
+        case.helm,
+        "{}: case {} is not marked helm",
+        case.file, case.name
+    );
     let json: serde_json::Value = if case.data.trim().is_empty() {
         serde_json::json!({})
     } else {
@@ -74,34 +48,5 @@ fn run(case: &Case) -> String {
 
 #[test]
 fn cases() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
-    let mut files: Vec<_> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    let mut failures = Vec::new();
-    let mut count = 0;
-    for path in &files {
-        let file = path.file_name().unwrap().to_string_lossy().to_string();
-        let text = fs::read_to_string(path).unwrap();
-        for case in parse_cases(&file, &text) {
-            count += 1;
-            let got = run(&case);
-            if got != case.expected {
-                failures.push(format!(
-                    "{}: {}\n  template: {:?}\n  expected: {:?}\n  got:      {:?}",
-                    case.file, case.name, case.template, case.expected, got
-                ));
-            }
-        }
-    }
-    assert!(count >= 1, "no cases found");
-    assert!(
-        failures.is_empty(),
-        "{} of {count} cases failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    case_table::run_all(env!("CARGO_MANIFEST_DIR"), run);
 }

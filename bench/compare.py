@@ -15,6 +15,10 @@ Two values are excused on purpose, and the script says so when it applies them:
   * the label `app.kubernetes.io/managed-by` holds `.Release.Service`, which is
     "Helm" for helm and "bosun" for bosun; exactly that pair of values is accepted,
     anything else is a mismatch.
+  * `helm-fleet` emits ExternalSecrets as `external-secrets.io/v1beta1`, which
+    external-secrets no longer serves (bosun's validation refuses it); bosun's port
+    emits `v1`, the same fields under the served version. An ExternalSecret is keyed
+    as `v1` on both sides, and its `apiVersion` is not compared.
 
 Exit status: 0 when identical, 1 on any mismatch, 2 on a usage or parse error.
 """
@@ -30,6 +34,8 @@ except AttributeError:  # pragma: no cover
 CHECKSUM = "checksum/config"
 MANAGED_BY = "app.kubernetes.io/managed-by"
 MANAGED_BY_PAIR = ("Helm", "bosun")
+EXTERNAL_SECRETS_OLD = "external-secrets.io/v1beta1"
+EXTERNAL_SECRETS_NEW = "external-secrets.io/v1"
 MAX_SHOWN = 10
 MISSING = object()
 
@@ -43,7 +49,10 @@ def load(path):
         if not isinstance(doc, dict):
             raise ValueError(f"{path}: document {i + 1} is a {type(doc).__name__}, not a mapping")
         meta = doc.get("metadata") or {}
-        key = (doc.get("apiVersion"), doc.get("kind"), meta.get("namespace"), meta.get("name"))
+        api_version = doc.get("apiVersion")
+        if doc.get("kind") == "ExternalSecret" and api_version == EXTERNAL_SECRETS_OLD:
+            api_version = doc["apiVersion"] = EXTERNAL_SECRETS_NEW
+        key = (api_version, doc.get("kind"), meta.get("namespace"), meta.get("name"))
         if key in objects:
             dups.append(key)
         objects[key] = doc

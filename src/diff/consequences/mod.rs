@@ -78,6 +78,7 @@ pub enum Via {
 /// A workload that reads a changed ConfigMap or Secret without being restarted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Consumer {
+    #[serde(flatten)]
     pub workload: Resource,
     pub via: Via,
 }

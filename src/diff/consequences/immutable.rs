@@ -58,17 +58,15 @@ pub(super) fn refused(
         })
     };
     match (group(resource), resource.kind.as_str()) {
-        ("apps", "Deployment" | "DaemonSet" | "ReplicaSet") => {
-            if touched("spec.selector") {
-                refuse(
-                    "spec.selector",
-                    "field is immutable",
-                    format!(
-                        "{} (the old ReplicaSets stay: delete them once the new pods are ready)",
-                        orphan()
-                    ),
-                );
-            }
+        ("apps", "Deployment" | "DaemonSet" | "ReplicaSet") if touched("spec.selector") => {
+            refuse(
+                "spec.selector",
+                "field is immutable",
+                format!(
+                    "{} (the old ReplicaSets stay: delete them once the new pods are ready)",
+                    orphan()
+                ),
+            );
         }
         ("apps", "StatefulSet") => {
             let mut fields: Vec<&str> = paths
@@ -175,18 +173,18 @@ pub(super) fn refused(
                 );
             }
         }
-        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => {
-            if touched("roleRef") {
-                refuse(
-                    "roleRef",
-                    "cannot change roleRef",
-                    format!(
-                        "delete the binding (`kubectl delete {} {}`) and apply again",
-                        resource.kind.to_lowercase(),
-                        resource.name
-                    ),
-                );
-            }
+        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding")
+            if touched("roleRef") =>
+        {
+            refuse(
+                "roleRef",
+                "cannot change roleRef",
+                format!(
+                    "delete the binding (`kubectl delete {} {}`) and apply again",
+                    resource.kind.to_lowercase(),
+                    resource.name
+                ),
+            );
         }
         _ => {}
     }

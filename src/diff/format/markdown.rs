@@ -231,7 +231,7 @@ fn release(out: &mut String, plan: &Plan, budget: &mut Budget) {
         return;
     }
     let table = "| | Resource | apiVersion |\n| --- | --- | --- |\n";
-    budget.push(out, table);
+    let table_fits = budget.push(out, table);
     for entry in shown(plan) {
         let mark = match entry.change {
             Change::Add => "➕ add",
@@ -242,7 +242,7 @@ fn release(out: &mut String, plan: &Plan, budget: &mut Budget) {
             "| {mark} | `{}` | `{}` |\n",
             entry.resource, entry.resource.api_version
         );
-        if budget.rows_left_out > 0 || !budget.push(out, &row) {
+        if !table_fits || budget.rows_left_out > 0 || !budget.push(out, &row) {
             budget.rows_left_out += 1;
         }
     }
@@ -362,5 +362,40 @@ mod tests {
         assert!(text.contains("+  line0:"), "the head of the diff shows");
         assert!(text.contains("more lines of this diff left out"));
         assert!(text.contains("the diffs of 1 of 1 resources are cut or left out"));
+    }
+
+    #[test]
+    fn many_releases_stay_under_the_limit_and_close_every_fold() {
+        let plan = Plan {
+            entries: (0..100).map(|n| entry(n, 20)).collect(),
+            unchanged: 0,
+            notes: Vec::new(),
+            consequences: Vec::new(),
+        };
+        let abouts: Vec<About> = (0..20)
+            .map(|n| About {
+                release: format!("r{n}"),
+                ..about()
+            })
+            .collect();
+        let releases: Vec<(&About, &Plan)> = abouts.iter().map(|a| (a, &plan)).collect();
+        let text = markdown(&releases, MARKDOWN_LIMIT);
+        assert!(
+            chars(&text) <= MARKDOWN_LIMIT,
+            "{} characters",
+            chars(&text)
+        );
+        assert!(text.starts_with("### bosun diff: 20 releases\n"));
+        assert!(text.contains("**Plan: 0 to add, 2000 to change, 0 to destroy.**"));
+        assert_eq!(
+            text.matches("<details>").count(),
+            text.matches("</details>").count(),
+            "every fold is closed"
+        );
+        assert!(
+            text.contains("the diffs of "),
+            "{}",
+            &text[text.len() - 400..]
+        );
     }
 }

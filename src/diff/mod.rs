@@ -1,8 +1,9 @@
 //! What a change does: the fresh render against the last one (or any manifests), matched by API
 //! group, kind, namespace and name, as added / changed / removed resources with a unified diff
-//! of each changed one. Secret values never show unless asked (`secrets.rs`); an object read
-//! from a cluster is compared only on what the render sets (`against.rs`); [`format`] prints the
-//! plan.
+//! of each changed one, and what the changes will do (`consequences/`: immutable fields, pod
+//! restarts, stale config, Secret keys, risks; noise marked). Secret values never show unless
+//! asked (`secrets.rs`); an object read from a cluster is compared only on what the render sets
+//! (`against.rs`); [`format`] prints the plan for one release or many.
 
 mod against;
 mod consequences;

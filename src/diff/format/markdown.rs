@@ -180,8 +180,9 @@ fn consequences(out: &mut String, releases: &[(&About, &Plan)], budget: &mut Bud
                     _ => None,
                 })
                 .sum();
+            let s = if list.len() == 1 { "" } else { "s" };
             title = format!(
-                "\n**{}** ({} workloads, {pods} pods)",
+                "\n**{}** ({} workload{s}, {pods} pods)",
                 class.title(),
                 list.len()
             );

@@ -104,7 +104,23 @@ pub(super) fn markdown(releases: &[(&About, &Plan)], limit: usize) -> String {
         out.push_str("No changes.\n");
         return out;
     }
-    for (about, plan) in releases {
+    if many {
+        let unchanged: Vec<String> = releases
+            .iter()
+            .filter(|(_, plan)| !plan.has_changes())
+            .map(|(about, _)| format!("`{}`", about.release))
+            .collect();
+        if !unchanged.is_empty() {
+            let line = format!(
+                "No changes in {} release{}: {}.\n",
+                unchanged.len(),
+                if unchanged.len() == 1 { "" } else { "s" },
+                some_of(&unchanged, NOISE_NAMES)
+            );
+            budget.push(&mut out, &line);
+        }
+    }
+    for (about, plan) in releases.iter().filter(|(_, p)| !many || p.has_changes()) {
         if many {
             // A release opens folded; its closing tag is counted before its contents.
             let open = format!(

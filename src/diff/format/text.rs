@@ -16,7 +16,7 @@ const NOISE_NAMES: usize = 5;
 
 pub(super) fn text(releases: &[(&About, &Plan)], with_diffs: bool, color: bool) -> String {
     let mut out = String::new();
-    let many = releases.len() > 1;
+    let many = releases.len() != 1;
     for (about, plan) in releases {
         if many {
             let _ = writeln!(

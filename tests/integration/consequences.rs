@@ -197,6 +197,12 @@ fn immutable_fields_will_not_apply_and_name_the_field_and_a_way_out() {
             "spec.clusterIP",
         ),
         (binding("reader", "ann"), binding("admin", "ann"), "roleRef"),
+        (
+            statefulset("10Gi", 1),
+            statefulset("10Gi", 1).replace("serviceName: db", "serviceName: db-headless"),
+            "spec.serviceName",
+        ),
+        (frozen_config("1"), frozen_config("2"), "data"),
     ];
     for (old, new, field) in cases {
         let found = consequences(&old, &new);
@@ -212,6 +218,12 @@ fn immutable_fields_will_not_apply_and_name_the_field_and_a_way_out() {
             refused[0]
         );
     }
+}
+
+fn frozen_config(value: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\nimmutable: true\ndata:\n  a: \"{value}\"\n"
+    )
 }
 
 #[test]
@@ -273,6 +285,44 @@ fn a_config_change_without_a_roll_leaves_pods_on_the_old_value() {
     assert_eq!(found[0]["name"], "cfg");
     assert_eq!(found[0]["consumers"][0]["name"], "web");
     assert_eq!(found[0]["consumers"][0]["via"], "env");
+}
+
+#[test]
+fn a_secret_read_through_a_projected_volume_updates_files_not_env() {
+    let reader = "apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels:
+      app: agent
+  template:
+    metadata:
+      labels:
+        app: agent
+    spec:
+      containers:
+        - name: agent
+          image: agent:1
+      volumes:
+        - name: creds
+          projected:
+            sources:
+              - secret:
+                  name: creds
+";
+    let found = consequences(
+        &format!("{}---\n{reader}", secret(&[("token", "a")])),
+        &format!("{}---\n{reader}", secret(&[("token", "b")])),
+    );
+    assert_eq!(
+        classes(&found),
+        ["secret-change", "keeps-old-value"],
+        "{found:#?}"
+    );
+    assert_eq!(found[1]["consumers"][0]["kind"], "DaemonSet");
+    assert_eq!(found[1]["consumers"][0]["via"], "volume");
 }
 
 #[test]

@@ -186,10 +186,12 @@ impl Consequence {
                     ("not compared", not_compared),
                 ] {
                     if !keys.is_empty() {
+                        let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
                         parts.push(format!("{word} {}", keys.join(", ")));
                     }
                 }
-                format!("keys {} (values never shown)", parts.join("; "))
+                // Never a secret's contents, nor their size.
+                format!("keys {}", parts.join("; "))
             }
             Consequence::BlocksEviction { workload, reason } => format!("{workload}: {reason}"),
             Consequence::ReplicasOutOfRange {

@@ -477,30 +477,13 @@ fn autoscaler(min: u32, max: u32) -> String {
 
 #[test]
 fn an_autoscaler_whose_range_leaves_out_the_replicas_is_reported() {
-    let old = format!(
-        "{}---\n{}",
-        deployment("web", 3, "web:1", ""),
-        autoscaler(2, 5)
-    );
-    let found = consequences(
-        &old,
-        &format!(
-            "{}---\n{}",
-            deployment("web", 3, "web:1", ""),
-            autoscaler(4, 8)
-        ),
-    );
+    let with = |hpa: String| format!("{}---\n{hpa}", deployment("web", 3, "web:1", ""));
+    let old = with(autoscaler(2, 5));
+    let found = consequences(&old, &with(autoscaler(4, 8)));
     assert_eq!(classes(&found), ["replicas-out-of-range"], "{found:#?}");
     assert_eq!(found[0]["replicas"], 3);
     assert_eq!(found[0]["min"], 4);
-    let found = consequences(
-        &old,
-        &format!(
-            "{}---\n{}",
-            deployment("web", 3, "web:1", ""),
-            autoscaler(2, 8)
-        ),
-    );
+    let found = consequences(&old, &with(autoscaler(2, 8)));
     assert_eq!(classes(&found), Vec::<&str>::new(), "{found:#?}");
 }
 

@@ -34,6 +34,8 @@ const STATEFULSET_MUTABLE: &[&str] = &[
     "spec.minReadySeconds",
 ];
 
+const PVC_MUTABLE: &[&str] = &["spec.resources.requests", "spec.volumeAttributesClassName"];
+
 const ORPHAN_WAY_OUT: &str = "`kubectl delete KIND NAME --cascade=orphan`, then apply: the running pods are kept and adopted";
 
 /// The consequences of changing `paths` of this object that the API server refuses.
@@ -69,14 +71,7 @@ pub(super) fn refused(
             );
         }
         ("apps", "StatefulSet") => {
-            let mut fields: Vec<&str> = paths
-                .iter()
-                .filter(|p| under(p, "spec"))
-                .filter(|p| !STATEFULSET_MUTABLE.iter().any(|m| under(p, m)))
-                .map(|p| top_field(p))
-                .collect();
-            fields.dedup();
-            for field in fields {
+            for field in spec_fields_outside(paths, STATEFULSET_MUTABLE) {
                 refuse(
                     field,
                     "updates to a StatefulSet's spec other than replicas, ordinals, template, updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds are forbidden",
@@ -128,17 +123,7 @@ pub(super) fn refused(
             }
         }
         ("", "PersistentVolumeClaim") => {
-            let mut fields: Vec<&str> = paths
-                .iter()
-                .filter(|p| under(p, "spec"))
-                .filter(|p| {
-                    !under(p, "spec.resources.requests")
-                        && !under(p, "spec.volumeAttributesClassName")
-                })
-                .map(|p| top_field(p))
-                .collect();
-            fields.dedup();
-            for field in fields {
+            for field in spec_fields_outside(paths, PVC_MUTABLE) {
                 refuse(
                     field,
                     "a claim's spec is immutable after creation except resources.requests",
@@ -189,6 +174,17 @@ pub(super) fn refused(
         _ => {}
     }
     found
+}
+
+/// The fields right under `spec` that `paths` change, but for those under `mutable`.
+fn spec_fields_outside<'a>(paths: &'a [String], mutable: &[&str]) -> Vec<&'a str> {
+    let mut fields: Vec<&str> = paths
+        .iter()
+        .filter(|p| under(p, "spec") && !mutable.iter().any(|m| under(p, m)))
+        .map(|p| top_field(p))
+        .collect();
+    fields.dedup();
+    fields
 }
 
 /// `spec.volumeClaimTemplates[0].spec.x` → `spec.volumeClaimTemplates`.

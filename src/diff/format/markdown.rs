@@ -339,14 +339,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_big_plan_stays_under_the_limit_and_says_what_was_cut() {
-        let plan = Plan {
-            entries: (0..500).map(|n| entry(n, 40)).collect(),
+    fn plan_of(entries: Vec<Entry>) -> Plan {
+        Plan {
+            entries,
             unchanged: 0,
             notes: Vec::new(),
             consequences: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn a_big_plan_stays_under_the_limit_and_says_what_was_cut() {
+        let plan = plan_of((0..500).map(|n| entry(n, 40)).collect());
         let text = markdown(&[(&about(), &plan)], MARKDOWN_LIMIT);
         assert!(
             chars(&text) <= MARKDOWN_LIMIT,
@@ -368,12 +372,7 @@ mod tests {
 
     #[test]
     fn one_huge_diff_shows_its_head() {
-        let plan = Plan {
-            entries: vec![entry(0, 5_000)],
-            unchanged: 0,
-            notes: Vec::new(),
-            consequences: Vec::new(),
-        };
+        let plan = plan_of(vec![entry(0, 5_000)]);
         let text = markdown(&[(&about(), &plan)], MARKDOWN_LIMIT);
         assert!(chars(&text) <= MARKDOWN_LIMIT);
         assert!(text.contains("+  line0:"), "the head of the diff shows");
@@ -383,12 +382,7 @@ mod tests {
 
     #[test]
     fn many_releases_stay_under_the_limit_and_close_every_fold() {
-        let plan = Plan {
-            entries: (0..100).map(|n| entry(n, 20)).collect(),
-            unchanged: 0,
-            notes: Vec::new(),
-            consequences: Vec::new(),
-        };
+        let plan = plan_of((0..100).map(|n| entry(n, 20)).collect());
         let abouts: Vec<About> = (0..20)
             .map(|n| About {
                 release: format!("r{n}"),

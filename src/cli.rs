@@ -57,16 +57,9 @@ Secret values:
   BOSUN_SECRET_KEY or the file bosun/secret-key in the user's config folder (at least 16 bytes,
   kept out of the repository). Without the key, the diff says which values it cannot compare.
 
-Consequences (listed before the diffs, and the classes --fail-on takes):
-  will-not-apply         a field the API server refuses to change (selectors, a StatefulSet's
-                         volumeClaimTemplates, a Job's template, a PVC's class or a smaller size, ...)
-  data-loss              a deleted PVC, PV, Namespace, CRD, or StatefulSet with claims
-  restarts-pods          a workload's pod template changes (image, env, checksum, resources, probes)
-  keeps-old-value        a ConfigMap or Secret changes and the pods that read it do not restart
-  secret-change          a Secret's keys are added, removed or changed (never a value)
-  blocks-eviction        a PodDisruptionBudget allows no eviction of its workload's pods
-  replicas-out-of-range  a HorizontalPodAutoscaler's range leaves out its workload's replicas
-  Changes only to chart or app version labels or checksum annotations are grouped as noise.
+Consequences:
+  What the changes will do is listed before the diffs (the classes are those of --fail-on);
+  changes only to chart or app version labels or checksum annotations are grouped as noise.
 
 Exit codes:
   0  success (with --detailed-exitcode: no changes)
@@ -275,8 +268,8 @@ pub(crate) struct DiffArgs {
     /// Exit 2 when there are changes, 0 when there are none, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
-    /// Exit 3 when a consequence of one of these classes is found (see below), after printing
-    /// the report; it wins over --detailed-exitcode's 2.
+    /// Exit 3 when a consequence of one of these classes is found, after printing the report;
+    /// it wins over --detailed-exitcode's 2.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "CLASS[,CLASS]")]
     pub fail_on: Vec<crate::diff::Class>,
 }

@@ -220,6 +220,13 @@ fn immutable_fields_will_not_apply_and_name_the_field_and_a_way_out() {
     }
 }
 
+fn hook_job(image: &str) -> String {
+    job(image, 3).replace(
+        "  name: migrate\n",
+        "  name: migrate\n  annotations:\n    helm.sh/hook: pre-upgrade\n",
+    )
+}
+
 fn frozen_config(value: &str) -> String {
     format!(
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\nimmutable: true\ndata:\n  a: \"{value}\"\n"
@@ -238,6 +245,8 @@ fn mutable_changes_apply() {
         (job("migrate:1", 3), job("migrate:1", 6)),
         (service("10.0.0.1", 80), service("10.0.0.1", 8080)),
         (binding("reader", "ann"), binding("reader", "bob")),
+        // Regression: a hook Job is recreated on each run, so its template may change.
+        (hook_job("migrate:1"), hook_job("migrate:2")),
     ];
     for (old, new) in cases {
         let found = consequences(&old, &new);

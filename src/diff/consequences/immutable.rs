@@ -17,6 +17,8 @@
 //!   `ValidateSecretUpdate`: data cannot change, nor `immutable` be unset.
 //! - RoleBinding, ClusterRoleBinding `roleRef`: `ValidateRoleBindingUpdate`
 //!   (`pkg/apis/rbac/validation`).
+//!
+//! A Helm or Argo CD hook is recreated rather than updated, so none of this applies to it.
 
 use serde_json::Value;
 
@@ -45,6 +47,15 @@ pub(super) fn refused(
     new: &Value,
     paths: &[String],
 ) -> Vec<Consequence> {
+    // A hook is deleted and created anew on each run (Helm's default `before-hook-creation`),
+    // never updated in place.
+    let hook = |v: &Value| {
+        let annotations = &v["metadata"]["annotations"];
+        !annotations["helm.sh/hook"].is_null() || !annotations["argocd.argoproj.io/hook"].is_null()
+    };
+    if hook(old) || hook(new) {
+        return Vec::new();
+    }
     let touched = |field: &str| paths.iter().any(|p| under(p, field));
     let orphan = || {
         ORPHAN_WAY_OUT

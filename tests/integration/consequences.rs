@@ -698,3 +698,57 @@ fn many_releases_make_one_report() {
         "one release keeps its own heading: {one}"
     );
 }
+
+#[test]
+fn a_sealed_record_gives_the_secret_keys_that_changed_and_the_pods_left_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: cq\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    std::fs::write(chart.join("values.yaml"), "password: first-password\n").unwrap();
+    let reader = deployment("web", 2, "web:1", "").replace(
+        "            - configMapRef:\n                name: cfg\n",
+        "            - secretRef:\n                name: creds\n",
+    );
+    std::fs::write(
+        chart.join("templates/all.yaml"),
+        format!(
+            "{}---\n{reader}",
+            secret(&[("password", "{{ .Values.password }}"), ("user", "admin")])
+        ),
+    )
+    .unwrap();
+    let run_keyed = |args: &[&str]| {
+        let output = crate::bosun(args)
+            .arg(chart.to_str().unwrap())
+            .arg("--state-dir")
+            .arg(dir.path().join("state"))
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env("BOSUN_SECRET_KEY", "a-test-key-of-32-characters-long")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(0), "{stderr}");
+        stdout
+    };
+    run_keyed(&["render"]);
+    let stdout = run_keyed(&["diff", "--set", "password=second-password", "-o", "json"]);
+    assert!(
+        !stdout.contains("first-password") && !stdout.contains("second-password"),
+        "a value leaked: {stdout}"
+    );
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let found = report["consequences"].as_array().unwrap();
+    assert_eq!(
+        classes(found),
+        ["secret-change", "keeps-old-value"],
+        "{found:#?}"
+    );
+    assert_eq!(found[0]["changed"], serde_json::json!(["password"]));
+    assert_eq!(found[1]["consumers"][0]["name"], "web");
+}

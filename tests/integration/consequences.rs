@@ -606,7 +606,7 @@ fn a_fleet_wide_registry_change_stays_under_githubs_comment_limit() {
         comment.contains("**Plan: 0 to add, 150 to change, 0 to destroy.**"),
         "{comment}"
     );
-    let consequences = comment.find("**Restarts pods** (150 workloads, 450 pods)");
+    let consequences = comment.find("**Restarts pods** (150 workloads, 450 pods; by cause: image `ghcr.io` → `registry.example.com` (150))");
     let table = comment.find("| ✏️ change | `Deployment okla/svc-0000` |");
     assert!(
         consequences.is_some() && consequences < table,

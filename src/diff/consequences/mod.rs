@@ -103,6 +103,9 @@ pub enum Consequence {
         replicas: Option<u64>,
         /// What in the pod template changed, one item per cause.
         causes: Vec<String>,
+        /// The causes without what differs between workloads (container names, the parts of
+        /// an image that stayed), to count many workloads restarted by one change together.
+        shared: Vec<String>,
     },
     KeepsOldValue {
         consumers: Vec<Consumer>,
@@ -148,7 +151,9 @@ impl Consequence {
                 way_out,
             } => format!("`{field}`: {reason}; way out: {way_out}"),
             Consequence::DataLoss { reason } => reason.clone(),
-            Consequence::RestartsPods { replicas, causes } => {
+            Consequence::RestartsPods {
+                replicas, causes, ..
+            } => {
                 let pods = match replicas {
                     Some(1) => "1 replica".to_string(),
                     Some(n) => format!("{n} replicas"),

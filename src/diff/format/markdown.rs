@@ -6,8 +6,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    About, Baseline, Change, Class, Plan, by_class, noise_groups, notes, plan_line, shown, some_of,
-    totals,
+    About, Baseline, Change, Class, Plan, by_class, noise_groups, notes, plan_line, restarts,
+    shown, some_of, totals,
 };
 
 /// GitHub refuses a comment longer than this many characters.
@@ -187,22 +187,12 @@ fn consequences(out: &mut String, releases: &[(&About, &Plan)], budget: &mut Bud
     }
     budget.push(out, "#### What this will do\n");
     for (class, list) in groups {
-        let mut title = format!("\n**{}** ({})", class.title(), list.len());
-        if class == Class::RestartsPods {
-            let pods: u64 = list
-                .iter()
-                .filter_map(|(_, f)| match &f.consequence {
-                    crate::diff::Consequence::RestartsPods { replicas, .. } => *replicas,
-                    _ => None,
-                })
-                .sum();
-            let s = if list.len() == 1 { "" } else { "s" };
-            title = format!(
-                "\n**{}** ({} workload{s}, {pods} pods)",
-                class.title(),
-                list.len()
-            );
-        }
+        let title = match restarts(list.iter().map(|(_, f)| &f.consequence)) {
+            Some(restarts) if class == Class::RestartsPods => {
+                format!("\n**{}** ({restarts})", class.title())
+            }
+            _ => format!("\n**{}** ({})", class.title(), list.len()),
+        };
         if !budget.push(out, &format!("{title}\n\n")) {
             budget.consequences_left_out += list.len();
             continue;

@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::output::json_text;
 use crate::resource::Resource;
 
-use super::consequences::{Class, Found, Noise};
+use super::consequences::{Class, Consequence, Found, Noise};
 use super::{About, Baseline, Change, Entry, Format, Plan};
 
 pub use markdown::MARKDOWN_LIMIT;
@@ -67,6 +67,52 @@ fn by_class<T>(
     groups.sort_by_key(|(class, _)| *class);
     groups
 }
+
+/// Restarts told together: `3 workloads, 7 pods; by cause: image `a` → `b` (3)`; `None`
+/// when there are none.
+fn restarts<'a>(consequences: impl Iterator<Item = &'a Consequence>) -> Option<String> {
+    let (mut workloads, mut pods) = (0, 0);
+    let mut causes: Vec<(&str, usize)> = Vec::new();
+    for consequence in consequences {
+        let Consequence::RestartsPods {
+            replicas, shared, ..
+        } = consequence
+        else {
+            continue;
+        };
+        workloads += 1;
+        pods += replicas.unwrap_or(0);
+        for cause in shared {
+            match causes.iter_mut().find(|(c, _)| c == cause) {
+                Some((_, n)) => *n += 1,
+                None => causes.push((cause, 1)),
+            }
+        }
+    }
+    if workloads == 0 {
+        return None;
+    }
+    causes.sort_by(|a, b| b.1.cmp(&a.1));
+    let top: Vec<String> = causes
+        .iter()
+        .take(CAUSES)
+        .map(|(cause, n)| format!("{cause} ({n})"))
+        .collect();
+    let more = causes.len().saturating_sub(CAUSES);
+    Some(format!(
+        "{workloads} workload{}, {pods} pods; by cause: {}{}",
+        if workloads == 1 { "" } else { "s" },
+        top.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    ))
+}
+
+/// Causes named in a summary of restarts.
+const CAUSES: usize = 5;
 
 /// The entries that are only noise, one group per kind.
 fn noise_groups(plan: &Plan) -> Vec<(Noise, Vec<&Resource>)> {

@@ -8,7 +8,8 @@ use anstyle::Style;
 use crate::diagnostics::color::{self, paint};
 
 use super::{
-    About, Change, Class, Plan, by_class, noise_groups, notes, plan_line, shown, some_of, totals,
+    About, Change, Class, Plan, by_class, noise_groups, notes, plan_line, restarts, shown, some_of,
+    totals,
 };
 
 /// Names shown of a group of noise before `and N more`.
@@ -61,6 +62,15 @@ fn release(out: &mut String, about: &About, plan: &Plan, with_diffs: bool, color
             Class::WillNotApply | Class::DataLoss => color::ERROR,
             _ => color::CHANGED,
         };
+        if let Some(restarts) = restarts(list.iter().map(|f| &f.consequence))
+            && list.len() > 1
+        {
+            let _ = writeln!(
+                out,
+                "{} {restarts}",
+                paint(style, &format!("! {:<21}", class.name()))
+            );
+        }
         for found in list {
             let _ = writeln!(
                 out,

@@ -92,7 +92,7 @@ fn restarts<'a>(consequences: impl Iterator<Item = &'a Consequence>) -> Option<S
     if workloads == 0 {
         return None;
     }
-    causes.sort_by(|a, b| b.1.cmp(&a.1));
+    causes.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     let top: Vec<String> = causes
         .iter()
         .take(CAUSES)

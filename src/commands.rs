@@ -269,7 +269,7 @@ pub(crate) fn diff(command: &DiffCommand) -> Result<i32, Error> {
         classes.sort_unstable();
         classes.dedup();
         eprintln!(
-            "error: {} consequence{} of a class named by --fail-on ({}), the first on {}\nhelp: the report above lists them; exit code 3",
+            "error: {} consequence{} of a class named by --fail-on ({}), the first on {}\nhelp: the report on stdout says what each will do and the way out; exit code 3",
             failing.len(),
             if failing.len() == 1 { "" } else { "s" },
             classes.join(", "),

@@ -279,6 +279,24 @@ fn a_change_outside_the_pod_template_restarts_nothing() {
     assert_eq!(classes(&found), Vec::<&str>::new(), "{found:#?}");
 }
 
+#[test]
+fn an_on_delete_statefulset_restarts_nothing_when_its_template_changes() {
+    let on_delete = |image: &str| {
+        statefulset("10Gi", 2)
+            .replace(
+                "  serviceName: db\n",
+                "  serviceName: db\n  updateStrategy:\n    type: OnDelete\n",
+            )
+            .replace("image: db:1", &format!("image: {image}"))
+    };
+    let found = consequences(&on_delete("db:1"), &on_delete("db:2"));
+    assert_eq!(classes(&found), Vec::<&str>::new(), "{found:#?}");
+    let rolling =
+        |image: &str| statefulset("10Gi", 2).replace("image: db:1", &format!("image: {image}"));
+    let found = consequences(&rolling("db:1"), &rolling("db:2"));
+    assert_eq!(classes(&found), ["restarts-pods"], "{found:#?}");
+}
+
 fn config(mode: &str) -> String {
     format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  mode: {mode}\n")
 }

@@ -16,7 +16,10 @@ pub(super) fn restart(
     new: &Value,
     paths: &[String],
 ) -> Option<Consequence> {
-    if !is_workload(resource) {
+    // A ReplicaSet, and a StatefulSet or DaemonSet updated `OnDelete`, give the new template
+    // only to pods created later: nothing restarts now.
+    let on_delete = new["spec"]["updateStrategy"]["type"] == "OnDelete";
+    if !is_workload(resource) || resource.kind == "ReplicaSet" || on_delete {
         return None;
     }
     let mut causes: Vec<String> = Vec::new();

@@ -244,6 +244,10 @@ fn mutable_changes_apply() {
         (pvc("fast", "10Gi"), pvc("fast", "20Gi")),
         (job("migrate:1", 3), job("migrate:1", 6)),
         (service("10.0.0.1", 80), service("10.0.0.1", 8080)),
+        (
+            service("10.0.0.1", 80),
+            service("10.0.0.1", 80).replace("spec:\n", "spec:\n  type: NodePort\n"),
+        ),
         (binding("reader", "ann"), binding("reader", "bob")),
         // Regression: a hook Job is recreated on each run, so its template may change.
         (hook_job("migrate:1"), hook_job("migrate:2")),

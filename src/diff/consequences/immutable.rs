@@ -10,7 +10,9 @@
 //!   `completionMode`, `podFailurePolicy` are immutable (`completions` too, outside elastic
 //!   indexed Jobs).
 //! - Service `spec.clusterIP`: `ValidateServiceUpdate` (`pkg/apis/core/validation`), when the
-//!   old one was set and neither side is `type: ExternalName`.
+//!   old one was set and neither side is `type: ExternalName`. A type the new object's own
+//!   rules refuse (`clusterIP: None` on a NodePort Service) fails validation at render time
+//!   (rule `service/type`), before any diff.
 //! - PersistentVolumeClaim: `ValidatePersistentVolumeClaimUpdate`: the spec is immutable but
 //!   `resources.requests` (and `volumeAttributesClassName`), and storage cannot shrink.
 //! - ConfigMap and Secret with `immutable: true`: `ValidateConfigMapUpdate`,

@@ -6,17 +6,23 @@ use serde_json::Value;
 
 use crate::run;
 
-/// A chart whose only template is `new` (plain YAML), diffed against `old` with `args`.
-fn diff(old: &str, new: &str, args: &[&str]) -> (i32, String, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("chart");
+/// Writes a chart `cq` under `dir` whose only template is `template`; returns its path.
+fn chart(dir: &std::path::Path, template: &str) -> std::path::PathBuf {
+    let chart = dir.join("chart");
     std::fs::create_dir_all(chart.join("templates")).unwrap();
     std::fs::write(
         chart.join("Chart.yaml"),
         "apiVersion: v2\nname: cq\nversion: 1.0.0\n",
     )
     .unwrap();
-    std::fs::write(chart.join("templates/all.yaml"), new).unwrap();
+    std::fs::write(chart.join("templates/all.yaml"), template).unwrap();
+    chart
+}
+
+/// A chart whose only template is `new` (plain YAML), diffed against `old` with `args`.
+fn diff(old: &str, new: &str, args: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = chart(dir.path(), new);
     let against = dir.path().join("old.yaml");
     std::fs::write(&against, old).unwrap();
     let mut all = vec![
@@ -412,7 +418,11 @@ fn secret(keys: &[(&str, &str)]) -> String {
 #[test]
 fn a_secret_change_names_keys_and_never_values() {
     let (code, stdout, stderr) = diff(
-        &secret(&[("user", "admin"), ("password", "hunter2"), ("old", "x1")]),
+        &secret(&[
+            ("user", "admin"),
+            ("password", "hunter2"),
+            ("old", "retired-secret"),
+        ]),
         &secret(&[
             ("user", "admin"),
             ("password", "correct-horse"),
@@ -421,7 +431,8 @@ fn a_secret_change_names_keys_and_never_values() {
         &["-o", "json"],
     );
     assert_eq!(code, 0, "{stderr}");
-    for value in ["hunter2", "correct-horse", "t0k3n", "x1"] {
+    // Regression: a short value (`x1`) was found in the random temporary path.
+    for value in ["hunter2", "correct-horse", "t0k3n", "retired-secret"] {
         assert!(!stdout.contains(value), "a value leaked: {stdout}");
     }
     let report: Value = serde_json::from_str(&stdout).unwrap();
@@ -724,26 +735,18 @@ fn many_releases_make_one_report() {
 #[test]
 fn a_sealed_record_gives_the_secret_keys_that_changed_and_the_pods_left_behind() {
     let dir = tempfile::tempdir().unwrap();
-    let chart = dir.path().join("chart");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(
-        chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: cq\nversion: 1.0.0\n",
-    )
-    .unwrap();
-    std::fs::write(chart.join("values.yaml"), "password: first-password\n").unwrap();
     let reader = deployment("web", 2, "web:1", "").replace(
         "            - configMapRef:\n                name: cfg\n",
         "            - secretRef:\n                name: creds\n",
     );
-    std::fs::write(
-        chart.join("templates/all.yaml"),
-        format!(
+    let chart = chart(
+        dir.path(),
+        &format!(
             "{}---\n{reader}",
             secret(&[("password", "{{ .Values.password }}"), ("user", "admin")])
         ),
-    )
-    .unwrap();
+    );
+    std::fs::write(chart.join("values.yaml"), "password: first-password\n").unwrap();
     let run_keyed = |args: &[&str]| {
         let output = crate::bosun(args)
             .arg(chart.to_str().unwrap())

@@ -3,7 +3,8 @@
 //! clap refuses because of a Helm habit (`--validate`, `template NAME CHART`) is answered with
 //! what bosun does instead.
 //! Exit codes: 0 success, 1 any error (the command line itself included); `bosun diff
-//! --detailed-exitcode` adds 2 for "there are changes".
+//! --detailed-exitcode` adds 2 for "there are changes", and `--fail-on` 3 for "a consequence
+//! of a class named".
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -47,6 +48,7 @@ Exit codes:
   1  error: bad input, a template or YAML error, an unknown environment, a document or values
      that fail validation, a lint error finding (or warning with --strict), a bad flag
   2  `bosun diff --detailed-exitcode` only: there are changes
+  3  `bosun diff --fail-on` only: a consequence of a class named there
 ";
 
 const DIFF_EXIT_CODES: &str = "\
@@ -55,10 +57,15 @@ Secret values:
   BOSUN_SECRET_KEY or the file bosun/secret-key in the user's config folder (at least 16 bytes,
   kept out of the repository). Without the key, the diff says which values it cannot compare.
 
+Consequences:
+  What the changes will do is listed before the diffs (the classes are those of --fail-on);
+  changes only to chart or app version labels or checksum annotations are grouped as noise.
+
 Exit codes:
   0  success (with --detailed-exitcode: no changes)
   1  error (also: standard input named twice, as `-f -` with `--against -`)
   2  with --detailed-exitcode: there are changes
+  3  with --fail-on: a consequence of a class named (the report is printed all the same)
 ";
 
 const LINT_EXIT_CODES: &str = "\
@@ -261,6 +268,10 @@ pub(crate) struct DiffArgs {
     /// Exit 2 when there are changes, 0 when there are none, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Exit 3 when a consequence of one of these classes is found, after printing the report;
+    /// it wins over --detailed-exitcode's 2.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "CLASS[,CLASS]")]
+    pub fail_on: Vec<crate::diff::Class>,
 }
 
 /// Where custom resource schemas come from, and how missing ones are treated.
@@ -370,6 +381,7 @@ fn execute(command: Command, matches: Option<&ArgMatches>) -> Result<i32, Error>
             output: args.output,
             show_secrets: args.show_secrets,
             detailed_exitcode: args.detailed_exitcode,
+            fail_on: args.fail_on,
         }),
         Command::Values(args) => commands::values(&ValuesCommand {
             values: value_options(&args.values, matches),

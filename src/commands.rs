@@ -36,6 +36,8 @@ pub(crate) struct DiffCommand {
     pub output: diff::Format,
     pub show_secrets: bool,
     pub detailed_exitcode: bool,
+    /// Exit 3 when a consequence of one of these classes is found.
+    pub fail_on: Vec<diff::Class>,
 }
 
 /// `bosun values`.
@@ -258,6 +260,23 @@ pub(crate) fn diff(command: &DiffCommand) -> Result<i32, Error> {
         command.output,
         crate::diagnostics::color::stdout(),
     )?)?;
+    let failing: Vec<&diff::Found> = plan.matching(&command.fail_on).collect();
+    if let Some(first) = failing.first() {
+        let mut classes: Vec<&str> = failing
+            .iter()
+            .map(|f| f.consequence.class().name())
+            .collect();
+        classes.sort_unstable();
+        classes.dedup();
+        eprintln!(
+            "error: {} consequence{} of a class named by --fail-on ({}), the first on {}\nhelp: the report on stdout says what each will do and the way out; exit code 3",
+            failing.len(),
+            if failing.len() == 1 { "" } else { "s" },
+            classes.join(", "),
+            first.resource
+        );
+        return Ok(3);
+    }
     Ok(if command.detailed_exitcode && plan.has_changes() {
         2
     } else {

@@ -1,23 +1,27 @@
 //! What a change does: the fresh render against the last one (or any manifests), matched by API
 //! group, kind, namespace and name, as added / changed / removed resources with a unified diff
-//! of each changed one. Secret values never show unless asked (`secrets.rs`); an object read
-//! from a cluster is compared only on what the render sets (`against.rs`); [`format`] prints the
-//! plan.
+//! of each changed one, and what the changes will do (`consequences/`: immutable fields, pod
+//! restarts, stale config, Secret keys, risks; noise marked). Secret values never show unless
+//! asked (`secrets.rs`); an object read from a cluster is compared only on what the render sets
+//! (`against.rs`); [`format`] prints the plan for one release or many.
 
 mod against;
+mod consequences;
 mod format;
 mod secrets;
 
 use std::collections::HashMap;
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::manifest::Document;
 use crate::resource::Resource;
 use crate::state::SecretKey;
 
 pub use against::read_against;
-pub use format::{MARKDOWN_LIMIT, render};
+pub use consequences::{Class, Consequence, Consumer, Found, Noise, Via};
+pub use format::{MARKDOWN_LIMIT, render, render_many};
 
 /// The `-o` formats of `bosun diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,6 +48,9 @@ pub struct Entry {
     #[serde(flatten)]
     pub resource: Resource,
     pub diff: String,
+    /// Set when the change is only noise (version labels, checksums): reports group these.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub noise: Option<Noise>,
 }
 
 /// Everything that differs, and how much does not.
@@ -53,6 +60,8 @@ pub struct Plan {
     pub unchanged: usize,
     /// What the plan cannot tell (Secret values not compared), and why.
     pub notes: Vec<String>,
+    /// What the changes will do, in the order of the entries they belong to.
+    pub consequences: Vec<Found>,
 }
 
 /// What was diffed and against what, for the heading of every format.
@@ -115,6 +124,13 @@ impl Plan {
         !self.entries.is_empty()
     }
 
+    /// The consequences of these classes.
+    pub fn matching<'a>(&'a self, classes: &'a [Class]) -> impl Iterator<Item = &'a Found> {
+        self.consequences
+            .iter()
+            .filter(|f| classes.contains(&f.consequence.class()))
+    }
+
     fn count(&self, change: Change) -> usize {
         self.entries.iter().filter(|e| e.change == change).count()
     }
@@ -158,16 +174,20 @@ fn key(document: &Document) -> Key {
     )
 }
 
-/// Compares `old` with `new`. Entries come in `new`'s order, then removals in `old`'s.
+/// Compares `old` with `new`. Entries come in `new`'s order, then removals in `old`'s; the
+/// consequences of the changes come with them.
 pub fn plan(old: &[Before], new: &[Document], options: Options) -> Plan {
     let old_by_key: HashMap<Key, &Before> = old.iter().map(|b| (key(&b.document), b)).collect();
     let new_keys: std::collections::HashSet<Key> = new.iter().map(key).collect();
     let mut entries = Vec::new();
+    let mut sides: Vec<Parsed> = Vec::new();
     let mut unchanged = 0;
     let mut notes = Vec::new();
     for document in new {
         let Some(before) = old_by_key.get(&key(document)) else {
-            entries.push(compare(Change::Add, None, Some(document), options, &mut notes).1);
+            let compared = compare(Change::Add, None, Some(document), options, &mut notes);
+            entries.push(compared.entry);
+            sides.push(compared.sides);
             continue;
         };
         let pruned;
@@ -183,39 +203,114 @@ pub fn plan(old: &[Before], new: &[Document], options: Options) -> Plan {
             unchanged += 1;
             continue;
         }
-        match compare(
+        let compared = compare(
             Change::Change,
             Some(before),
             Some(document),
             options,
             &mut notes,
-        ) {
-            (true, entry) => entries.push(entry),
-            (false, _) => unchanged += 1,
+        );
+        if compared.differs {
+            entries.push(compared.entry);
+            sides.push(compared.sides);
+        } else {
+            unchanged += 1;
         }
     }
     for before in old.iter().filter(|b| !new_keys.contains(&key(&b.document))) {
         let document = Some(&before.document);
-        entries.push(compare(Change::Destroy, document, None, options, &mut notes).1);
+        let compared = compare(Change::Destroy, document, None, options, &mut notes);
+        entries.push(compared.entry);
+        sides.push(compared.sides);
     }
+    let consequences = consequences_of(&mut entries, &sides, new);
     Plan {
         entries,
         unchanged,
         notes,
+        consequences,
     }
 }
 
-/// One resource's entry, and whether it differs in anything that can be told apart; a Secret
-/// whose values cannot be compared adds a note.
+/// The consequences of every entry, and each change that is only noise marked as such.
+fn consequences_of(
+    entries: &mut [Entry],
+    sides: &[Parsed],
+    new: &[Document],
+) -> Vec<consequences::Found> {
+    let mut found = Vec::new();
+    for (entry, parsed) in entries.iter_mut().zip(sides) {
+        let resource = &entry.resource;
+        let mut each = match (&parsed.old, &parsed.new) {
+            (Some(old), Some(new)) => {
+                let paths = consequences::changed_paths(old, new);
+                entry.noise = consequences::classify_noise(&paths);
+                consequences::of_change(resource, old, new, &paths)
+            }
+            (Some(old), None) => consequences::of_destroy(resource, old),
+            _ => Vec::new(),
+        };
+        each.extend(parsed.secret.clone());
+        found.extend(each.into_iter().map(|consequence| consequences::Found {
+            resource: resource.clone(),
+            consequence,
+        }));
+    }
+    let restarted: Vec<&Resource> = found
+        .iter()
+        .filter(|f| f.consequence.class() == Class::RestartsPods)
+        .map(|f| &f.resource)
+        .collect();
+    // Only the kinds that take part in a finding across resources are read back.
+    let rendered: Vec<(Resource, Value)> = new
+        .iter()
+        .filter(|d| consequences::joins(&d.resource))
+        .map(|d| (d.resource.clone(), d.value()))
+        .collect();
+    let changes: Vec<consequences::Sides> = entries
+        .iter()
+        .zip(sides)
+        .map(|(entry, parsed)| consequences::Sides {
+            resource: &entry.resource,
+            old: parsed.old.as_ref(),
+            new: parsed.new.as_ref(),
+            gone: entry.change == Change::Destroy,
+        })
+        .collect();
+    let across = consequences::across(&changes, &restarted, &rendered);
+    found.extend(across);
+    found
+}
+
+/// One resource's comparison.
+struct Compared {
+    /// Whether it differs in anything that can be told apart.
+    differs: bool,
+    entry: Entry,
+    sides: Parsed,
+}
+
+/// A changed or destroyed resource's sides as parsed values, for its consequences (an added
+/// one's are not needed). A Secret's values are replaced by labels that differ where a value
+/// changed, and its keys come as a consequence of their own.
+struct Parsed {
+    old: Option<Value>,
+    new: Option<Value>,
+    secret: Option<consequences::Consequence>,
+}
+
+/// One resource's entry; a Secret whose values cannot be compared adds a note.
 fn compare(
     change: Change,
     before: Option<&Document>,
     after: Option<&Document>,
     options: Options,
     notes: &mut Vec<String>,
-) -> (bool, Entry) {
+) -> Compared {
     let document = after.or(before).expect("a change has a before or an after");
     let is_secret = |d: Option<&Document>| d.is_some_and(crate::state::is_secret);
+    let mut values = (None, None);
+    let mut secret = None;
     let (differs, (a, b)) =
         if document.resource.kind != "Secret" && (is_secret(before) || is_secret(after)) {
             // A List that holds Secrets: both sides sealed, so no value shows and a change shows
@@ -235,26 +330,43 @@ fn compare(
         } else if is_secret(before) || is_secret(after) {
             let compared = secrets::compare(before, after, options.key, options.show_secrets);
             let mut counts: Vec<(secrets::Why, usize)> = Vec::new();
-            for why in compared.not_compared {
-                match counts.iter_mut().find(|(w, _)| *w == why) {
+            for why in &compared.not_compared {
+                match counts.iter_mut().find(|(w, _)| w == why) {
                     Some((_, n)) => *n += 1,
-                    None => counts.push((why, 1)),
+                    None => counts.push((*why, 1)),
                 }
             }
             for (why, count) in counts {
                 notes.push(secrets::note(&label(document), why, count, options.key));
             }
-            (compared.masked.0 != compared.masked.1, compared.shown)
+            values = compared.masked_values.clone();
+            let differs = compared.masked.0 != compared.masked.1;
+            if differs {
+                secret = secrets::consequence(&compared.keys);
+            }
+            (differs, compared.shown)
         } else {
             let text = |d: Option<&Document>| d.map(|d| d.yaml.clone()).unwrap_or_default();
+            if change != Change::Add {
+                values = (before.map(Document::value), after.map(Document::value));
+            }
             (true, (text(before), text(after)))
         };
     let entry = Entry {
         change,
         resource: document.resource.clone(),
         diff: unified(&a, &b, &label(document), options.context),
+        noise: None,
     };
-    (differs, entry)
+    Compared {
+        differs,
+        entry,
+        sides: Parsed {
+            old: values.0,
+            new: values.1,
+            secret,
+        },
+    }
 }
 
 fn label(document: &Document) -> String {

@@ -21,7 +21,7 @@ pub(super) enum Why {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
+pub(super) enum Status {
     Added,
     Removed,
     Changed,
@@ -34,10 +34,14 @@ pub(super) struct Compared {
     /// The texts with every value replaced by a label: equal when nothing that can be told
     /// apart has changed.
     pub masked: (String, String),
+    /// `masked` as parsed values, for the consequences of the change.
+    pub masked_values: (Option<Value>, Option<Value>),
     /// What to show: `masked`, or with `--show-secrets` the values themselves.
     pub shown: (String, String),
     /// One reason per value that could not be compared.
     pub not_compared: Vec<Why>,
+    /// Each key of either side once, with what happened to it.
+    pub keys: Vec<(String, Status)>,
 }
 
 /// Compares a Secret's two sides (either may be absent: added or destroyed).
@@ -52,6 +56,7 @@ pub(super) fn compare(
     let mut masked = (old_value.clone(), new_value.clone());
     let mut shown = (old_value.clone(), new_value.clone());
     let mut not_compared = Vec::new();
+    let mut keys: Vec<(String, Status)> = Vec::new();
     for field in ["data", "stringData"] {
         let map = |v: &Option<Value>| v.as_ref().and_then(|v| v[field].as_object()).cloned();
         let (old_map, new_map) = (map(&old_value), map(&new_value));
@@ -71,6 +76,7 @@ pub(super) fn compare(
                 if let Status::NotCompared(why) = status {
                     not_compared.push(why);
                 }
+                keys.push((name.clone(), status));
                 let label = old_label(status);
                 shown_map.insert(
                     name.clone(),
@@ -95,6 +101,9 @@ pub(super) fn compare(
             let mut shown_map = Map::new();
             for (name, secret) in new_map {
                 let status = status(name);
+                if status == Status::Added {
+                    keys.push((name.clone(), status));
+                }
                 let label = new_label(status);
                 shown_map.insert(
                     name.clone(),
@@ -110,11 +119,13 @@ pub(super) fn compare(
             set(&mut shown.1, field, shown_map);
         }
     }
-    let text = |v: Option<Value>| v.map(|v| yaml::to_string(&v)).unwrap_or_default();
+    let text = |v: &Option<Value>| v.as_ref().map(yaml::to_string).unwrap_or_default();
     Compared {
-        masked: (text(masked.0), text(masked.1)),
-        shown: (text(shown.0), text(shown.1)),
+        masked: (text(&masked.0), text(&masked.1)),
+        shown: (text(&shown.0), text(&shown.1)),
+        masked_values: masked,
         not_compared,
+        keys,
     }
 }
 
@@ -195,4 +206,30 @@ pub(super) fn note(resource: &str, why: Why, count: usize, key: Option<&SecretKe
     format!(
         "{resource}: {values} not compared: cannot tell changed from unchanged, because {reason}"
     )
+}
+
+/// The keys of a Secret that changed, as a consequence (never a value), if any did.
+pub(super) fn consequence(keys: &[(String, Status)]) -> Option<super::Consequence> {
+    let with = |wanted: fn(&Status) -> bool| -> Vec<String> {
+        let mut names: Vec<String> = keys
+            .iter()
+            .filter(|(_, status)| wanted(status))
+            .map(|(name, _)| name.clone())
+            .collect();
+        names.dedup();
+        names
+    };
+    let added = with(|s| *s == Status::Added);
+    let removed = with(|s| *s == Status::Removed);
+    let changed = with(|s| *s == Status::Changed);
+    let not_compared = with(|s| matches!(s, Status::NotCompared(_)));
+    if added.is_empty() && removed.is_empty() && changed.is_empty() {
+        return None;
+    }
+    Some(super::Consequence::SecretChange {
+        added,
+        removed,
+        changed,
+        not_compared,
+    })
 }

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::diagnostics::Finding;
-use crate::validate::{Outcome, Verdict};
+use crate::diagnostics::{FieldOrigin, Finding};
+use crate::validate::{Outcome, Verdict, Violation};
 
 /// The `-o` formats of `bosun validate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -201,9 +201,14 @@ fn tap(outcomes: &[Outcome], summary: Option<Summary>) -> String {
 }
 
 /// The failures of a render as the findings of its error: each error and violation of each
-/// failing document (with its snippet and help), then each kind `--require-schemas` wanted a
-/// schema for.
-pub fn failure_findings(failures: &[Outcome], missing_schemas: &[String]) -> Vec<Finding> {
+/// failing document (with its snippet, where its field came from, and help), then each kind
+/// `--require-schemas` wanted a schema for. `origin_of` finds a violation's template and values
+/// lines.
+pub fn failure_findings(
+    failures: &[Outcome],
+    missing_schemas: &[String],
+    origin_of: &mut dyn FnMut(&Outcome, &Violation) -> FieldOrigin,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     for outcome in failures {
         match &outcome.verdict {
@@ -212,6 +217,7 @@ pub fn failure_findings(failures: &[Outcome], missing_schemas: &[String]) -> Vec
                 findings.push(Finding {
                     title: format!("{} ({}{line}): {message}", outcome.resource, outcome.source),
                     snippet: None,
+                    notes: Vec::new(),
                     help: None,
                 });
             }
@@ -228,6 +234,7 @@ pub fn failure_findings(failures: &[Outcome], missing_schemas: &[String]) -> Vec
                             outcome.resource, outcome.source, violation.message
                         ),
                         snippet: violation.snippet.clone(),
+                        notes: origin_of(outcome, violation).notes(),
                         help: violation.help.clone(),
                     });
                 }
@@ -239,6 +246,7 @@ pub fn failure_findings(failures: &[Outcome], missing_schemas: &[String]) -> Vec
         findings.push(Finding {
             title: format!("{missing}: no schema, and --require-schemas asks for one"),
             snippet: None,
+            notes: Vec::new(),
             help: None,
         });
     }

@@ -1,0 +1,144 @@
+//! Where a finding's field came from, found after the fact: the template the document came
+//! from is rendered again with the engine's line tracking on ([`engine::TemplateEngine::render_traced`]),
+//! once per template with findings, so a render without findings pays nothing. The field's
+//! rendered line gives the template line that wrote it, and that line's expression (or, failing
+//! that, a guess by key and value) the values line (`diagnostics::value_source`).
+
+use std::collections::HashMap;
+
+use crate::chart::Chart;
+use crate::diagnostics::{Field, FieldOrigin, TemplateLine, value_source};
+use crate::manifest;
+use crate::render::RenderOptions;
+use crate::render::engine::{self, Inputs};
+use crate::resource::Resource;
+use crate::values::Node;
+use crate::yaml;
+
+/// A template's text and, for each of its lines, the template line that wrote it.
+#[derive(Debug, Default)]
+pub struct Traced {
+    pub text: String,
+    /// One per line of `text` (split on `\n`); `None` where the engine cannot tell.
+    pub lines: Vec<Option<TemplateLine>>,
+    /// The text of each template file a line points into.
+    pub sources: HashMap<String, String>,
+}
+
+/// One template traced, with what reports call it and the values its chart saw.
+struct Template {
+    traced: Traced,
+    shown: String,
+    values: Node,
+}
+
+/// Finds the origins of fields of a render's documents, tracing each template once.
+pub struct Origins<'a> {
+    chart: &'a Chart,
+    values: &'a Node,
+    options: &'a RenderOptions,
+    templates: HashMap<String, Option<Template>>,
+}
+
+impl<'a> Origins<'a> {
+    pub fn new(chart: &'a Chart, values: &'a Node, options: &'a RenderOptions) -> Origins<'a> {
+        Origins {
+            chart,
+            values,
+            options,
+            templates: HashMap::new(),
+        }
+    }
+
+    /// Where the field at JSON pointer `pointer` of `resource`, rendered from the template
+    /// `source` (`chart/templates/x.yaml`), came from. Empty when the template cannot be
+    /// rendered again or holds no such document.
+    pub fn of(&mut self, source: &str, resource: &Resource, pointer: &str) -> FieldOrigin {
+        if !self.templates.contains_key(source) {
+            let template = self.trace(source);
+            self.templates.insert(source.to_string(), template);
+        }
+        let Some(Some(template)) = self.templates.get(source) else {
+            return FieldOrigin::default();
+        };
+        let traced = &template.traced;
+        for (first_line, part) in manifest::split(&traced.text) {
+            let Ok(value) = yaml::parse_value(part) else {
+                continue;
+            };
+            if Resource::of(&value) != *resource {
+                continue;
+            }
+            let (line, _) = yaml::locate(part, pointer).unwrap_or((1, 1));
+            let line = first_line + line - 1;
+            let written_by = traced.lines.get(line - 1).cloned().flatten();
+            let code = written_by
+                .as_ref()
+                .and_then(|at| traced.sources.get(&at.file)?.lines().nth(at.line - 1));
+            let value_origin = value_source(
+                &template.values,
+                &Field {
+                    pointer,
+                    rendered: value.pointer(pointer),
+                    code,
+                    resource_name: &resource.name,
+                    secret: crate::secret::holds_secret(&value),
+                },
+            );
+            return FieldOrigin {
+                rendered: Some(TemplateLine {
+                    file: format!("{} (rendered)", template.shown),
+                    line,
+                }),
+                template: written_by,
+                value: value_origin,
+            };
+        }
+        FieldOrigin::default()
+    }
+
+    fn trace(&self, source: &str) -> Option<Template> {
+        let (chart, values, prefix, name) = find(self.chart, self.values.clone(), "", source)?;
+        let engine = engine::for_chart(
+            Inputs {
+                chart,
+                values: values.to_value(),
+                release: &self.options.release,
+                capabilities: &self.options.capabilities,
+                environment: self.options.environment.as_deref(),
+            },
+            &prefix,
+        )
+        .ok()?;
+        let traced = engine.render_traced(&name, source).ok()?;
+        Some(Template {
+            traced,
+            shown: chart.templates[&name].path.display().to_string(),
+            values,
+        })
+    }
+}
+
+/// The chart of the tree that holds the template `source`, with its values, its prefix and
+/// the template's name in it.
+fn find<'c>(
+    chart: &'c Chart,
+    values: Node,
+    prefix: &str,
+    source: &str,
+) -> Option<(&'c Chart, Node, String, String)> {
+    let own = format!("{prefix}{}/templates/", chart.name());
+    if let Some(name) = source.strip_prefix(&own)
+        && chart.templates.contains_key(name)
+    {
+        return Some((chart, values, prefix.to_string(), name.to_string()));
+    }
+    let sub_prefix = format!("{prefix}{}/charts/", chart.name());
+    if !source.starts_with(&sub_prefix) {
+        return None;
+    }
+    chart.dependencies.iter().find_map(|dependency| {
+        let sub_values = super::subchart_values(&values, dependency);
+        find(&dependency.chart, sub_values, &sub_prefix, source)
+    })
+}

@@ -263,6 +263,9 @@ fn same_value(rendered: &Value, value: &Value) -> bool {
     if rendered == value {
         return true;
     }
+    if let (Value::Number(a), Value::Number(b)) = (rendered, value) {
+        return a.as_f64() == b.as_f64();
+    }
     let text = |v: &Value| match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(_) | Value::Bool(_) => Some(v.to_string()),

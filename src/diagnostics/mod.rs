@@ -33,5 +33,5 @@ impl Finding {
 
 pub use origin::Origin;
 pub use snippet::SourceSnippet;
-pub use source_map::{Field, FieldOrigin, TemplateLine, value_source};
+pub use source_map::{Field, FieldOrigin, Leaves, TemplateLine, value_source};
 pub use suggest::did_you_mean;

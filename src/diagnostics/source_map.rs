@@ -10,6 +10,8 @@
 //! so. A value is never printed, only where it came from (and a `--set` flag's value is
 //! hidden for a Secret).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -107,8 +109,60 @@ pub struct Field<'a> {
     pub secret: bool,
 }
 
-/// The value `field` was rendered from, among the merged `values`.
-pub fn value_source(values: &Node, field: &Field) -> Option<ValueSource> {
+/// Every leaf of a values tree with its dotted path, listed and indexed by key once for many
+/// findings (a 500-service render may have 500 findings and 20,000 leaves).
+pub struct Leaves {
+    items: Vec<(String, Value, Origin)>,
+    /// Leaves by their last key.
+    by_last: HashMap<String, Vec<usize>>,
+    /// Leaves by every key on their path.
+    by_segment: HashMap<String, Vec<usize>>,
+}
+
+impl Leaves {
+    pub fn of(values: &Node) -> Leaves {
+        let items: Vec<(String, Value, Origin)> = values
+            .leaves()
+            .into_iter()
+            .map(|(path, value, origin)| (path, value.clone(), origin.clone()))
+            .collect();
+        let mut by_last: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_segment: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (path, _, _)) in items.iter().enumerate() {
+            let segments: Vec<&str> = path.split('.').collect();
+            if let Some(last) = segments.last() {
+                by_last.entry(last.to_string()).or_default().push(i);
+            }
+            for segment in segments {
+                let list = by_segment.entry(segment.to_string()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        Leaves {
+            items,
+            by_last,
+            by_segment,
+        }
+    }
+
+    /// The leaves whose last key (`last`) or any key (not `last`) is `key`.
+    fn with_key(&self, key: &str, last: bool) -> impl Iterator<Item = (&str, &Value, &Origin)> {
+        let index = if last {
+            &self.by_last
+        } else {
+            &self.by_segment
+        };
+        index.get(key).into_iter().flatten().map(|&i| {
+            let (p, v, o) = &self.items[i];
+            (p.as_str(), v, o)
+        })
+    }
+}
+
+/// The value `field` was rendered from, among the merged `values` (whose `leaves` are given).
+pub fn value_source(values: &Node, leaves: &Leaves, field: &Field) -> Option<ValueSource> {
     let key = field
         .pointer
         .rsplit('/')
@@ -131,7 +185,8 @@ pub fn value_source(values: &Node, field: &Field) -> Option<ValueSource> {
                 }
             }
             Some(map @ Node::Map(..)) if found.is_none() => {
-                found = unique(matching(map, path, &key, field.rendered))
+                let leaves = Leaves::of(map);
+                found = unique(matching(&leaves, path, &key, field.rendered))
                     .map(|(path, origin)| (path, origin, false));
             }
             _ => {}
@@ -141,7 +196,7 @@ pub fn value_source(values: &Node, field: &Field) -> Option<ValueSource> {
         found = strongest(parts).map(|(path, origin)| (path, origin, false));
     }
     if found.is_none() && field.rendered.is_some() {
-        let mut candidates = matching(values, "", &key, field.rendered);
+        let mut candidates = matching(leaves, "", &key, field.rendered);
         if candidates.len() > 1 && !field.resource_name.is_empty() {
             candidates.retain(|(path, _)| {
                 path.split('.')
@@ -153,13 +208,10 @@ pub fn value_source(values: &Node, field: &Field) -> Option<ValueSource> {
     if let (None, Some(rendered)) = (&found, field.rendered) {
         // A value spliced into the field's text, under a key named like the field
         // (`image.tag` in `image: repo:tag`).
-        let parts = values
-            .leaves()
-            .into_iter()
-            .filter(|(path, value, _)| {
-                path.split('.').any(|segment| segment == key) && contains(rendered, value)
-            })
-            .map(|(path, _, origin)| (path, origin.clone()))
+        let parts = leaves
+            .with_key(&key, false)
+            .filter(|(_, value, _)| contains(rendered, value))
+            .map(|(path, _, origin)| (path.to_string(), origin.clone()))
             .collect();
         found = strongest(parts).map(|(path, origin)| (path, origin, true));
     }
@@ -202,7 +254,7 @@ fn value_paths(code: &str) -> Vec<String> {
 /// Leaves under `node` (at dotted `prefix`) whose last key is `key` and whose value is
 /// `rendered`.
 fn matching(
-    node: &Node,
+    leaves: &Leaves,
     prefix: &str,
     key: &str,
     rendered: Option<&Value>,
@@ -210,14 +262,12 @@ fn matching(
     let Some(rendered) = rendered else {
         return Vec::new();
     };
-    node.leaves()
-        .into_iter()
-        .filter(|(path, value, _)| {
-            path.rsplit('.').next() == Some(key) && same_value(rendered, value)
-        })
+    leaves
+        .with_key(key, true)
+        .filter(|(_, value, _)| same_value(rendered, value))
         .map(|(path, _, origin)| {
             let full = if prefix.is_empty() {
-                path
+                path.to_string()
             } else {
                 format!("{prefix}.{path}")
             };

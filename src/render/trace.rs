@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::chart::Chart;
-use crate::diagnostics::{Field, FieldOrigin, TemplateLine, value_source};
+use crate::diagnostics::{Field, FieldOrigin, Leaves, TemplateLine, value_source};
 use crate::manifest;
 use crate::render::RenderOptions;
 use crate::render::engine::{self, Inputs};
@@ -25,11 +25,14 @@ pub struct Traced {
     pub sources: HashMap<String, String>,
 }
 
-/// One template traced, with what reports call it and the values its chart saw.
+/// One template traced, with what reports call it, the values its chart saw, and where each
+/// of its documents is (first line, byte range), read once: a template may hold thousands.
 struct Template {
     traced: Traced,
     shown: String,
     values: Node,
+    leaves: Leaves,
+    documents: HashMap<Resource, (usize, std::ops::Range<usize>)>,
 }
 
 /// Finds the origins of fields of a render's documents, tracing each template once.
@@ -62,13 +65,12 @@ impl<'a> Origins<'a> {
             return FieldOrigin::default();
         };
         let traced = &template.traced;
-        for (first_line, part) in manifest::split(&traced.text) {
+        if let Some((first_line, range)) = template.documents.get(resource) {
+            let first_line = *first_line;
+            let part = &traced.text[range.clone()];
             let Ok(value) = yaml::parse_value(part) else {
-                continue;
+                return FieldOrigin::default();
             };
-            if Resource::of(&value) != *resource {
-                continue;
-            }
             let (line, _) = yaml::locate(part, pointer).unwrap_or((1, 1));
             let line = first_line + line - 1;
             let written_by = traced.lines.get(line - 1).cloned().flatten();
@@ -77,6 +79,7 @@ impl<'a> Origins<'a> {
                 .and_then(|at| traced.sources.get(&at.file)?.lines().nth(at.line - 1));
             let value_origin = value_source(
                 &template.values,
+                &template.leaves,
                 &Field {
                     pointer,
                     rendered: value.pointer(pointer),
@@ -111,10 +114,21 @@ impl<'a> Origins<'a> {
         )
         .ok()?;
         let traced = engine.render_traced(&name, source).ok()?;
+        let mut documents = HashMap::new();
+        for (first_line, part) in manifest::split(&traced.text) {
+            if let Ok(value) = yaml::parse_value(part) {
+                let start = part.as_ptr() as usize - traced.text.as_ptr() as usize;
+                documents
+                    .entry(Resource::of(&value))
+                    .or_insert((first_line, start..start + part.len()));
+            }
+        }
         Some(Template {
             traced,
             shown: chart.templates[&name].path.display().to_string(),
+            leaves: Leaves::of(&values),
             values,
+            documents,
         })
     }
 }

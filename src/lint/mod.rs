@@ -270,7 +270,10 @@ pub fn schema_findings(outcomes: &[Outcome]) -> Vec<Finding> {
                 severity: RuleId::Schema.rule().severity,
                 resource: outcome.resource.to_string(),
                 source: outcome.source.clone(),
-                message: violation.message.clone(),
+                message: match violation.help.as_deref().and_then(|h| h.lines().next()) {
+                    Some(help) => format!("{}; {help}", violation.message),
+                    None => violation.message.clone(),
+                },
                 path: Some(violation.path.clone()),
                 origin: FieldOrigin::default(),
                 silenced: None,

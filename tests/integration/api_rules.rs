@@ -483,7 +483,7 @@ fn render_and_lint_report_a_rule_like_a_schema_violation_with_the_rendered_line(
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.is_empty());
     assert!(
-        stderr.contains("Deployment web (mismatch/templates/deployment.yaml) at `/spec/template/metadata/labels`: `selector` does not match template `labels`"),
+        stderr.contains("mismatch/templates/deployment.yaml:11 - Deployment web is invalid at `/spec/template/metadata/labels`: `selector` does not match template `labels`"),
         "{stderr}"
     );
     assert!(

@@ -125,8 +125,8 @@ pub(crate) fn lint(command: &LintCommand) -> Result<i32, Error> {
             rendered.kube_version,
         ));
         findings.extend(lint::yaml11_keys(&rendered.values));
-        lint::locate(&mut findings, &rendered.documents, &mut rendered.origins());
         config.apply(&mut findings);
+        lint::locate(&mut findings, &rendered.documents, &mut rendered.origins());
         results.push((env.clone(), findings));
     }
     let failed = results

@@ -284,9 +284,9 @@ pub fn schema_findings(outcomes: &[Outcome]) -> Vec<Finding> {
 }
 
 /// Fills in where each finding's field came from (template and values lines), for findings
-/// that name a field, from `origins`.
+/// that name a field and are not silenced, from `origins`.
 pub fn locate(findings: &mut [Finding], documents: &[Document], origins: &mut Origins) {
-    for finding in findings.iter_mut() {
+    for finding in findings.iter_mut().filter(|f| f.silenced.is_none()) {
         let Some(path) = &finding.path else {
             continue;
         };

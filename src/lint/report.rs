@@ -1,6 +1,6 @@
 //! `bosun lint`'s findings, per environment, as text, JSON or SARIF.
 
-use crate::diagnostics::Origin;
+use crate::diagnostics::{Origin, TemplateLine};
 use crate::error::Error;
 use crate::lint::{Finding, RULES, Severity};
 use crate::output;
@@ -85,7 +85,7 @@ fn sarif(results: &Results, file_of: impl Fn(&str) -> String) -> serde_json::Val
             });
             // The values line leads (a pull request's annotation lands on the value that
             // changed); the template line that wrote the field follows.
-            if let (Some(template), true) = (&f.origin.template, value_file(f).is_some()) {
+            if let (Some(template), true) = (template_file(f), value_file(f).is_some()) {
                 result["relatedLocations"] = serde_json::json!([{
                     "id": 1,
                     "physicalLocation": physical(&template.file, template.line),
@@ -120,6 +120,16 @@ fn value_file(finding: &Finding) -> Option<(&str, usize)> {
     }
 }
 
+/// The template line a finding's field was written at, when it is a file of the repository
+/// (not a template of the library built into bosun, `bosun://service/...`).
+fn template_file(finding: &Finding) -> Option<&TemplateLine> {
+    finding
+        .origin
+        .template
+        .as_ref()
+        .filter(|t| !t.file.contains("://"))
+}
+
 fn physical(uri: &str, line: usize) -> serde_json::Value {
     serde_json::json!({"artifactLocation": {"uri": uri}, "region": {"startLine": line}})
 }
@@ -129,7 +139,7 @@ fn physical(uri: &str, line: usize) -> serde_json::Value {
 fn sarif_location(finding: &Finding, file_of: impl Fn(&str) -> String) -> serde_json::Value {
     let physical_location = if let Some((path, line)) = value_file(finding) {
         physical(path, line)
-    } else if let Some(template) = &finding.origin.template {
+    } else if let Some(template) = template_file(finding) {
         physical(&template.file, template.line)
     } else {
         serde_json::json!({"artifactLocation": {"uri": file_of(&finding.source)}})

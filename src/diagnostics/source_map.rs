@@ -196,14 +196,15 @@ pub fn value_source(values: &Node, leaves: &Leaves, field: &Field) -> Option<Val
         found = strongest(parts).map(|(path, origin)| (path, origin, false));
     }
     if found.is_none() && field.rendered.is_some() {
-        let mut candidates = matching(leaves, "", &key, field.rendered);
-        if candidates.len() > 1 && !field.resource_name.is_empty() {
-            candidates.retain(|(path, _)| {
-                path.split('.')
-                    .any(|segment| field.resource_name.contains(segment) && segment.len() > 1)
-            });
-        }
-        found = unique(candidates).map(|(path, origin)| (path, origin, true));
+        let candidates = matching(leaves, "", &key, field.rendered);
+        // Among several, those whose path names the resource (`services.gateway.replicas`
+        // for Deployment gateway); if none does, a shared default (`defaults.replicas`) may.
+        let (naming, others): (Vec<_>, Vec<_>) = candidates.into_iter().partition(|(path, _)| {
+            path.split('.')
+                .any(|segment| segment.len() > 1 && field.resource_name.contains(segment))
+        });
+        let pool = if naming.is_empty() { others } else { naming };
+        found = unique(pool).map(|(path, origin)| (path, origin, true));
     }
     if let (None, Some(rendered)) = (&found, field.rendered) {
         // A value spliced into the field's text, under a key named like the field

@@ -213,3 +213,45 @@ fn a_set_value_behind_a_secret_finding_is_never_printed() {
     );
     assert!(!stderr.contains("918273645"), "{stderr}");
 }
+
+#[test]
+fn okla_findings_land_on_the_production_values_line_not_the_one_line_entry_template() {
+    // Every okla manifest comes from the built-in library through a one-line template; the
+    // SARIF result must point at the values line that set the field instead.
+    let values =
+        std::fs::read_to_string(crate::root().join("values/production/okla.yaml")).unwrap();
+    let defaults = values.lines().position(|l| l == "defaults:").unwrap();
+    let replicas_line = values
+        .lines()
+        .enumerate()
+        .skip(defaults)
+        .find(|(_, l)| l.trim_start().starts_with("replicas:"))
+        .map(|(i, _)| i + 1)
+        .unwrap();
+    let (code, stdout, stderr) = run([
+        "lint",
+        "charts/okla",
+        "--env",
+        "production",
+        "--set",
+        "services.gateway.pdb.enabled=false",
+        "-o",
+        "sarif",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let sarif: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let pdb = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "pdb-missing")
+        .unwrap_or_else(|| panic!("no pdb-missing result: {stdout}"));
+    let primary = &pdb["locations"][0]["physicalLocation"];
+    assert_eq!(
+        primary["artifactLocation"]["uri"],
+        "values/production/okla.yaml"
+    );
+    assert_eq!(primary["region"]["startLine"], replicas_line);
+    assert_eq!(pdb["properties"]["value"]["key"], "defaults.replicas");
+    assert_eq!(pdb["properties"]["value"]["guessed"], true);
+}

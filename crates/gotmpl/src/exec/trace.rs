@@ -44,7 +44,8 @@ struct Level {
 pub(crate) struct Tracer {
     /// Parse names, and each one's line starts.
     files: Vec<(String, Vec<usize>)>,
-    index: HashMap<String, usize>,
+    /// By the address of the source text: `tpl` parses text under its caller's name.
+    index: HashMap<usize, usize>,
     levels: Vec<Level>,
 }
 
@@ -57,15 +58,15 @@ impl Tracer {
     }
 
     fn file(&mut self, tmpl: &Template) -> usize {
-        if let Some(&i) = self.index.get(&tmpl.parse_name) {
+        let key = tmpl.source.as_ptr() as usize;
+        if let Some(&i) = self.index.get(&key) {
             return i;
         }
         let starts = std::iter::once(0)
             .chain(tmpl.source.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         self.files.push((tmpl.parse_name.clone(), starts));
-        self.index
-            .insert(tmpl.parse_name.clone(), self.files.len() - 1);
+        self.index.insert(key, self.files.len() - 1);
         self.files.len() - 1
     }
 
@@ -228,6 +229,23 @@ mod tests {
                 "kind: X\nspec:\n  replicas: {{.n}}\nlabels:{{ include \"labels\" . | indent }}\n{{template \"labels\" .}}",
             )
             .unwrap();
+        engine.add_function("tpl", |ctx, args| {
+            let text = args[0].as_str().unwrap_or_default().to_string();
+            ctx.execute_text("v.yaml", &text, &args[1]).map(Value::from)
+        });
+        engine
+            .add_template("v.yaml", "{{ tpl \"x: {{.n}}\\ny: 2\" . }}\nb: 1\n")
+            .unwrap();
+        // Text run through `tpl` is no template file: its lines point at the `tpl` call.
+        assert_eq!(
+            traced(&engine, "v.yaml"),
+            [
+                "x: 3 <- v.yaml:1",
+                "y: 2 <- v.yaml:1",
+                "b: 1 <- v.yaml:2",
+                ""
+            ]
+        );
         assert_eq!(
             traced(&engine, "t.yaml"),
             [

@@ -7,12 +7,13 @@
 use std::collections::HashMap;
 
 use crate::chart::Chart;
+use crate::diagnostics::Origin;
 use crate::diagnostics::{Field, FieldOrigin, Leaves, TemplateLine, value_source};
 use crate::manifest;
 use crate::render::RenderOptions;
 use crate::render::engine::{self, Inputs};
 use crate::resource::Resource;
-use crate::values::Node;
+use crate::values::{self, Node};
 use crate::yaml;
 
 /// A template's text and, for each of its lines, the template line that wrote it.
@@ -41,6 +42,8 @@ pub struct Origins<'a> {
     values: &'a Node,
     options: &'a RenderOptions,
     templates: HashMap<String, Option<Template>>,
+    /// Values files read without lines (JSON is read fast), read again with them.
+    files_with_lines: HashMap<String, Option<Node>>,
 }
 
 impl<'a> Origins<'a> {
@@ -50,6 +53,7 @@ impl<'a> Origins<'a> {
             values,
             options,
             templates: HashMap::new(),
+            files_with_lines: HashMap::new(),
         }
     }
 
@@ -77,7 +81,7 @@ impl<'a> Origins<'a> {
             let code = written_by
                 .as_ref()
                 .and_then(|at| traced.sources.get(&at.file)?.lines().nth(at.line - 1));
-            let value_origin = value_source(
+            let mut value_origin = value_source(
                 &template.values,
                 &template.leaves,
                 &Field {
@@ -88,6 +92,22 @@ impl<'a> Origins<'a> {
                     secret: crate::secret::holds_secret(&value),
                 },
             );
+            if let Some(value) = &mut value_origin
+                && let Origin::File { path, line: 0 } = &value.origin
+            {
+                let with_lines = self
+                    .files_with_lines
+                    .entry(path.clone())
+                    .or_insert_with(|| {
+                        let text = std::fs::read_to_string(path).ok()?;
+                        values::read_values_file(path, &text, true).ok()
+                    });
+                if let Some(Node::Leaf(_, origin) | Node::Map(_, origin)) =
+                    with_lines.as_ref().and_then(|node| node.get(&value.key))
+                {
+                    value.origin = origin.clone();
+                }
+            }
             return FieldOrigin {
                 rendered: Some(TemplateLine {
                     file: format!("{} (rendered)", template.shown),

@@ -255,3 +255,22 @@ fn okla_findings_land_on_the_production_values_line_not_the_one_line_entry_templ
     assert_eq!(pdb["properties"]["value"]["key"], "defaults.replicas");
     assert_eq!(pdb["properties"]["value"]["guessed"], true);
 }
+
+#[test]
+fn a_value_from_a_json_values_file_names_its_line() {
+    // JSON values files are read without lines (fast); a finding reads its file again.
+    let dir = tempfile::tempdir().unwrap();
+    let values = dir.path().join("production.json");
+    std::fs::write(
+        &values,
+        "{\n  \"web\": {\n    \"replicas\": \"two\"\n  }\n}\n",
+    )
+    .unwrap();
+    let values = values.to_str().unwrap();
+    let (code, _, stderr) = run(["render", &fixture("origins-helm"), "-f", values]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("= note: value: {values}:3 (`web.replicas`)")),
+        "{stderr}"
+    );
+}

@@ -79,7 +79,7 @@ pub fn instrument(file: usize, source: &str) -> String {
         out.push_str(indent);
         let starts_with_text = !body.trim().is_empty()
             && !["{{", "{%", "{#"].iter().any(|open| body.starts_with(open));
-        if inside.is_none() && !raw && starts_with_text {
+        if inside.is_none() && !raw && (starts_with_text || expression_then_text(body)) {
             out.push(OPEN);
             out.push_str(&format!("{file}.{}", index + 1));
             out.push(CLOSE);
@@ -88,6 +88,21 @@ pub fn instrument(file: usize, source: &str) -> String {
         scan(line, &mut inside, &mut raw);
     }
     out
+}
+
+/// A line that opens with an expression followed by text on the same line (`{{ key }}: 1`):
+/// the line is never empty, so a marker before it changes nothing but where it points.
+fn expression_then_text(body: &str) -> bool {
+    let Some(rest) = body.strip_prefix("{{") else {
+        return false;
+    };
+    if rest.starts_with(['-', '+']) {
+        return false;
+    }
+    rest.find("}}").is_some_and(|end| {
+        let after = rest[end + 2..].trim();
+        !after.is_empty() && !after.starts_with('{')
+    })
 }
 
 /// Follows tags across a line: whether it ends inside a tag (and which closer it waits for),
@@ -203,16 +218,18 @@ mod tests {
 
     #[test]
     fn markers_go_before_text_and_never_inside_tags() {
-        let source = "a: 1\n  {{- x }}\n{% raw %}\nb: {{ y }}\n{% endraw %}\n{{ z\n}}\nc: 2\n";
+        let source = "a: 1\n  {{- x }}\n{% raw %}\nb: {{ y }}\n{% endraw %}\n{{ z\n}}\nc: 2\n{{ k }}: v\n{{ k }}\n";
         let out = instrument(3, source);
         let marked: Vec<bool> = out.lines().map(|l| l.contains(OPEN)).collect();
         assert_eq!(
             marked,
-            [true, false, false, false, false, false, false, true]
+            [
+                true, false, false, false, false, false, false, true, true, false
+            ]
         );
         assert!(
             out.lines()
-                .last()
+                .nth(7)
                 .unwrap()
                 .starts_with("\u{E000}3.8\u{E001}c: 2")
         );

@@ -5,6 +5,7 @@
 //! that, a guess by key and value) the values line (`diagnostics::value_source`).
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::chart::Chart;
 use crate::diagnostics::Origin;
@@ -31,9 +32,20 @@ pub struct Traced {
 struct Template {
     traced: Traced,
     shown: String,
+    values: Rc<ChartValues>,
+    documents: HashMap<Resource, (usize, std::ops::Range<usize>)>,
+}
+
+/// The values one chart of the tree sees, and their leaves listed once.
+struct ChartValues {
     values: Node,
     leaves: Leaves,
-    documents: HashMap<Resource, (usize, std::ops::Range<usize>)>,
+}
+
+/// One chart's engine, set up once for all its templates with findings.
+struct ChartEngine<'a> {
+    engine: Box<dyn engine::TemplateEngine + 'a>,
+    values: Rc<ChartValues>,
 }
 
 /// Finds the origins of fields of a render's documents, tracing each template once.
@@ -42,6 +54,8 @@ pub struct Origins<'a> {
     values: &'a Node,
     options: &'a RenderOptions,
     templates: HashMap<String, Option<Template>>,
+    /// By the chart's place in the tree (`parent/charts/sub`).
+    engines: HashMap<String, Option<ChartEngine<'a>>>,
     /// Values files read without lines (JSON is read fast), read again with them.
     files_with_lines: HashMap<String, Option<Node>>,
 }
@@ -53,6 +67,7 @@ impl<'a> Origins<'a> {
             values,
             options,
             templates: HashMap::new(),
+            engines: HashMap::new(),
             files_with_lines: HashMap::new(),
         }
     }
@@ -82,8 +97,8 @@ impl<'a> Origins<'a> {
                 .as_ref()
                 .and_then(|at| traced.sources.get(&at.file)?.lines().nth(at.line - 1));
             let mut value_origin = value_source(
-                &template.values,
-                &template.leaves,
+                &template.values.values,
+                &template.values.leaves,
                 &Field {
                     pointer,
                     rendered: value.pointer(pointer),
@@ -120,19 +135,14 @@ impl<'a> Origins<'a> {
         FieldOrigin::default()
     }
 
-    fn trace(&self, source: &str) -> Option<Template> {
-        let (chart, values, prefix, name) = find(self.chart, self.values.clone(), "", source)?;
-        let engine = engine::for_chart(
-            Inputs {
-                chart,
-                values: values.to_value(),
-                release: &self.options.release,
-                capabilities: &self.options.capabilities,
-                environment: self.options.environment.as_deref(),
-            },
-            &prefix,
-        )
-        .ok()?;
+    fn trace(&mut self, source: &str) -> Option<Template> {
+        let (chart, prefix, name) = find(self.chart, "", source)?;
+        let key = format!("{prefix}{}", chart.name());
+        if !self.engines.contains_key(&key) {
+            let engine = self.engine(source);
+            self.engines.insert(key.clone(), engine);
+        }
+        let ChartEngine { engine, values } = self.engines.get(&key)?.as_ref()?;
         let traced = engine.render_traced(&name, source).ok()?;
         let mut documents = HashMap::new();
         for (first_line, part) in manifest::split(&traced.text) {
@@ -146,26 +156,63 @@ impl<'a> Origins<'a> {
         Some(Template {
             traced,
             shown: chart.templates[&name].path.display().to_string(),
-            leaves: Leaves::of(&values),
-            values,
+            values: Rc::clone(values),
             documents,
+        })
+    }
+
+    /// The engine of the chart that holds the template `source`, with its values.
+    fn engine(&self, source: &str) -> Option<ChartEngine<'a>> {
+        let (chart, values, prefix) = chart_values(self.chart, self.values.clone(), "", source)?;
+        let engine = engine::for_chart(
+            Inputs {
+                chart,
+                values: values.to_value(),
+                release: &self.options.release,
+                capabilities: &self.options.capabilities,
+                environment: self.options.environment.as_deref(),
+            },
+            &prefix,
+        )
+        .ok()?;
+        Some(ChartEngine {
+            engine,
+            values: Rc::new(ChartValues {
+                leaves: Leaves::of(&values),
+                values,
+            }),
         })
     }
 }
 
-/// The chart of the tree that holds the template `source`, with its values, its prefix and
-/// the template's name in it.
-fn find<'c>(
-    chart: &'c Chart,
-    values: Node,
-    prefix: &str,
-    source: &str,
-) -> Option<(&'c Chart, Node, String, String)> {
+/// The chart of the tree that holds the template `source`, its prefix and the template's name
+/// in it.
+fn find<'c>(chart: &'c Chart, prefix: &str, source: &str) -> Option<(&'c Chart, String, String)> {
     let own = format!("{prefix}{}/templates/", chart.name());
     if let Some(name) = source.strip_prefix(&own)
         && chart.templates.contains_key(name)
     {
-        return Some((chart, values, prefix.to_string(), name.to_string()));
+        return Some((chart, prefix.to_string(), name.to_string()));
+    }
+    let sub_prefix = format!("{prefix}{}/charts/", chart.name());
+    if !source.starts_with(&sub_prefix) {
+        return None;
+    }
+    chart
+        .dependencies
+        .iter()
+        .find_map(|dependency| find(&dependency.chart, &sub_prefix, source))
+}
+
+/// Like [`find`], with the values that chart sees.
+fn chart_values<'c>(
+    chart: &'c Chart,
+    values: Node,
+    prefix: &str,
+    source: &str,
+) -> Option<(&'c Chart, Node, String)> {
+    if source.starts_with(&format!("{prefix}{}/templates/", chart.name())) {
+        return Some((chart, values, prefix.to_string()));
     }
     let sub_prefix = format!("{prefix}{}/charts/", chart.name());
     if !source.starts_with(&sub_prefix) {
@@ -173,6 +220,6 @@ fn find<'c>(
     }
     chart.dependencies.iter().find_map(|dependency| {
         let sub_values = super::subchart_values(&values, dependency);
-        find(&dependency.chart, sub_values, &sub_prefix, source)
+        chart_values(&dependency.chart, sub_values, &sub_prefix, source)
     })
 }

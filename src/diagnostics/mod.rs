@@ -1,5 +1,6 @@
 //! What every report a person reads is made of: a [`SourceSnippet`] pointing into a file (drawn
-//! with a caret), the [`Origin`] of a value, a [`did_you_mean`] suggestion, and the terminal's
+//! with a caret), the [`Origin`] of a value, where a finding's field came from ([`FieldOrigin`]:
+//! template line and values line), a [`did_you_mean`] suggestion, and the terminal's
 //! [`color`]s. [`crate::error::Error`] and the validation and lint reports build on these.
 
 pub mod color;

@@ -71,7 +71,12 @@ Exit codes:
 const LINT_EXIT_CODES: &str = "\
 Exit codes:
   0  no errors (warnings allowed unless --strict)
-  1  an error finding (or, with --strict, a warning), or bosun could not render the chart
+  1  an error finding (an invalid document is one, rule `schema`; or, with --strict, a
+     warning), or bosun could not render the chart
+
+Each finding about a field names it, its rendered line, the template line that wrote it and
+the values file line (or --set flag) its value came from, when known; SARIF points at the
+values line first.
 ";
 
 /// Renders Kubernetes manifests from charts and per-environment values, offline.

@@ -73,6 +73,12 @@ pub(crate) struct LintCommand {
 /// notes on stderr the kinds that went unchecked, then says the pipeline's warnings.
 fn render_and_judge(request: &Request) -> Result<Rendered, Error> {
     let rendered = pipeline::render(request, &mut std::io::stdin())?;
+    judge(&rendered)?;
+    Ok(rendered)
+}
+
+/// Judges a render's verdicts and says on stderr what went unchecked and what to look at.
+fn judge(rendered: &Rendered) -> Result<(), Error> {
     let skipped = rendered.judge()?;
     if !skipped.is_empty() {
         eprintln!(
@@ -83,7 +89,7 @@ fn render_and_judge(request: &Request) -> Result<Rendered, Error> {
     for warning in &rendered.warnings {
         eprintln!("warning: {warning}");
     }
-    Ok(rendered)
+    Ok(())
 }
 
 /// `bosun lint`: render (in each environment with `--all-envs`) and report the findings.
@@ -108,14 +114,21 @@ pub(crate) fn lint(command: &LintCommand) -> Result<i32, Error> {
     for env in &environments {
         let mut request = command.request.clone();
         request.values.env = env.clone();
-        let rendered = render_and_judge(&request)?;
-        let mut findings = lint::lint(
+        let rendered = pipeline::render(&request, &mut std::io::stdin())?;
+        // Invalid documents are findings like the others; a schema that cannot be used, or
+        // one `--require-schemas` wants, still stops the lint.
+        let mut findings = lint::schema_findings(&rendered.outcomes);
+        if findings.is_empty() || rendered.outcomes.iter().any(Outcome::is_error) {
+            judge(&rendered)?;
+        }
+        findings.extend(lint::lint(
             &rendered.documents,
             rendered.catalog.as_ref(),
             rendered.kube_version,
-        );
+        ));
         findings.extend(lint::yaml11_keys(&rendered.values));
         config.apply(&mut findings);
+        lint::locate(&mut findings, &rendered.documents, &mut rendered.origins());
         results.push((env.clone(), findings));
     }
     let failed = results

@@ -267,7 +267,12 @@ impl Error {
 impl Error {
     /// Errors made of many findings print one block per finding, then a summary.
     fn report_many(&self, color: bool) -> Option<String> {
-        type Block<'a> = (String, Option<&'a SourceSnippet>, Option<&'a str>);
+        type Block<'a> = (
+            String,
+            Option<&'a SourceSnippet>,
+            &'a [String],
+            Option<&'a str>,
+        );
         let (blocks, help): (Vec<Block>, String) = match self {
             Error::Invalid { findings, .. } => (
                 findings.iter().map(Finding::block).collect(),
@@ -287,10 +292,13 @@ impl Error {
             Renderer::plain()
         };
         let mut out = String::new();
-        for (title, snippet, help) in &blocks {
+        for (title, snippet, notes, help) in &blocks {
             let mut group = Group::with_title(Level::ERROR.primary_title(title.as_str()));
             if let Some(snippet) = snippet {
                 group = group.element(snippet.drawn(false));
+            }
+            for note in notes.iter() {
+                group = group.element(Level::NOTE.message(note.as_str()));
             }
             if let Some(help) = help {
                 let mut lines = help.lines();

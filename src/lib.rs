@@ -12,7 +12,9 @@
 //!    into documents ([`manifest`]), judging each against its schema while its tree is at hand
 //!    ([`validate`]), and sort them in install order.
 //! 4. [`validate`], [`lint`], [`diff`]: verdicts per document, a reviewer's findings, and the
-//!    changes since the last recorded render, all on the same in-memory documents.
+//!    changes since the last recorded render, all on the same in-memory documents. Where a
+//!    finding's field came from (template line, values line) is found afterwards, by rendering
+//!    its template again with line tracking ([`render::trace`]).
 //! 5. [`output`]: write one YAML stream, a JSON List, or one file per template; the record for
 //!    `bosun diff` is written with Secret values sealed.
 //!

@@ -19,6 +19,7 @@ use crate::error::Error;
 use crate::kube_version::KubeVersion;
 use crate::manifest::{Checks, Document};
 use crate::render::engine::{Capabilities, Release};
+use crate::render::trace::Origins;
 use crate::render::{self, RenderOptions};
 use crate::state;
 use crate::validate::catalog::{self, SchemaSources};
@@ -91,6 +92,10 @@ pub struct Rendered {
     /// What to tell the user that does not stop the render.
     pub warnings: Vec<String>,
     require_schemas: bool,
+    /// What was rendered and how, to trace a template again when a finding asks where its
+    /// field came from.
+    chart: Chart,
+    render_options: RenderOptions,
 }
 
 /// Where a render is recorded for `bosun diff`.
@@ -178,6 +183,8 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
         kube_version,
         warnings,
         require_schemas: request.schemas.require_schemas,
+        chart,
+        render_options,
     })
 }
 
@@ -200,6 +207,7 @@ impl Rendered {
         skipped.sort();
         skipped.dedup();
         if !failures.is_empty() || (self.require_schemas && !skipped.is_empty()) {
+            let mut origins = self.origins();
             let missing_schemas = if self.require_schemas {
                 skipped
             } else {
@@ -208,10 +216,21 @@ impl Rendered {
             return Err(Error::Invalid {
                 kube_version: self.kube_version.to_string(),
                 documents: failures.len(),
-                findings: report::failure_findings(&failures, &missing_schemas),
+                findings: report::failure_findings(
+                    &failures,
+                    &missing_schemas,
+                    &mut |outcome, violation| {
+                        origins.of(&outcome.source, &outcome.resource, &violation.path)
+                    },
+                ),
             });
         }
         Ok(skipped)
+    }
+
+    /// Where the fields of this render's documents came from: template and values lines.
+    pub fn origins(&self) -> Origins<'_> {
+        Origins::new(&self.chart, &self.values, &self.render_options)
     }
 
     /// The documents to record for `bosun diff`: all but the CRDs, which `bosun diff` does not

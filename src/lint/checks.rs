@@ -36,13 +36,15 @@ pub(super) fn per_workload(linter: &mut Linter) {
         let pod_security = &pod["spec"]["securityContext"];
         for container in containers(&pod) {
             let name = container["name"].as_str().unwrap_or("?");
+            let container_at = linter.objects[i].container_pointer(name);
+            let at = |field: &str| container_at.as_ref().map(|c| format!("{c}{field}"));
             if !is_job {
                 let missing: Vec<&str> = ["readinessProbe", "livenessProbe"]
                     .into_iter()
                     .filter(|p| container.get(*p).is_none())
                     .collect();
                 if !missing.is_empty() {
-                    linter.report(RuleId::Probes, i, format!(
+                    linter.report_at(RuleId::Probes, i, at(""), format!(
                         "container `{name}` has no {}: without one, traffic reaches it before it is ready (or a hung process is never restarted); add the probe",
                         missing.join(" and no ")
                     ));
@@ -58,7 +60,7 @@ pub(super) fn per_workload(linter: &mut Linter) {
                 })
                 .collect();
             if !missing.is_empty() {
-                linter.report(RuleId::Resources, i, format!(
+                linter.report_at(RuleId::Resources, i, at("/resources"), format!(
                     "container `{name}` has no resource {}: the scheduler cannot place it fairly and one pod can starve its node; set them",
                     missing.join(" or ")
                 ));
@@ -66,16 +68,18 @@ pub(super) fn per_workload(linter: &mut Linter) {
             let image = container["image"].as_str().unwrap_or("");
             let last = image.rsplit('/').next().unwrap_or(image);
             if !image.contains('@') && (!last.contains(':') || last.ends_with(":latest")) {
-                linter.report(RuleId::ImageTag, i, format!(
+                linter.report_at(RuleId::ImageTag, i, at("/image"), format!(
                     "container `{name}` runs `{image}`: `latest` (or no tag) changes under you and cannot be rolled back; pin a version or a digest"
                 ));
             }
         }
         for container in all_containers(&pod) {
             let name = container["name"].as_str().unwrap_or("?");
+            let container_at = linter.objects[i].container_pointer(name);
+            let at = |field: &str| container_at.as_ref().map(|c| format!("{c}{field}"));
             let security = &container["securityContext"];
             if security["privileged"] == Value::Bool(true) {
-                linter.report(RuleId::Privileged, i, format!(
+                linter.report_at(RuleId::Privileged, i, at("/securityContext/privileged"), format!(
                     "container `{name}` is privileged: it has the node's full powers; drop `privileged: true`"
                 ));
             }
@@ -95,7 +99,7 @@ pub(super) fn per_workload(linter: &mut Linter) {
                 None
             };
             if let Some(problem) = problem {
-                linter.report(RuleId::SecurityContext, i, format!(
+                linter.report_at(RuleId::SecurityContext, i, at("/securityContext"), format!(
                     "container `{name}` {problem}, so it may run as root; set runAsNonRoot: true and a non-zero runAsUser"
                 ));
             }
@@ -161,7 +165,7 @@ pub(super) fn pdbs_and_hpas(linter: &mut Linter) {
                         }
                     };
                     if blocked {
-                        findings.push((i, RuleId::PdbBlocksEviction, format!(
+                        findings.push((i, RuleId::PdbBlocksEviction, Some("/spec/minAvailable"), format!(
                             "it selects {} ({replicas} replicas) but allows no pod to be evicted, so node drains hang; lower minAvailable or raise replicas",
                             target.resource()
                         )));
@@ -173,7 +177,7 @@ pub(super) fn pdbs_and_hpas(linter: &mut Linter) {
                 let min = spec["minReplicas"].as_u64().unwrap_or(1);
                 let max = spec["maxReplicas"].as_u64().unwrap_or(0);
                 if min > max {
-                    findings.push((i, RuleId::HpaRange, format!(
+                    findings.push((i, RuleId::HpaRange, Some("/spec/minReplicas"), format!(
                         "minReplicas {min} is above maxReplicas {max}; the autoscaler cannot satisfy both"
                     )));
                 }
@@ -184,12 +188,12 @@ pub(super) fn pdbs_and_hpas(linter: &mut Linter) {
                 );
                 let target = linter.objects.iter().position(|o| scales(object, o));
                 match target {
-                    None => findings.push((i, RuleId::HpaTarget, format!(
+                    None => findings.push((i, RuleId::HpaTarget, Some("/spec/scaleTargetRef/name"), format!(
                         "it scales {kind} `{name}`, which this render does not contain in its namespace; fix scaleTargetRef"
                     ))),
                     Some(t) => {
                         if let Some(n) = linter.objects[t].value["spec"].get("replicas") {
-                            findings.push((t, RuleId::HpaReplicas, format!(
+                            findings.push((t, RuleId::HpaReplicas, Some("/spec/replicas"), format!(
                                 "it sets replicas: {n} and HorizontalPodAutoscaler `{}` scales it: every apply resets the autoscaler's count to {n}; leave replicas out and let minReplicas ({min}) set the floor",
                                 object.name()
                             )));
@@ -219,13 +223,13 @@ pub(super) fn pdbs_and_hpas(linter: &mut Linter) {
                     .is_some_and(|s| labels_match(s, labels))
         });
         if !covered {
-            findings.push((i, RuleId::PdbMissing, format!(
+            findings.push((i, RuleId::PdbMissing, Some("/spec/replicas"), format!(
                 "{count} replicas and no PodDisruptionBudget: a node drain may take them all down at once; add a PDB"
             )));
         }
     }
-    for (i, rule, message) in findings {
-        linter.report(rule, i, message);
+    for (i, rule, path, message) in findings {
+        linter.report_at(rule, i, path.map(str::to_string), message);
     }
 }
 
@@ -539,6 +543,6 @@ pub(super) fn api_versions(linter: &mut Linter, catalog: Option<&Catalog>, kube:
         }
     }
     for (i, message) in findings {
-        linter.report(RuleId::ApiVersion, i, message);
+        linter.report_at(RuleId::ApiVersion, i, Some("/apiVersion".into()), message);
     }
 }

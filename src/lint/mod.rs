@@ -8,9 +8,12 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::diagnostics::FieldOrigin;
 use crate::kube_version::KubeVersion;
 use crate::manifest::Document;
+use crate::render::trace::Origins;
 use crate::validate::schema::Catalog;
+use crate::validate::{Outcome, Verdict};
 use crate::values::Node;
 
 mod checks;
@@ -49,6 +52,7 @@ pub enum RuleId {
     ApiVersion,
     Yaml11Key,
     SecretLiteral,
+    Schema,
 }
 
 impl RuleId {
@@ -74,6 +78,7 @@ impl RuleId {
             RuleId::ApiVersion => "api-version",
             RuleId::Yaml11Key => "yaml11-key",
             RuleId::SecretLiteral => "secret-literal",
+            RuleId::Schema => "schema",
         }
     }
 
@@ -120,6 +125,7 @@ pub const RULES: &[Rule] = &[
     Rule { id: RuleId::ApiVersion,        severity: Severity::Warning, summary: "an apiVersion is deprecated (or removed) in the target Kubernetes" },
     Rule { id: RuleId::Yaml11Key,         severity: Severity::Warning, summary: "a values key that YAML 1.1 reads as a boolean" },
     Rule { id: RuleId::SecretLiteral,     severity: Severity::Warning, summary: "a secret-looking literal in a plain env value or a ConfigMap" },
+    Rule { id: RuleId::Schema,            severity: Severity::Error,   summary: "a document its schema, or the API server's own rules, refuse" },
 ];
 
 /// One finding.
@@ -132,6 +138,13 @@ pub struct Finding {
     /// The template (or values file:line) it came from.
     pub source: String,
     pub message: String,
+    /// JSON pointer to the field it is about, when the check names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Where that field came from: rendered line, template line, values line (filled in by
+    /// [`locate`]).
+    #[serde(skip_serializing_if = "FieldOrigin::is_unknown")]
+    pub origin: FieldOrigin,
     /// Set when an annotation or the chart's lint config silences it, with the reason given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub silenced: Option<String>,
@@ -156,6 +169,30 @@ impl Object<'_> {
     fn resource(&self) -> String {
         self.document.resource.to_string()
     }
+    /// The JSON pointer of the workload's pod template, if this is one.
+    fn pod_template_pointer(&self) -> Option<&'static str> {
+        match self.kind() {
+            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "Rollout" => {
+                Some("/spec/template")
+            }
+            "CronJob" => Some("/spec/jobTemplate/spec/template"),
+            _ => None,
+        }
+    }
+
+    /// The JSON pointer of the container (or init container) `name` of the pod template.
+    fn container_pointer(&self, name: &str) -> Option<String> {
+        let base = self.pod_template_pointer()?;
+        let pod = self.pod_template()?;
+        ["containers", "initContainers"].iter().find_map(|list| {
+            let index = pod["spec"][list]
+                .as_array()?
+                .iter()
+                .position(|c| c["name"] == name)?;
+            Some(format!("{base}/spec/{list}/{index}"))
+        })
+    }
+
     /// The pod template of a workload, if this is one.
     fn pod_template(&self) -> Option<&Value> {
         match self.kind() {
@@ -175,6 +212,11 @@ pub(super) struct Linter<'a> {
 
 impl Linter<'_> {
     fn report(&mut self, rule: RuleId, object: usize, message: String) {
+        self.report_at(rule, object, None, message);
+    }
+
+    /// Reports a finding about the field at JSON pointer `path` of the object.
+    fn report_at(&mut self, rule: RuleId, object: usize, path: Option<String>, message: String) {
         let o = &self.objects[object];
         self.findings.push(Finding {
             rule,
@@ -182,6 +224,8 @@ impl Linter<'_> {
             resource: o.resource(),
             source: o.document.source.clone(),
             message,
+            path,
+            origin: FieldOrigin::default(),
             silenced: None,
         });
     }
@@ -210,6 +254,50 @@ pub fn lint(documents: &[Document], catalog: Option<&Catalog>, kube: KubeVersion
     secret_literals::secret_literals(&mut linter);
     silence_by_annotation(&mut linter);
     linter.findings
+}
+
+/// Each violation of each invalid document, as a finding: `bosun lint` reports them with the
+/// others (so SARIF carries them) instead of stopping at the first invalid render.
+pub fn schema_findings(outcomes: &[Outcome]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for outcome in outcomes {
+        let Verdict::Invalid { errors } = &outcome.verdict else {
+            continue;
+        };
+        for violation in errors {
+            findings.push(Finding {
+                rule: RuleId::Schema,
+                severity: RuleId::Schema.rule().severity,
+                resource: outcome.resource.to_string(),
+                source: outcome.source.clone(),
+                message: match violation.help.as_deref().and_then(|h| h.lines().next()) {
+                    Some(help) => format!("{}; {help}", violation.message),
+                    None => violation.message.clone(),
+                },
+                path: Some(violation.path.clone()),
+                origin: FieldOrigin::default(),
+                silenced: None,
+            });
+        }
+    }
+    findings
+}
+
+/// Fills in where each finding's field came from (template and values lines), for findings
+/// that name a field and are not silenced, from `origins`.
+pub fn locate(findings: &mut [Finding], documents: &[Document], origins: &mut Origins) {
+    for finding in findings.iter_mut().filter(|f| f.silenced.is_none()) {
+        let Some(path) = &finding.path else {
+            continue;
+        };
+        let Some(document) = documents
+            .iter()
+            .find(|d| d.source == finding.source && d.resource.to_string() == finding.resource)
+        else {
+            continue;
+        };
+        finding.origin = origins.of(&document.source, &document.resource, path);
+    }
 }
 
 /// The annotation that silences rules on one resource: `RULE reason[; RULE reason]`.
@@ -265,6 +353,8 @@ pub fn yaml11_keys(values: &Node) -> Vec<Finding> {
                 message: format!(
                     "key `{key}` is a boolean to YAML 1.1 readers (kubectl, Helm's tools), so `{key}` and `true` collide; quote it or rename it"
                 ),
+                path: None,
+                origin: FieldOrigin::default(),
                 silenced: None,
             });
         }

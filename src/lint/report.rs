@@ -1,5 +1,6 @@
 //! `bosun lint`'s findings, per environment, as text, JSON or SARIF.
 
+use crate::diagnostics::{Origin, TemplateLine};
 use crate::error::Error;
 use crate::lint::{Finding, RULES, Severity};
 use crate::output;
@@ -72,13 +73,36 @@ fn sarif(results: &Results, file_of: impl Fn(&str) -> String) -> serde_json::Val
                 .map(move |f| (env, f))
         })
         .map(|(env, f)| {
-            serde_json::json!({
+            let mut result = serde_json::json!({
                 "ruleId": f.rule,
                 "level": level(f.severity),
-                "message": {"text": format!("{}: {}", f.resource, f.message)},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": file_of(&f.source)}}}],
+                "message": {"text": match &f.path {
+                    Some(path) => format!("{} at `{path}`: {}", f.resource, f.message),
+                    None => format!("{}: {}", f.resource, f.message),
+                }},
+                "locations": [sarif_location(f, &file_of)],
                 "properties": {"environment": env},
-            })
+            });
+            // The values line leads (a pull request's annotation lands on the value that
+            // changed); the template line that wrote the field follows.
+            if let (Some(template), true) = (template_file(f), value_file(f).is_some()) {
+                result["relatedLocations"] = serde_json::json!([{
+                    "id": 1,
+                    "physicalLocation": physical(&template.file, template.line),
+                    "message": {"text": "the template line that wrote the field"},
+                }]);
+            }
+            let properties = &mut result["properties"];
+            if let Some(path) = &f.path {
+                properties["path"] = path.as_str().into();
+            }
+            if let Some(rendered) = &f.origin.rendered {
+                properties["rendered"] = rendered.to_string().into();
+            }
+            if let Some(value) = &f.origin.value {
+                properties["value"] = serde_json::json!(value);
+            }
+            result
         })
         .collect();
     serde_json::json!({
@@ -86,6 +110,56 @@ fn sarif(results: &Results, file_of: impl Fn(&str) -> String) -> serde_json::Val
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "runs": [{"tool": {"driver": {"name": "bosun", "version": env!("CARGO_PKG_VERSION"), "rules": rules}}, "results": sarif_results}],
     })
+}
+
+/// The values file and line a finding's field came from, when it came from a file.
+fn value_file(finding: &Finding) -> Option<(&str, usize)> {
+    match &finding.origin.value.as_ref()?.origin {
+        Origin::File { path, line } if *line > 0 => Some((path, *line)),
+        _ => None,
+    }
+}
+
+/// The template line a finding's field was written at, when it is a file of the repository
+/// (not a template of the library built into bosun, `bosun://service/...`).
+fn template_file(finding: &Finding) -> Option<&TemplateLine> {
+    finding
+        .origin
+        .template
+        .as_ref()
+        .filter(|t| !t.file.contains("://"))
+}
+
+fn physical(uri: &str, line: usize) -> serde_json::Value {
+    serde_json::json!({"artifactLocation": {"uri": uri}, "region": {"startLine": line}})
+}
+
+/// Where a SARIF result points: the values line when known, else the template line, else the
+/// template file.
+fn sarif_location(finding: &Finding, file_of: impl Fn(&str) -> String) -> serde_json::Value {
+    let physical_location = if let Some((path, line)) = value_file(finding) {
+        physical(path, line)
+    } else if let Some(template) = template_file(finding) {
+        physical(&template.file, template.line)
+    } else {
+        serde_json::json!({"artifactLocation": {"uri": file_of(&finding.source)}})
+    };
+    serde_json::json!({"physicalLocation": physical_location})
+}
+
+/// The lines under a finding that say where its field came from, indented.
+fn origin_lines(finding: &Finding) -> String {
+    let mut out = String::new();
+    if let Some(path) = &finding.path {
+        match &finding.origin.rendered {
+            Some(rendered) => out.push_str(&format!("    at `{path}`, {rendered}\n")),
+            None => out.push_str(&format!("    at `{path}`\n")),
+        }
+    }
+    for note in finding.origin.notes() {
+        out.push_str(&format!("    {note}\n"));
+    }
+    out
 }
 
 fn text(results: &Results, show_silenced: bool) -> String {
@@ -120,6 +194,7 @@ fn text(results: &Results, show_silenced: bool) -> String {
                         "{level}[{}] {} ({}): {}\n",
                         finding.rule, finding.resource, finding.source, finding.message
                     ));
+                    out.push_str(&origin_lines(finding));
                 }
             }
         }

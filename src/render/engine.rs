@@ -20,6 +20,7 @@
 use crate::chart::Chart;
 use crate::error::Error;
 use crate::kube_version::KubeVersion;
+use crate::render::trace::Traced;
 use crate::render::{gotpl, jinja};
 
 /// What the templates of one chart see, whatever the engine calls it.
@@ -39,6 +40,11 @@ pub trait TemplateEngine: Sync {
     /// the user as `source` (`chart/templates/deployment.yaml`, as `# Source:` shows it and
     /// templates read it as the template's name).
     fn render(&self, name: &str, source: &str) -> Result<String, Error>;
+
+    /// Renders `name` as [`TemplateEngine::render`] does, with the template line that wrote each
+    /// line of the text, as far as the engine can tell ([`crate::render::trace`]). Slower:
+    /// asked only for templates that have findings.
+    fn render_traced(&self, name: &str, source: &str) -> Result<Traced, Error>;
 }
 
 /// The engine that renders `inputs.chart`, as its Chart.yaml's `engine` says: `gotpl` for

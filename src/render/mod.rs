@@ -4,6 +4,7 @@
 pub mod engine;
 pub(crate) mod gotpl;
 pub(crate) mod jinja;
+pub mod trace;
 
 use rayon::prelude::*;
 
@@ -110,18 +111,24 @@ fn render_chart(
         if dependency.chart.is_library() || !enabled(values, dependency.spec.condition.as_deref()) {
             continue;
         }
-        let sub = &dependency.chart;
-        let defaults = sub.values.clone().map(|located| {
-            Node::from_located(
-                located,
-                &sub.dir.join("values.yaml").display().to_string(),
-                1,
-            )
-        });
-        let sub_values = values::for_subchart(values, dependency.spec.values_key(), defaults);
-        render_chart(sub, &sub_values, options, &sub_prefix, out)?;
+        let sub_values = subchart_values(values, dependency);
+        render_chart(&dependency.chart, &sub_values, options, &sub_prefix, out)?;
     }
     Ok(())
+}
+
+/// The values a dependency's templates see: its own defaults, its section of `values`, and
+/// `global`.
+fn subchart_values(values: &Node, dependency: &crate::chart::Dependency) -> Node {
+    let sub = &dependency.chart;
+    let defaults = sub.values.clone().map(|located| {
+        Node::from_located(
+            located,
+            &sub.dir.join("values.yaml").display().to_string(),
+            1,
+        )
+    });
+    values::for_subchart(values, dependency.spec.values_key(), defaults)
 }
 
 /// A dependency's `condition`: the first of its comma-separated paths that holds a boolean

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::diagnostics::Finding;
-use crate::validate::{Outcome, Verdict};
+use crate::diagnostics::{FieldOrigin, Finding};
+use crate::validate::{Outcome, Verdict, Violation};
 
 /// The `-o` formats of `bosun validate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -78,27 +78,38 @@ pub fn render(outcomes: &[Outcome], format: Format, summary: Option<Summary>) ->
     }
 }
 
+/// A violation as every report prints it, `bosun validate`'s and a failed render's alike:
+/// `SOURCE:LINE - Kind namespace/name is invalid at `/path`: message`.
+pub fn violation_line(outcome: &Outcome, violation: &Violation) -> String {
+    let line = violation.line.map(|l| format!(":{l}")).unwrap_or_default();
+    let at = if violation.path.is_empty() {
+        "/"
+    } else {
+        &violation.path
+    };
+    format!(
+        "{}{line} - {} is invalid at `{at}`: {}",
+        outcome.source, outcome.resource, violation.message
+    )
+}
+
+/// A document that could not be checked, as every report prints it: `SOURCE:LINE - message`.
+fn error_line(outcome: &Outcome, message: &str, line: Option<usize>) -> String {
+    let line = line.map(|l| format!(":{l}")).unwrap_or_default();
+    format!("{}{line} - {message}", outcome.source)
+}
+
 fn describe(outcome: &Outcome) -> Option<String> {
     match &outcome.verdict {
         Verdict::Valid => None,
         Verdict::Invalid { errors } => Some(
             errors
                 .iter()
-                .map(|e| {
-                    let line = e.line.map(|l| format!(":{l}")).unwrap_or_default();
-                    let at = if e.path.is_empty() { "/" } else { &e.path };
-                    format!(
-                        "{}{line} - {} is invalid at `{at}`: {}",
-                        outcome.source, outcome.resource, e.message
-                    )
-                })
+                .map(|e| violation_line(outcome, e))
                 .collect::<Vec<_>>()
                 .join("\n"),
         ),
-        Verdict::Error { message, line } => {
-            let line = line.map(|l| format!(":{l}")).unwrap_or_default();
-            Some(format!("{}{line} - {message}", outcome.source))
-        }
+        Verdict::Error { message, line } => Some(error_line(outcome, message, *line)),
         Verdict::Skipped { reason } => Some(format!(
             "{} - {} skipped: {reason}",
             outcome.source, outcome.resource
@@ -200,34 +211,33 @@ fn tap(outcomes: &[Outcome], summary: Option<Summary>) -> String {
     out
 }
 
-/// The failures of a render as the findings of its error: each error and violation of each
-/// failing document (with its snippet and help), then each kind `--require-schemas` wanted a
-/// schema for.
-pub fn failure_findings(failures: &[Outcome], missing_schemas: &[String]) -> Vec<Finding> {
+/// The failures of a render as the findings of its error, each printed as `bosun validate`
+/// prints it (one printer, [`violation_line`]): each error and violation of each failing
+/// document (with its snippet, where its field came from, and help), then each kind
+/// `--require-schemas` wanted a schema for. `origin_of` finds a violation's template and values
+/// lines.
+pub fn failure_findings(
+    failures: &[Outcome],
+    missing_schemas: &[String],
+    origin_of: &mut dyn FnMut(&Outcome, &Violation) -> FieldOrigin,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     for outcome in failures {
         match &outcome.verdict {
             Verdict::Error { message, line } => {
-                let line = line.map(|l| format!(":{l}")).unwrap_or_default();
                 findings.push(Finding {
-                    title: format!("{} ({}{line}): {message}", outcome.resource, outcome.source),
+                    title: error_line(outcome, message, *line),
                     snippet: None,
+                    notes: Vec::new(),
                     help: None,
                 });
             }
             Verdict::Invalid { errors } => {
                 for violation in errors {
-                    let at = if violation.path.is_empty() {
-                        "/"
-                    } else {
-                        &violation.path
-                    };
                     findings.push(Finding {
-                        title: format!(
-                            "{} ({}) at `{at}`: {}",
-                            outcome.resource, outcome.source, violation.message
-                        ),
+                        title: violation_line(outcome, violation),
                         snippet: violation.snippet.clone(),
+                        notes: origin_of(outcome, violation).notes(),
                         help: violation.help.clone(),
                     });
                 }
@@ -239,6 +249,7 @@ pub fn failure_findings(failures: &[Outcome], missing_schemas: &[String]) -> Vec
         findings.push(Finding {
             title: format!("{missing}: no schema, and --require-schemas asks for one"),
             snippet: None,
+            notes: Vec::new(),
             help: None,
         });
     }

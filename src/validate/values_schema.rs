@@ -163,6 +163,7 @@ pub fn check_values(
                     .map(|v| crate::diagnostics::Finding {
                         title: format!("`{}`: {}", v.path, v.message),
                         snippet: v.snippet,
+                        notes: Vec::new(),
                         help: v.help,
                     })
                     .collect(),

@@ -483,7 +483,7 @@ fn render_and_lint_report_a_rule_like_a_schema_violation_with_the_rendered_line(
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.is_empty());
     assert!(
-        stderr.contains("Deployment web (mismatch/templates/deployment.yaml) at `/spec/template/metadata/labels`: `selector` does not match template `labels`"),
+        stderr.contains("mismatch/templates/deployment.yaml:11 - Deployment web is invalid at `/spec/template/metadata/labels`: `selector` does not match template `labels`"),
         "{stderr}"
     );
     assert!(
@@ -494,11 +494,12 @@ fn render_and_lint_report_a_rule_like_a_schema_violation_with_the_rendered_line(
         stderr.contains("the API server refuses this (rule `workload/selector`"),
         "{stderr}"
     );
-    let (code, _, stderr) = run(["lint", chart.to_str().unwrap()]);
+    // `bosun lint` reports it as a finding of rule `schema`, with the others.
+    let (code, stdout, stderr) = run(["lint", chart.to_str().unwrap()]);
     assert_ne!(code, 0);
     assert!(
-        stderr.contains("`selector` does not match template `labels`"),
-        "{stderr}"
+        stdout.contains("error[schema] Deployment web (mismatch/templates/deployment.yaml): `selector` does not match template `labels`"),
+        "{stdout}{stderr}"
     );
     // The same chart with matching labels renders.
     std::fs::write(chart.join("values.yaml"), "app: web\n").unwrap();

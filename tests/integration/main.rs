@@ -8,6 +8,7 @@ mod dependency;
 mod diff;
 mod documents;
 mod errors;
+mod finding_origins;
 mod gotpl;
 mod hostile;
 mod lint;

@@ -8,7 +8,8 @@ pub type List = Vec<Node>;
 
 #[derive(Debug, Clone)]
 pub enum Node {
-    Text(String),
+    /// Literal text and its byte position in the source.
+    Text(usize, String),
     /// `{{pipeline}}`: printed unless it declares variables.
     Action(Pipe),
     If(Branch),

@@ -36,7 +36,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use error::{Error, ErrorKind, Location};
-pub use exec::{Context, MissingKey, Param, Signature};
+pub use exec::{Context, MissingKey, Param, Signature, SourceLine};
 pub use value::{Callable, Map, Object, Value};
 
 use exec::{Run, Template};
@@ -200,6 +200,27 @@ impl Engine {
         let mut out = String::new();
         run.execute(tmpl, data.clone(), &mut out)?;
         Ok(self.finish(out))
+    }
+
+    /// Like [`Engine::render`], and for each line of the output (split on `\n`) the template
+    /// and line that wrote its first non-blank character (`None` for a blank line), through
+    /// `{{template}}` and `include` (see `exec/trace.rs` for how `include` is followed).
+    pub fn render_traced(
+        &self,
+        name: &str,
+        data: &Value,
+    ) -> Result<(String, Vec<Option<SourceLine>>), Error> {
+        let tmpl = self.templates.get(name).ok_or_else(|| {
+            Error::new(format!(
+                "template: no template {name:?} associated with template {name:?}"
+            ))
+        })?;
+        let mut run = Run::new(self);
+        run.trace = Some(Box::new(exec::Tracer::new()));
+        let mut out = String::new();
+        run.execute(tmpl, data.clone(), &mut out)?;
+        let lines = run.trace.take().map(|t| t.finish(&out)).unwrap_or_default();
+        Ok((self.finish(out), lines))
     }
 
     /// Parses and executes `text` once under the name `name`, with this engine's templates and

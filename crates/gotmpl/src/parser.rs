@@ -222,7 +222,7 @@ impl Parser<'_> {
     fn text_or_action(&mut self) -> Result<Item, Error> {
         let tok = self.next();
         match tok.kind {
-            Tok::Text(text) => Ok(Item::Node(Node::Text(text))),
+            Tok::Text(text) => Ok(Item::Node(Node::Text(tok.pos, text))),
             Tok::LeftDelim => self.action(),
             _ => self.unexpected(&tok, "input"),
         }
@@ -562,7 +562,7 @@ impl Parser<'_> {
 /// Go's `IsEmptyTree`: nothing but whitespace text.
 pub fn is_empty(list: &[Node]) -> bool {
     list.iter()
-        .all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()))
+        .all(|n| matches!(n, Node::Text(_, t) if t.trim().is_empty()))
 }
 
 /// Go's `item.String()` as parse errors quote tokens.

@@ -17,9 +17,10 @@ use std::collections::{BTreeMap, HashMap};
 use gotmpl::{Engine, Options, Value};
 
 use crate::chart::Chart;
-use crate::diagnostics::SourceSnippet;
+use crate::diagnostics::{SourceSnippet, TemplateLine};
 use crate::error::Error;
 use crate::render::engine::{Inputs, TemplateEngine};
+use crate::render::trace::Traced;
 
 /// A chart's Go templates, parsed once, and the data they all see.
 pub struct GoTemplates {
@@ -81,8 +82,9 @@ impl GoTemplates {
     }
 }
 
-impl TemplateEngine for GoTemplates {
-    fn render(&self, name: &str, source: &str) -> Result<String, Error> {
+impl GoTemplates {
+    /// What the template `name`, known as `source`, sees as dot.
+    fn data_for(&self, name: &str, source: &str) -> Value {
         // Maps are shared and `set` changes them in place, as Go's do; each template gets its
         // own copy of the values, so templates rendering in parallel never see each other's
         // changes (Helm renders them one after another, in name order, on one shared copy).
@@ -103,9 +105,41 @@ impl TemplateEngine for GoTemplates {
             ])),
         );
         debug_assert!(source.starts_with(&self.prefix));
+        Value::map(data)
+    }
+}
+
+impl TemplateEngine for GoTemplates {
+    fn render(&self, name: &str, source: &str) -> Result<String, Error> {
         self.engine
-            .render(source, &Value::map(data))
+            .render(source, &self.data_for(name, source))
             .map_err(|e| template_error(&e, &self.files, None))
+    }
+
+    fn render_traced(&self, name: &str, source: &str) -> Result<Traced, Error> {
+        let (text, lines) = self
+            .engine
+            .render_traced(source, &self.data_for(name, source))
+            .map_err(|e| template_error(&e, &self.files, None))?;
+        let mut traced = Traced {
+            text,
+            ..Traced::default()
+        };
+        for line in lines {
+            let origin = line.and_then(|at| {
+                let (path, text) = self.files.get(&at.template)?;
+                traced
+                    .sources
+                    .entry(path.clone())
+                    .or_insert_with(|| text.clone());
+                Some(TemplateLine {
+                    file: path.clone(),
+                    line: at.line,
+                })
+            });
+            traced.lines.push(origin);
+        }
+        Ok(traced)
     }
 }
 

@@ -68,7 +68,7 @@ fn toyaml(value: &Value) -> Result<String, Error> {
     Ok(yaml::to_string(&json).trim_end_matches('\n').to_string())
 }
 
-fn fromyaml(text: &str) -> Result<Value, Error> {
+pub(super) fn fromyaml(text: &str) -> Result<Value, Error> {
     yaml::parse_value(text)
         .map(|v| Value::from(minijinja::value::Serde(&v)))
         .map_err(|e| invalid(format!("fromyaml: {e}")))
@@ -78,7 +78,7 @@ fn tojson(value: &Value) -> Result<String, Error> {
     serde_json::to_string(&to_json(value)?).map_err(|e| invalid(e.to_string()))
 }
 
-fn fromjson(text: &str) -> Result<Value, Error> {
+pub(super) fn fromjson(text: &str) -> Result<Value, Error> {
     serde_json::from_str::<serde_json::Value>(text)
         .map(|v| Value::from(minijinja::value::Serde(&v)))
         .map_err(|e| invalid(format!("fromjson: {e}")))

@@ -17,11 +17,13 @@ use crate::chart::{Chart, TemplateFile};
 use crate::diagnostics::SourceSnippet;
 use crate::error::Error;
 use crate::render::engine::{Inputs, TemplateEngine};
+use crate::render::trace::Traced;
 
 mod blocks;
 mod context;
 mod files;
 mod functions;
+mod trace;
 
 /// Instructions one template may run. The 500-service fleet template uses about a tenth.
 pub const FUEL: u64 = 100_000_000;
@@ -127,6 +129,12 @@ impl TemplateEngine for Jinja {
     fn render(&self, name: &str, source: &str) -> Result<String, Error> {
         self.engine
             .render(name, &context::for_template(&self.variables, source))
+    }
+
+    fn render_traced(&self, name: &str, source: &str) -> Result<Traced, Error> {
+        let context = context::for_template(&self.variables, source);
+        let text = self.engine.render(name, &context)?;
+        Ok(trace::traced(&self.engine, name, &context, text))
     }
 }
 

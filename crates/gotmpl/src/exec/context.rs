@@ -22,8 +22,14 @@ impl Context<'_, '_> {
             ))
         })?;
         let mut out = String::new();
-        self.run.execute(&tmpl, data.clone(), &mut out)?;
-        Ok(out)
+        if let Some(trace) = self.run.trace.as_mut() {
+            trace.enter();
+        }
+        let result = self.run.execute(&tmpl, data.clone(), &mut out);
+        if let Some(trace) = self.run.trace.as_mut() {
+            trace.leave(&out, true);
+        }
+        result.map(|()| out)
     }
 
     /// Parses `text` under the name `name` and executes it with `data` (Helm's `tpl`); the
@@ -34,10 +40,16 @@ impl Context<'_, '_> {
         let root = set.get(name).cloned();
         self.run.overlay.push(set);
         let mut out = String::new();
+        if let Some(trace) = self.run.trace.as_mut() {
+            trace.enter();
+        }
         let result = match root {
             Some(tmpl) => self.run.execute(&tmpl, data.clone(), &mut out),
             None => Ok(()),
         };
+        if let Some(trace) = self.run.trace.as_mut() {
+            trace.leave(&out, false);
+        }
         self.run.overlay.pop();
         result.map(|()| out)
     }

@@ -7,9 +7,12 @@
 mod context;
 mod eval;
 mod signature;
+mod trace;
 
 pub use context::Context;
 pub use signature::{Param, Signature};
+pub use trace::SourceLine;
+pub(crate) use trace::Tracer;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -64,6 +67,8 @@ pub(crate) struct Run<'e> {
     depth: usize,
     steps: u64,
     output: usize,
+    /// Where each write came from, when the render asked ([`crate::Engine::render_traced`]).
+    pub(crate) trace: Option<Box<Tracer>>,
 }
 
 /// One executing template: its variables.
@@ -89,6 +94,7 @@ impl<'e> Run<'e> {
             depth: 0,
             steps: 0,
             output: 0,
+            trace: None,
         }
     }
 
@@ -225,7 +231,10 @@ impl<'e> Run<'e> {
     ) -> Result<Flow, Error> {
         for node in list {
             let flow = match node {
-                Node::Text(text) => {
+                Node::Text(pos, text) => {
+                    if let Some(trace) = self.trace.as_mut() {
+                        trace.wrote(f.tmpl, *pos, true, out.len(), text);
+                    }
                     self.write(f, 0, &"", out, text)?;
                     Flow::Normal
                 }
@@ -242,6 +251,9 @@ impl<'e> Run<'e> {
                             }
                             other => format::sprint_v(other),
                         };
+                        if let Some(trace) = self.trace.as_mut() {
+                            trace.wrote(f.tmpl, pipe.pos, false, out.len(), &text);
+                        }
                         self.write(f, pipe.pos, pipe, out, &text)?;
                     }
                     Flow::Normal

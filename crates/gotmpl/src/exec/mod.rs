@@ -8,7 +8,7 @@ mod context;
 mod eval;
 mod signature;
 
-pub use context::Context;
+pub use context::{CallSite, Context};
 pub use signature::{Param, Signature};
 
 use std::collections::HashMap;
@@ -64,6 +64,10 @@ pub(crate) struct Run<'e> {
     depth: usize,
     steps: u64,
     output: usize,
+    /// The template this render started from, and how often each call site was reached
+    /// (for [`Context::call_site`]).
+    root: String,
+    calls: HashMap<(String, usize), u64>,
 }
 
 /// One executing template: its variables.
@@ -89,6 +93,8 @@ impl<'e> Run<'e> {
             depth: 0,
             steps: 0,
             output: 0,
+            root: String::new(),
+            calls: HashMap::new(),
         }
     }
 
@@ -108,6 +114,9 @@ impl<'e> Run<'e> {
     ) -> Result<(), Error> {
         // The caller locates the error: a `{{template}}` node, or the function that asked.
         self.check_depth().map_err(Error::limit)?;
+        if self.depth == 0 {
+            self.root.clone_from(&tmpl.name);
+        }
         self.depth += 1;
         let mut frame = Frame {
             tmpl,

@@ -87,8 +87,7 @@ pub(crate) fn register(r: &mut Registry<'_>, rng: &Source) {
         ca(draw, reproducible, s(a, 0), n(a, 1), &key)
     });
     r.random("genCAWithKey", &[Str, Int, Str], rng, move |draw, a| {
-        let key =
-            parse_key(s(a, 2)).map_err(|e| Error::new(format!("parsing private key: {e}")))?;
+        let key = given_key(s(a, 2))?;
         ca(draw, reproducible, s(a, 0), n(a, 1), &key)
     });
     r.random(
@@ -105,8 +104,7 @@ pub(crate) fn register(r: &mut Registry<'_>, rng: &Source) {
         &[Str, List, List, Int, Str],
         rng,
         move |draw, a| {
-            let key =
-                parse_key(s(a, 4)).map_err(|e| Error::new(format!("parsing private key: {e}")))?;
+            let key = given_key(s(a, 4))?;
             self_signed(draw, reproducible, a, &key)
         },
     );
@@ -124,14 +122,18 @@ pub(crate) fn register(r: &mut Registry<'_>, rng: &Source) {
         &[Str, List, List, Int, Any, Str],
         rng,
         move |draw, a| {
-            let key =
-                parse_key(s(a, 5)).map_err(|e| Error::new(format!("parsing private key: {e}")))?;
+            let key = given_key(s(a, 5))?;
             signed(draw, reproducible, a, &key)
         },
     );
     r.typed("buildCustomCert", &[Str, Str], |a| {
         Ok(Value::object(build_custom(s(a, 0), s(a, 1))?))
     });
+}
+
+/// The key a `...WithKey` function is given, with sprig's error.
+fn given_key(text: &str) -> Result<PrivateKey, Error> {
+    parse_key(text).map_err(|e| Error::new(format!("parsing private key: {e}")))
 }
 
 const DSA_REFUSED: &str = "genPrivateKey \"dsa\": DSA keys are not supported by bosun (no maintained Rust crate generates them, and TLS has dropped them); use \"rsa\", \"ecdsa\" or \"ed25519\"";

@@ -59,8 +59,15 @@ fn an_edit_elsewhere_in_the_template_keeps_a_call_site_value_only_if_it_does_not
         "a.yaml",
         "x: {{ randAlphaNum 16 }}\ny: 1\n",
     );
-    let moved = render(&mut engine(KEY), "a.yaml", "w: 0\nx: {{ randAlphaNum 16 }}\n");
-    assert_eq!(before, edited_after.lines().next().unwrap().to_string() + "\n");
+    let moved = render(
+        &mut engine(KEY),
+        "a.yaml",
+        "w: 0\nx: {{ randAlphaNum 16 }}\n",
+    );
+    assert_eq!(
+        before,
+        edited_after.lines().next().unwrap().to_string() + "\n"
+    );
     assert_ne!(before, moved.lines().nth(1).unwrap().to_string() + "\n");
 }
 
@@ -79,8 +86,14 @@ fn reproducible_validity_starts_at_the_last_half_lifetime_and_covers_now() {
     assert_eq!((end - start) / 86_400, 365);
     assert_eq!(start % (365 * 43_200), 0);
     assert!(start <= now && now - start < 365 * 43_200);
-    assert_eq!(sprig::certs::validity(now, 365, false), (now, now + 365 * 86_400));
-    assert_eq!(sprig::certs::validity(now, 0, true), (now - now % 3_600, now - now % 3_600));
+    assert_eq!(
+        sprig::certs::validity(now, 365, false),
+        (now, now + 365 * 86_400)
+    );
+    assert_eq!(
+        sprig::certs::validity(now, 0, true),
+        (now - now % 3_600, now - now % 3_600)
+    );
 }
 
 #[test]
@@ -89,8 +102,14 @@ fn err_dsa_keys_are_refused_with_a_reason() {
     engine
         .add_template("k.yaml", "{{ genPrivateKey \"dsa\" }}")
         .unwrap();
-    let error = engine.render("k.yaml", &Value::Nil).unwrap_err().to_string();
-    assert!(error.contains("DSA keys are not supported by bosun"), "{error}");
+    let error = engine
+        .render("k.yaml", &Value::Nil)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("DSA keys are not supported by bosun"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -102,9 +121,14 @@ fn err_gen_signed_cert_wants_a_certificate_not_a_map() {
             "{{ genSignedCert \"s\" nil nil 1 (dict \"Cert\" \"x\" \"Key\" \"y\") }}",
         )
         .unwrap();
-    let error = engine.render("c.yaml", &Value::Nil).unwrap_err().to_string();
+    let error = engine
+        .render("c.yaml", &Value::Nil)
+        .unwrap_err()
+        .to_string();
     assert!(
-        error.contains("wrong type for value; expected sprig.certificate; got map[string]interface {}"),
+        error.contains(
+            "wrong type for value; expected sprig.certificate; got map[string]interface {}"
+        ),
         "{error}"
     );
 }

@@ -81,51 +81,42 @@ pub(crate) fn register(r: &mut Registry<'_>, rng: &Source) {
         };
         Ok(key.pem.into())
     });
+    // Each certificate function in two forms: a fresh RSA 2048 key, or the PEM key given as
+    // the last argument.
+    type Build = fn(&mut Draw, bool, &[Value], &PrivateKey) -> crate::Result;
+    let forms: [(&'static str, &[Param], Build, Option<usize>); 6] = [
+        ("genCA", &[Str, Int], ca, None),
+        ("genCAWithKey", &[Str, Int, Str], ca, Some(2)),
+        (
+            "genSelfSignedCert",
+            &[Str, List, List, Int],
+            self_signed,
+            None,
+        ),
+        (
+            "genSelfSignedCertWithKey",
+            &[Str, List, List, Int, Str],
+            self_signed,
+            Some(4),
+        ),
+        ("genSignedCert", &[Str, List, List, Int, Any], signed, None),
+        (
+            "genSignedCertWithKey",
+            &[Str, List, List, Int, Any, Str],
+            signed,
+            Some(5),
+        ),
+    ];
     let reproducible = rng.is_reproducible();
-    r.random("genCA", &[Str, Int], rng, move |draw, a| {
-        let key = rsa_key(draw, 2048)?;
-        ca(draw, reproducible, s(a, 0), n(a, 1), &key)
-    });
-    r.random("genCAWithKey", &[Str, Int, Str], rng, move |draw, a| {
-        let key = given_key(s(a, 2))?;
-        ca(draw, reproducible, s(a, 0), n(a, 1), &key)
-    });
-    r.random(
-        "genSelfSignedCert",
-        &[Str, List, List, Int],
-        rng,
-        move |draw, a| {
-            let key = rsa_key(draw, 2048)?;
-            self_signed(draw, reproducible, a, &key)
-        },
-    );
-    r.random(
-        "genSelfSignedCertWithKey",
-        &[Str, List, List, Int, Str],
-        rng,
-        move |draw, a| {
-            let key = given_key(s(a, 4))?;
-            self_signed(draw, reproducible, a, &key)
-        },
-    );
-    r.random(
-        "genSignedCert",
-        &[Str, List, List, Int, Any],
-        rng,
-        move |draw, a| {
-            let key = rsa_key(draw, 2048)?;
-            signed(draw, reproducible, a, &key)
-        },
-    );
-    r.random(
-        "genSignedCertWithKey",
-        &[Str, List, List, Int, Any, Str],
-        rng,
-        move |draw, a| {
-            let key = given_key(s(a, 5))?;
-            signed(draw, reproducible, a, &key)
-        },
-    );
+    for (name, params, build, key_arg) in forms {
+        r.random(name, params, rng, move |draw, a| {
+            let key = match key_arg {
+                Some(i) => given_key(s(a, i))?,
+                None => rsa_key(draw, 2048)?,
+            };
+            build(draw, reproducible, a, &key)
+        });
+    }
     r.typed("buildCustomCert", &[Str, Str], |a| {
         Ok(Value::object(build_custom(s(a, 0), s(a, 1))?))
     });
@@ -138,8 +129,15 @@ fn given_key(text: &str) -> Result<PrivateKey, Error> {
 
 const DSA_REFUSED: &str = "genPrivateKey \"dsa\": DSA keys are not supported by bosun (no maintained Rust crate generates them, and TLS has dropped them); use \"rsa\", \"ecdsa\" or \"ed25519\"";
 
-fn ca(draw: &mut Draw, reproducible: bool, cn: &str, days: i64, key: &PrivateKey) -> crate::Result {
-    let mut params = base_params(draw, reproducible, cn, &Value::Nil, &Value::Nil, days)?;
+fn ca(draw: &mut Draw, reproducible: bool, a: &[Value], key: &PrivateKey) -> crate::Result {
+    let mut params = base_params(
+        draw,
+        reproducible,
+        s(a, 0),
+        &Value::Nil,
+        &Value::Nil,
+        n(a, 1),
+    )?;
     params.key_usages.push(KeyUsagePurpose::KeyCertSign);
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     let pair = key.key_pair()?;

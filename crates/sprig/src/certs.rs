@@ -319,8 +319,10 @@ fn ecdsa_key(draw: &mut Draw) -> Result<PrivateKey, Error> {
         let Ok(pkcs8) = EcdsaKeyPair::generate_pkcs8(&P256, &fixed) else {
             continue;
         };
-        let pair = EcdsaKeyPair::from_pkcs8(&P256, pkcs8.as_ref(), &fixed)
-            .map_err(|e| Error::new(format!("failed to generate private key: {e}")))?;
+        // Reading the key back only needs randomness for signing, which is not done here.
+        let pair =
+            EcdsaKeyPair::from_pkcs8(&P256, pkcs8.as_ref(), &ring::rand::SystemRandom::new())
+                .map_err(|e| Error::new(format!("failed to generate private key: {e}")))?;
         let mut sec1 = SEC1_P256_HEAD.to_vec();
         sec1.extend_from_slice(&scalar);
         sec1.extend_from_slice(&SEC1_P256_MIDDLE);

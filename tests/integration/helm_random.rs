@@ -234,3 +234,32 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// `render` then `diff --detailed-exitcode` of the chart, with Secret values compared under a
+/// secret key: the diff's exit code.
+fn diff_after_render(seed: Option<&str>) -> i32 {
+    let state = tempfile::tempdir().unwrap();
+    let state_dir = state.path().to_str().unwrap();
+    let mut code = 0;
+    for command in ["render", "diff"] {
+        let mut run = bosun([command, CHART, "--state-dir", state_dir]);
+        run.env("BOSUN_SECRET_KEY", "a-secret-key-for-the-record-0123")
+            .env_remove("BOSUN_RANDOM_SEED");
+        if command == "diff" {
+            run.arg("--detailed-exitcode");
+        }
+        if let Some(seed) = seed {
+            run.env("BOSUN_RANDOM_SEED", seed);
+        }
+        let output = run.output().unwrap();
+        code = output.status.code().unwrap_or(-1);
+        assert_ne!(code, 1, "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    code
+}
+
+#[test]
+fn with_a_seed_the_diff_of_an_unchanged_chart_is_quiet() {
+    assert_eq!(diff_after_render(Some(SEED)), 0, "no changes with a seed");
+    assert_eq!(diff_after_render(None), 2, "Helm's churn without one");
+}

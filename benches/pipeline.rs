@@ -98,6 +98,7 @@ fn fleet() -> Fleet {
             environment: None,
             show_only: Vec::new(),
             include_crds: false,
+            random_seed: None,
         },
     }
 }

@@ -209,6 +209,13 @@ pub(crate) struct ChartFlags {
     /// [default: CHART/.bosun]
     #[arg(long, value_name = "DIR", env = "BOSUN_STATE_DIR")]
     pub state_dir: Option<PathBuf>,
+    /// Make Helm charts' random functions (randAlphaNum, uuidv4, genCA, genPrivateKey, ...)
+    /// reproducible: each returns the same value for the same release and call site. The
+    /// file holds a secret of at least 16 bytes, kept out of the repository; the variable
+    /// BOSUN_RANDOM_SEED may hold it instead. Without either, values are fresh on every render,
+    /// as Helm's are
+    #[arg(long, value_name = "PATH")]
+    pub random_seed_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -455,6 +462,7 @@ fn request(
         validate: !flags.no_validate,
         schemas: schema_sources(&flags.schemas),
         state_dir: flags.state_dir.clone(),
+        random_seed_file: flags.random_seed_file.clone(),
     }
 }
 

@@ -20,6 +20,7 @@ use crate::kube_version::KubeVersion;
 use crate::manifest::{Checks, Document};
 use crate::render::engine::{Capabilities, Release};
 use crate::render::trace::Origins;
+use crate::render::gotpl::RandomSeed;
 use crate::render::{self, RenderOptions};
 use crate::state;
 use crate::validate::catalog::{self, SchemaSources};
@@ -52,6 +53,9 @@ pub struct Request {
     pub schemas: SchemaSources,
     /// Where renders are recorded; `CHART/.bosun` when absent.
     pub state_dir: Option<PathBuf>,
+    /// The file holding the random functions' secret seed; `BOSUN_RANDOM_SEED` when absent
+    /// (fresh randomness when neither is set).
+    pub random_seed_file: Option<PathBuf>,
 }
 
 impl Request {
@@ -71,6 +75,7 @@ impl Request {
             validate: true,
             schemas: SchemaSources::default(),
             state_dir: None,
+            random_seed_file: None,
         }
     }
 }
@@ -132,6 +137,7 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
         environment: environment.clone(),
         show_only: request.show_only.clone(),
         include_crds: request.include_crds,
+        random_seed: RandomSeed::find(request.random_seed_file.as_deref())?,
     };
     let catalog = if request.validate {
         let crds = catalog::chart_crds(&chart)?;

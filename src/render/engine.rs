@@ -21,6 +21,7 @@ use crate::chart::Chart;
 use crate::error::Error;
 use crate::kube_version::KubeVersion;
 use crate::render::trace::Traced;
+use crate::render::gotpl::RandomSeed;
 use crate::render::{gotpl, jinja};
 
 /// What the templates of one chart see, whatever the engine calls it.
@@ -32,6 +33,8 @@ pub struct Inputs<'a> {
     pub capabilities: &'a Capabilities,
     /// The `--env` name.
     pub environment: Option<&'a str>,
+    /// The secret seed that makes random functions reproducible; fresh randomness when absent.
+    pub random_seed: Option<&'a RandomSeed>,
 }
 
 /// A chart's templates, ready to render one file at a time, from many threads at once.

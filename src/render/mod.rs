@@ -25,6 +25,8 @@ pub struct RenderOptions {
     /// `--show-only`: template paths (`templates/x.yaml`) whose documents to keep.
     pub show_only: Vec<String>,
     pub include_crds: bool,
+    /// `--random-seed-file` or `BOSUN_RANDOM_SEED`: reproducible random functions.
+    pub random_seed: Option<gotpl::RandomSeed>,
 }
 
 /// Renders `chart` with merged `values` into sorted documents, checking each with `checks`
@@ -78,6 +80,7 @@ fn render_chart(
             release: &options.release,
             capabilities: &options.capabilities,
             environment: options.environment.as_deref(),
+            random_seed: options.random_seed.as_ref(),
         },
         prefix,
     )?;

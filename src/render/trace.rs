@@ -171,6 +171,7 @@ impl<'a> Origins<'a> {
                 release: &self.options.release,
                 capabilities: &self.options.capabilities,
                 environment: self.options.environment.as_deref(),
+                random_seed: self.options.random_seed.as_ref(),
             },
             &prefix,
         )

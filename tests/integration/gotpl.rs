@@ -121,18 +121,18 @@ fn template_base_path_is_the_charts_templates_folder() {
     );
 }
 
-// Bitnami's charts mention `genCA` behind flags that are off by default; a function bosun does
-// not carry yet must not stop such a chart from parsing, only a call to it.
+// Charts mention functions behind flags that are off by default; a function bosun does not
+// carry (`getHostByName`, a DNS lookup) must not stop such a chart from parsing, only a call.
 #[test]
 fn a_function_bosun_lacks_stops_the_render_only_where_it_is_called() {
-    let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"1\"\n{{- if .Values.tls }}\n  ca: {{ genCA \"x\" 365 }}\n{{- end }}\n";
+    let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"1\"\n{{- if .Values.tls }}\n  ip: {{ getHostByName \"x\" }}\n{{- end }}\n";
     let (_dir, chart) = chart_with(template, "gotpl");
     let (code, _, stderr) = run(["render", &chart, "--no-save"]);
     assert_eq!(code, 0, "{stderr}");
     let (code, stdout, stderr) = run(["render", &chart, "--no-save", "--set", "tls=true"]);
     assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
-    assert!(stderr.contains("`genCA`"), "{stderr}");
-    assert!(stderr.contains("not supported by bosun yet"), "{stderr}");
+    assert!(stderr.contains("`getHostByName`"), "{stderr}");
+    assert!(stderr.contains("not supported by bosun"), "{stderr}");
 }
 
 // A chart that names no engine is read as Helm reads every chart; one written for bosun's Jinja

@@ -10,6 +10,7 @@ mod documents;
 mod errors;
 mod finding_origins;
 mod gotpl;
+mod helm_random;
 mod hostile;
 mod lint;
 mod pipeline;

@@ -36,7 +36,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use error::{Error, ErrorKind, Location};
-pub use exec::{Context, MissingKey, Param, Signature, SourceLine};
+pub use exec::{CallSite, Context, MissingKey, Param, Signature, SourceLine};
 pub use value::{Callable, Map, Object, Value};
 
 use exec::{Run, Template};
@@ -227,7 +227,11 @@ impl Engine {
     /// functions, without keeping it.
     pub fn render_text(&self, name: &str, text: &str, data: &Value) -> Result<String, Error> {
         let mut run = Run::new(self);
-        let out = Context { run: &mut run }.execute_text(name, text, data)?;
+        let out = Context {
+            run: &mut run,
+            site: None,
+        }
+        .execute_text(name, text, data)?;
         Ok(self.finish(out))
     }
 

@@ -61,7 +61,7 @@ pub fn kind(value: &Value) -> &'static str {
         // Go's time.Time is a struct; the other host objects are pointers (`*semver.Version`).
         Value::Object(o) => match o.as_value() {
             Some(plain @ (Value::List(_) | Value::Map(_))) => kind(&plain),
-            _ if o.type_name() == "time.Time" => "struct",
+            _ if o.type_name() == "time.Time" || o.type_name() == "sprig.certificate" => "struct",
             _ => "ptr",
         },
         Value::Func(_) => "func",

@@ -10,7 +10,8 @@ use base64::Engine as _;
 use gotmpl::{Error, Param, Value};
 use hmac::Mac;
 
-use crate::{Registry, Rng, n, s};
+use crate::random::{Draw, Source};
+use crate::{Registry, n, s};
 
 use Param::{Int, String as Str};
 
@@ -95,8 +96,8 @@ pub fn derive_password(counter: u32, kind: &str, password: &str, user: &str, sit
         .collect()
 }
 
-fn bcrypt_hash(rng: &Rng, password: &str) -> Result<String, Error> {
-    let salt: [u8; 16] = rng.with(|r| std::array::from_fn(|_| r.u8(..)));
+fn bcrypt_hash(draw: &mut Draw, password: &str) -> Result<String, Error> {
+    let salt: [u8; 16] = rand::RngExt::random(draw);
     // Go's `bcrypt.DefaultCost` is 10 (the Rust crate's default is 12).
     bcrypt::hash_with_salt(password, 10, salt)
         .map(|parts| parts.format_for_version(bcrypt::Version::TwoA))
@@ -174,26 +175,23 @@ pub fn decrypt_aes(password: &str, encoded: &str) -> Result<String, Error> {
     Ok(String::from_utf8_lossy(&plain[..keep]).into_owned())
 }
 
-pub(crate) fn register(r: &mut Registry<'_>, rng: &Rng) {
-    let iv_rng = rng.clone();
-    r.typed("encryptAES", &[Str, Str], move |a| {
-        let iv: [u8; 16] = iv_rng.with(|r| std::array::from_fn(|_| r.u8(..)));
+pub(crate) fn register(r: &mut Registry<'_>, rng: &Source) {
+    r.random("encryptAES", &[Str, Str], rng, |draw, a| {
+        let iv: [u8; 16] = rand::RngExt::random(draw);
         Ok(encrypt_aes(s(a, 0), s(a, 1), iv).into())
     });
     r.typed("decryptAES", &[Str, Str], |a| {
         Ok(decrypt_aes(s(a, 0), s(a, 1))?.into())
     });
-    let salt_rng = rng.clone();
-    r.typed("bcrypt", &[Str], move |a| {
-        Ok(bcrypt_hash(&salt_rng, s(a, 0))?.into())
+    r.random("bcrypt", &[Str], rng, |draw, a| {
+        Ok(bcrypt_hash(draw, s(a, 0))?.into())
     });
-    let salt_rng = rng.clone();
-    r.typed("htpasswd", &[Str, Str], move |a| {
+    r.random("htpasswd", &[Str, Str], rng, |draw, a| {
         let user = s(a, 0);
         if user.contains(':') {
             return Ok(format!("invalid username: {user}").into());
         }
-        Ok(format!("{user}:{}", bcrypt_hash(&salt_rng, s(a, 1))?).into())
+        Ok(format!("{user}:{}", bcrypt_hash(draw, s(a, 1))?).into())
     });
     r.typed("derivePassword", &[Int, Str, Str, Str, Str], |a| {
         let counter = n(a, 0) as u32;

@@ -9,7 +9,10 @@ use base64::Engine as _;
 use gotmpl::{Error, Param, Value};
 use sha2::Digest;
 
-use crate::{Registry, Rng, n, s};
+use rand::RngExt;
+
+use crate::random::Source;
+use crate::{Registry, n, s};
 
 use Param::{Int, Map, String as Str};
 
@@ -17,7 +20,7 @@ mod hashes;
 mod paths;
 mod url;
 
-pub(crate) fn register(r: &mut Registry<'_>, rng: &Rng) {
+pub(crate) fn register(r: &mut Registry<'_>, rng: &Source) {
     r.typed("b64enc", &[Str], |a| {
         Ok(base64::engine::general_purpose::STANDARD
             .encode(s(a, 0))
@@ -63,8 +66,7 @@ pub(crate) fn register(r: &mut Registry<'_>, rng: &Rng) {
     ];
     for (name, keep) in alphabets {
         let chars: Vec<char> = (32u8..=126).filter(|&c| keep(c)).map(char::from).collect();
-        let rng = rng.clone();
-        r.typed(name, &[Int], move |a| {
+        r.random(name, &[Int], rng, move |draw, a| {
             let count = usize::try_from(n(a, 0)).map_err(|_| {
                 Error::new(format!(
                     "Requested random length {} is less than 0.",
@@ -72,22 +74,21 @@ pub(crate) fn register(r: &mut Registry<'_>, rng: &Rng) {
                 ))
             })?;
             crate::check_len(name, count as u128)?;
-            let text: String =
-                rng.with(|r| (0..count).map(|_| chars[r.usize(..chars.len())]).collect());
+            let text: String = (0..count)
+                .map(|_| chars[draw.random_range(..chars.len())])
+                .collect();
             Ok(text.into())
         });
     }
-    let rand = rng.clone();
-    r.typed("randInt", &[Int, Int], move |a| {
+    r.random("randInt", &[Int, Int], rng, |draw, a| {
         let (min, max) = (n(a, 0), n(a, 1));
         if max <= min {
             return Err(Error::new("invalid argument to Intn"));
         }
-        Ok(Value::Int(rand.with(|r| r.i64(min..max))))
+        Ok(Value::Int(draw.random_range(min..max)))
     });
-    let rng = rng.clone();
-    r.typed("uuidv4", &[], move |_| {
-        let mut b: [u8; 16] = rng.with(|r| std::array::from_fn(|_| r.u8(..)));
+    r.random("uuidv4", &[], rng, |draw, _| {
+        let mut b: [u8; 16] = draw.random();
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
         let h = hex(&b);

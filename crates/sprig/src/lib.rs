@@ -1,12 +1,12 @@
 //! Sprig v3's functions, as Helm registers them, for the [`gotmpl`] engine.
 //!
 //! [`register`] adds every function this crate implements; [`register_with`] takes
-//! [`Options`], today the seed of the random functions (`randAlphaNum`, `shuffle`, `uuidv4`,
-//! bcrypt salts). Each module holds one of sprig's groups: [`strings`] (with [`regexp`]),
+//! [`Options`], today the seed or secret key of the random functions (`randAlphaNum`,
+//! `shuffle`, `uuidv4`, bcrypt salts, keys and certificates; see [`random`]). Each module holds one of sprig's groups: [`strings`] (with [`regexp`]),
 //! [`defaults`] (defaults, flow, type conversion, reflection), [`math`], [`lists`], [`dicts`],
 //! [`encoding`] (encodings, hashes, random strings, paths, URLs), [`semver`], [`dates`] (UTC
-//! only), [`json`] (the JSON encoders Helm leaves to sprig) and [`crypto`] (password hashing
-//! and derivation). [`cast`] holds the conversions sprig borrows from Go's `cast` package, which
+//! only), [`json`] (the JSON encoders Helm leaves to sprig), [`crypto`] (password hashing
+//! and derivation) and [`certs`] (private keys and X.509 certificates). [`cast`] holds the conversions sprig borrows from Go's `cast` package, which
 //! most of them share.
 //!
 //! ```
@@ -19,6 +19,7 @@
 //! ```
 
 pub mod cast;
+pub mod certs;
 pub mod crypto;
 pub mod dates;
 pub mod defaults;
@@ -27,20 +28,28 @@ pub mod encoding;
 pub mod json;
 pub mod lists;
 pub mod math;
+pub mod random;
 pub mod regexp;
 pub mod semver;
 pub mod strings;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use gotmpl::{Engine, Error, Param, Signature, Value};
+
+use random::{Draw, Source};
 
 /// How the functions behave where sprig leaves a choice to the host.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Seed of the random functions. `None` (Helm's behaviour) draws fresh randomness for every
-    /// engine; with a seed, an engine's random functions return the same sequence on every run.
+    /// Seed of the random functions, for tests. `None` (Helm's behaviour) draws fresh
+    /// randomness for every call; with a seed, each call returns the same value on every run.
     pub seed: Option<u64>,
+    /// Secret key of the random functions (it wins over `seed`): each call's randomness is an
+    /// HMAC of its call site under this key, so a template renders the same values every time
+    /// and only holders of the key can predict them. The host derives it from a secret the
+    /// user keeps, never from public inputs alone.
+    pub key: Option<[u8; 32]>,
 }
 
 /// Adds sprig's functions to `engine` with default [`Options`] (fresh randomness).
@@ -50,10 +59,7 @@ pub fn register(engine: &mut Engine) {
 
 /// Adds sprig's functions to `engine`.
 pub fn register_with(engine: &mut Engine, options: &Options) {
-    let rng = Rng(Arc::new(Mutex::new(match options.seed {
-        Some(seed) => fastrand::Rng::with_seed(seed),
-        None => fastrand::Rng::new(),
-    })));
+    let rng = Source::new(options);
     let mut r = Registry { engine };
     strings::register(&mut r, &rng);
     regexp::register(&mut r);
@@ -66,11 +72,12 @@ pub fn register_with(engine: &mut Engine, options: &Options) {
     dates::register(&mut r);
     json::register(&mut r);
     crypto::register(&mut r, &rng);
+    certs::register(&mut r, &rng);
     aliases(&mut r, &rng);
 }
 
 /// sprig's other names for functions above, and its few one-liners.
-fn aliases(r: &mut Registry<'_>, rng: &Rng) {
+fn aliases(r: &mut Registry<'_>, rng: &Source) {
     r.typed("hello", &[], |_| Ok("Hello!".into()));
     r.variadic("tuple", &[], Param::Any, |a| Ok(Value::list(a.to_vec())));
     r.variadic("biggest", &[Param::Any], Param::Any, |a| {
@@ -86,8 +93,7 @@ fn aliases(r: &mut Registry<'_>, rng: &Rng) {
         // Go compares with the type's name and its string; for template values they agree.
         Ok((s(a, 0) == a[1].type_name()).into())
     });
-    let rng = rng.clone();
-    r.typed("randBytes", &[Param::Int], move |a| {
+    r.random("randBytes", &[Param::Int], rng, |draw, a| {
         use base64::Engine as _;
         let count = usize::try_from(n(a, 0)).map_err(|_| {
             Error::new(format!(
@@ -96,22 +102,12 @@ fn aliases(r: &mut Registry<'_>, rng: &Rng) {
             ))
         })?;
         check_len("randBytes", count as u128)?;
-        let bytes: Vec<u8> = rng.with(|r| (0..count).map(|_| r.u8(..)).collect());
+        let mut bytes = vec![0u8; count];
+        rand::Rng::fill_bytes(draw, &mut bytes);
         Ok(base64::engine::general_purpose::STANDARD
             .encode(bytes)
             .into())
     });
-}
-
-/// The random source the random functions share.
-#[derive(Clone)]
-pub(crate) struct Rng(Arc<Mutex<fastrand::Rng>>);
-
-impl Rng {
-    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut fastrand::Rng) -> T) -> T {
-        let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        f(&mut guard)
-    }
 }
 
 /// Registration helpers: a function either untyped (`...interface{}`) or with Go's parameter
@@ -132,6 +128,21 @@ impl Registry<'_> {
     ) {
         self.engine
             .add_function_with_signature(name, Signature::new(params), move |_, args| f(args));
+    }
+
+    /// A typed function that draws randomness: each call gets its own generator from `source`.
+    pub(crate) fn random(
+        &mut self,
+        name: &'static str,
+        params: &[Param],
+        source: &Source,
+        f: impl Fn(&mut Draw, &[Value]) -> Result + Send + Sync + 'static,
+    ) {
+        let source = source.clone();
+        self.engine
+            .add_function_with_signature(name, Signature::new(params), move |ctx, args| {
+                f(&mut source.draw(ctx, name)?, args)
+            });
     }
 
     /// A function with fixed parameters and a variadic tail.

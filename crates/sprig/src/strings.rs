@@ -7,12 +7,13 @@ use crate::cast::strval;
 
 mod case;
 
-use crate::{Registry, Rng, n, s, strings_value};
+use crate::random::Source;
+use crate::{Registry, n, s, strings_value};
 use case::{camelcase, go_lower, go_upper, snakecase};
 
 use Param::{Any, Int, String as Str};
 
-pub(crate) fn register(r: &mut Registry<'_>, rng: &Rng) {
+pub(crate) fn register(r: &mut Registry<'_>, rng: &Source) {
     r.typed("trim", &[Str], |a| Ok(s(a, 0).trim().into()));
     r.typed("trimAll", &[Str, Str], |a| {
         let cutset = s(a, 0);
@@ -127,10 +128,9 @@ pub(crate) fn register(r: &mut Registry<'_>, rng: &Rng) {
             .collect::<String>()
             .into())
     });
-    let rng = rng.clone();
-    r.typed("shuffle", &[Str], move |a| {
+    r.random("shuffle", &[Str], rng, |draw, a| {
         let mut chars: Vec<char> = s(a, 0).chars().collect();
-        rng.with(|r| r.shuffle(&mut chars));
+        rand::seq::SliceRandom::shuffle(chars.as_mut_slice(), draw);
         Ok(chars.into_iter().collect::<String>().into())
     });
     r.typed("toString", &[Any], |a| Ok(strval(&a[0]).into()));

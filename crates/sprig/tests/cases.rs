@@ -35,7 +35,13 @@ fn run(case: &Case) -> String {
             .unwrap_or_else(|e| panic!("{}: case {}: bad JSON: {e}", case.file, case.name))
     };
     let mut engine = Engine::with_options(Options::helm());
-    sprig::register_with(&mut engine, &sprig::Options { seed: Some(7) });
+    sprig::register_with(
+        &mut engine,
+        &sprig::Options {
+            seed: Some(7),
+            ..Default::default()
+        },
+    );
     let data = Value::from_json_as_float64(&json);
     let result = engine
         .add_template("gotpl", &case.template)

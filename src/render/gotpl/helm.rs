@@ -47,29 +47,14 @@ pub fn register(engine: &mut Engine) {
     });
     // `helm template` has no cluster to ask: every lookup finds nothing.
     engine.add_function("lookup", |_, _| Ok(Value::map(Default::default())));
-    // Known to Helm, not yet to bosun: a chart that only mentions one (behind a flag that is
-    // off) parses and renders; a chart that calls one stops at that line, saying so.
-    for name in NOT_YET {
-        engine.add_function(name, move |_, _| {
-            Err(Error::new(format!(
-                "`{name}` (sprig's certificate and key generation) is not supported by bosun yet"
-            )))
-        });
-    }
+    // Known to Helm, not to bosun: a chart that only mentions it (behind a flag that is off)
+    // parses and renders; a chart that calls it stops at that line, saying so.
+    engine.add_function("getHostByName", |_, _| {
+        Err(Error::new(
+            "`getHostByName` (a DNS lookup) is not supported by bosun, which renders offline",
+        ))
+    });
 }
-
-/// sprig functions Helm has that bosun does not carry yet.
-const NOT_YET: &[&str] = &[
-    "genPrivateKey",
-    "genCA",
-    "genCAWithKey",
-    "genSelfSignedCert",
-    "genSelfSignedCertWithKey",
-    "genSignedCert",
-    "genSignedCertWithKey",
-    "buildCustomCert",
-    "getHostByName",
-];
 
 fn one(args: &[Value]) -> Result<&Value, Error> {
     match args {

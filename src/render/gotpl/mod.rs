@@ -11,6 +11,9 @@
 mod go_yaml;
 mod helm;
 mod objects;
+mod seed;
+
+pub use seed::RandomSeed;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -38,7 +41,14 @@ impl GoTemplates {
     pub fn new(inputs: Inputs, prefix: &str) -> Result<GoTemplates, Error> {
         let mut engine = Engine::with_options(Options::helm());
         // As Helm builds its function map: sprig's, then Helm's own over them.
-        sprig::register(&mut engine);
+        let release = inputs.release;
+        let random = sprig::Options {
+            key: inputs.random_seed.map(|seed| {
+                seed.release_key(&release.name, &release.namespace, inputs.chart.name())
+            }),
+            ..Default::default()
+        };
+        sprig::register_with(&mut engine, &random);
         helm::register(&mut engine);
         let mut files = HashMap::new();
         let mut pending = vec![(inputs.chart, prefix.to_string())];

@@ -11,6 +11,22 @@ use super::Run;
 /// Helm's `include` and `tpl` can be written on top.
 pub struct Context<'a, 'e> {
     pub(crate) run: &'a mut Run<'e>,
+    /// The text the calling action was parsed from and the byte offset of the call in it.
+    pub(crate) site: Option<(&'a str, usize)>,
+}
+
+/// Where a host function was called from, for functions whose result should depend on it
+/// (seeded randomness): the same action reached again in one render is a new occurrence.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CallSite {
+    /// The template the render started from (`Engine::render`'s name).
+    pub root: String,
+    /// The text the call is in (a file's parse name, or `tpl`'s name).
+    pub template: String,
+    /// Byte offset of the function's name in that text.
+    pub offset: usize,
+    /// How many times this render reached the same call before (0 the first time).
+    pub occurrence: u64,
 }
 
 impl Context<'_, '_> {
@@ -57,6 +73,24 @@ impl Context<'_, '_> {
     /// Whether a template of that name exists (engine or text parsed during this render).
     pub fn has_template(&self, name: &str) -> bool {
         self.run.lookup(name).is_some()
+    }
+
+    /// Where this function was called from, counting the occurrence; `None` outside a call.
+    pub fn call_site(&mut self) -> Option<CallSite> {
+        let (template, offset) = self.site?;
+        let count = self
+            .run
+            .calls
+            .entry((template.to_string(), offset))
+            .or_default();
+        let occurrence = *count;
+        *count += 1;
+        Some(CallSite {
+            root: self.run.root.clone(),
+            template: template.to_string(),
+            offset,
+            occurrence,
+        })
     }
 
     /// The engine, for its options and functions.

@@ -346,7 +346,11 @@ impl Run<'_> {
             };
             let func = host.function;
             let cmd_pos = ident.pos();
-            let mut context = Context { run: self };
+            let tmpl = f.tmpl;
+            let mut context = Context {
+                run: self,
+                site: Some((tmpl.parse_name.as_str(), cmd_pos)),
+            };
             let result =
                 func(&mut context, &argv).map_err(|e| self.call_error(f, cmd_pos, cmd, name, e))?;
             return self.count_result(f, cmd_pos, cmd, result);

@@ -9,7 +9,7 @@ mod eval;
 mod signature;
 mod trace;
 
-pub use context::Context;
+pub use context::{CallSite, Context};
 pub use signature::{Param, Signature};
 pub use trace::SourceLine;
 pub(crate) use trace::Tracer;
@@ -69,6 +69,10 @@ pub(crate) struct Run<'e> {
     output: usize,
     /// Where each write came from, when the render asked ([`crate::Engine::render_traced`]).
     pub(crate) trace: Option<Box<Tracer>>,
+    /// The template this render started from, and how often each call site was reached
+    /// (for [`Context::call_site`]).
+    root: String,
+    calls: HashMap<(String, usize), u64>,
 }
 
 /// One executing template: its variables.
@@ -95,6 +99,8 @@ impl<'e> Run<'e> {
             steps: 0,
             output: 0,
             trace: None,
+            root: String::new(),
+            calls: HashMap::new(),
         }
     }
 
@@ -114,6 +120,9 @@ impl<'e> Run<'e> {
     ) -> Result<(), Error> {
         // The caller locates the error: a `{{template}}` node, or the function that asked.
         self.check_depth().map_err(Error::limit)?;
+        if self.depth == 0 {
+            self.root.clone_from(&tmpl.name);
+        }
         self.depth += 1;
         let mut frame = Frame {
             tmpl,

@@ -1,7 +1,8 @@
 //! Custom resource schemas: those bosun bundles (schemas/crds/), those a chart's CRDs declare,
 //! and those found in a `--schema-location` folder (kubeconform's and the CRDs-catalog layouts).
 //! A CRD's `openAPIV3Schema` is made strict the way kubeconform's `-strict` does: objects that
-//! list their properties reject others, unless they preserve unknown fields.
+//! list their properties reject others, unless they preserve unknown fields. Its
+//! `x-kubernetes-validations` CEL rules stay in the schema for `src/validate/cel/`.
 
 use std::path::{Path, PathBuf};
 
@@ -100,7 +101,9 @@ fn strict(node: Value) -> Value {
                 }
                 other => other,
             },
-            "description" | "example" | "x-kubernetes-validations" => continue,
+            "description" | "example" => continue,
+            // Kept as they are: src/validate/cel/ evaluates them, JSON Schema ignores them.
+            "x-kubernetes-validations" => value,
             _ => strict(value),
         };
         out.insert(key, value);

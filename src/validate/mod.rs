@@ -3,6 +3,7 @@
 //! One bad document never stops the others; the caller decides the exit code at the end.
 
 pub mod catalog;
+pub mod cel;
 mod crd;
 pub(crate) mod inputs;
 mod removed_apis;
@@ -273,6 +274,17 @@ pub fn check(
                         violation
                     }),
             );
+            // The CRD's own CEL rules (`x-kubernetes-validations`, src/validate/cel/).
+            if let Some(rules) = catalog.cel_rules(api_version, kind) {
+                errors.extend(rules.check(value).into_iter().map(|failure| {
+                    let mut violation = located(failure.path, failure.message);
+                    violation.help = Some(format!(
+                        "the API server refuses this: the CRD's x-kubernetes-validations rule `{}` is false",
+                        failure.rule
+                    ));
+                    violation
+                }));
+            }
             errors.dedup_by(|a, b| a.path == b.path && a.message == b.message);
             if let SchemaSource::Custom(origin) = source
                 && !errors.is_empty()

@@ -208,6 +208,8 @@ pub struct Catalog {
     custom: HashMap<String, (Value, String)>,
     schema_locations: Vec<PathBuf>,
     compiled: Mutex<HashMap<String, Slot>>,
+    /// The compiled `x-kubernetes-validations` rules of each custom kind looked up so far.
+    cel: Mutex<HashMap<String, Arc<crate::validate::cel::Rules>>>,
 }
 
 impl Catalog {
@@ -231,6 +233,7 @@ impl Catalog {
             custom: HashMap::new(),
             schema_locations: Vec::new(),
             compiled: Mutex::new(HashMap::new()),
+            cel: Mutex::new(HashMap::new()),
         };
         for (key, schema, origin) in crate::validate::crd::bundled() {
             catalog.add_custom(&key, schema, origin);
@@ -287,6 +290,40 @@ impl Catalog {
                 }
             }
         }
+    }
+
+    /// The CEL rules of the custom schema for `api_version` + `kind` (bundled or from a CRD),
+    /// compiled on first use; `None` when it has none.
+    pub fn cel_rules(
+        &self,
+        api_version: &str,
+        kind: &str,
+    ) -> Option<Arc<crate::validate::cel::Rules>> {
+        let key = format!("{api_version}/{kind}");
+        let (schema, _) = self.custom.get(&key)?;
+        let mut cache = match self.cel.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let rules = cache
+            .entry(key)
+            .or_insert_with(|| Arc::new(crate::validate::cel::Rules::from_schema(schema)));
+        (!rules.is_empty()).then(|| Arc::clone(rules))
+    }
+
+    /// The CEL rules bosun does not evaluate in the custom schemas looked up so far, by kind:
+    /// transition rules and rules that do not compile.
+    pub fn cel_skipped(&self) -> Vec<(String, crate::validate::cel::Skipped)> {
+        let cache = match self.cel.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let mut out: Vec<_> = cache
+            .iter()
+            .flat_map(|(key, rules)| rules.skipped.iter().map(|s| (key.clone(), s.clone())))
+            .collect();
+        out.sort_by(|a, b| (&a.0, &a.1.at).cmp(&(&b.0, &b.1.at)));
+        out
     }
 
     /// The property names listed by the schema object at `pointer` (an error's schema

@@ -10,16 +10,61 @@ use serde_json::{Map, Value, json};
 
 include!(concat!(env!("OUT_DIR"), "/bundled_crds.rs"));
 
-/// (`apiVersion/Kind`, schema, origin) of every bundled custom resource schema.
+/// The upstream CEL rules bosun adds to its bundled schemas (schemas/crds/cel-rules.yaml).
+static CEL_RULES: &str = include_str!("../../schemas/crds/cel-rules.yaml");
+
+/// (`apiVersion/Kind`, schema, origin) of every bundled custom resource schema, with the CEL
+/// rules of schemas/crds/cel-rules.yaml in place.
 pub fn bundled() -> Vec<(String, Value, String)> {
+    let rules = cel_rules();
     BUNDLED_CRDS
         .iter()
         .filter_map(|(path, text)| {
-            let schema: Value = serde_json::from_str(text).ok()?;
+            let mut schema: Value = serde_json::from_str(text).ok()?;
+            add_cel_rules(&rules, path, &mut schema);
             let key = schema_key(&schema)?;
             Some((key, schema, format!("schemas/crds/{path}")))
         })
         .collect()
+}
+
+fn cel_rules() -> Vec<Value> {
+    match crate::yaml::parse_value(CEL_RULES) {
+        Ok(Value::Array(rules)) => rules,
+        _ => Vec::new(),
+    }
+}
+
+/// Adds each rule of `rules` that lists `path` to the schema node its `at` points to.
+/// Returns the `at`s that point nowhere in this schema.
+fn add_cel_rules(rules: &[Value], path: &str, schema: &mut Value) -> Vec<String> {
+    let mut missing = Vec::new();
+    for entry in rules {
+        let listed = entry["files"]
+            .as_array()
+            .is_some_and(|files| files.iter().any(|file| file == path));
+        if !listed {
+            continue;
+        }
+        let at = entry["at"].as_str().unwrap_or_default();
+        let Some(node) = schema.pointer_mut(at).and_then(Value::as_object_mut) else {
+            missing.push(at.to_string());
+            continue;
+        };
+        let mut rule = Map::new();
+        for field in ["rule", "message", "fieldPath"] {
+            if let Some(value) = entry.get(field) {
+                rule.insert(field.into(), value.clone());
+            }
+        }
+        if let Value::Array(list) = node
+            .entry("x-kubernetes-validations")
+            .or_insert_with(|| json!([]))
+        {
+            list.push(Value::Object(rule));
+        }
+    }
+    missing
 }
 
 /// `apiVersion/Kind` from a schema's `const` (or one-value `enum`) properties.
@@ -156,6 +201,34 @@ mod tests {
         let mut wrong_kind = good.clone();
         wrong_kind["kind"] = json!("Gadget");
         assert!(!validator.is_valid(&wrong_kind));
+    }
+
+    #[test]
+    fn every_cel_rule_lands_on_a_node_of_each_file_it_names_and_compiles() {
+        let rules = cel_rules();
+        assert!(
+            rules.len() >= 30,
+            "schemas/crds/cel-rules.yaml did not parse"
+        );
+        for entry in &rules {
+            for file in entry["files"].as_array().unwrap() {
+                let file = file.as_str().unwrap();
+                let (_, text) = BUNDLED_CRDS
+                    .iter()
+                    .find(|(path, _)| *path == file)
+                    .unwrap_or_else(|| panic!("{file} is not bundled"));
+                let mut schema: Value = serde_json::from_str(text).unwrap();
+                let missing = add_cel_rules(std::slice::from_ref(entry), file, &mut schema);
+                assert!(missing.is_empty(), "{file}: no node at {missing:?}");
+                let compiled = crate::validate::cel::Rules::from_schema(&schema);
+                assert!(
+                    compiled.skipped.is_empty() && compiled.count == 1,
+                    "{file}: {} does not compile: {:?}",
+                    entry["id"],
+                    compiled.skipped
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The Kubernetes CEL library functions CRD rules use, beyond CEL's standard library and its
 //! strings, lists and math extensions: URLs (`isURL`, `url`, `getScheme`, ...), IP addresses and
-//! CIDRs (`isIP`, `ip`, `isCIDR`, `cidr`), quantities (`isQuantity`, `quantity`, `compareTo`,
+//! CIDRs (`isIP`, `ip`, `isCIDR`, `cidr`), lists (`sum`, `isSorted`), quantities (`isQuantity`, `quantity`, `compareTo`,
 //! ...) and `duration`, as `k8s.io/apiserver/pkg/cel/library` declares them.
 //!
 //! Values are kept simple: a URL, an IP or a CIDR is its checked string; a quantity is its
@@ -67,12 +67,43 @@ pub fn context(env: Arc<Env>) -> Context<'static, 'static> {
         a.partial_cmp(&b).map_or(0, |o| o as i64)
     });
     let _ = context.add_function("asApproximateFloat", |This(a): This<f64>| a);
+    let _ = context.add_function(
+        "sum",
+        |This(list): This<Arc<Vec<Value>>>| -> ResolveResult { sum(&list) },
+    );
+    let _ = context.add_function("isSorted", |This(list): This<Arc<Vec<Value>>>| {
+        list.windows(2)
+            .all(|pair| pair[0].partial_cmp(&pair[1]).is_some_and(|o| o.is_le()))
+    });
     let _ = context.add_function("duration", |This(s): This<Arc<String>>| -> ResolveResult {
         duration_nanos(&s).map(Value::Int).ok_or_else(|| {
             ExecutionError::function_error("duration", format!("invalid duration {s:?}"))
         })
     });
     context
+}
+
+/// The sum of a list of `int`s or of `double`s (`0` when empty), as Kubernetes' `sum()`.
+fn sum(list: &[Value]) -> ResolveResult {
+    let mut int = 0i64;
+    let mut float = None::<f64>;
+    for item in list {
+        match item {
+            Value::Int(i) if float.is_none() => {
+                int = int
+                    .checked_add(*i)
+                    .ok_or_else(|| ExecutionError::function_error("sum", "integer overflow"))?;
+            }
+            Value::Float(f) if int == 0 => *float.get_or_insert(0.0) += f,
+            other => {
+                return Err(ExecutionError::function_error(
+                    "sum",
+                    format!("cannot add {other:?}"),
+                ));
+            }
+        }
+    }
+    Ok(float.map_or(Value::Int(int), Value::Float))
 }
 
 /// `value` itself when `ok`, else the error Kubernetes' constructor function raises.
@@ -199,6 +230,8 @@ mod tests {
             "duration('150ms') >= duration('1ms')",
             "'a,b'.split(',').size() == 2",
             "'Hello'.lowerAscii() == 'hello'",
+            "[1, 2, 3].sum() == 6 && [].sum() == 0",
+            "[1, 2, 2].isSorted() && !['b', 'a'].isSorted()",
         ] {
             assert_eq!(eval(rule), Ok(Value::Bool(true)), "{rule}");
         }

@@ -140,6 +140,9 @@ fn strict(node: Value) -> Value {
     let mut out = Map::new();
     for (key, value) in map {
         let value = match key.as_str() {
+            // A branch only validates the value the object's own `properties` describe
+            // (a structural schema's rule): it is not closed to other fields.
+            "allOf" | "anyOf" | "oneOf" | "not" => open_branches(value),
             "properties" | "patternProperties" | "definitions" | "$defs" => match value {
                 Value::Object(props) => {
                     Value::Object(props.into_iter().map(|(k, v)| (k, strict(v))).collect())
@@ -157,6 +160,26 @@ fn strict(node: Value) -> Value {
         out.insert("additionalProperties".into(), Value::Bool(false));
     }
     Value::Object(out)
+}
+
+/// `strict` applied inside `allOf`/`anyOf`/`oneOf`/`not` branches, without closing their
+/// objects: `{"oneOf": [{"properties": {"type": {"enum": ["IPAddress"]}}}, ...]}` says
+/// nothing about the object's other fields.
+fn open_branches(node: Value) -> Value {
+    match node {
+        Value::Array(items) => Value::Array(items.into_iter().map(open_branches).collect()),
+        Value::Object(map) => {
+            let had = map.contains_key("additionalProperties");
+            let Value::Object(mut out) = strict(Value::Object(map)) else {
+                unreachable!("strict keeps an object an object")
+            };
+            if !had && out.get("additionalProperties") == Some(&Value::Bool(false)) {
+                out.remove("additionalProperties");
+            }
+            Value::Object(out)
+        }
+        other => other,
+    }
 }
 
 /// Candidate files for `apiVersion/Kind` in a `--schema-location` folder: the CRDs-catalog
@@ -229,6 +252,27 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn one_of_branches_stay_open_to_the_objects_other_fields() {
+        // Regression: Gateway API's address items were refused (`'value' was unexpected`)
+        // because the CRD's oneOf branches were closed like the object itself.
+        let crd = json!({"spec": {"group": "demo.example", "names": {"kind": "Widget"}, "versions": [{"name": "v1",
+            "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object",
+            "properties": {"type": {"type": "string"}, "value": {"type": "string"}},
+            "oneOf": [{"properties": {"type": {"enum": ["A"]}}}, {"properties": {"type": {"not": {"enum": ["A"]}}}}]}}}}}]}});
+        let (_, schema) = &from_crd(&crd).unwrap()[0];
+        let validator = jsonschema::validator_for(schema).unwrap();
+        let doc = |t: &str| json!({"apiVersion": "demo.example/v1", "kind": "Widget", "metadata": {}, "spec": {"type": t, "value": "v"}});
+        assert!(validator.is_valid(&doc("A")));
+        assert!(validator.is_valid(&doc("B")));
+        let mut unknown = doc("A");
+        unknown["spec"]["extra"] = json!(1);
+        assert!(
+            !validator.is_valid(&unknown),
+            "the object itself stays closed"
+        );
     }
 
     #[test]

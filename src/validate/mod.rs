@@ -247,8 +247,11 @@ pub fn check(
             }
         }
         Lookup::Found(validator, source) => {
+            // A CRD's defaults are filled in first, as the API server does before it validates.
+            let cel = catalog.cel_rules(api_version, kind);
+            let defaulted = cel.as_ref().and_then(|rules| rules.defaulted(value));
             let mut errors: Vec<Violation> = validator
-                .iter_errors(value)
+                .iter_errors(defaulted.as_ref().unwrap_or(value))
                 .map(|error| {
                     let mut path = error.instance_path().as_str().to_string();
                     if let Some(field) = offending_field(error.kind()) {
@@ -275,7 +278,7 @@ pub fn check(
                     }),
             );
             // The CRD's own CEL rules (`x-kubernetes-validations`, src/validate/cel/).
-            if let Some(rules) = catalog.cel_rules(api_version, kind) {
+            if let Some(rules) = cel {
                 errors.extend(rules.check(value).into_iter().map(|failure| {
                     let mut violation = located(failure.path, failure.message);
                     violation.help = Some(format!(

@@ -292,8 +292,8 @@ impl Catalog {
         }
     }
 
-    /// The CEL rules of the custom schema for `api_version` + `kind` (bundled or from a CRD),
-    /// compiled on first use; `None` when it has none.
+    /// The CEL rules and defaults of the custom schema for `api_version` + `kind` (bundled or
+    /// from a CRD), compiled on first use; `None` when it has neither.
     pub fn cel_rules(
         &self,
         api_version: &str,

@@ -500,7 +500,9 @@ fn a_crds_own_rules_refuse_with_message_message_expression_field_path_and_reason
 
 #[test]
 fn a_crds_rules_accept_the_valid_twins_and_skip_what_they_cannot_evaluate() {
-    // Every field the rules read, valid; `mode` defaults to `Shared`, so no `owner` is needed.
+    // Every field the rules read, valid. `mode` is required and defaults to `Shared`: the
+    // default fills it in before the schema is checked (regression: a required field with a
+    // default was refused), and in `Shared` mode no `owner` is needed.
     let spec = "  replicas: {min: 2, max: 2}\n  endpoint: https://example.com:8443/hook\n  memory: 1Gi\n  peers: [10.0.0.1, 'fd00::1']\n  timeout: 1.5s\n";
     let (code, verdicts, stderr) = validate("w.yaml", &widget(spec), &["--crd", WIDGET_CRD]);
     assert_eq!(code, 0, "{verdicts:?}{stderr}");

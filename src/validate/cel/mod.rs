@@ -1,8 +1,9 @@
 //! The `x-kubernetes-validations` rules of custom resource schemas, evaluated offline with the
 //! `cel` crate and the Kubernetes CEL library functions (`library.rs`). A schema's rules are
 //! compiled once into a [`Rules`] tree that follows `properties`, `additionalProperties` and
-//! `items` down to every node that carries a rule; [`Rules::check`] then binds `self` to each
-//! value at such a node and evaluates its rules.
+//! `items` down to every node that carries a rule or a `default`; [`Rules::check`] fills in the
+//! defaults, as the API server does first, then binds `self` to each value at a node with rules
+//! and evaluates them.
 //!
 //! A valid manifest refused offline is worse than a miss, so only a rule that evaluates to
 //! `false` refuses a document. A rule that reads `oldSelf` (a transition rule: nothing to compare
@@ -82,14 +83,14 @@ impl Node {
             && self.items.is_none()
     }
 
-    fn has_rules(&self) -> bool {
-        !self.rules.is_empty()
-            || self.properties.iter().any(|(_, node)| node.has_rules())
+    fn has_defaults(&self) -> bool {
+        !self.defaults.is_empty()
+            || self.properties.iter().any(|(_, node)| node.has_defaults())
             || self
                 .additional
                 .as_ref()
-                .is_some_and(|node| node.has_rules())
-            || self.items.as_ref().is_some_and(|node| node.has_rules())
+                .is_some_and(|node| node.has_defaults())
+            || self.items.as_ref().is_some_and(|node| node.has_defaults())
     }
 
     /// Fills in the defaults of absent fields, the way the API server's structural defaulting
@@ -191,6 +192,8 @@ pub struct Rules {
     root: Node,
     /// Rules compiled and evaluated.
     pub count: usize,
+    /// Whether the schema gives any field a `default`.
+    defaults: bool,
     pub skipped: Vec<Skipped>,
 }
 
@@ -213,15 +216,23 @@ impl Rules {
         let mut rules = Rules::default();
         let mut at = String::new();
         rules.root = rules.node(schema, schema, &mut at, 0);
-        if !rules.root.has_rules() {
-            rules.root = Node::default();
-        }
+        rules.defaults = rules.root.has_defaults();
         rules
     }
 
-    /// Whether the schema has any rule, evaluated or skipped.
+    /// Whether the schema has no rule, evaluated or skipped, and no default.
     pub fn is_empty(&self) -> bool {
-        self.count == 0 && self.skipped.is_empty()
+        self.count == 0 && self.skipped.is_empty() && !self.defaults
+    }
+
+    /// `document` with the schema's defaults filled in, as the API server stores it before it
+    /// validates; `None` when the schema has no default.
+    pub fn defaulted(&self, document: &Value) -> Option<Value> {
+        self.defaults.then(|| {
+            let mut defaulted = document.clone();
+            self.root.apply_defaults(&mut defaulted);
+            defaulted
+        })
     }
 
     fn node(&mut self, root: &Value, schema: &Value, at: &mut String, depth: usize) -> Node {
@@ -251,7 +262,11 @@ impl Rules {
             at.push_str(&escape(name));
             let child = self.node(root, property, at, depth + 1);
             at.truncate(len);
-            if let Some(default) = property.get("default") {
+            // The API server fills in no status on create: a root `status` default is left out.
+            let status = at.is_empty() && name == "status";
+            if let Some(default) = property.get("default")
+                && !status
+            {
                 node.defaults.push((name.clone(), default.clone()));
             }
             if !child.is_empty() {
@@ -325,11 +340,11 @@ impl Rules {
         if self.count == 0 {
             return failures;
         }
-        let mut defaulted = document.clone();
-        self.root.apply_defaults(&mut defaulted);
+        let defaulted = self.defaulted(document);
+        let document = defaulted.as_ref().unwrap_or(document);
         let context = library::context(env());
         let mut path = String::new();
-        walk(&self.root, &defaulted, &context, &mut path, &mut failures);
+        walk(&self.root, document, &context, &mut path, &mut failures);
         failures
     }
 }

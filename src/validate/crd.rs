@@ -107,7 +107,7 @@ pub fn from_crd(crd: &Value) -> Result<Vec<(String, Value)>, String> {
         };
         let api_version = format!("{group}/{name}");
         let mut schema = strict(Value::Object(schema.clone()));
-        if let Some(properties) = schema["properties"].as_object_mut() {
+        if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
             properties.insert("apiVersion".into(), json!({"const": api_version}));
             properties.insert("kind".into(), json!({"const": kind}));
             properties.insert("metadata".into(), json!({"type": "object"}));
@@ -132,6 +132,19 @@ fn strict(node: Value) -> Value {
         map.remove("type");
         map.insert("type".into(), json!(["integer", "string"]));
     }
+    // OpenAPI 3.0's boolean `exclusiveMaximum: true` (beside `maximum`) is JSON Schema's
+    // `exclusiveMaximum: <maximum>`; the same for the minimum.
+    for (exclusive, bound) in [
+        ("exclusiveMaximum", "maximum"),
+        ("exclusiveMinimum", "minimum"),
+    ] {
+        if let Some(Value::Bool(flag)) = map.get(exclusive).cloned() {
+            map.remove(exclusive);
+            if flag && let Some(limit) = map.remove(bound) {
+                map.insert(exclusive.into(), limit);
+            }
+        }
+    }
     if map.remove("nullable") == Some(Value::Bool(true))
         && let Some(Value::String(t)) = map.get("type").cloned()
     {
@@ -139,6 +152,11 @@ fn strict(node: Value) -> Value {
     }
     let mut out = Map::new();
     for (key, value) in map {
+        // `properties: null` and the like say nothing (kube-arangodb's CRDs have them); only a
+        // null `default`, `enum`, `const` or `example` means something.
+        if value.is_null() && !matches!(key.as_str(), "default" | "enum" | "const" | "example") {
+            continue;
+        }
         let value = match key.as_str() {
             // A branch only validates the value the object's own `properties` describe
             // (a structural schema's rule): it is not closed to other fields.
@@ -252,6 +270,36 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn openapi_boolean_exclusive_bounds_become_json_schema_numbers() {
+        // Regression: contour's CRDs (`exclusiveMaximum: true`) made `bosun validate --crd`
+        // refuse to run ("true is not of type number").
+        let crd = json!({"spec": {"group": "demo.example", "names": {"kind": "Widget"}, "versions": [{"name": "v1",
+            "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object",
+            "properties": {"port": {"type": "integer", "minimum": 0, "exclusiveMinimum": true,
+            "maximum": 65536, "exclusiveMaximum": true}}}}}}}]}});
+        let (_, schema) = &from_crd(&crd).unwrap()[0];
+        let validator = jsonschema::validator_for(schema).unwrap();
+        let doc = |port: i64| json!({"apiVersion": "demo.example/v1", "kind": "Widget", "metadata": {}, "spec": {"port": port}});
+        assert!(validator.is_valid(&doc(1)));
+        assert!(validator.is_valid(&doc(65535)));
+        assert!(!validator.is_valid(&doc(0)));
+        assert!(!validator.is_valid(&doc(65536)));
+    }
+
+    #[test]
+    fn a_crd_schema_without_properties_compiles() {
+        // Regression: kube-arangodb's `{type: object, x-kubernetes-preserve-unknown-fields: true}`
+        // schemas got `properties: null` and made `bosun validate --crd` refuse to run.
+        let crd = json!({"spec": {"group": "demo.example", "names": {"kind": "Widget"}, "versions": [{"name": "v1",
+            "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]}});
+        let (_, schema) = &from_crd(&crd).unwrap()[0];
+        let validator = jsonschema::validator_for(schema).unwrap();
+        assert!(validator.is_valid(
+            &json!({"apiVersion": "demo.example/v1", "kind": "Widget", "spec": {"a": 1}})
+        ));
     }
 
     #[test]

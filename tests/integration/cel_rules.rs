@@ -72,6 +72,11 @@ fn http_rule(filters: &str, rest: &str) -> String {
     format!("{PARENT}  rules:\n    - filters:\n{filters}{rest}")
 }
 
+/// `filters` list items moved from under a rule (8 spaces) to under a backendRef (10).
+fn indent(filters: &str) -> String {
+    filters.lines().map(|line| format!("  {line}\n")).collect()
+}
+
 fn cases() -> Vec<Case> {
     let header_mod = "        - type: RequestHeaderModifier\n          requestHeaderModifier: {set: [{name: x-a, value: \"1\"}]}\n";
     let response_mod = "        - type: ResponseHeaderModifier\n          responseHeaderModifier: {set: [{name: x-b, value: \"1\"}]}\n";
@@ -210,6 +215,38 @@ fn cases() -> Vec<Case> {
             "When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified",
         ),
         case(
+            "httproute/backend-redirect-prefix-needs-one-prefix-match",
+            HTTPROUTE,
+            &format!(
+                "{PARENT}  rules:\n    -{}      backendRefs:\n        - name: web\n          port: 80\n          filters:\n{}",
+                &two_prefix_matches[5..],
+                indent(prefix_redirect)
+            ),
+            &format!(
+                "{PARENT}  rules:\n    -{}      backendRefs:\n        - name: web\n          port: 80\n          filters:\n{}",
+                &one_prefix_match[5..],
+                indent(prefix_redirect)
+            ),
+            "/spec/rules/0",
+            "Within backendRefs, when using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified",
+        ),
+        case(
+            "httproute/backend-rewrite-prefix-needs-one-prefix-match",
+            HTTPROUTE,
+            &format!(
+                "{PARENT}  rules:\n    -{}      backendRefs:\n        - name: web\n          port: 80\n          filters:\n{}",
+                &two_prefix_matches[5..],
+                indent(prefix_rewrite)
+            ),
+            &format!(
+                "{PARENT}  rules:\n    -{}      backendRefs:\n        - name: web\n          port: 80\n          filters:\n{}",
+                &one_prefix_match[5..],
+                indent(prefix_rewrite)
+            ),
+            "/spec/rules/0",
+            "Within backendRefs, When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified",
+        ),
+        case(
             "httproute/filters-not-repeated",
             HTTPROUTE,
             &http_rule(&format!("{header_mod}{header_mod}"), backend),
@@ -344,10 +381,50 @@ fn cases() -> Vec<Case> {
         case(
             "secretstore/openbao-auth",
             STORE,
-            "    openBao:\n      server: https://bao.example.com\n      auth: {appRole: {path: approle}, userPass: {path: userpass}}\n",
-            "    openBao:\n      server: https://bao.example.com\n      auth: {appRole: {path: approle}}\n",
+            "    openBao:\n      server: https://bao.example.com\n      auth: {appRole: {path: approle, roleId: web}, userPass: {path: userpass}}\n",
+            "    openBao:\n      server: https://bao.example.com\n      auth: {appRole: {path: approle, roleId: web}}\n",
             "/spec/provider/openBao/auth",
             "exactly one of the fields in [appRole tokenSecretRef userPass] must be set",
+        ),
+        case(
+            "secretstore/openbao-approle",
+            STORE,
+            "    openBao:\n      server: https://bao.example.com\n      auth: {appRole: {path: approle}}\n",
+            "    openBao:\n      server: https://bao.example.com\n      auth: {appRole: {path: approle, roleRef: {name: bao, key: role}}}\n",
+            "/spec/provider/openBao/auth/appRole",
+            "exactly one of the fields in [roleId roleRef] must be set",
+        ),
+        case(
+            "secretstore/nebius-auth",
+            STORE,
+            "    nebiusmysterybox: {apiDomain: api.example.com, auth: {}}\n",
+            "    nebiusmysterybox: {apiDomain: api.example.com, auth: {tokenSecretRef: {name: n, key: t}}}\n",
+            "/spec/provider/nebiusmysterybox/auth",
+            "either serviceAccountCredsSecretRef or tokenSecretRef must be set",
+        ),
+        case(
+            "secretstore/secretserver-credential",
+            STORE,
+            "    secretserver: {serverURL: https://ss.example.com, token: {value: t, secretRef: {name: ss, key: t}}}\n",
+            "    secretserver: {serverURL: https://ss.example.com, token: {secretRef: {name: ss, key: t}}}\n",
+            "/spec/provider/secretserver/token",
+            "exactly one of value or secretRef must be set",
+        ),
+        case(
+            "secretstore/secretserver-credential",
+            STORE,
+            "    secretserver: {serverURL: https://ss.example.com, username: {value: eso}, password: {}}\n",
+            "    secretserver: {serverURL: https://ss.example.com, username: {value: eso}, password: {value: p}}\n",
+            "/spec/provider/secretserver/password",
+            "exactly one of value or secretRef must be set",
+        ),
+        case(
+            "secretstore/secretserver-credential",
+            STORE,
+            "    secretserver: {serverURL: https://ss.example.com, username: {}, password: {value: p}}\n",
+            "    secretserver: {serverURL: https://ss.example.com, username: {secretRef: {name: ss, key: u}}, password: {value: p}}\n",
+            "/spec/provider/secretserver/username",
+            "exactly one of value or secretRef must be set",
         ),
         case(
             "secretstore/openbao-ca",
@@ -528,4 +605,19 @@ fn render_refuses_a_custom_resource_its_charts_crd_rule_refuses() {
     let (code, stdout, stderr) = run(["render", chart, "--no-save"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("kind: Widget"));
+}
+
+#[test]
+fn a_crd_document_with_descriptions_and_list_extensions_is_valid() {
+    // Regression: the bundled Kubernetes schemas had lost JSONSchemaProps' `description` and
+    // `x-kubernetes-*` properties (the bundle builder dropped them as keywords), so every CRD
+    // rendered from templates/ (kube-prometheus's) was refused.
+    let crd = std::fs::read_to_string(root().join(WIDGET_CRD)).unwrap().replace(
+        "            spec:\n              type: object\n              # Required",
+        "            spec:\n              type: object\n              description: What the widget should be.\n              x-kubernetes-map-type: atomic\n              # Required",
+    );
+    assert!(crd.contains("description: What"), "the fixture changed");
+    let (code, verdicts, stderr) = validate("crd.yaml", &crd, &[]);
+    assert_eq!(code, 0, "{verdicts:?}{stderr}");
+    assert_eq!(verdicts[0]["status"], "valid");
 }

@@ -621,3 +621,17 @@ fn a_crd_document_with_descriptions_and_list_extensions_is_valid() {
     assert_eq!(code, 0, "{verdicts:?}{stderr}");
     assert_eq!(verdicts[0]["status"], "valid");
 }
+
+#[test]
+fn a_null_field_reads_as_unset_as_the_api_server_decodes_it() {
+    // Regression: Bitnami charts render `port: null` in NetworkPolicies and `labels: null` in
+    // PrometheusRules when a value is unset; the API server reads both as unset, bosun refused.
+    let text = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np, namespace: shop}\nspec:\n  podSelector: {}\n  ingress:\n    - ports:\n        - port: 8080\n        - port: null\n---\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: rules, namespace: shop}\nspec:\n  groups:\n    - name: web\n      rules:\n        - alert: Down\n          expr: up == 0\n          labels: null\n";
+    let (code, verdicts, stderr) = validate("nulls.yaml", text, &[]);
+    assert_eq!(code, 0, "{verdicts:?}{stderr}");
+    // A required field left null is still refused: unset is what the API server sees.
+    let text = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: shop}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: null\n";
+    let (code, verdicts, _) = validate("hpa.yaml", text, &[]);
+    assert_eq!(code, 1, "{verdicts:?}");
+    assert_eq!(verdicts[0]["errors"][0]["path"], "/spec/maxReplicas");
+}

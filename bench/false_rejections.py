@@ -148,15 +148,16 @@ def main():
     print(f"repository: {renders} chart × environment renders, {len(found)} refused")
     corpus_renders = corpus_docs = 0
     corpus_found = []
+    per_variant = {v: [0, 0, 0] for v in VARIANTS}  # renders, documents, refused
     if args.corpus:
         names = args.charts or sorted(
             n for n in os.listdir(args.corpus)
             if os.path.isfile(os.path.join(args.corpus, n, "Chart.yaml")))
         with tempfile.TemporaryDirectory() as tmp, \
                 concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-            jobs = [pool.submit(corpus_chart, args, n, v, s, tmp)
+            jobs = [(v, pool.submit(corpus_chart, args, n, v, s, tmp))
                     for n in names for v, s in VARIANTS.items()]
-            for job in jobs:
+            for variant, job in jobs:
                 result = job.result()
                 if result is None:
                     continue
@@ -164,8 +165,14 @@ def main():
                 corpus_renders += 1
                 corpus_docs += docs
                 corpus_found += refused
+                counts = per_variant[variant]
+                counts[0] += 1
+                counts[1] += docs
+                counts[2] += len(refused)
         print(f"corpus: {corpus_renders} chart × variant renders by helm, {corpus_docs} "
               f"documents validated, each also rendered natively; {len(corpus_found)} refused")
+        for variant, (renders, docs, refused) in per_variant.items():
+            print(f"  {variant}: {renders} renders, {docs} documents, {refused} refusals")
     for line in found + corpus_found:
         print(line)
     if args.json:

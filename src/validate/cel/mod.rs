@@ -7,8 +7,9 @@
 //!
 //! A valid manifest refused offline is worse than a miss, so only a rule that evaluates to
 //! `false` refuses a document. A rule that reads `oldSelf` (a transition rule: nothing to compare
-//! with offline), that does not compile, or that fails while it runs (an unsupported function, a
-//! field it reads that is absent) is skipped and counted, never reported as a violation.
+//! with offline), that does not compile or that calls a Kubernetes function bosun lacks is
+//! skipped and counted (`skipped.rs`); one that fails while it runs (a field it reads that is
+//! absent) is skipped. None is ever reported as a violation.
 
 mod library;
 mod skipped;
@@ -260,6 +261,16 @@ impl Rules {
             )));
             return None;
         }
+        let references = program.references();
+        if let Some(name) = references
+            .functions()
+            .into_iter()
+            .find(|name| skipped::UNSUPPORTED.contains(name) || name.starts_with("format."))
+        {
+            self.skipped
+                .push(skip(SkipReason::Unsupported(name.to_string())));
+            return None;
+        }
         self.count += 1;
         Some(Rule {
             program,
@@ -489,8 +500,13 @@ mod tests {
             {"rule": "self == oldSelf", "message": "immutable"},
             {"rule": "self.(", "message": "broken"},
             {"rule": "self.missing == 1", "message": "absent field"},
-            {"rule": "unknownFunction(self)", "message": "unsupported"}]}));
-        assert_eq!(rules.skipped.len(), 2);
+            {"rule": "unknownFunction(self)", "message": "unsupported"},
+            {"rule": "self.name.find('[0-9]+') != ''", "message": "a Kubernetes function bosun lacks"}]}));
+        assert_eq!(rules.skipped.len(), 3);
+        assert_eq!(
+            rules.skipped[2].reason,
+            SkipReason::Unsupported("find".into())
+        );
         assert_eq!(rules.skipped[0].reason, SkipReason::Transition);
         assert!(rules.check(&json!({"a": 1})).is_empty());
     }

@@ -1,5 +1,48 @@
-//! The rules bosun does not evaluate (transition rules, rules that do not compile or read
-//! escaped field names), and the stderr note that counts them for the kinds a run checked.
+//! The rules bosun does not evaluate (transition rules, rules that do not compile, read
+//! escaped field names or call a Kubernetes library function bosun lacks), and the stderr note
+//! that counts them for the kinds a run checked.
+
+/// Kubernetes CEL library functions (`k8s.io/apiserver/pkg/cel/library`) and CEL timestamp
+/// accessors bosun does not implement: a rule that calls one is skipped when it compiles.
+pub const UNSUPPORTED: &[&str] = &[
+    "find",
+    "findAll",
+    "semver",
+    "isSemver",
+    "major",
+    "minor",
+    "patch",
+    "family",
+    "isCanonical",
+    "isLoopback",
+    "isGlobalUnicast",
+    "isLinkLocalMulticast",
+    "isLinkLocalUnicast",
+    "isUnspecified",
+    "containsIP",
+    "containsCIDR",
+    "prefixLength",
+    "masked",
+    "asInteger",
+    "isInteger",
+    "sign",
+    "add",
+    "sub",
+    "getQuery",
+    "timestamp",
+    "getFullYear",
+    "getMonth",
+    "getDayOfMonth",
+    "getDayOfYear",
+    "getDayOfWeek",
+    "getDate",
+    "getHours",
+    "getMinutes",
+    "getSeconds",
+    "getMilliseconds",
+    "validate",
+    "authorizer",
+];
 
 /// Why a rule is not evaluated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -8,6 +51,8 @@ pub enum SkipReason {
     Transition,
     /// It does not compile (the parser's message).
     Compile(String),
+    /// It calls a function bosun lacks (its name).
+    Unsupported(String),
 }
 
 /// A rule the schema has that bosun does not evaluate.
@@ -36,7 +81,11 @@ pub fn note(skipped: &[(String, Skipped)]) -> Option<String> {
         .iter()
         .filter(|(_, s)| s.reason == SkipReason::Transition)
         .count();
-    let broken = skipped.len() - transition;
+    let unsupported = skipped
+        .iter()
+        .filter(|(_, s)| matches!(s.reason, SkipReason::Unsupported(_)))
+        .count();
+    let broken = skipped.len() - transition - unsupported;
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = Vec::new();
@@ -45,6 +94,26 @@ pub fn note(skipped: &[(String, Skipped)]) -> Option<String> {
             transition,
             "transition rule (oldSelf: it needs the stored object)",
             "transition rules (oldSelf: they need the stored object)",
+        ));
+    }
+    if unsupported > 0 {
+        let mut names: Vec<&str> = skipped
+            .iter()
+            .filter_map(|(_, s)| match &s.reason {
+                SkipReason::Unsupported(name) => Some(name.as_str()),
+                _ => None,
+            })
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        parts.push(format!(
+            "{} ({})",
+            plural(
+                unsupported,
+                "rule calling a function bosun lacks",
+                "rules calling functions bosun lacks"
+            ),
+            names.join(", ")
         ));
     }
     if broken > 0 {

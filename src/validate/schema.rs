@@ -292,23 +292,44 @@ impl Catalog {
         }
     }
 
-    /// The CEL rules and defaults of the custom schema for `api_version` + `kind` (bundled or
-    /// from a CRD), compiled on first use; `None` when it has neither.
+    /// The CEL rules and defaults of the custom schema for `api_version` + `kind` (bundled, from
+    /// a CRD, or a `--schema-location` file), compiled on first use; `None` when it has neither.
     pub fn cel_rules(
         &self,
         api_version: &str,
         kind: &str,
     ) -> Option<Arc<crate::validate::cel::Rules>> {
         let key = format!("{api_version}/{kind}");
-        let (schema, _) = self.custom.get(&key)?;
-        let mut cache = match self.cel.lock() {
+        let cached = |cache: &HashMap<String, Arc<crate::validate::cel::Rules>>| {
+            cache
+                .get(&key)
+                .map(|rules| (!rules.is_empty()).then(|| Arc::clone(rules)))
+        };
+        let lock = || match self.cel.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
-        let rules = cache
-            .entry(key)
-            .or_insert_with(|| Arc::new(crate::validate::cel::Rules::from_schema(schema)));
-        (!rules.is_empty()).then(|| Arc::clone(rules))
+        if let Some(found) = cached(&lock()) {
+            return found;
+        }
+        let rules = if let Some((schema, _)) = self.custom.get(&key) {
+            crate::validate::cel::Rules::from_schema(schema)
+        } else if self.definitions.kinds.contains_key(&key) {
+            return None;
+        } else {
+            // A CRDs-catalog file keeps the CRD's rules and defaults; one that does not read
+            // is reported by `lookup`.
+            let path = self.schema_locations.iter().find_map(|dir| {
+                crate::validate::crd::candidates(dir, api_version, kind)
+                    .into_iter()
+                    .find(|path| path.is_file())
+            })?;
+            let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+            crate::validate::cel::Rules::from_schema(&schema)
+        };
+        let rules = Arc::new(rules);
+        lock().insert(key, Arc::clone(&rules));
+        (!rules.is_empty()).then_some(rules)
     }
 
     /// The CEL rules bosun does not evaluate in the custom schemas looked up so far, by kind:

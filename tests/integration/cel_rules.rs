@@ -199,3 +199,21 @@ fn a_null_field_reads_as_unset_as_the_api_server_decodes_it() {
     assert_eq!(code, 1, "{verdicts:?}");
     assert_eq!(verdicts[0]["errors"][0]["path"], "/spec/maxReplicas");
 }
+
+#[test]
+fn a_schema_location_files_rules_are_evaluated_too() {
+    let location = root().join("tests/fixtures/cel/schema-location");
+    let location = location.to_str().unwrap();
+    let bad = widget("  replicas: {min: 5, max: 2}\n");
+    let (code, verdicts, _) = validate("w.yaml", &bad, &["--schema-location", location]);
+    assert_eq!(code, 1, "{verdicts:?}");
+    assert!(
+        verdicts[0]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("min must not exceed max")
+    );
+    let good = widget("  replicas: {min: 2, max: 5}\n");
+    let (code, verdicts, _) = validate("w.yaml", &good, &["--schema-location", location]);
+    assert_eq!(code, 0, "{verdicts:?}");
+}

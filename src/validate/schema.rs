@@ -309,13 +309,15 @@ impl Catalog {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
+        // Kubernetes' own kinds have no CEL rules here: no lock taken for them.
+        if self.definitions.kinds.contains_key(&key) {
+            return None;
+        }
         if let Some(found) = cached(&lock()) {
             return found;
         }
         let rules = if let Some((schema, _)) = self.custom.get(&key) {
             crate::validate::cel::Rules::from_schema(schema)
-        } else if self.definitions.kinds.contains_key(&key) {
-            return None;
         } else {
             // A CRDs-catalog file keeps the CRD's rules and defaults; one that does not read
             // is reported by `lookup`.

@@ -35,15 +35,17 @@ DROPPED = {"description", "x-kubernetes-group-version-kind", "x-kubernetes-list-
 REF_PREFIX = "/api/_definitions.json#/$defs/"
 
 
-def strip(node):
+def strip(node, names=False):
+    """`node` without the DROPPED keywords. `names`: `node` maps property names to schemas, and
+    a property may be called `description` (JSONSchemaProps has one): names are kept."""
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
-            if key in DROPPED:
+            if key in DROPPED and not names:
                 continue
             if key == "$ref" and isinstance(value, str) and value.startswith(REF_PREFIX):
                 value = "#/$defs/" + value[len(REF_PREFIX):]
-            out[key] = strip(value)
+            out[key] = strip(value, names=(key == "properties" and not names))
         return out
     if isinstance(node, list):
         return [strip(item) for item in node]

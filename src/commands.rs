@@ -86,6 +86,13 @@ fn judge(rendered: &Rendered) -> Result<(), Error> {
             skipped.join(", ")
         );
     }
+    if let Some(note) = rendered
+        .catalog
+        .as_ref()
+        .and_then(|catalog| crate::validate::cel::note(&catalog.cel_skipped()))
+    {
+        eprintln!("{note}");
+    }
     for warning in &rendered.warnings {
         eprintln!("warning: {warning}");
     }
@@ -366,6 +373,9 @@ pub(crate) fn validate(command: &ValidateCommand) -> Result<i32, Error> {
         || (command.schemas.require_schemas && outcomes.iter().any(Outcome::is_skipped));
     let summary = command.summary.then(|| Summary::of(&outcomes, files.len()));
     print(&report::render(&outcomes, command.output, summary))?;
+    if let Some(note) = crate::validate::cel::note(&catalog.cel_skipped()) {
+        eprintln!("{note}");
+    }
     Ok(i32::from(failed))
 }
 

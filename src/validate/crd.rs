@@ -1,7 +1,8 @@
 //! Custom resource schemas: those bosun bundles (schemas/crds/), those a chart's CRDs declare,
 //! and those found in a `--schema-location` folder (kubeconform's and the CRDs-catalog layouts).
 //! A CRD's `openAPIV3Schema` is made strict the way kubeconform's `-strict` does: objects that
-//! list their properties reject others, unless they preserve unknown fields.
+//! list their properties reject others, unless they preserve unknown fields. Its
+//! `x-kubernetes-validations` CEL rules stay in the schema for `src/validate/cel/`.
 
 use std::path::{Path, PathBuf};
 
@@ -9,16 +10,61 @@ use serde_json::{Map, Value, json};
 
 include!(concat!(env!("OUT_DIR"), "/bundled_crds.rs"));
 
-/// (`apiVersion/Kind`, schema, origin) of every bundled custom resource schema.
+/// The upstream CEL rules bosun adds to its bundled schemas (schemas/crds/cel-rules.yaml).
+static CEL_RULES: &str = include_str!("../../schemas/crds/cel-rules.yaml");
+
+/// (`apiVersion/Kind`, schema, origin) of every bundled custom resource schema, with the CEL
+/// rules of schemas/crds/cel-rules.yaml in place.
 pub fn bundled() -> Vec<(String, Value, String)> {
+    let rules = cel_rules();
     BUNDLED_CRDS
         .iter()
         .filter_map(|(path, text)| {
-            let schema: Value = serde_json::from_str(text).ok()?;
+            let mut schema: Value = serde_json::from_str(text).ok()?;
+            add_cel_rules(&rules, path, &mut schema);
             let key = schema_key(&schema)?;
             Some((key, schema, format!("schemas/crds/{path}")))
         })
         .collect()
+}
+
+fn cel_rules() -> Vec<Value> {
+    match crate::yaml::parse_value(CEL_RULES) {
+        Ok(Value::Array(rules)) => rules,
+        _ => Vec::new(),
+    }
+}
+
+/// Adds each rule of `rules` that lists `path` to the schema node its `at` points to.
+/// Returns the `at`s that point nowhere in this schema.
+fn add_cel_rules(rules: &[Value], path: &str, schema: &mut Value) -> Vec<String> {
+    let mut missing = Vec::new();
+    for entry in rules {
+        let listed = entry["files"]
+            .as_array()
+            .is_some_and(|files| files.iter().any(|file| file == path));
+        if !listed {
+            continue;
+        }
+        let at = entry["at"].as_str().unwrap_or_default();
+        let Some(node) = schema.pointer_mut(at).and_then(Value::as_object_mut) else {
+            missing.push(at.to_string());
+            continue;
+        };
+        let mut rule = Map::new();
+        for field in ["rule", "message", "fieldPath"] {
+            if let Some(value) = entry.get(field) {
+                rule.insert(field.into(), value.clone());
+            }
+        }
+        if let Value::Array(list) = node
+            .entry("x-kubernetes-validations")
+            .or_insert_with(|| json!([]))
+        {
+            list.push(Value::Object(rule));
+        }
+    }
+    missing
 }
 
 /// `apiVersion/Kind` from a schema's `const` (or one-value `enum`) properties.
@@ -61,7 +107,7 @@ pub fn from_crd(crd: &Value) -> Result<Vec<(String, Value)>, String> {
         };
         let api_version = format!("{group}/{name}");
         let mut schema = strict(Value::Object(schema.clone()));
-        if let Some(properties) = schema["properties"].as_object_mut() {
+        if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
             properties.insert("apiVersion".into(), json!({"const": api_version}));
             properties.insert("kind".into(), json!({"const": kind}));
             properties.insert("metadata".into(), json!({"type": "object"}));
@@ -86,6 +132,19 @@ fn strict(node: Value) -> Value {
         map.remove("type");
         map.insert("type".into(), json!(["integer", "string"]));
     }
+    // OpenAPI 3.0's boolean `exclusiveMaximum: true` (beside `maximum`) is JSON Schema's
+    // `exclusiveMaximum: <maximum>`; the same for the minimum.
+    for (exclusive, bound) in [
+        ("exclusiveMaximum", "maximum"),
+        ("exclusiveMinimum", "minimum"),
+    ] {
+        if let Some(Value::Bool(flag)) = map.get(exclusive).cloned() {
+            map.remove(exclusive);
+            if flag && let Some(limit) = map.remove(bound) {
+                map.insert(exclusive.into(), limit);
+            }
+        }
+    }
     if map.remove("nullable") == Some(Value::Bool(true))
         && let Some(Value::String(t)) = map.get("type").cloned()
     {
@@ -93,14 +152,24 @@ fn strict(node: Value) -> Value {
     }
     let mut out = Map::new();
     for (key, value) in map {
+        // `properties: null` and the like say nothing (kube-arangodb's CRDs have them); only a
+        // null `default`, `enum`, `const` or `example` means something.
+        if value.is_null() && !matches!(key.as_str(), "default" | "enum" | "const" | "example") {
+            continue;
+        }
         let value = match key.as_str() {
+            // A branch only validates the value the object's own `properties` describe
+            // (a structural schema's rule): it is not closed to other fields.
+            "allOf" | "anyOf" | "oneOf" | "not" => open_branches(value),
             "properties" | "patternProperties" | "definitions" | "$defs" => match value {
                 Value::Object(props) => {
                     Value::Object(props.into_iter().map(|(k, v)| (k, strict(v))).collect())
                 }
                 other => other,
             },
-            "description" | "example" | "x-kubernetes-validations" => continue,
+            "description" | "example" => continue,
+            // Kept as they are: src/validate/cel/ evaluates them, JSON Schema ignores them.
+            "x-kubernetes-validations" => value,
             _ => strict(value),
         };
         out.insert(key, value);
@@ -109,6 +178,26 @@ fn strict(node: Value) -> Value {
         out.insert("additionalProperties".into(), Value::Bool(false));
     }
     Value::Object(out)
+}
+
+/// `strict` applied inside `allOf`/`anyOf`/`oneOf`/`not` branches, without closing their
+/// objects: `{"oneOf": [{"properties": {"type": {"enum": ["IPAddress"]}}}, ...]}` says
+/// nothing about the object's other fields.
+fn open_branches(node: Value) -> Value {
+    match node {
+        Value::Array(items) => Value::Array(items.into_iter().map(open_branches).collect()),
+        Value::Object(map) => {
+            let had = map.contains_key("additionalProperties");
+            let Value::Object(mut out) = strict(Value::Object(map)) else {
+                unreachable!("strict keeps an object an object")
+            };
+            if !had && out.get("additionalProperties") == Some(&Value::Bool(false)) {
+                out.remove("additionalProperties");
+            }
+            Value::Object(out)
+        }
+        other => other,
+    }
 }
 
 /// Candidate files for `apiVersion/Kind` in a `--schema-location` folder: the CRDs-catalog
@@ -153,6 +242,85 @@ mod tests {
         let mut wrong_kind = good.clone();
         wrong_kind["kind"] = json!("Gadget");
         assert!(!validator.is_valid(&wrong_kind));
+    }
+
+    #[test]
+    fn every_cel_rule_lands_on_a_node_of_each_file_it_names_and_compiles() {
+        let rules = cel_rules();
+        assert!(
+            rules.len() >= 30,
+            "schemas/crds/cel-rules.yaml did not parse"
+        );
+        for entry in &rules {
+            for file in entry["files"].as_array().unwrap() {
+                let file = file.as_str().unwrap();
+                let (_, text) = BUNDLED_CRDS
+                    .iter()
+                    .find(|(path, _)| *path == file)
+                    .unwrap_or_else(|| panic!("{file} is not bundled"));
+                let mut schema: Value = serde_json::from_str(text).unwrap();
+                let missing = add_cel_rules(std::slice::from_ref(entry), file, &mut schema);
+                assert!(missing.is_empty(), "{file}: no node at {missing:?}");
+                let compiled = crate::validate::cel::Rules::from_schema(&schema);
+                assert!(
+                    compiled.skipped.is_empty() && compiled.count == 1,
+                    "{file}: {} does not compile: {:?}",
+                    entry["id"],
+                    compiled.skipped
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn openapi_boolean_exclusive_bounds_become_json_schema_numbers() {
+        // Regression: contour's CRDs (`exclusiveMaximum: true`) made `bosun validate --crd`
+        // refuse to run ("true is not of type number").
+        let crd = json!({"spec": {"group": "demo.example", "names": {"kind": "Widget"}, "versions": [{"name": "v1",
+            "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object",
+            "properties": {"port": {"type": "integer", "minimum": 0, "exclusiveMinimum": true,
+            "maximum": 65536, "exclusiveMaximum": true}}}}}}}]}});
+        let (_, schema) = &from_crd(&crd).unwrap()[0];
+        let validator = jsonschema::validator_for(schema).unwrap();
+        let doc = |port: i64| json!({"apiVersion": "demo.example/v1", "kind": "Widget", "metadata": {}, "spec": {"port": port}});
+        assert!(validator.is_valid(&doc(1)));
+        assert!(validator.is_valid(&doc(65535)));
+        assert!(!validator.is_valid(&doc(0)));
+        assert!(!validator.is_valid(&doc(65536)));
+    }
+
+    #[test]
+    fn a_crd_schema_without_properties_compiles() {
+        // Regression: kube-arangodb's `{type: object, x-kubernetes-preserve-unknown-fields: true}`
+        // schemas got `properties: null` and made `bosun validate --crd` refuse to run.
+        let crd = json!({"spec": {"group": "demo.example", "names": {"kind": "Widget"}, "versions": [{"name": "v1",
+            "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]}});
+        let (_, schema) = &from_crd(&crd).unwrap()[0];
+        let validator = jsonschema::validator_for(schema).unwrap();
+        assert!(validator.is_valid(
+            &json!({"apiVersion": "demo.example/v1", "kind": "Widget", "spec": {"a": 1}})
+        ));
+    }
+
+    #[test]
+    fn one_of_branches_stay_open_to_the_objects_other_fields() {
+        // Regression: Gateway API's address items were refused (`'value' was unexpected`)
+        // because the CRD's oneOf branches were closed like the object itself.
+        let crd = json!({"spec": {"group": "demo.example", "names": {"kind": "Widget"}, "versions": [{"name": "v1",
+            "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object",
+            "properties": {"type": {"type": "string"}, "value": {"type": "string"}},
+            "oneOf": [{"properties": {"type": {"enum": ["A"]}}}, {"properties": {"type": {"not": {"enum": ["A"]}}}}]}}}}}]}});
+        let (_, schema) = &from_crd(&crd).unwrap()[0];
+        let validator = jsonschema::validator_for(schema).unwrap();
+        let doc = |t: &str| json!({"apiVersion": "demo.example/v1", "kind": "Widget", "metadata": {}, "spec": {"type": t, "value": "v"}});
+        assert!(validator.is_valid(&doc("A")));
+        assert!(validator.is_valid(&doc("B")));
+        let mut unknown = doc("A");
+        unknown["spec"]["extra"] = json!(1);
+        assert!(
+            !validator.is_valid(&unknown),
+            "the object itself stays closed"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! One bad document never stops the others; the caller decides the exit code at the end.
 
 pub mod catalog;
+pub mod cel;
 mod crd;
 pub(crate) mod inputs;
 mod removed_apis;
@@ -168,6 +169,32 @@ fn near_miss(
         .unwrap_or_default()
 }
 
+/// `value` without the object fields whose value is `null`, or `None` when it has none. The API
+/// server reads such a field as unset: Go's JSON decoding leaves a pointer, slice or map nil,
+/// and a custom resource's non-nullable `null` fields are pruned before validation.
+fn without_nulls(value: &Value) -> Option<Value> {
+    fn has_null(value: &Value) -> bool {
+        match value {
+            Value::Object(map) => map.values().any(|v| v.is_null() || has_null(v)),
+            Value::Array(items) => items.iter().any(has_null),
+            _ => false,
+        }
+    }
+    fn prune(value: &Value) -> Value {
+        match value {
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k.clone(), prune(v)))
+                    .collect(),
+            ),
+            Value::Array(items) => Value::Array(items.iter().map(prune).collect()),
+            other => other.clone(),
+        }
+    }
+    has_null(value).then(|| prune(value))
+}
+
 /// Checks one parsed object. `text` is the YAML it was read from, `shown` what to call it in a
 /// snippet, `first_line` the line of `text`'s start in the file or rendered template. A Secret's
 /// violations name their line but show no snippet, and their messages never quote a value.
@@ -246,8 +273,14 @@ pub fn check(
             }
         }
         Lookup::Found(validator, source) => {
+            // What the API server validates: `null` fields read as unset, then a CRD's
+            // defaults filled in.
+            let pruned = without_nulls(value);
+            let stored = pruned.as_ref().unwrap_or(value);
+            let cel = catalog.cel_rules(api_version, kind);
+            let defaulted = cel.as_ref().and_then(|rules| rules.defaulted(stored));
             let mut errors: Vec<Violation> = validator
-                .iter_errors(value)
+                .iter_errors(defaulted.as_ref().unwrap_or(stored))
                 .map(|error| {
                     let mut path = error.instance_path().as_str().to_string();
                     if let Some(field) = offending_field(error.kind()) {
@@ -273,6 +306,17 @@ pub fn check(
                         violation
                     }),
             );
+            // The CRD's own CEL rules (`x-kubernetes-validations`, src/validate/cel/).
+            if let Some(rules) = cel {
+                errors.extend(rules.check(stored).into_iter().map(|failure| {
+                    let mut violation = located(failure.path, failure.message);
+                    violation.help = Some(format!(
+                        "the API server refuses this: the CRD's x-kubernetes-validations rule `{}` is false",
+                        failure.rule
+                    ));
+                    violation
+                }));
+            }
             errors.dedup_by(|a, b| a.path == b.path && a.message == b.message);
             if let SchemaSource::Custom(origin) = source
                 && !errors.is_empty()

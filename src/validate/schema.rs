@@ -208,6 +208,8 @@ pub struct Catalog {
     custom: HashMap<String, (Value, String)>,
     schema_locations: Vec<PathBuf>,
     compiled: Mutex<HashMap<String, Slot>>,
+    /// The compiled `x-kubernetes-validations` rules of each custom kind looked up so far.
+    cel: Mutex<HashMap<String, Arc<crate::validate::cel::Rules>>>,
 }
 
 impl Catalog {
@@ -231,6 +233,7 @@ impl Catalog {
             custom: HashMap::new(),
             schema_locations: Vec::new(),
             compiled: Mutex::new(HashMap::new()),
+            cel: Mutex::new(HashMap::new()),
         };
         for (key, schema, origin) in crate::validate::crd::bundled() {
             catalog.add_custom(&key, schema, origin);
@@ -287,6 +290,63 @@ impl Catalog {
                 }
             }
         }
+    }
+
+    /// The CEL rules and defaults of the custom schema for `api_version` + `kind` (bundled, from
+    /// a CRD, or a `--schema-location` file), compiled on first use; `None` when it has neither.
+    pub fn cel_rules(
+        &self,
+        api_version: &str,
+        kind: &str,
+    ) -> Option<Arc<crate::validate::cel::Rules>> {
+        let key = format!("{api_version}/{kind}");
+        let cached = |cache: &HashMap<String, Arc<crate::validate::cel::Rules>>| {
+            cache
+                .get(&key)
+                .map(|rules| (!rules.is_empty()).then(|| Arc::clone(rules)))
+        };
+        let lock = || match self.cel.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        // Kubernetes' own kinds have no CEL rules here: no lock taken for them.
+        if self.definitions.kinds.contains_key(&key) {
+            return None;
+        }
+        if let Some(found) = cached(&lock()) {
+            return found;
+        }
+        let rules = if let Some((schema, _)) = self.custom.get(&key) {
+            crate::validate::cel::Rules::from_schema(schema)
+        } else {
+            // A CRDs-catalog file keeps the CRD's rules and defaults; one that does not read
+            // is reported by `lookup`.
+            let path = self.schema_locations.iter().find_map(|dir| {
+                crate::validate::crd::candidates(dir, api_version, kind)
+                    .into_iter()
+                    .find(|path| path.is_file())
+            })?;
+            let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+            crate::validate::cel::Rules::from_schema(&schema)
+        };
+        let rules = Arc::new(rules);
+        lock().insert(key, Arc::clone(&rules));
+        (!rules.is_empty()).then_some(rules)
+    }
+
+    /// The CEL rules bosun does not evaluate in the custom schemas looked up so far, by kind:
+    /// transition rules and rules that do not compile.
+    pub fn cel_skipped(&self) -> Vec<(String, crate::validate::cel::Skipped)> {
+        let cache = match self.cel.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let mut out: Vec<_> = cache
+            .iter()
+            .flat_map(|(key, rules)| rules.skipped.iter().map(|s| (key.clone(), s.clone())))
+            .collect();
+        out.sort_by(|a, b| (&a.0, &a.1.at).cmp(&(&b.0, &b.1.at)));
+        out
     }
 
     /// The property names listed by the schema object at `pointer` (an error's schema

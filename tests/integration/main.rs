@@ -2,6 +2,7 @@
 
 mod api_rules;
 mod builtin_library;
+mod cel_rules;
 mod consequences;
 mod crd_schemas;
 mod dependency;

@@ -44,14 +44,16 @@ pub trait TemplateEngine: Sync {
 /// The engine that renders `inputs.chart`, as its Chart.yaml's `engine` says: `gotpl` for
 /// Helm's Go templates, else bosun's Jinja. `prefix` is what comes before the chart's name in
 /// its templates' names (`parent/charts/` for a subchart).
+/// A Go chart's templates come from `go_tree`, the whole tree's, parsed once.
 pub fn for_chart<'a>(
     inputs: Inputs<'a>,
     prefix: &str,
-) -> Result<Box<dyn TemplateEngine + 'a>, Error> {
+    go_tree: &'a gotpl::GoTree,
+) -> Box<dyn TemplateEngine + 'a> {
     if gotpl::is_go(inputs.chart) {
-        return Ok(Box::new(gotpl::GoTemplates::new(inputs, prefix)?));
+        return Box::new(gotpl::GoTemplates::new(inputs, prefix, go_tree));
     }
-    Ok(Box::new(jinja::Jinja::new(inputs)))
+    Box::new(jinja::Jinja::new(inputs))
 }
 
 /// The API group versions every supported Kubernetes (1.29 and later) serves.

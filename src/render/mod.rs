@@ -4,6 +4,7 @@
 pub mod engine;
 pub(crate) mod gotpl;
 pub(crate) mod jinja;
+mod tree;
 
 use rayon::prelude::*;
 
@@ -11,7 +12,7 @@ use crate::chart::Chart;
 use crate::error::Error;
 use crate::manifest::{self, Checks, Document, Parsed, RenderedTemplate};
 use crate::render::engine::{Capabilities, Inputs, Release};
-use crate::values::{self, Node};
+use crate::values::Node;
 use crate::yaml;
 
 /// What to render besides the chart and its values.
@@ -34,12 +35,17 @@ pub fn render(
     options: &RenderOptions,
     checks: Option<&Checks>,
 ) -> Result<Parsed, Error> {
-    let rendered = render_templates(chart, values, options)?;
+    let parts = tree::enabled_tree(chart, values)?;
+    let rendered = render_parts(chart, &parts, options)?;
     let (mut documents, outcomes) = manifest::parse(&rendered, checks)?;
     drop(rendered);
     manifest::sort_by_kind(&mut documents);
+    hooks_last(&mut documents);
     if options.include_crds {
-        let mut crds = crd_documents(chart, "")?;
+        let mut crds = Vec::new();
+        for part in &parts {
+            crds.extend(crd_documents(part.chart, &part.prefix)?);
+        }
         crds.append(&mut documents);
         documents = crds;
     }
@@ -55,31 +61,60 @@ pub fn render_templates(
     values: &Node,
     options: &RenderOptions,
 ) -> Result<Vec<RenderedTemplate>, Error> {
+    render_parts(chart, &tree::enabled_tree(chart, values)?, options)
+}
+
+fn render_parts(
+    chart: &Chart,
+    parts: &[tree::Part],
+    options: &RenderOptions,
+) -> Result<Vec<RenderedTemplate>, Error> {
+    let go_tree = gotpl::GoTree::parse(
+        chart,
+        parts.iter().map(|part| (part.chart, part.prefix.as_str())),
+    )?;
+    let go_data = gotpl::tree_data(parts, options);
     let mut rendered = Vec::new();
-    render_chart(chart, values, options, "", &mut rendered)?;
+    for (part, data) in parts.iter().zip(go_data) {
+        if part.chart.is_library() {
+            continue;
+        }
+        let inputs = Inputs {
+            chart: part.chart,
+            values: part.values.to_value(),
+            release: &options.release,
+            capabilities: &options.capabilities,
+            environment: options.environment.as_deref(),
+        };
+        let engine: Box<dyn engine::TemplateEngine> = match data {
+            Some(data) => Box::new(gotpl::GoTemplates::with_data(data, &part.prefix, &go_tree)),
+            None => engine::for_chart(inputs, &part.prefix, &go_tree),
+        };
+        render_chart(part.chart, engine.as_ref(), &part.prefix, &mut rendered)?;
+    }
+    // Helm's template order: by the template's full name.
+    rendered.sort_by(|a, b| a.source.cmp(&b.source));
     Ok(rendered)
+}
+
+/// `helm template` prints hooks (documents with a `helm.sh/hook` annotation) after the
+/// release's other documents, each group in install order.
+fn hooks_last(documents: &mut [Document]) {
+    let is_hook = |d: &Document| {
+        d.yaml.contains("helm.sh/hook")
+            && d.value()["metadata"]["annotations"]
+                .get("helm.sh/hook")
+                .is_some()
+    };
+    documents.sort_by_key(is_hook);
 }
 
 fn render_chart(
     chart: &Chart,
-    values: &Node,
-    options: &RenderOptions,
+    engine: &dyn engine::TemplateEngine,
     prefix: &str,
     out: &mut Vec<RenderedTemplate>,
 ) -> Result<(), Error> {
-    if chart.is_library() {
-        return Ok(());
-    }
-    let engine = engine::for_chart(
-        Inputs {
-            chart,
-            values: values.to_value(),
-            release: &options.release,
-            capabilities: &options.capabilities,
-            environment: options.environment.as_deref(),
-        },
-        prefix,
-    )?;
     let names: Vec<&String> = chart
         .templates
         .keys()
@@ -104,38 +139,7 @@ fn render_chart(
             out.push(template);
         }
     }
-
-    let sub_prefix = format!("{prefix}{}/charts/", chart.name());
-    for dependency in &chart.dependencies {
-        if dependency.chart.is_library() || !enabled(values, dependency.spec.condition.as_deref()) {
-            continue;
-        }
-        let sub = &dependency.chart;
-        let defaults = sub.values.clone().map(|located| {
-            Node::from_located(
-                located,
-                &sub.dir.join("values.yaml").display().to_string(),
-                1,
-            )
-        });
-        let sub_values = values::for_subchart(values, dependency.spec.values_key(), defaults);
-        render_chart(sub, &sub_values, options, &sub_prefix, out)?;
-    }
     Ok(())
-}
-
-/// A dependency's `condition`: the first of its comma-separated paths that holds a boolean
-/// decides; none does, and the dependency is enabled.
-fn enabled(values: &Node, condition: Option<&str>) -> bool {
-    let Some(condition) = condition else {
-        return true;
-    };
-    for path in condition.split(',').map(str::trim) {
-        if let Some(Node::Leaf(serde_json::Value::Bool(on), _)) = values.get(path) {
-            return *on;
-        }
-    }
-    true
 }
 
 fn crd_documents(chart: &Chart, prefix: &str) -> Result<Vec<Document>, Error> {
@@ -148,10 +152,6 @@ fn crd_documents(chart: &Chart, prefix: &str) -> Result<Vec<Document>, Error> {
                 &value,
             ));
         }
-    }
-    let sub_prefix = format!("{prefix}{}/charts/", chart.name());
-    for dependency in &chart.dependencies {
-        documents.extend(crd_documents(&dependency.chart, &sub_prefix)?);
     }
     Ok(documents)
 }

@@ -4,9 +4,9 @@
 //! `.Files`, sprig's functions (the `sprig` crate) and Helm's own ([`helm`]). Every chart is
 //! read this way unless its Chart.yaml says `engine: jinja`, so Helm's charts render unchanged.
 //!
-//! Every template of the chart and of its dependencies is parsed into one set, named as Helm
+//! Every template of the chart tree is parsed once into one set ([`GoTree`]), named as Helm
 //! names them (`chart/templates/x.yaml`, `chart/charts/sub/templates/_helpers.tpl`), so a
-//! `define` anywhere in the tree can be `include`d.
+//! `define` anywhere in the tree — a parent's too — can be `include`d from any chart.
 
 mod go_yaml;
 mod helm;
@@ -19,39 +19,39 @@ use gotmpl::{Engine, Options, Value};
 use crate::chart::Chart;
 use crate::diagnostics::SourceSnippet;
 use crate::error::Error;
+use crate::render::RenderOptions;
 use crate::render::engine::{Inputs, TemplateEngine};
+use crate::render::tree::Part;
 
-/// A chart's Go templates, parsed once, and the data they all see.
-pub struct GoTemplates {
+/// Every Go template of a chart tree, parsed once into one set.
+pub struct GoTree {
     engine: Engine,
     /// Template name as parsed → file on disk and its text, for error snippets.
     files: HashMap<String, (String, String)>,
-    /// `.Values`, `.Release`, `.Chart`, `.Capabilities`, `.Files` (`.Template` is per file).
-    data: BTreeMap<String, Value>,
-    prefix: String,
 }
 
-impl GoTemplates {
-    /// Parses every template of `inputs.chart` and its dependencies; `prefix` is what comes
-    /// before the chart's name in its templates' names (`parent/charts/` for a subchart).
-    pub fn new(inputs: Inputs, prefix: &str) -> Result<GoTemplates, Error> {
+impl GoTree {
+    /// Parses the templates of every chart of `charts` (each with its prefix, `parent/charts/`
+    /// for a subchart) that is written in Go templates; `root` is the chart rendered.
+    pub fn parse<'c>(
+        root: &Chart,
+        charts: impl IntoIterator<Item = (&'c Chart, &'c str)>,
+    ) -> Result<GoTree, Error> {
         let mut engine = Engine::with_options(Options::helm());
         // As Helm builds its function map: sprig's, then Helm's own over them.
         sprig::register(&mut engine);
         helm::register(&mut engine);
         let mut files = HashMap::new();
-        let mut pending = vec![(inputs.chart, prefix.to_string())];
-        while let Some((chart, prefix)) = pending.pop() {
+        for (chart, prefix) in charts {
+            if !is_go(chart) {
+                continue;
+            }
             for (name, file) in &chart.templates {
-                let full = chart.source_name(&prefix, name);
+                let full = chart.source_name(prefix, name);
                 files.insert(
                     full.clone(),
                     (file.path.display().to_string(), file.source.to_string()),
                 );
-            }
-            let sub_prefix = format!("{prefix}{}/charts/", chart.name());
-            for dependency in &chart.dependencies {
-                pending.push((&dependency.chart, sub_prefix.clone()));
             }
         }
         // Helm parses in a fixed order; partials first, so a file's own `define` wins as Go's
@@ -63,7 +63,7 @@ impl GoTemplates {
             engine.add_template(name, text).map_err(|e| {
                 let mut error = template_error(&e, &files, Some((path, text)));
                 if e.kind() == gotmpl::ErrorKind::Syntax
-                    && chart_named_no_engine(inputs.chart, name)
+                    && chart_named_no_engine(root, name)
                     && let Error::Template { help, .. } = &mut error
                 {
                     *help = Some(JINJA_HINT.to_string());
@@ -71,17 +71,81 @@ impl GoTemplates {
                 error
             })?;
         }
-        let data = objects::data(&inputs);
-        Ok(GoTemplates {
-            engine,
-            files,
-            data,
-            prefix: prefix.to_string(),
-        })
+        Ok(GoTree { engine, files })
     }
 }
 
-impl TemplateEngine for GoTemplates {
+/// One chart's Go templates, from the tree's set, and the data they all see.
+pub struct GoTemplates<'t> {
+    tree: &'t GoTree,
+    /// `.Values`, `.Release`, `.Chart`, `.Capabilities`, `.Files`, `.Subcharts` (`.Template`
+    /// is per file).
+    data: BTreeMap<String, Value>,
+    prefix: String,
+}
+
+impl<'t> GoTemplates<'t> {
+    /// The templates of `inputs.chart` in `tree`; `prefix` is what comes before the chart's
+    /// name in its templates' names (`parent/charts/` for a subchart).
+    pub fn new(inputs: Inputs, prefix: &str, tree: &'t GoTree) -> GoTemplates<'t> {
+        GoTemplates::with_data(objects::data(&inputs, true), prefix, tree)
+    }
+
+    /// The templates of a chart whose data ([`tree_data`]) is built.
+    pub fn with_data(
+        data: BTreeMap<String, Value>,
+        prefix: &str,
+        tree: &'t GoTree,
+    ) -> GoTemplates<'t> {
+        GoTemplates {
+            tree,
+            data,
+            prefix: prefix.to_string(),
+        }
+    }
+}
+
+/// The data of every Go chart of the tree (`None` for the others), each with `.Subcharts`: its
+/// enabled subcharts' data by name, as Helm gives it.
+pub fn tree_data(parts: &[Part], options: &RenderOptions) -> Vec<Option<BTreeMap<String, Value>>> {
+    let mut data: Vec<Option<BTreeMap<String, Value>>> = vec![None; parts.len()];
+    // Children come after their parent: build from the end so theirs is ready.
+    for index in (0..parts.len()).rev() {
+        let part = &parts[index];
+        let inputs = Inputs {
+            chart: part.chart,
+            values: part.values.to_value(),
+            release: &options.release,
+            capabilities: &options.capabilities,
+            environment: options.environment.as_deref(),
+        };
+        let mut own = objects::data(&inputs, index == 0);
+        let subcharts = part
+            .children
+            .iter()
+            .map(|&child| {
+                let child_data = data[child].clone().unwrap_or_else(|| {
+                    objects::data(
+                        &Inputs {
+                            chart: parts[child].chart,
+                            values: parts[child].values.to_value(),
+                            ..inputs
+                        },
+                        false,
+                    )
+                });
+                (parts[child].chart.name().to_string(), Value::map(child_data))
+            })
+            .collect();
+        own.insert("Subcharts".into(), Value::map(subcharts));
+        if is_go(part.chart) {
+            data[index] = Some(own);
+        }
+    }
+    data
+}
+
+impl TemplateEngine for GoTemplates<'_> {
     fn render(&self, name: &str, source: &str) -> Result<String, Error> {
         // Maps are shared and `set` changes them in place, as Go's do; each template gets its
         // own copy of the values, so templates rendering in parallel never see each other's
@@ -103,9 +167,10 @@ impl TemplateEngine for GoTemplates {
             ])),
         );
         debug_assert!(source.starts_with(&self.prefix));
-        self.engine
+        self.tree
+            .engine
             .render(source, &Value::map(data))
-            .map_err(|e| template_error(&e, &self.files, None))
+            .map_err(|e| template_error(&e, &self.tree.files, None))
     }
 }
 

@@ -10,8 +10,9 @@ use gotmpl::{Error, Object, Value};
 use crate::chart::Chart;
 use crate::render::engine::Inputs;
 
-/// The data every template of one chart sees (`.Template` is added per file).
-pub fn data(inputs: &Inputs) -> BTreeMap<String, Value> {
+/// The data every template of one chart sees (`.Template` is added per file, `.Subcharts` by
+/// the tree); `is_root` is `.Chart.IsRoot`.
+pub fn data(inputs: &Inputs, is_root: bool) -> BTreeMap<String, Value> {
     let release = inputs.release;
     let kube = inputs.capabilities.kube_version;
     let mut data = BTreeMap::new();
@@ -27,7 +28,7 @@ pub fn data(inputs: &Inputs) -> BTreeMap<String, Value> {
             ("Service", Value::str("Helm")),
         ]),
     );
-    data.insert("Chart".into(), chart(inputs.chart));
+    data.insert("Chart".into(), chart(inputs.chart, is_root));
     let git_version = kube.git_version();
     data.insert(
         "Capabilities".into(),
@@ -77,7 +78,7 @@ fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
 }
 
 /// `.Chart`: Chart.yaml's fields under the names of Helm's `chart.Metadata` struct.
-fn chart(chart: &Chart) -> Value {
+fn chart(chart: &Chart, is_root: bool) -> Value {
     let mut fields = BTreeMap::new();
     if let serde_json::Value::Object(map) = &chart.fields {
         for (key, value) in map {
@@ -98,6 +99,7 @@ fn chart(chart: &Chart) -> Value {
     for field in ["Name", "Version", "AppVersion", "Description", "Type"] {
         fields.entry(field.to_string()).or_insert(Value::str(""));
     }
+    fields.insert("IsRoot".to_string(), Value::Bool(is_root));
     Value::map(fields)
 }
 

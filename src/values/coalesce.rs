@@ -76,15 +76,14 @@ pub fn defaults_with_imports(chart: &Chart) -> Node {
     {
         return defaults;
     }
+    // Merged, not coalesced: the parent's nulls stay, to delete the subchart's defaults later.
     for dependency in &chart.dependencies {
-        let mut section = Node::default();
-        coalesce(&mut section, defaults_with_imports(&dependency.chart));
         let key = dependency.chart.name().to_string();
         if let Node::Map(map, _) = &mut defaults {
-            let slot = map.entry(key).or_default();
-            if matches!(slot, Node::Map(..)) {
-                coalesce(slot, section);
-            }
+            merge_under(
+                map.entry(key).or_default(),
+                defaults_with_imports(&dependency.chart),
+            );
         }
     }
     let mut imported = Node::default();

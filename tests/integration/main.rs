@@ -8,6 +8,7 @@ mod diff;
 mod documents;
 mod errors;
 mod gotpl;
+mod helm_rules;
 mod hostile;
 mod lint;
 mod pipeline;

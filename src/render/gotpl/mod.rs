@@ -120,6 +120,7 @@ pub fn tree_data(parts: &[Part], options: &RenderOptions) -> Vec<Option<BTreeMap
             environment: options.environment.as_deref(),
         };
         let mut own = objects::data(&inputs, index == 0);
+        own.insert("Values".into(), objects::values(&part.values));
         let subcharts = part
             .children
             .iter()

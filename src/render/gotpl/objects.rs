@@ -68,6 +68,29 @@ pub fn data(inputs: &Inputs, is_root: bool) -> BTreeMap<String, Value> {
     data
 }
 
+/// `.Values` from the values tree: numbers are float64, as Helm reads values files through
+/// JSON, but for the integers a `--set` flag gave, which Helm's flag parser makes int64.
+pub fn values(node: &crate::values::Node) -> Value {
+    use crate::diagnostics::Origin;
+    use crate::values::Node;
+    match node {
+        Node::Map(map, _) => Value::map(map.iter().map(|(k, v)| (k.clone(), values(v))).collect()),
+        Node::Leaf(leaf, Origin::Flag { flag: "--set", .. }) => with_int64(leaf),
+        Node::Leaf(leaf, _) => Value::from_json_as_float64(leaf),
+    }
+}
+
+fn with_int64(json: &serde_json::Value) -> Value {
+    match json {
+        serde_json::Value::Number(n) if n.is_i64() => Value::Int64(n.as_i64().unwrap_or_default()),
+        serde_json::Value::Array(items) => Value::list(items.iter().map(with_int64).collect()),
+        serde_json::Value::Object(map) => {
+            Value::map(map.iter().map(|(k, v)| (k.clone(), with_int64(v))).collect())
+        }
+        other => Value::from_json_as_float64(other),
+    }
+}
+
 fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
     Value::map(
         entries

@@ -75,22 +75,10 @@ pub(super) fn load_dependencies(
                     chart,
                 });
             }
-            None => {
-                if let Some(other) = available.iter().find(|c| c.name() == spec.name) {
-                    return Err(Error::Dependency {
-                        chart: parent.to_string(),
-                        name: spec.name.clone(),
-                        reason: format!(
-                            "`{}` holds version {}, outside the range `{}` Chart.yaml asks for: run `bosun dep build {}`",
-                            other.dir.display(),
-                            other.metadata.version,
-                            spec.version.as_deref().unwrap_or_default(),
-                            dir.display()
-                        ),
-                    });
-                }
-                found.missing.push(spec.clone());
-            }
+            // A chart of that name in another version is not this dependency: Helm renders
+            // it as a chart no dependency names (below), without alias or condition.
+            None if available.iter().any(|c| c.name() == spec.name) => {}
+            None => found.missing.push(spec.clone()),
         }
     }
     // Charts under `charts/` that no dependency names render as they are, first (Helm's rule).
@@ -106,6 +94,8 @@ pub(super) fn load_dependencies(
                 tags: Vec::new(),
                 import_values: Vec::new(),
             };
+            // Two charts of one name: Helm keeps the templates of the last one.
+            undeclared.retain(|d: &Dependency| d.chart.name() != chart.name());
             undeclared.push(Dependency { spec, chart });
         }
     }

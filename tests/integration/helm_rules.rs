@@ -202,3 +202,117 @@ fn dependencies_not_fetched_and_turned_off_do_not_stop_the_render() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("name: needs-fetch-app"), "{stdout}");
 }
+
+/// charts/a4co (seed 002) declares Bitnami's postgresql, nats and redis, each behind a
+/// condition its values.yaml leaves off; `data-stores.yaml` turns the three on.
+const A4CO_DATA_STORES: &str = "charts/a4co/data-stores.yaml";
+
+#[test]
+fn err_a4co_with_its_data_stores_on_and_not_fetched_names_them_and_the_fetch_command() {
+    for env in ["dev", "staging", "production"] {
+        let (code, stdout, stderr) = run([
+            "render",
+            "charts/a4co",
+            "--env",
+            env,
+            "-f",
+            A4CO_DATA_STORES,
+            "--no-save",
+        ]);
+        assert_eq!(code, 1, "{env}: {stderr}");
+        assert!(stdout.is_empty(), "{env}: {stdout}");
+        assert!(
+            stderr.contains(
+                "chart `a4co` needs dependencies not under `charts/a4co/charts`: `postgresql`, `nats`, `redis`"
+            ),
+            "{env}: {stderr}"
+        );
+        assert!(
+            stderr.contains("run `bosun dep build charts/a4co`"),
+            "{env}: {stderr}"
+        );
+    }
+}
+
+/// A stand-in for one of Bitnami's charts: a ConfigMap showing the values a4co gives it.
+fn write_stand_in(charts: &Path, name: &str, version: &str) {
+    let dir = charts.join(name);
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("Chart.yaml"),
+        format!("apiVersion: v2\nname: {name}\nversion: {version}\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("values.yaml"), "standIn: true\n").unwrap();
+    std::fs::write(
+        dir.join("templates/configmap.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stand-in-{{ .Chart.Name }}\n  \
+         namespace: {{ .Release.Namespace }}\ndata:\n  values: {{ toJson .Values | quote }}\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a4co_renders_its_fetched_data_stores_with_each_environments_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("a4co");
+    copy_tree(&root().join("charts/a4co"), &chart);
+    let charts = chart.join("charts");
+    write_stand_in(&charts, "postgresql", "17.0.0");
+    write_stand_in(&charts, "nats", "9.0.0");
+    write_stand_in(&charts, "redis", "23.0.0");
+    let values_dir = root().join("values");
+    // (env, PostgreSQL primary size and read replicas, NATS size, Redis master size and replicas)
+    let expected = [
+        ("dev", "2Gi", 1, "1Gi", "1Gi", 1),
+        ("staging", "20Gi", 1, "10Gi", "8Gi", 2),
+        ("production", "50Gi", 2, "20Gi", "10Gi", 3),
+    ];
+    for (env, pg_size, pg_replicas, nats_size, redis_size, redis_replicas) in expected {
+        let (code, stdout, stderr) = run([
+            "render",
+            chart.to_str().unwrap(),
+            "--env",
+            env,
+            "--values-dir",
+            values_dir.to_str().unwrap(),
+            "-f",
+            A4CO_DATA_STORES,
+            "--no-save",
+            "--no-validate",
+        ]);
+        assert_eq!(code, 0, "{env}: {stderr}");
+        let documents: Vec<Value> = serde_saphyr::from_multiple(&stdout).unwrap();
+        let values_of = |name: &str| -> Value {
+            let document = documents
+                .iter()
+                .find(|d| d["metadata"]["name"] == format!("stand-in-{name}"))
+                .unwrap_or_else(|| panic!("{env}: no stand-in-{name}"));
+            serde_json::from_str(document["data"]["values"].as_str().unwrap()).unwrap()
+        };
+        let pg = values_of("postgresql");
+        for values in [&pg, &values_of("nats"), &values_of("redis")] {
+            assert_eq!(values["namespaceOverride"], format!("a4co-{env}"));
+        }
+        assert_eq!(pg["architecture"], "replication", "{env}");
+        assert_eq!(pg["primary"]["persistence"]["size"], pg_size, "{env}");
+        assert_eq!(pg["readReplicas"]["replicaCount"], pg_replicas, "{env}");
+        assert_eq!(pg["readReplicas"]["persistence"]["size"], pg_size, "{env}");
+        assert_eq!(pg["standIn"], true, "{env}: the chart's own defaults");
+        let nats = values_of("nats");
+        assert_eq!(nats["replicaCount"], 3, "{env}");
+        assert_eq!(nats["jetstream"]["enabled"], true, "{env}");
+        assert_eq!(nats["persistence"]["size"], nats_size, "{env}");
+        let redis = values_of("redis");
+        assert_eq!(redis["architecture"], "replication", "{env}");
+        assert_eq!(redis["master"]["persistence"]["size"], redis_size, "{env}");
+        assert_eq!(redis["replica"]["replicaCount"], redis_replicas, "{env}");
+        // a4co's own documents are still there.
+        assert!(
+            documents
+                .iter()
+                .any(|d| d["kind"] == "Deployment" && d["metadata"]["name"] == "auth-service"),
+            "{env}"
+        );
+    }
+}

@@ -64,10 +64,19 @@ fn visit<'a>(
             set_key(&mut with_defaults, dependency.chart.name(), section.clone());
         }
     }
+    // As Helm removes them: by name, so a chart under `charts/` outside a dependency's version
+    // range (rendered as a chart no dependency names) is off when that dependency is.
+    let off: Vec<&str> = chart
+        .metadata
+        .dependencies
+        .iter()
+        .filter(|spec| !enabled(&with_defaults, tags, spec))
+        .map(DependencySpec::values_key)
+        .collect();
     let missing: Vec<String> = chart
         .missing
         .iter()
-        .filter(|spec| enabled(&with_defaults, tags, spec))
+        .filter(|spec| !off.contains(&spec.values_key()))
         .map(|spec| spec.name.clone())
         .collect();
     if !missing.is_empty() {
@@ -79,7 +88,7 @@ fn visit<'a>(
     }
     let sub_prefix = format!("{prefix}{}/charts/", chart.name());
     for (dependency, section) in chart.dependencies.iter().zip(sections) {
-        if !enabled(&with_defaults, tags, &dependency.spec) {
+        if off.contains(&dependency.chart.name()) {
             continue;
         }
         let child = parts.len();

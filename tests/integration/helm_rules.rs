@@ -4,8 +4,8 @@
 //! The umbrella holds one chart under three aliases in a folder not named after it (whose
 //! Chart.yaml has an empty `dependencies:`), a condition and tags, both forms of
 //! `import-values`, a parent's `null` over a subchart's default, a parent's `define` included
-//! from its subcharts, `.Subcharts`, `.Chart.IsRoot`, a chart no dependency names, a hook and
-//! a `--set` integer.
+//! from its subcharts, `.Subcharts`, `.Chart.IsRoot`, a chart no dependency names, charts
+//! outside their dependency's version range, a hook and a `--set` integer.
 
 use std::path::Path;
 
@@ -72,10 +72,14 @@ fn aliases_conditions_tags_and_undeclared_charts_render_the_subcharts_helm_rende
     let sources = |docs: Vec<(String, Value)>| docs.into_iter().map(|(s, _)| s).collect::<Vec<_>>();
     let ours = sources(bosun_umbrella(Path::new(UMBRELLA)));
     assert_eq!(ours, sources(helm_umbrella()));
-    // cache (condition unset), queue (tag on) and extra (undeclared) render; archive's
-    // condition turns it off though its tag is on; exporter has no templates.
-    assert!(ours.contains(&"umbrella/charts/queue/templates/configmap.yaml".to_string()));
-    assert!(!ours.iter().any(|s| s.contains("/archive/")));
+    // cache (condition unset), queue (tag on), extra (undeclared) and legacy (outside its
+    // range, so undeclared) render; archive's condition turns it off though its tag is on, and
+    // retired's turns off the chart of its name though it is outside its range; exporter has
+    // no templates.
+    for rendered in ["queue", "legacy"] {
+        assert!(ours.contains(&format!("umbrella/charts/{rendered}/templates/configmap.yaml")));
+    }
+    assert!(!ours.iter().any(|s| s.contains("/archive/") || s.contains("/retired/")));
 }
 
 #[test]

@@ -107,6 +107,9 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
     let kube_version = catalog::kube_version(request.kube_version.as_deref())?;
     if request.validate {
         validate::check_values(&chart, &values)?;
+        for (subchart, section) in crate::render::subchart_values(&chart, &values)? {
+            validate::check_values(subchart, &section)?;
+        }
     }
     let release = request
         .release_name

@@ -320,3 +320,20 @@ fn a4co_renders_its_fetched_data_stores_with_each_environments_sizes() {
         );
     }
 }
+
+// Broke: only the top chart's values.schema.json was read; helm checks every chart's.
+#[test]
+fn err_a_subcharts_section_is_checked_against_the_subcharts_own_schema() {
+    // helm 4.1.4: "cache:\n- at '/size': got string, want integer".
+    let (code, stdout, stderr) = run(["render", UMBRELLA, "--set", "cache.size=big", "--no-save"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains(r#""big" is not of type "integer" (set by --set cache.size=big)"#),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("umbrella/charts/store-folder/values.schema.json"),
+        "{stderr}"
+    );
+}

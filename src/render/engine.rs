@@ -57,7 +57,7 @@ pub fn for_chart<'a>(
 }
 
 /// The API group versions every supported Kubernetes (1.29 and later) serves.
-const BUILT_IN_API_VERSIONS: &[&str] = &[
+pub(crate) const BUILT_IN_API_VERSIONS: &[&str] = &[
     "v1",
     "admissionregistration.k8s.io/v1",
     "apiextensions.k8s.io/v1",

@@ -5,7 +5,8 @@
 //! Chart.yaml has an empty `dependencies:`), a condition and tags, both forms of
 //! `import-values`, a parent's `null` over a subchart's default, a parent's `define` included
 //! from its subcharts, `.Subcharts`, `.Chart.IsRoot`, a chart no dependency names, charts
-//! outside their dependency's version range, a hook and a `--set` integer.
+//! outside their dependency's version range, a hook, a `--set` integer, and `.Files`, which
+//! holds neither templates, nor subcharts, nor Chart.yaml and values.yaml.
 
 use std::path::Path;
 
@@ -103,6 +104,8 @@ fn a_parent_sees_its_subcharts_values_and_their_imports_as_helm_gives_them() {
         "subcharts",
         "queueSizeViaSubcharts",
         "isRoot",
+        "files",
+        "note",
     ] {
         assert_eq!(
             data(&ours, summary)[key],

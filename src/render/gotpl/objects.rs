@@ -61,7 +61,15 @@ pub fn data(inputs: &Inputs, is_root: bool) -> BTreeMap<String, Value> {
         "Files".into(),
         Value::object(Files {
             root: inputs.chart.root.clone(),
-            names: Arc::clone(&inputs.chart.files),
+            names: Arc::new(
+                inputs
+                    .chart
+                    .files
+                    .iter()
+                    .filter(|name| is_helm_file(name))
+                    .cloned()
+                    .collect(),
+            ),
         }),
     );
     data.insert("Subcharts".into(), Value::map(BTreeMap::new()));
@@ -89,6 +97,21 @@ fn with_int64(json: &serde_json::Value) -> Value {
         }
         other => Value::from_json_as_float64(other),
     }
+}
+
+/// Whether Helm's `.Files` holds the chart file `name`: not Chart.yaml, the values and their
+/// schema, the lock files, templates or subcharts, which Helm's loader takes apart.
+fn is_helm_file(name: &str) -> bool {
+    !matches!(
+        name,
+        "Chart.yaml"
+            | "Chart.lock"
+            | "values.yaml"
+            | "values.schema.json"
+            | "requirements.yaml"
+            | "requirements.lock"
+    ) && !name.starts_with("templates/")
+        && !name.starts_with("charts/")
 }
 
 fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
@@ -171,12 +194,14 @@ impl Object for ApiVersions {
             };
             let wanted = wanted.as_str().unwrap_or_default();
             // `apps/v1` or `apps/v1/Deployment`: a kind-qualified name is served when its
-            // group version is.
+            // group version is built in (Helm lists each built-in kind); a version given with
+            // `--api-versions` matches only as given, as in Helm.
             Ok(Value::Bool(self.0.iter().any(|version| {
                 wanted == version
-                    || wanted
-                        .strip_prefix(version.as_str())
-                        .is_some_and(|rest| rest.starts_with('/') && !rest[1..].contains('/'))
+                    || crate::render::engine::BUILT_IN_API_VERSIONS.contains(&version.as_str())
+                        && wanted
+                            .strip_prefix(version.as_str())
+                            .is_some_and(|rest| rest.starts_with('/') && !rest[1..].contains('/'))
             })))
         })
     }

@@ -107,7 +107,7 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
     let kube_version = catalog::kube_version(request.kube_version.as_deref())?;
     if request.validate {
         validate::check_values(&chart, &values)?;
-        for (subchart, section) in crate::render::subchart_values(&chart, &values)? {
+        for (subchart, section) in render::subchart_values(&chart, &values)? {
             validate::check_values(subchart, &section)?;
         }
     }
@@ -126,7 +126,10 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
             revision: 1,
             is_upgrade: request.is_upgrade,
         },
-        capabilities: Capabilities::new(kube_version, &request.api_versions),
+        capabilities: Capabilities {
+            kube_given: request.kube_version.clone(),
+            ..Capabilities::new(kube_version, &request.api_versions)
+        },
         environment: environment.clone(),
         show_only: request.show_only.clone(),
         include_crds: request.include_crds,

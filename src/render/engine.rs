@@ -57,7 +57,7 @@ pub fn for_chart<'a>(
 }
 
 /// The API group versions every supported Kubernetes (1.29 and later) serves.
-pub(crate) const BUILT_IN_API_VERSIONS: &[&str] = &[
+const BUILT_IN_API_VERSIONS: &[&str] = &[
     "v1",
     "admissionregistration.k8s.io/v1",
     "apiextensions.k8s.io/v1",
@@ -87,6 +87,9 @@ pub struct Capabilities {
     pub kube_version: KubeVersion,
     /// Built-in group versions plus every `--api-versions` given.
     pub api_versions: Vec<String>,
+    /// `--kube-version` as given, for `.Capabilities.KubeVersion.Version` (Helm prints `v` and
+    /// the text: `v1.31`, `v1.31.2`).
+    pub kube_given: Option<String>,
 }
 
 impl Capabilities {
@@ -103,6 +106,16 @@ impl Capabilities {
         Capabilities {
             kube_version,
             api_versions,
+            kube_given: None,
+        }
+    }
+
+    /// The cluster's version as it reports it: `--kube-version` as Helm prints it, else
+    /// `v1.35.0`.
+    pub fn git_version(&self) -> String {
+        match &self.kube_given {
+            Some(given) => format!("v{}", given.trim().trim_start_matches('v')),
+            None => self.kube_version.git_version(),
         }
     }
 }

@@ -340,3 +340,29 @@ fn err_a_subcharts_section_is_checked_against_the_subcharts_own_schema() {
         "{stderr}"
     );
 }
+
+// Broke: `--kube-version 1.31.2` showed as v1.31.0, and `Has "<group>/<version>/<Kind>"` was
+// true wherever the group version was served (`helm template` lists no kinds).
+#[test]
+fn templates_see_the_cluster_and_release_the_flags_describe_as_helm_shows_them() {
+    let fixture = "tests/fixtures/helm-rules/capabilities";
+    let text = std::fs::read_to_string(root().join(fixture).with_extension("helm.yaml")).unwrap();
+    let (code, stdout, stderr) = run([
+        "render",
+        fixture,
+        "--release-name",
+        "rel",
+        "-n",
+        "ns",
+        "--kube-version",
+        "1.31.2",
+        "--api-versions",
+        "example.com/v1",
+        "--is-upgrade",
+        "--no-save",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let ours = stream(&stdout);
+    assert_eq!(ours, stream(&text));
+    assert_eq!(ours[0].1["data"]["version"], "v1.31.2");
+}

@@ -29,7 +29,7 @@ pub fn data(inputs: &Inputs, is_root: bool) -> BTreeMap<String, Value> {
         ]),
     );
     data.insert("Chart".into(), chart(inputs.chart, is_root));
-    let git_version = kube.git_version();
+    let git_version = inputs.capabilities.git_version();
     data.insert(
         "Capabilities".into(),
         map([
@@ -193,16 +193,9 @@ impl Object for ApiVersions {
                 )));
             };
             let wanted = wanted.as_str().unwrap_or_default();
-            // `apps/v1` or `apps/v1/Deployment`: a kind-qualified name is served when its
-            // group version is built in (Helm lists each built-in kind); a version given with
-            // `--api-versions` matches only as given, as in Helm.
-            Ok(Value::Bool(self.0.iter().any(|version| {
-                wanted == version
-                    || crate::render::engine::BUILT_IN_API_VERSIONS.contains(&version.as_str())
-                        && wanted
-                            .strip_prefix(version.as_str())
-                            .is_some_and(|rest| rest.starts_with('/') && !rest[1..].contains('/'))
-            })))
+            // As `helm template` answers: only what the list holds, group versions (and any
+            // `group/version/Kind` given with --api-versions); it lists no built-in kinds.
+            Ok(Value::Bool(self.0.iter().any(|version| wanted == version)))
         })
     }
 

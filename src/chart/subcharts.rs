@@ -147,7 +147,12 @@ fn load_charts_folder(
     let entries = match fs::read_dir(&folder) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => return Err(Error::Read { path: folder, source }),
+        Err(source) => {
+            return Err(Error::Read {
+                path: folder,
+                source,
+            });
+        }
     };
     let mut names: Vec<(String, bool)> = Vec::new();
     for entry in entries {

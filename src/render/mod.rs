@@ -57,11 +57,16 @@ pub fn render(
 
 /// Every enabled subchart of the tree (the built-in library aside) with the values it renders
 /// with, for checking each against its own `values.schema.json` as Helm does.
-pub fn subchart_values<'a>(chart: &'a Chart, values: &Node) -> Result<Vec<(&'a Chart, Node)>, Error> {
+pub fn subchart_values<'a>(
+    chart: &'a Chart,
+    values: &Node,
+) -> Result<Vec<(&'a Chart, Node)>, Error> {
     Ok(tree::enabled_tree(chart, values)?
         .into_iter()
         .skip(1)
-        .filter(|part| part.chart.values.is_some() || part.chart.dir.join("values.schema.json").is_file())
+        .filter(|part| {
+            part.chart.values.is_some() || part.chart.dir.join("values.schema.json").is_file()
+        })
         .map(|part| (part.chart, part.values))
         .collect())
 }

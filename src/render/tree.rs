@@ -118,7 +118,11 @@ fn set_key(values: &mut Node, key: &str, section: Node) {
 /// a boolean; else its `tags` (on if any is true, off if some are false and none true); else on.
 fn enabled(values: &Node, tags: Option<&Node>, spec: &DependencySpec) -> bool {
     if let Some(condition) = &spec.condition {
-        for path in condition.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        for path in condition
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             if let Some(Node::Leaf(Value::Bool(on), _)) = values.get(path) {
                 return *on;
             }

@@ -100,7 +100,10 @@ pub fn defaults_with_imports(chart: &Chart) -> Node {
             let mut placed = table.clone();
             if parent != "." {
                 for part in parent.split('.').rev() {
-                    placed = Node::Map(IndexMap::from([(part.to_string(), placed)]), Origin::Unknown);
+                    placed = Node::Map(
+                        IndexMap::from([(part.to_string(), placed)]),
+                        Origin::Unknown,
+                    );
                 }
             }
             // An earlier import wins over a later one, as in Helm.

@@ -1,6 +1,7 @@
 //! Layering values, lowest precedence first: the chart's values.yaml; the environment's
 //! `values/<env>.yaml`, `values/<env>/<chart>.yaml` and the chart's `values-<env>.yaml`; `-f`
-//! files; then `--set*` flags. Maps merge deeply, lists are replaced, `null` deletes a key.
+//! files; then `--set*` flags. The user's layers merge deeply (lists are replaced), then are
+//! [coalesced](coalesce) with the chart's defaults, where a `null` deletes the default it meets.
 //! Every leaf remembers the file:line or flag it came from, for `bosun values --explain`.
 
 pub mod coalesce;

@@ -1,5 +1,5 @@
 //! The values tree: every node knows the file:line or flag it came from; trees merge deeply
-//! (maps merge, lists are replaced, `null` deletes a key).
+//! (maps merge, lists are replaced, a `null` is kept until [coalescing](super::coalesce)).
 
 use indexmap::IndexMap;
 use serde_json::Value;

@@ -78,9 +78,15 @@ fn aliases_conditions_tags_and_undeclared_charts_render_the_subcharts_helm_rende
     // retired's turns off the chart of its name though it is outside its range; exporter has
     // no templates.
     for rendered in ["queue", "legacy"] {
-        assert!(ours.contains(&format!("umbrella/charts/{rendered}/templates/configmap.yaml")));
+        assert!(ours.contains(&format!(
+            "umbrella/charts/{rendered}/templates/configmap.yaml"
+        )));
     }
-    assert!(!ours.iter().any(|s| s.contains("/archive/") || s.contains("/retired/")));
+    assert!(
+        !ours
+            .iter()
+            .any(|s| s.contains("/archive/") || s.contains("/retired/"))
+    );
 }
 
 #[test]

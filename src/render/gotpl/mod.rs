@@ -135,7 +135,10 @@ pub fn tree_data(parts: &[Part], options: &RenderOptions) -> Vec<Option<BTreeMap
                         false,
                     )
                 });
-                (parts[child].chart.name().to_string(), Value::map(child_data))
+                (
+                    parts[child].chart.name().to_string(),
+                    Value::map(child_data),
+                )
             })
             .collect();
         own.insert("Subcharts".into(), Value::map(subcharts));

@@ -92,9 +92,11 @@ fn with_int64(json: &serde_json::Value) -> Value {
     match json {
         serde_json::Value::Number(n) if n.is_i64() => Value::Int64(n.as_i64().unwrap_or_default()),
         serde_json::Value::Array(items) => Value::list(items.iter().map(with_int64).collect()),
-        serde_json::Value::Object(map) => {
-            Value::map(map.iter().map(|(k, v)| (k.clone(), with_int64(v))).collect())
-        }
+        serde_json::Value::Object(map) => Value::map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), with_int64(v)))
+                .collect(),
+        ),
         other => Value::from_json_as_float64(other),
     }
 }

@@ -107,8 +107,8 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
     let kube_version = catalog::kube_version(request.kube_version.as_deref())?;
     if request.validate {
         validate::check_values(&chart, &values)?;
-        for (subchart, section) in render::subchart_values(&chart, &values)? {
-            validate::check_values(subchart, &section)?;
+        for (subchart, section, at) in render::subchart_values(&chart, &values)? {
+            validate::check_values_at(subchart, &section, &at)?;
         }
     }
     let release = request

@@ -56,18 +56,27 @@ pub fn render(
 }
 
 /// Every enabled subchart of the tree (the built-in library aside) with the values it renders
-/// with, for checking each against its own `values.schema.json` as Helm does.
+/// with and where the user finds them (`postgresql.`), for checking each against its own
+/// `values.schema.json` as Helm does.
 pub fn subchart_values<'a>(
     chart: &'a Chart,
     values: &Node,
-) -> Result<Vec<(&'a Chart, Node)>, Error> {
+) -> Result<Vec<(&'a Chart, Node, String)>, Error> {
     Ok(tree::enabled_tree(chart, values)?
         .into_iter()
         .skip(1)
-        .filter(|part| {
-            part.chart.values.is_some() || part.chart.dir.join("values.schema.json").is_file()
+        .filter(|part| part.chart.dir.join("values.schema.json").is_file())
+        .map(|part| {
+            let mut at: String = part
+                .prefix
+                .split("/charts/")
+                .skip(1)
+                .filter(|name| !name.is_empty())
+                .map(|name| format!("{name}."))
+                .collect();
+            at.push_str(&format!("{}.", part.chart.name()));
+            (part.chart, part.values, at)
         })
-        .map(|part| (part.chart, part.values))
         .collect())
 }
 

@@ -127,6 +127,16 @@ pub fn check_values(
     chart: &crate::chart::Chart,
     values: &crate::values::Node,
 ) -> Result<(), crate::error::Error> {
+    check_values_at(chart, values, "")
+}
+
+/// [`check_values`] for a subchart, whose values the user knows under `at` (`postgresql.`,
+/// ending with a dot), as the report names them.
+pub fn check_values_at(
+    chart: &crate::chart::Chart,
+    values: &crate::values::Node,
+    at: &str,
+) -> Result<(), crate::error::Error> {
     let schemas = vec![chart.dir.join("values.schema.json")];
     let mut value = values.to_value();
     for path in schemas.into_iter().filter(|p| p.is_file()) {
@@ -166,7 +176,7 @@ pub fn check_values(
                 violations: violations
                     .into_iter()
                     .map(|v| crate::diagnostics::Finding {
-                        title: format!("`{}`: {}", v.path, v.message),
+                        title: format!("`{at}{}`: {}", v.path, v.message),
                         snippet: v.snippet,
                         help: v.help,
                     })

@@ -338,7 +338,9 @@ fn err_a_subcharts_section_is_checked_against_the_subcharts_own_schema() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert!(
-        stderr.contains(r#""big" is not of type "integer" (set by --set cache.size=big)"#),
+        stderr.contains(
+            r#"`cache.size`: "big" is not of type "integer" (set by --set cache.size=big)"#
+        ),
         "{stderr}"
     );
     assert!(

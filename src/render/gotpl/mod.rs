@@ -108,13 +108,14 @@ impl<'t> GoTemplates<'t> {
 /// The data of every Go chart of the tree (`None` for the others), each with `.Subcharts`: its
 /// enabled subcharts' data by name, as Helm gives it.
 pub fn tree_data(parts: &[Part], options: &RenderOptions) -> Vec<Option<BTreeMap<String, Value>>> {
-    let mut data: Vec<Option<BTreeMap<String, Value>>> = vec![None; parts.len()];
+    let mut all: Vec<BTreeMap<String, Value>> = vec![BTreeMap::new(); parts.len()];
     // Children come after their parent: build from the end so theirs is ready.
     for index in (0..parts.len()).rev() {
         let part = &parts[index];
         let inputs = Inputs {
             chart: part.chart,
-            values: part.values.to_value(),
+            // `.Values` comes from the tree below, keeping `--set` integers int64.
+            values: serde_json::Value::Null,
             release: &options.release,
             capabilities: &options.capabilities,
             environment: options.environment.as_deref(),
@@ -125,28 +126,19 @@ pub fn tree_data(parts: &[Part], options: &RenderOptions) -> Vec<Option<BTreeMap
             .children
             .iter()
             .map(|&child| {
-                let child_data = data[child].clone().unwrap_or_else(|| {
-                    objects::data(
-                        &Inputs {
-                            chart: parts[child].chart,
-                            values: parts[child].values.to_value(),
-                            ..inputs
-                        },
-                        false,
-                    )
-                });
                 (
                     parts[child].chart.name().to_string(),
-                    Value::map(child_data),
+                    Value::map(all[child].clone()),
                 )
             })
             .collect();
         own.insert("Subcharts".into(), Value::map(subcharts));
-        if is_go(part.chart) {
-            data[index] = Some(own);
-        }
+        all[index] = own;
     }
-    data
+    all.into_iter()
+        .zip(parts)
+        .map(|(data, part)| is_go(part.chart).then_some(data))
+        .collect()
 }
 
 impl TemplateEngine for GoTemplates<'_> {

@@ -1,6 +1,6 @@
 //! Loading a chart from disk: Chart.yaml, default values, templates and partials, CRDs,
-//! `file://` dependencies (and the built-in service library, from [`crate::library`]), and the
-//! `.helmignore` that hides files from all of them.
+//! subcharts (`chart/subcharts.rs`: under `charts/`, at `file://` paths, or the built-in service
+//! library from [`crate::library`]), and the `.helmignore` that hides files from all of them.
 
 use std::collections::BTreeMap;
 use std::fs;

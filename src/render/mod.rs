@@ -1,5 +1,7 @@
-//! Rendering a chart: each template of the chart and of its enabled subcharts, in parallel,
-//! then the documents parsed, sorted in install order and filtered by `--show-only`.
+//! Rendering a chart: which subcharts are on and the values of each (`tree.rs`), each template
+//! of the chart and of its enabled subcharts, in parallel, then the documents parsed, sorted in
+//! Helm's order (install order of kind, template name, hooks last) and filtered by
+//! `--show-only`.
 
 pub mod engine;
 pub(crate) mod gotpl;

@@ -4,9 +4,10 @@
 //! values key, `.Chart.Name` and template names); a chart under `charts/` that no dependency
 //! names is rendered as it is; a `file://` dependency not in `charts/` is read from its folder.
 //!
-//! A declared dependency found nowhere is not an error here: it is [`Chart::missing`], and
-//! the render stage fails only if its `condition` or `tags` leave it enabled (Helm fails on any
-//! missing dependency; bosun lets a chart keep optional dependencies it has not fetched).
+//! A `file://` folder that does not exist is an error. A dependency from a repository found
+//! nowhere is not an error here: it is [`Chart::missing`], and the render stage fails only if
+//! its `condition` or `tags` leave it enabled (Helm fails on any missing dependency; bosun lets
+//! a chart keep optional dependencies it has not fetched).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -78,7 +79,16 @@ pub(super) fn load_dependencies(
             // A chart of that name in another version is not this dependency: Helm renders
             // it as a chart no dependency names (below), without alias or condition.
             None if available.iter().any(|c| c.name() == spec.name) => {}
-            None => found.missing.push(spec.clone()),
+            None => match file_folder(dir, spec) {
+                Some(folder) => {
+                    return Err(Error::Dependency {
+                        chart: parent.to_string(),
+                        name: spec.name.clone(),
+                        reason: format!("`{}` does not exist", folder.display()),
+                    });
+                }
+                None => found.missing.push(spec.clone()),
+            },
         }
     }
     // Charts under `charts/` that no dependency names render as they are, first (Helm's rule).

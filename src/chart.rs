@@ -1,6 +1,6 @@
 //! Loading a chart from disk: Chart.yaml, default values, templates and partials, CRDs,
-//! `file://` dependencies (and the built-in service library, from [`crate::library`]), and the
-//! `.helmignore` that hides files from all of them.
+//! subcharts (`chart/subcharts.rs`: under `charts/`, at `file://` paths, or the built-in service
+//! library from [`crate::library`]), and the `.helmignore` that hides files from all of them.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -14,6 +14,8 @@ use serde_json::Value;
 use crate::diagnostics::SourceSnippet;
 use crate::error::Error;
 use crate::yaml;
+
+mod subcharts;
 
 /// Chart.yaml's fields that bosun acts on. All fields, as written, are kept in [`Chart::fields`].
 #[derive(Debug, Clone, Deserialize)]
@@ -33,7 +35,8 @@ pub struct Metadata {
     pub description: Option<String>,
     #[serde(default, rename = "type")]
     pub chart_type: Option<String>,
-    #[serde(default)]
+    // `dependencies:` with nothing after it (a null) is no dependencies, as Helm reads it.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub dependencies: Vec<DependencySpec>,
     /// The template engine: `jinja` (bosun's own) or `gotpl` (Helm's Go templates).
     #[serde(default)]
@@ -52,6 +55,31 @@ pub struct DependencySpec {
     pub condition: Option<String>,
     #[serde(default)]
     pub alias: Option<String>,
+    /// Tags that enable or disable the dependency together (`tags.<name>` in values).
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub tags: Vec<String>,
+    /// Values copied from the subchart into its parent: a name under the child's `exports`,
+    /// or a `{child, parent}` pair of paths.
+    #[serde(default, rename = "import-values", deserialize_with = "null_as_empty")]
+    pub import_values: Vec<ImportValue>,
+}
+
+/// One entry of a dependency's `import-values`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ImportValue {
+    /// `- data`: the child's `exports.data` map, merged at the top of the parent's values.
+    Export(String),
+    /// `- {child: a.b, parent: c}`: the child's `a.b` map, merged at the parent's `c`.
+    Path { child: String, parent: String },
+}
+
+fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 impl DependencySpec {
@@ -93,6 +121,11 @@ pub struct Chart {
     /// CRD files under `crds/`: (path under the chart, text).
     pub crds: Vec<(String, String)>,
     pub dependencies: Vec<Dependency>,
+    /// Dependencies Chart.yaml names that are neither under `charts/` nor at their `file://`
+    /// path: an error at render time if they are enabled.
+    pub missing: Vec<DependencySpec>,
+    /// The temporary folder a chart read from a `.tgz` archive was unpacked into.
+    pub unpacked: Option<Arc<tempfile::TempDir>>,
     /// The chart's `.helmignore`, applied to templates, CRDs and `files`.
     pub ignore: Arc<Gitignore>,
     /// Every file of the chart not ignored, relative to its folder with `/` separators: what
@@ -191,49 +224,14 @@ fn load(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart, Error> {
     let crds = read_crds(dir, &root, &ignore)?;
 
     stack.push(root.clone());
-    let mut dependencies = Vec::new();
-    for spec in &metadata.dependencies {
-        if crate::library::is_builtin(spec.repository.as_deref().unwrap_or("")) {
-            dependencies.push(Dependency {
-                spec: spec.clone(),
-                chart: crate::library::load(&metadata.name, spec)?,
-            });
-            continue;
-        }
-        let sub_dir = dependency_dir(dir, &metadata.name, spec)?;
-        let chart = load(&sub_dir, stack).map_err(|e| match e {
-            Error::Read { .. } if !sub_dir.exists() => Error::Dependency {
-                chart: metadata.name.clone(),
-                name: spec.name.clone(),
-                reason: match spec.repository.as_deref().unwrap_or("") {
-                    repo if repo.is_empty() || repo.starts_with("file://") => {
-                        format!("`{}` does not exist", sub_dir.display())
-                    }
-                    _ => format!(
-                        "`{}` does not exist: run `bosun dep build {}` to fetch it",
-                        sub_dir.display(),
-                        dir.display()
-                    ),
-                },
-            },
-            other => other,
-        })?;
-        if chart.name() != spec.name {
-            return Err(Error::Dependency {
-                chart: metadata.name.clone(),
-                name: spec.name.clone(),
-                reason: format!(
-                    "`{}` holds a chart named `{}`",
-                    sub_dir.display(),
-                    chart.name()
-                ),
-            });
-        }
-        dependencies.push(Dependency {
-            spec: spec.clone(),
-            chart,
-        });
-    }
+    let found = subcharts::load_dependencies(
+        dir,
+        &root,
+        &metadata.name,
+        &metadata.dependencies,
+        &ignore,
+        stack,
+    )?;
     stack.pop();
     let files = list_files(&root, &root, &ignore)?
         .iter()
@@ -248,7 +246,9 @@ fn load(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart, Error> {
         values,
         templates,
         crds,
-        dependencies,
+        dependencies: found.dependencies,
+        missing: found.missing,
+        unpacked: None,
         ignore,
         files: Arc::new(files),
     })
@@ -332,14 +332,6 @@ fn check_metadata(dir: &Path, path: &str, text: &str, metadata: &Metadata) -> Re
         ));
     }
     Ok(())
-}
-
-fn dependency_dir(dir: &Path, _chart: &str, spec: &DependencySpec) -> Result<PathBuf, Error> {
-    // A chart from a repository lives where `bosun dep build` unpacks it: charts/NAME.
-    match spec.repository.as_deref().unwrap_or("") {
-        repo if repo.starts_with("file://") => Ok(dir.join(&repo["file://".len()..])),
-        _ => Ok(dir.join("charts").join(&spec.name)),
-    }
 }
 
 fn helmignore(root: &Path) -> Gitignore {

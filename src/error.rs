@@ -106,6 +106,14 @@ pub enum Error {
     #[error("invalid --kube-version `{0}`: expected MAJOR.MINOR, such as 1.35")]
     KubeVersion(String),
 
+    #[error("chart `{chart}` needs {} not under `{}`: {}", if names.len() == 1 { "a dependency" } else { "dependencies" }, dir.join("charts").display(), names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))]
+    MissingDependencies {
+        chart: String,
+        /// The chart's folder, as the user named it.
+        dir: PathBuf,
+        names: Vec<String>,
+    },
+
     #[error("dependency `{name}` of chart `{chart}`: {reason}")]
     Dependency {
         chart: String,
@@ -218,6 +226,10 @@ impl Error {
                 "give one of those to --kube-version, or render without schemas with --no-validate"
                     .into(),
             ),
+            Error::MissingDependencies { dir, .. } => Some(format!(
+                "run `bosun dep build {}` to fetch them from the repositories Chart.yaml names, or turn them off with their `condition`",
+                dir.display()
+            )),
             Error::ShowOnly { available, .. } => Some(format!(
                 "templates that rendered documents: {}",
                 available.join(", ")

@@ -2,8 +2,8 @@
 //!
 //! The pipeline, one module per stage, each stage's entry in its module:
 //!
-//! 1. [`chart`]: load a chart (Chart.yaml, values.yaml, templates, CRDs, `file://` dependencies,
-//!    the service [`library`] built into the binary).
+//! 1. [`chart`]: load a chart (Chart.yaml, values.yaml, templates, CRDs, its subcharts under
+//!    `charts/` or at `file://` paths, the service [`library`] built into the binary).
 //!    [`dependency`] fetches dependencies from repositories into `charts/` beforehand, on demand.
 //! 2. [`values`]: layer values (chart defaults, the environment's files, `-f` files, `--set*`
 //!    flags in the order given), remembering where each leaf came from.

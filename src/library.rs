@@ -108,6 +108,8 @@ fn chart() -> Chart {
         templates,
         crds: Vec::new(),
         dependencies: Vec::new(),
+        missing: Vec::new(),
+        unpacked: None,
         ignore: Arc::new(ignore::gitignore::Gitignore::empty()),
         // `files` reads from disk, and the library is not there: it offers templates no files.
         files: Arc::new(Vec::new()),

@@ -19,8 +19,8 @@ use crate::error::Error;
 use crate::kube_version::KubeVersion;
 use crate::manifest::{Checks, Document};
 use crate::render::engine::{Capabilities, Release};
-use crate::render::trace::Origins;
 use crate::render::gotpl::RandomSeed;
+use crate::render::trace::Origins;
 use crate::render::{self, RenderOptions};
 use crate::state;
 use crate::validate::catalog::{self, SchemaSources};
@@ -117,6 +117,9 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
     let kube_version = catalog::kube_version(request.kube_version.as_deref())?;
     if request.validate {
         validate::check_values(&chart, &values)?;
+        for (subchart, section, at) in render::subchart_values(&chart, &values)? {
+            validate::check_values_at(subchart, &section, &at)?;
+        }
     }
     let release = request
         .release_name
@@ -133,7 +136,10 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
             revision: 1,
             is_upgrade: request.is_upgrade,
         },
-        capabilities: Capabilities::new(kube_version, &request.api_versions),
+        capabilities: Capabilities {
+            kube_given: request.kube_version.clone(),
+            ..Capabilities::new(kube_version, &request.api_versions)
+        },
         environment: environment.clone(),
         show_only: request.show_only.clone(),
         include_crds: request.include_crds,

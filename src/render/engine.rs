@@ -20,8 +20,8 @@
 use crate::chart::Chart;
 use crate::error::Error;
 use crate::kube_version::KubeVersion;
-use crate::render::trace::Traced;
 use crate::render::gotpl::RandomSeed;
+use crate::render::trace::Traced;
 use crate::render::{gotpl, jinja};
 
 /// What the templates of one chart see, whatever the engine calls it.
@@ -53,14 +53,16 @@ pub trait TemplateEngine: Sync {
 /// The engine that renders `inputs.chart`, as its Chart.yaml's `engine` says: `gotpl` for
 /// Helm's Go templates, else bosun's Jinja. `prefix` is what comes before the chart's name in
 /// its templates' names (`parent/charts/` for a subchart).
+/// A Go chart's templates come from `go_tree`, the whole tree's, parsed once.
 pub fn for_chart<'a>(
     inputs: Inputs<'a>,
     prefix: &str,
-) -> Result<Box<dyn TemplateEngine + 'a>, Error> {
+    go_tree: &'a gotpl::GoTree,
+) -> Box<dyn TemplateEngine + 'a> {
     if gotpl::is_go(inputs.chart) {
-        return Ok(Box::new(gotpl::GoTemplates::new(inputs, prefix)?));
+        return Box::new(gotpl::GoTemplates::new(inputs, prefix, go_tree));
     }
-    Ok(Box::new(jinja::Jinja::new(inputs)))
+    Box::new(jinja::Jinja::new(inputs))
 }
 
 /// The API group versions every supported Kubernetes (1.29 and later) serves.
@@ -94,6 +96,9 @@ pub struct Capabilities {
     pub kube_version: KubeVersion,
     /// Built-in group versions plus every `--api-versions` given.
     pub api_versions: Vec<String>,
+    /// `--kube-version` as given, for `.Capabilities.KubeVersion.Version` (Helm prints `v` and
+    /// the text: `v1.31`, `v1.31.2`).
+    pub kube_given: Option<String>,
 }
 
 impl Capabilities {
@@ -110,6 +115,16 @@ impl Capabilities {
         Capabilities {
             kube_version,
             api_versions,
+            kube_given: None,
+        }
+    }
+
+    /// The cluster's version as it reports it: `--kube-version` as Helm prints it, else
+    /// `v1.35.0`.
+    pub fn git_version(&self) -> String {
+        match &self.kube_given {
+            Some(given) => format!("v{}", given.trim().trim_start_matches('v')),
+            None => self.kube_version.git_version(),
         }
     }
 }

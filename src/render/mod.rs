@@ -1,10 +1,13 @@
-//! Rendering a chart: each template of the chart and of its enabled subcharts, in parallel,
-//! then the documents parsed, sorted in install order and filtered by `--show-only`.
+//! Rendering a chart: which subcharts are on and the values of each (`tree.rs`), each template
+//! of the chart and of its enabled subcharts, in parallel, then the documents parsed, sorted in
+//! Helm's order (install order of kind, template name, hooks last) and filtered by
+//! `--show-only`.
 
 pub mod engine;
 pub(crate) mod gotpl;
 pub(crate) mod jinja;
 pub mod trace;
+pub(crate) mod tree;
 
 use rayon::prelude::*;
 
@@ -12,7 +15,7 @@ use crate::chart::Chart;
 use crate::error::Error;
 use crate::manifest::{self, Checks, Document, Parsed, RenderedTemplate};
 use crate::render::engine::{Capabilities, Inputs, Release};
-use crate::values::{self, Node};
+use crate::values::Node;
 use crate::yaml;
 
 /// What to render besides the chart and its values.
@@ -37,12 +40,17 @@ pub fn render(
     options: &RenderOptions,
     checks: Option<&Checks>,
 ) -> Result<Parsed, Error> {
-    let rendered = render_templates(chart, values, options)?;
+    let parts = tree::enabled_tree(chart, values)?;
+    let rendered = render_parts(chart, &parts, options)?;
     let (mut documents, outcomes) = manifest::parse(&rendered, checks)?;
     drop(rendered);
     manifest::sort_by_kind(&mut documents);
+    hooks_last(&mut documents);
     if options.include_crds {
-        let mut crds = crd_documents(chart, "")?;
+        let mut crds = Vec::new();
+        for part in &parts {
+            crds.extend(crd_documents(part.chart, &part.prefix)?);
+        }
         crds.append(&mut documents);
         documents = crds;
     }
@@ -52,38 +60,93 @@ pub fn render(
     Ok((documents, outcomes))
 }
 
+/// Every enabled subchart of the tree (the built-in library aside) with the values it renders
+/// with and where the user finds them (`postgresql.`), for checking each against its own
+/// `values.schema.json` as Helm does.
+pub fn subchart_values<'a>(
+    chart: &'a Chart,
+    values: &Node,
+) -> Result<Vec<(&'a Chart, Node, String)>, Error> {
+    Ok(tree::enabled_tree(chart, values)?
+        .into_iter()
+        .skip(1)
+        .filter(|part| part.chart.dir.join("values.schema.json").is_file())
+        .map(|part| {
+            let mut at: String = part
+                .prefix
+                .split("/charts/")
+                .skip(1)
+                .filter(|name| !name.is_empty())
+                .map(|name| format!("{name}."))
+                .collect();
+            at.push_str(&format!("{}.", part.chart.name()));
+            (part.chart, part.values, at)
+        })
+        .collect())
+}
+
 /// The text of every template of the chart and its enabled subcharts, in template order.
 pub fn render_templates(
     chart: &Chart,
     values: &Node,
     options: &RenderOptions,
 ) -> Result<Vec<RenderedTemplate>, Error> {
-    let mut rendered = Vec::new();
-    render_chart(chart, values, options, "", &mut rendered)?;
-    Ok(rendered)
+    render_parts(chart, &tree::enabled_tree(chart, values)?, options)
 }
 
-fn render_chart(
+fn render_parts(
     chart: &Chart,
-    values: &Node,
+    parts: &[tree::Part],
     options: &RenderOptions,
-    prefix: &str,
-    out: &mut Vec<RenderedTemplate>,
-) -> Result<(), Error> {
-    if chart.is_library() {
-        return Ok(());
-    }
-    let engine = engine::for_chart(
-        Inputs {
-            chart,
-            values: values.to_value(),
+) -> Result<Vec<RenderedTemplate>, Error> {
+    let go_tree = gotpl::GoTree::parse(
+        chart,
+        parts.iter().map(|part| (part.chart, part.prefix.as_str())),
+        options,
+    )?;
+    let go_data = gotpl::tree_data(parts, options);
+    let mut rendered = Vec::new();
+    for (part, data) in parts.iter().zip(go_data) {
+        if part.chart.is_library() {
+            continue;
+        }
+        let inputs = Inputs {
+            chart: part.chart,
+            values: part.values.to_value(),
             release: &options.release,
             capabilities: &options.capabilities,
             environment: options.environment.as_deref(),
             random_seed: options.random_seed.as_ref(),
-        },
-        prefix,
-    )?;
+        };
+        let engine: Box<dyn engine::TemplateEngine> = match data {
+            Some(data) => Box::new(gotpl::GoTemplates::with_data(data, &part.prefix, &go_tree)),
+            None => engine::for_chart(inputs, &part.prefix, &go_tree),
+        };
+        render_chart(part.chart, engine.as_ref(), &part.prefix, &mut rendered)?;
+    }
+    // Helm's template order: by the template's full name.
+    rendered.sort_by(|a, b| a.source.cmp(&b.source));
+    Ok(rendered)
+}
+
+/// `helm template` prints hooks (documents with a `helm.sh/hook` annotation) after the
+/// release's other documents, each group in install order.
+fn hooks_last(documents: &mut [Document]) {
+    let is_hook = |d: &Document| {
+        d.yaml.contains("helm.sh/hook")
+            && d.value()["metadata"]["annotations"]
+                .get("helm.sh/hook")
+                .is_some()
+    };
+    documents.sort_by_key(is_hook);
+}
+
+fn render_chart(
+    chart: &Chart,
+    engine: &dyn engine::TemplateEngine,
+    prefix: &str,
+    out: &mut Vec<RenderedTemplate>,
+) -> Result<(), Error> {
     let names: Vec<&String> = chart
         .templates
         .keys()
@@ -108,44 +171,7 @@ fn render_chart(
             out.push(template);
         }
     }
-
-    let sub_prefix = format!("{prefix}{}/charts/", chart.name());
-    for dependency in &chart.dependencies {
-        if dependency.chart.is_library() || !enabled(values, dependency.spec.condition.as_deref()) {
-            continue;
-        }
-        let sub_values = subchart_values(values, dependency);
-        render_chart(&dependency.chart, &sub_values, options, &sub_prefix, out)?;
-    }
     Ok(())
-}
-
-/// The values a dependency's templates see: its own defaults, its section of `values`, and
-/// `global`.
-fn subchart_values(values: &Node, dependency: &crate::chart::Dependency) -> Node {
-    let sub = &dependency.chart;
-    let defaults = sub.values.clone().map(|located| {
-        Node::from_located(
-            located,
-            &sub.dir.join("values.yaml").display().to_string(),
-            1,
-        )
-    });
-    values::for_subchart(values, dependency.spec.values_key(), defaults)
-}
-
-/// A dependency's `condition`: the first of its comma-separated paths that holds a boolean
-/// decides; none does, and the dependency is enabled.
-fn enabled(values: &Node, condition: Option<&str>) -> bool {
-    let Some(condition) = condition else {
-        return true;
-    };
-    for path in condition.split(',').map(str::trim) {
-        if let Some(Node::Leaf(serde_json::Value::Bool(on), _)) = values.get(path) {
-            return *on;
-        }
-    }
-    true
 }
 
 fn crd_documents(chart: &Chart, prefix: &str) -> Result<Vec<Document>, Error> {
@@ -158,10 +184,6 @@ fn crd_documents(chart: &Chart, prefix: &str) -> Result<Vec<Document>, Error> {
                 &value,
             ));
         }
-    }
-    let sub_prefix = format!("{prefix}{}/charts/", chart.name());
-    for dependency in &chart.dependencies {
-        documents.extend(crd_documents(&dependency.chart, &sub_prefix)?);
     }
     Ok(documents)
 }

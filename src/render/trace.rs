@@ -4,7 +4,7 @@
 //! rendered line gives the template line that wrote it, and that line's expression (or, failing
 //! that, a guess by key and value) the values line (`diagnostics::value_source`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use crate::chart::Chart;
@@ -13,6 +13,8 @@ use crate::diagnostics::{Field, FieldOrigin, Leaves, TemplateLine, value_source}
 use crate::manifest;
 use crate::render::RenderOptions;
 use crate::render::engine::{self, Inputs};
+use crate::render::gotpl;
+use crate::render::tree::{self, Part};
 use crate::resource::Resource;
 use crate::values::{self, Node};
 use crate::yaml;
@@ -42,20 +44,14 @@ struct ChartValues {
     leaves: Leaves,
 }
 
-/// One chart's engine, set up once for all its templates with findings.
-struct ChartEngine<'a> {
-    engine: Box<dyn engine::TemplateEngine + 'a>,
-    values: Rc<ChartValues>,
-}
-
 /// Finds the origins of fields of a render's documents, tracing each template once.
 pub struct Origins<'a> {
     chart: &'a Chart,
     values: &'a Node,
     options: &'a RenderOptions,
     templates: HashMap<String, Option<Template>>,
-    /// By the chart's place in the tree (`parent/charts/sub`).
-    engines: HashMap<String, Option<ChartEngine<'a>>>,
+    /// The render's tree, set up when a finding first needs it (`None` inside: it failed).
+    tree: Option<Option<Tree<'a>>>,
     /// Values files read without lines (JSON is read fast), read again with them.
     files_with_lines: HashMap<String, Option<Node>>,
 }
@@ -67,7 +63,7 @@ impl<'a> Origins<'a> {
             values,
             options,
             templates: HashMap::new(),
-            engines: HashMap::new(),
+            tree: None,
             files_with_lines: HashMap::new(),
         }
     }
@@ -136,13 +132,38 @@ impl<'a> Origins<'a> {
     }
 
     fn trace(&mut self, source: &str) -> Option<Template> {
-        let (chart, prefix, name) = find(self.chart, "", source)?;
-        let key = format!("{prefix}{}", chart.name());
-        if !self.engines.contains_key(&key) {
-            let engine = self.engine(source);
-            self.engines.insert(key.clone(), engine);
+        if self.tree.is_none() {
+            self.tree = Some(Tree::new(self.chart, self.values, self.options));
         }
-        let ChartEngine { engine, values } = self.engines.get(&key)?.as_ref()?;
+        let tree = self.tree.as_mut()?.as_mut()?;
+        let (index, name) = tree.find(source)?;
+        let values = Rc::clone(tree.values[index].get_or_insert_with(|| {
+            let values = tree.parts[index].values.clone();
+            Rc::new(ChartValues {
+                leaves: Leaves::of(&values),
+                values,
+            })
+        }));
+        let part = &tree.parts[index];
+        let engine: Box<dyn engine::TemplateEngine + '_> = match &tree.go_data[index] {
+            Some(data) => Box::new(gotpl::GoTemplates::with_data(
+                data.clone(),
+                &part.prefix,
+                &tree.go_tree,
+            )),
+            None => engine::for_chart(
+                Inputs {
+                    chart: part.chart,
+                    values: part.values.to_value(),
+                    release: &self.options.release,
+                    capabilities: &self.options.capabilities,
+                    environment: self.options.environment.as_deref(),
+                    random_seed: self.options.random_seed.as_ref(),
+                },
+                &part.prefix,
+                &tree.go_tree,
+            ),
+        };
         let traced = engine.render_traced(&name, source).ok()?;
         let mut documents = HashMap::new();
         for (first_line, part) in manifest::split(&traced.text) {
@@ -155,72 +176,50 @@ impl<'a> Origins<'a> {
         }
         Some(Template {
             traced,
-            shown: chart.templates[&name].path.display().to_string(),
-            values: Rc::clone(values),
+            shown: part.chart.templates[&name].path.display().to_string(),
+            values,
             documents,
         })
     }
+}
 
-    /// The engine of the chart that holds the template `source`, with its values.
-    fn engine(&self, source: &str) -> Option<ChartEngine<'a>> {
-        let (chart, values, prefix) = chart_values(self.chart, self.values.clone(), "", source)?;
-        let engine = engine::for_chart(
-            Inputs {
-                chart,
-                values: values.to_value(),
-                release: &self.options.release,
-                capabilities: &self.options.capabilities,
-                environment: self.options.environment.as_deref(),
-                random_seed: self.options.random_seed.as_ref(),
-            },
-            &prefix,
+/// The enabled charts of the render's tree, their Go templates parsed once and each chart's
+/// data, as the render had them.
+struct Tree<'a> {
+    parts: Vec<Part<'a>>,
+    go_tree: gotpl::GoTree,
+    go_data: Vec<Option<BTreeMap<String, gotmpl::Value>>>,
+    /// Each part's values and their leaves, listed when a finding first needs them.
+    values: Vec<Option<Rc<ChartValues>>>,
+}
+
+impl<'a> Tree<'a> {
+    fn new(chart: &'a Chart, values: &Node, options: &RenderOptions) -> Option<Tree<'a>> {
+        let parts = tree::enabled_tree(chart, values).ok()?;
+        let go_tree = gotpl::GoTree::parse(
+            chart,
+            parts.iter().map(|part| (part.chart, part.prefix.as_str())),
+            options,
         )
         .ok()?;
-        Some(ChartEngine {
-            engine,
-            values: Rc::new(ChartValues {
-                leaves: Leaves::of(&values),
-                values,
-            }),
+        let go_data = gotpl::tree_data(&parts, options);
+        let values = vec![None; parts.len()];
+        Some(Tree {
+            parts,
+            go_tree,
+            go_data,
+            values,
         })
     }
-}
 
-/// The chart of the tree that holds the template `source`, its prefix and the template's name
-/// in it.
-fn find<'c>(chart: &'c Chart, prefix: &str, source: &str) -> Option<(&'c Chart, String, String)> {
-    let own = format!("{prefix}{}/templates/", chart.name());
-    if let Some(name) = source.strip_prefix(&own)
-        && chart.templates.contains_key(name)
-    {
-        return Some((chart, prefix.to_string(), name.to_string()));
+    /// The part that holds the template `source`, and the template's name in its chart.
+    fn find(&self, source: &str) -> Option<(usize, String)> {
+        self.parts.iter().enumerate().find_map(|(index, part)| {
+            part.chart
+                .templates
+                .keys()
+                .find(|name| part.chart.source_name(&part.prefix, name) == source)
+                .map(|name| (index, name.clone()))
+        })
     }
-    let sub_prefix = format!("{prefix}{}/charts/", chart.name());
-    if !source.starts_with(&sub_prefix) {
-        return None;
-    }
-    chart
-        .dependencies
-        .iter()
-        .find_map(|dependency| find(&dependency.chart, &sub_prefix, source))
-}
-
-/// Like [`find`], with the values that chart sees.
-fn chart_values<'c>(
-    chart: &'c Chart,
-    values: Node,
-    prefix: &str,
-    source: &str,
-) -> Option<(&'c Chart, Node, String)> {
-    if source.starts_with(&format!("{prefix}{}/templates/", chart.name())) {
-        return Some((chart, values, prefix.to_string()));
-    }
-    let sub_prefix = format!("{prefix}{}/charts/", chart.name());
-    if !source.starts_with(&sub_prefix) {
-        return None;
-    }
-    chart.dependencies.iter().find_map(|dependency| {
-        let sub_values = super::subchart_values(&values, dependency);
-        chart_values(&dependency.chart, sub_values, &sub_prefix, source)
-    })
 }

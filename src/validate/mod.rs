@@ -19,7 +19,7 @@ use crate::resource::Resource;
 use crate::validate::schema::{Catalog, Lookup, SchemaSource};
 
 mod values_schema;
-pub use values_schema::check_values;
+pub use values_schema::{check_values, check_values_at};
 
 /// What to check and what to let pass.
 #[derive(Debug, Clone, Default)]

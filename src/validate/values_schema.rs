@@ -119,12 +119,26 @@ fn dependency_roots(chart: &crate::chart::Chart, out: &mut Vec<std::path::PathBu
 /// Checks merged values against the chart's `values.schema.json`. A violation points at the
 /// key in the values file it came from (or names the `--set` flag); an unknown key gets the
 /// nearest allowed one and the list of allowed keys, with where the schema defines them.
+///
+/// A subchart's section (`postgresql:` for a dependency `postgresql`) belongs to the subchart:
+/// unless the parent's schema names it among its top-level `properties`, it is left out, so a
+/// parent's schema that allows no other keys need not list its dependencies.
 pub fn check_values(
     chart: &crate::chart::Chart,
     values: &crate::values::Node,
 ) -> Result<(), crate::error::Error> {
+    check_values_at(chart, values, "")
+}
+
+/// [`check_values`] for a subchart, whose values the user knows under `at` (`postgresql.`,
+/// ending with a dot), as the report names them.
+pub fn check_values_at(
+    chart: &crate::chart::Chart,
+    values: &crate::values::Node,
+    at: &str,
+) -> Result<(), crate::error::Error> {
     let schemas = vec![chart.dir.join("values.schema.json")];
-    let value = values.to_value();
+    let mut value = values.to_value();
     for path in schemas.into_iter().filter(|p| p.is_file()) {
         let shown = crate::paths::shown(&path);
         let text = std::fs::read_to_string(&path).map_err(|source| crate::error::Error::Read {
@@ -133,6 +147,7 @@ pub fn check_values(
         })?;
         let schema: Value = serde_json::from_str(&text)
             .map_err(|e| NotJson::new(shown.clone(), text.clone(), &e).into_error())?;
+        without_subchart_sections(chart, &schema, &mut value);
         let mut roots = Vec::new();
         dependency_roots(chart, &mut roots);
         let base = format!("file://{}", chart.root.join("values.schema.json").display());
@@ -161,7 +176,7 @@ pub fn check_values(
                 violations: violations
                     .into_iter()
                     .map(|v| crate::diagnostics::Finding {
-                        title: format!("`{}`: {}", v.path, v.message),
+                        title: format!("`{at}{}`: {}", v.path, v.message),
                         snippet: v.snippet,
                         notes: Vec::new(),
                         help: v.help,
@@ -171,6 +186,23 @@ pub fn check_values(
         }
     }
     Ok(())
+}
+
+fn without_subchart_sections(chart: &crate::chart::Chart, schema: &Value, value: &mut Value) {
+    let Value::Object(map) = value else {
+        return;
+    };
+    let keys = chart
+        .dependencies
+        .iter()
+        .filter(|d| !crate::library::is_builtin(d.spec.repository.as_deref().unwrap_or_default()))
+        .map(|d| d.chart.name())
+        .chain(chart.missing.iter().map(|spec| spec.values_key()));
+    for key in keys {
+        if schema["properties"].get(key).is_none() {
+            map.remove(key);
+        }
+    }
 }
 
 /// The violations of one schema error: one for each unknown key it names, else one.

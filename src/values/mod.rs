@@ -1,8 +1,10 @@
 //! Layering values, lowest precedence first: the chart's values.yaml; the environment's
 //! `values/<env>.yaml`, `values/<env>/<chart>.yaml` and the chart's `values-<env>.yaml`; `-f`
-//! files; then `--set*` flags. Maps merge deeply, lists are replaced, `null` deletes a key.
+//! files; then `--set*` flags. The user's layers merge deeply (lists are replaced), then are
+//! [coalesced](coalesce) with the chart's defaults, where a `null` deletes the default it meets.
 //! Every leaf remembers the file:line or flag it came from, for `bosun values --explain`.
 
+pub mod coalesce;
 mod environments;
 pub(crate) mod explain;
 pub mod set;
@@ -16,7 +18,6 @@ pub use tree::Node;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::chart::Chart;
@@ -101,13 +102,7 @@ fn read_path(path: &Path) -> Result<String, Error> {
 
 /// The merged values of the chart for these options. `stdin` serves `-f -`.
 pub fn layer(chart: &Chart, options: &ValueOptions, stdin: &mut dyn Read) -> Result<Node, Error> {
-    let mut merged = match &chart.values {
-        Some(located) => {
-            let shown = chart.dir.join("values.yaml").display().to_string();
-            Node::from_located(located.clone(), &shown, 1)
-        }
-        None => Node::default(),
-    };
+    let mut merged = Node::default();
     if let Some(env) = &options.env {
         let environment = resolve_environment(chart, env, options.values_dir.as_deref())?;
         for file in &environment.files {
@@ -165,22 +160,8 @@ pub fn layer(chart: &Chart, options: &ValueOptions, stdin: &mut dyn Read) -> Res
             merged.assign(&assignment.path, value, &origin);
         }
     }
+    coalesce::coalesce(&mut merged, coalesce::defaults_with_imports(chart));
     Ok(merged)
-}
-
-/// The values a subchart sees: its own defaults, its section of the parent's values, and
-/// `global` (the parent's global winning over the subchart's).
-pub fn for_subchart(parent: &Node, key: &str, sub_defaults: Option<Node>) -> Node {
-    let mut values = sub_defaults.unwrap_or_default();
-    if let Some(section @ Node::Map(..)) = parent.get(key) {
-        values.merge(section.clone());
-    }
-    if let Some(global @ Node::Map(..)) = parent.get("global") {
-        let mut wrapper = IndexMap::new();
-        wrapper.insert("global".to_string(), global.clone());
-        values.merge(Node::Map(wrapper, Origin::Unknown));
-    }
-    values
 }
 
 #[cfg(test)]
@@ -193,14 +174,16 @@ mod tests {
     }
 
     #[test]
-    fn maps_merge_lists_replace_null_deletes() {
-        let mut base = node(json!({"a": {"b": 1, "c": [1, 2], "d": "x"}, "keep": true}));
-        base.merge(node(
-            json!({"a": {"b": 2, "c": [3], "d": null, "e": {"f": null, "g": 1}}}),
+    fn maps_merge_lists_replace_null_deletes_a_default_and_stays_elsewhere() {
+        let defaults = node(json!({"a": {"b": 1, "c": [1, 2], "d": "x"}, "keep": true}));
+        let mut user = node(json!({"a": {"b": 9, "e": {"f": null}}}));
+        user.merge(node(
+            json!({"a": {"b": 2, "c": [3], "d": null, "e": {"g": 1}}}),
         ));
+        coalesce::coalesce(&mut user, defaults);
         assert_eq!(
-            base.to_value(),
-            json!({"a": {"b": 2, "c": [3], "e": {"g": 1}}, "keep": true})
+            user.to_value(),
+            json!({"a": {"b": 2, "c": [3], "e": {"f": null, "g": 1}}, "keep": true})
         );
     }
 
@@ -219,7 +202,7 @@ mod tests {
         let origin = Origin::Unknown;
         for a in set::parse(
             SetKind::Typed,
-            "ports[0].port=8080,ports[1].name=grpc,x=null,y.z=true",
+            "ports[0].port=8080,ports[1].name=grpc,y.z=true",
         )
         .unwrap()
         {
@@ -227,7 +210,7 @@ mod tests {
         }
         assert_eq!(
             base.to_value(),
-            json!({"ports": [{"name": "http", "port": 8080}, {"name": "grpc"}], "y": {"z": true}})
+            json!({"ports": [{"name": "http", "port": 8080}, {"name": "grpc"}], "x": 1, "y": {"z": true}})
         );
     }
 
@@ -253,12 +236,10 @@ mod tests {
     #[test]
     fn subcharts_get_their_section_and_global() {
         let parent = node(json!({"global": {"env": "prod"}, "db": {"size": 2}, "other": 1}));
-        let sub = for_subchart(
+        let sub = coalesce::for_subchart(
             &parent,
             "db",
-            Some(node(
-                json!({"size": 1, "image": "pg", "global": {"env": "dev", "x": 1}}),
-            )),
+            node(json!({"size": 1, "image": "pg", "global": {"env": "dev", "x": 1}})),
         );
         assert_eq!(
             sub.to_value(),

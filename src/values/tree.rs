@@ -1,5 +1,5 @@
 //! The values tree: every node knows the file:line or flag it came from; trees merge deeply
-//! (maps merge, lists are replaced, `null` deletes a key).
+//! (maps merge, lists are replaced, a `null` is kept until [coalescing](super::coalesce)).
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -54,34 +54,22 @@ impl Node {
         }
     }
 
-    /// Merges `overlay` on top of `self`: maps deeply, everything else replaced, `null` deletes.
+    /// Merges `overlay` on top of `self` (one user's file over another's, as Helm merges `-f`
+    /// files): maps deeply, everything else replaced. A `null` is kept, to delete a default
+    /// when the user's values are [coalesced](crate::values::coalesce) with the chart's.
     pub fn merge(&mut self, overlay: Node) {
         match (self, overlay) {
             (Node::Map(base, _), Node::Map(top, _)) => {
                 for (key, value) in top {
-                    if matches!(value, Node::Leaf(Value::Null, _)) {
-                        base.shift_remove(&key);
-                    } else if let Some(existing) = base.get_mut(&key) {
-                        existing.merge(value);
-                    } else {
-                        base.insert(key, value.without_nulls());
+                    match base.get_mut(&key) {
+                        Some(existing) => existing.merge(value),
+                        None => {
+                            base.insert(key, value);
+                        }
                     }
                 }
             }
             (slot, overlay) => *slot = overlay,
-        }
-    }
-
-    fn without_nulls(self) -> Node {
-        match self {
-            Node::Map(map, origin) => Node::Map(
-                map.into_iter()
-                    .filter(|(_, v)| !matches!(v, Node::Leaf(Value::Null, _)))
-                    .map(|(k, v)| (k, v.without_nulls()))
-                    .collect(),
-                origin,
-            ),
-            leaf => leaf,
         }
     }
 
@@ -101,6 +89,14 @@ impl Node {
             Node::Map(map, _) => map.get(key),
             Node::Leaf(..) => None,
         })
+    }
+
+    /// The child under `key`, taken whole (dots and all).
+    pub fn get_key(&self, key: &str) -> Option<&Node> {
+        match self {
+            Node::Map(map, _) => map.get(key),
+            Node::Leaf(..) => None,
+        }
     }
 
     /// Where the value at JSON pointer `pointer` came from: the deepest node on the path.
@@ -173,11 +169,8 @@ impl Node {
             unreachable!("made a map above")
         };
         if rest.is_empty() {
-            if value.is_null() {
-                map.shift_remove(key);
-            } else {
-                map.insert(key.clone(), Node::from_value(value, origin));
-            }
+            // `key=null` is kept: it deletes the chart's default when the values are coalesced.
+            map.insert(key.clone(), Node::from_value(value, origin));
             return;
         }
         match rest[0] {

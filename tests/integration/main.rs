@@ -12,6 +12,7 @@ mod errors;
 mod finding_origins;
 mod gotpl;
 mod helm_random;
+mod helm_rules;
 mod hostile;
 mod lint;
 mod pipeline;

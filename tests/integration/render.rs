@@ -306,6 +306,10 @@ fn set_flags_apply_in_the_order_given_after_values_files() {
     let values: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(values["replicas"], "6", "--set-string came after --set");
     assert_eq!(values["name"], "fromfile");
-    assert_eq!(values["env"], serde_json::json!({"A": "1", "B": 2}));
+    // As helm: the flags' map is coalesced with the chart's default `env`, not put in its place.
+    assert_eq!(
+        values["env"],
+        serde_json::json!({"LOG_LEVEL": "debug", "FEATURE_FLAG": "on", "A": "1", "B": 2})
+    );
     assert_eq!(values["config"]["extra"]["greeting"], "hello\nworld\n");
 }

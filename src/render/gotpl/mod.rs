@@ -4,9 +4,9 @@
 //! `.Files`, sprig's functions (the `sprig` crate) and Helm's own ([`helm`]). Every chart is
 //! read this way unless its Chart.yaml says `engine: jinja`, so Helm's charts render unchanged.
 //!
-//! Every template of the chart and of its dependencies is parsed into one set, named as Helm
+//! Every template of the chart tree is parsed once into one set ([`GoTree`]), named as Helm
 //! names them (`chart/templates/x.yaml`, `chart/charts/sub/templates/_helpers.tpl`), so a
-//! `define` anywhere in the tree can be `include`d.
+//! `define` anywhere in the tree — a parent's too — can be `include`d from any chart.
 
 mod go_yaml;
 mod helm;
@@ -22,47 +22,51 @@ use gotmpl::{Engine, Options, Value};
 use crate::chart::Chart;
 use crate::diagnostics::{SourceSnippet, TemplateLine};
 use crate::error::Error;
+use crate::render::RenderOptions;
 use crate::render::engine::{Inputs, TemplateEngine};
 use crate::render::trace::Traced;
+use crate::render::tree::Part;
 
-/// A chart's Go templates, parsed once, and the data they all see.
-pub struct GoTemplates {
+/// Every Go template of a chart tree, parsed once into one set.
+pub struct GoTree {
     engine: Engine,
     /// Template name as parsed → file on disk and its text, for error snippets.
     files: HashMap<String, (String, String)>,
-    /// `.Values`, `.Release`, `.Chart`, `.Capabilities`, `.Files` (`.Template` is per file).
-    data: BTreeMap<String, Value>,
-    prefix: String,
 }
 
-impl GoTemplates {
-    /// Parses every template of `inputs.chart` and its dependencies; `prefix` is what comes
-    /// before the chart's name in its templates' names (`parent/charts/` for a subchart).
-    pub fn new(inputs: Inputs, prefix: &str) -> Result<GoTemplates, Error> {
+impl GoTree {
+    /// Parses the templates of every chart of `charts` (each with its prefix, `parent/charts/`
+    /// for a subchart) that is written in Go templates; `root` is the chart rendered. With a
+    /// random seed, sprig's random functions draw from the release's key (release name,
+    /// namespace, root chart) and the call site.
+    pub fn parse<'c>(
+        root: &Chart,
+        charts: impl IntoIterator<Item = (&'c Chart, &'c str)>,
+        options: &RenderOptions,
+    ) -> Result<GoTree, Error> {
         let mut engine = Engine::with_options(Options::helm());
         // As Helm builds its function map: sprig's, then Helm's own over them.
-        let release = inputs.release;
+        let release = &options.release;
         let random = sprig::Options {
-            key: inputs.random_seed.map(|seed| {
-                seed.release_key(&release.name, &release.namespace, inputs.chart.name())
-            }),
+            key: options
+                .random_seed
+                .as_ref()
+                .map(|seed| seed.release_key(&release.name, &release.namespace, root.name())),
             ..Default::default()
         };
         sprig::register_with(&mut engine, &random);
         helm::register(&mut engine);
         let mut files = HashMap::new();
-        let mut pending = vec![(inputs.chart, prefix.to_string())];
-        while let Some((chart, prefix)) = pending.pop() {
+        for (chart, prefix) in charts {
+            if !is_go(chart) {
+                continue;
+            }
             for (name, file) in &chart.templates {
-                let full = chart.source_name(&prefix, name);
+                let full = chart.source_name(prefix, name);
                 files.insert(
                     full.clone(),
                     (file.path.display().to_string(), file.source.to_string()),
                 );
-            }
-            let sub_prefix = format!("{prefix}{}/charts/", chart.name());
-            for dependency in &chart.dependencies {
-                pending.push((&dependency.chart, sub_prefix.clone()));
             }
         }
         // Helm parses in a fixed order; partials first, so a file's own `define` wins as Go's
@@ -74,7 +78,7 @@ impl GoTemplates {
             engine.add_template(name, text).map_err(|e| {
                 let mut error = template_error(&e, &files, Some((path, text)));
                 if e.kind() == gotmpl::ErrorKind::Syntax
-                    && chart_named_no_engine(inputs.chart, name)
+                    && chart_named_no_engine(root, name)
                     && let Error::Template { help, .. } = &mut error
                 {
                     *help = Some(JINJA_HINT.to_string());
@@ -82,17 +86,78 @@ impl GoTemplates {
                 error
             })?;
         }
-        let data = objects::data(&inputs);
-        Ok(GoTemplates {
-            engine,
-            files,
-            data,
-            prefix: prefix.to_string(),
-        })
+        Ok(GoTree { engine, files })
     }
 }
 
-impl GoTemplates {
+/// One chart's Go templates, from the tree's set, and the data they all see.
+pub struct GoTemplates<'t> {
+    tree: &'t GoTree,
+    /// `.Values`, `.Release`, `.Chart`, `.Capabilities`, `.Files`, `.Subcharts` (`.Template`
+    /// is per file).
+    data: BTreeMap<String, Value>,
+    prefix: String,
+}
+
+impl<'t> GoTemplates<'t> {
+    /// The templates of `inputs.chart` in `tree`; `prefix` is what comes before the chart's
+    /// name in its templates' names (`parent/charts/` for a subchart).
+    pub fn new(inputs: Inputs, prefix: &str, tree: &'t GoTree) -> GoTemplates<'t> {
+        GoTemplates::with_data(objects::data(&inputs, true), prefix, tree)
+    }
+
+    /// The templates of a chart whose data ([`tree_data`]) is built.
+    pub fn with_data(
+        data: BTreeMap<String, Value>,
+        prefix: &str,
+        tree: &'t GoTree,
+    ) -> GoTemplates<'t> {
+        GoTemplates {
+            tree,
+            data,
+            prefix: prefix.to_string(),
+        }
+    }
+}
+
+/// The data of every Go chart of the tree (`None` for the others), each with `.Subcharts`: its
+/// enabled subcharts' data by name, as Helm gives it.
+pub fn tree_data(parts: &[Part], options: &RenderOptions) -> Vec<Option<BTreeMap<String, Value>>> {
+    let mut all: Vec<BTreeMap<String, Value>> = vec![BTreeMap::new(); parts.len()];
+    // Children come after their parent: build from the end so theirs is ready.
+    for index in (0..parts.len()).rev() {
+        let part = &parts[index];
+        let inputs = Inputs {
+            chart: part.chart,
+            // `.Values` comes from the tree below, keeping `--set` integers int64.
+            values: serde_json::Value::Null,
+            release: &options.release,
+            capabilities: &options.capabilities,
+            environment: options.environment.as_deref(),
+            random_seed: options.random_seed.as_ref(),
+        };
+        let mut own = objects::data(&inputs, index == 0);
+        own.insert("Values".into(), objects::values(&part.values));
+        let subcharts = part
+            .children
+            .iter()
+            .map(|&child| {
+                (
+                    parts[child].chart.name().to_string(),
+                    Value::map(all[child].clone()),
+                )
+            })
+            .collect();
+        own.insert("Subcharts".into(), Value::map(subcharts));
+        all[index] = own;
+    }
+    all.into_iter()
+        .zip(parts)
+        .map(|(data, part)| is_go(part.chart).then_some(data))
+        .collect()
+}
+
+impl GoTemplates<'_> {
     /// What the template `name`, known as `source`, sees as dot.
     fn data_for(&self, name: &str, source: &str) -> Value {
         // Maps are shared and `set` changes them in place, as Go's do; each template gets its
@@ -119,25 +184,28 @@ impl GoTemplates {
     }
 }
 
-impl TemplateEngine for GoTemplates {
+impl TemplateEngine for GoTemplates<'_> {
     fn render(&self, name: &str, source: &str) -> Result<String, Error> {
-        self.engine
+        self.tree
+            .engine
             .render(source, &self.data_for(name, source))
-            .map_err(|e| template_error(&e, &self.files, None))
+            .map_err(|e| template_error(&e, &self.tree.files, None))
     }
 
     fn render_traced(&self, name: &str, source: &str) -> Result<Traced, Error> {
+        let files = &self.tree.files;
         let (text, lines) = self
+            .tree
             .engine
             .render_traced(source, &self.data_for(name, source))
-            .map_err(|e| template_error(&e, &self.files, None))?;
+            .map_err(|e| template_error(&e, files, None))?;
         let mut traced = Traced {
             text,
             ..Traced::default()
         };
         for line in lines {
             let origin = line.and_then(|at| {
-                let (path, text) = self.files.get(&at.template)?;
+                let (path, text) = files.get(&at.template)?;
                 traced
                     .sources
                     .entry(path.clone())

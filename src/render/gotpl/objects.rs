@@ -10,8 +10,9 @@ use gotmpl::{Error, Object, Value};
 use crate::chart::Chart;
 use crate::render::engine::Inputs;
 
-/// The data every template of one chart sees (`.Template` is added per file).
-pub fn data(inputs: &Inputs) -> BTreeMap<String, Value> {
+/// The data every template of one chart sees (`.Template` is added per file, `.Subcharts` by
+/// the tree); `is_root` is `.Chart.IsRoot`.
+pub fn data(inputs: &Inputs, is_root: bool) -> BTreeMap<String, Value> {
     let release = inputs.release;
     let kube = inputs.capabilities.kube_version;
     let mut data = BTreeMap::new();
@@ -27,8 +28,8 @@ pub fn data(inputs: &Inputs) -> BTreeMap<String, Value> {
             ("Service", Value::str("Helm")),
         ]),
     );
-    data.insert("Chart".into(), chart(inputs.chart));
-    let git_version = kube.git_version();
+    data.insert("Chart".into(), chart(inputs.chart, is_root));
+    let git_version = inputs.capabilities.git_version();
     data.insert(
         "Capabilities".into(),
         map([
@@ -60,11 +61,59 @@ pub fn data(inputs: &Inputs) -> BTreeMap<String, Value> {
         "Files".into(),
         Value::object(Files {
             root: inputs.chart.root.clone(),
-            names: Arc::clone(&inputs.chart.files),
+            names: Arc::new(
+                inputs
+                    .chart
+                    .files
+                    .iter()
+                    .filter(|name| is_helm_file(name))
+                    .cloned()
+                    .collect(),
+            ),
         }),
     );
     data.insert("Subcharts".into(), Value::map(BTreeMap::new()));
     data
+}
+
+/// `.Values` from the values tree: numbers are float64, as Helm reads values files through
+/// JSON, but for the integers a `--set` flag gave, which Helm's flag parser makes int64.
+pub fn values(node: &crate::values::Node) -> Value {
+    use crate::diagnostics::Origin;
+    use crate::values::Node;
+    match node {
+        Node::Map(map, _) => Value::map(map.iter().map(|(k, v)| (k.clone(), values(v))).collect()),
+        Node::Leaf(leaf, Origin::Flag { flag: "--set", .. }) => with_int64(leaf),
+        Node::Leaf(leaf, _) => Value::from_json_as_float64(leaf),
+    }
+}
+
+fn with_int64(json: &serde_json::Value) -> Value {
+    match json {
+        serde_json::Value::Number(n) if n.is_i64() => Value::Int64(n.as_i64().unwrap_or_default()),
+        serde_json::Value::Array(items) => Value::list(items.iter().map(with_int64).collect()),
+        serde_json::Value::Object(map) => Value::map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), with_int64(v)))
+                .collect(),
+        ),
+        other => Value::from_json_as_float64(other),
+    }
+}
+
+/// Whether Helm's `.Files` holds the chart file `name`: not Chart.yaml, the values and their
+/// schema, the lock files, templates or subcharts, which Helm's loader takes apart.
+fn is_helm_file(name: &str) -> bool {
+    !matches!(
+        name,
+        "Chart.yaml"
+            | "Chart.lock"
+            | "values.yaml"
+            | "values.schema.json"
+            | "requirements.yaml"
+            | "requirements.lock"
+    ) && !name.starts_with("templates/")
+        && !name.starts_with("charts/")
 }
 
 fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
@@ -77,7 +126,7 @@ fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
 }
 
 /// `.Chart`: Chart.yaml's fields under the names of Helm's `chart.Metadata` struct.
-fn chart(chart: &Chart) -> Value {
+fn chart(chart: &Chart, is_root: bool) -> Value {
     let mut fields = BTreeMap::new();
     if let serde_json::Value::Object(map) = &chart.fields {
         for (key, value) in map {
@@ -98,6 +147,7 @@ fn chart(chart: &Chart) -> Value {
     for field in ["Name", "Version", "AppVersion", "Description", "Type"] {
         fields.entry(field.to_string()).or_insert(Value::str(""));
     }
+    fields.insert("IsRoot".to_string(), Value::Bool(is_root));
     Value::map(fields)
 }
 
@@ -145,14 +195,9 @@ impl Object for ApiVersions {
                 )));
             };
             let wanted = wanted.as_str().unwrap_or_default();
-            // `apps/v1` or `apps/v1/Deployment`: a kind-qualified name is served when its
-            // group version is.
-            Ok(Value::Bool(self.0.iter().any(|version| {
-                wanted == version
-                    || wanted
-                        .strip_prefix(version.as_str())
-                        .is_some_and(|rest| rest.starts_with('/') && !rest[1..].contains('/'))
-            })))
+            // As `helm template` answers: only what the list holds, group versions (and any
+            // `group/version/Kind` given with --api-versions); it lists no built-in kinds.
+            Ok(Value::Bool(self.0.iter().any(|version| wanted == version)))
         })
     }
 

@@ -70,18 +70,29 @@ pub(crate) struct LintCommand {
 /// Runs the pipeline and judges its verdicts: fails when a document is invalid, otherwise
 /// notes on stderr the kinds that went unchecked, then says the pipeline's warnings.
 fn render_and_judge(request: &Request) -> Result<Rendered, Error> {
-    let rendered = pipeline::render(request, &mut std::io::stdin())?;
-    let skipped = rendered.judge()?;
-    if !skipped.is_empty() {
-        eprintln!(
-            "note: not validated, no schema for: {} (--crd or --schema-location adds schemas; --require-schemas makes this an error)",
-            skipped.join(", ")
-        );
-    }
-    for warning in &rendered.warnings {
-        eprintln!("warning: {warning}");
+    let (rendered, messages) = judged(request)?;
+    for message in messages {
+        eprintln!("{message}");
     }
     Ok(rendered)
+}
+
+/// Runs the pipeline and judges its verdicts, returning what to say on stderr rather than
+/// saying it (`--all` groups it per release).
+pub(crate) fn judged(request: &Request) -> Result<(Rendered, Vec<String>), Error> {
+    let rendered = pipeline::render(request, &mut std::io::stdin())?;
+    let skipped = rendered.judge()?;
+    let mut messages = Vec::new();
+    if !skipped.is_empty() {
+        messages.push(format!(
+            "note: not validated, no schema for: {} (--crd or --schema-location adds schemas; --require-schemas makes this an error)",
+            skipped.join(", ")
+        ));
+    }
+    for warning in &rendered.warnings {
+        messages.push(format!("warning: {warning}"));
+    }
+    Ok((rendered, messages))
 }
 
 /// `bosun lint`: render (in each environment with `--all-envs`) and report the findings.
@@ -107,19 +118,9 @@ pub(crate) fn lint(command: &LintCommand) -> Result<i32, Error> {
         let mut request = command.request.clone();
         request.values.env = env.clone();
         let rendered = render_and_judge(&request)?;
-        let mut findings = lint::lint(
-            &rendered.documents,
-            rendered.catalog.as_ref(),
-            rendered.kube_version,
-        );
-        findings.extend(lint::yaml11_keys(&rendered.values));
-        config.apply(&mut findings);
-        results.push((env.clone(), findings));
+        results.push((env.clone(), lint_findings(&rendered, &config)));
     }
-    let failed = results
-        .iter()
-        .flat_map(|(_, f)| f)
-        .any(|f| f.silenced.is_none() && (f.severity == lint::Severity::Error || command.strict));
+    let failed = lint_failed(results.iter().flat_map(|(_, f)| f), command.strict);
     let chart_files = |source: &str| -> String {
         match source.strip_prefix(&format!("{}/", chart.name())) {
             Some(rest) => crate::paths::shown(&chart.dir.join(rest)),
@@ -133,6 +134,26 @@ pub(crate) fn lint(command: &LintCommand) -> Result<i32, Error> {
         chart_files,
     )?)?;
     Ok(i32::from(failed))
+}
+
+/// A rendered chart's lint findings, silenced as `config` says.
+pub(crate) fn lint_findings(rendered: &Rendered, config: &lint::Config) -> Vec<lint::Finding> {
+    let mut findings = lint::lint(
+        &rendered.documents,
+        rendered.catalog.as_ref(),
+        rendered.kube_version,
+    );
+    findings.extend(lint::yaml11_keys(&rendered.values));
+    config.apply(&mut findings);
+    findings
+}
+
+/// Whether `findings` fail a lint run.
+pub(crate) fn lint_failed<'a>(
+    mut findings: impl Iterator<Item = &'a lint::Finding>,
+    strict: bool,
+) -> bool {
+    findings.any(|f| f.silenced.is_none() && (f.severity == lint::Severity::Error || strict))
 }
 
 /// `bosun render`: print (or write) the stream, then record it for `bosun diff`.
@@ -168,29 +189,39 @@ pub(crate) fn render(command: &RenderCommand) -> Result<i32, Error> {
     if save {
         // The stream is out and whole: a record that cannot be written (a read-only checkout,
         // as in Argo CD or a locked CI workspace) costs `bosun diff` its baseline, not the render.
-        if let Err(error) = state::save(&rendered.record.path, &rendered.to_record(), key.as_ref())
-        {
-            eprintln!(
-                "warning: this render is not recorded for `bosun diff`: {}\nhelp: --state-dir (or BOSUN_STATE_DIR) records elsewhere; --no-save skips recording",
-                error.report(false).trim_start_matches("error: ")
-            );
+        if let Some(warning) = save_record(&rendered, key.as_ref()) {
+            eprintln!("{warning}");
         }
     }
     warn_of_legacy_record(&rendered);
     Ok(0)
 }
 
+/// Records a render for `bosun diff`; a record that cannot be written is a warning, returned.
+pub(crate) fn save_record(rendered: &Rendered, key: Option<&state::SecretKey>) -> Option<String> {
+    let error = state::save(&rendered.record.path, &rendered.to_record(), key).err()?;
+    Some(format!(
+        "warning: this render is not recorded for `bosun diff`: {}\nhelp: --state-dir (or BOSUN_STATE_DIR) records elsewhere; --no-save skips recording",
+        error.report(false).trim_start_matches("error: ")
+    ))
+}
+
 fn warn_of_legacy_record(rendered: &Rendered) {
-    if let Some(path) = &rendered.record.legacy {
-        eprintln!(
-            "warning: `{}` is a record from an earlier bosun, which holds Secret values in plain text: delete it, and if it was ever committed, rotate those secrets",
-            crate::paths::shown(path)
-        );
+    if let Some(warning) = legacy_record_warning(rendered) {
+        eprintln!("{warning}");
     }
 }
 
+/// The warning for a record an earlier bosun left, which may hold Secret values in plain text.
+pub(crate) fn legacy_record_warning(rendered: &Rendered) -> Option<String> {
+    rendered.record.legacy.as_ref().map(|path| format!(
+        "warning: `{}` is a record from an earlier bosun, which holds Secret values in plain text: delete it, and if it was ever committed, rotate those secrets",
+        crate::paths::shown(path)
+    ))
+}
+
 /// The key that seals Secret values in the record; without one, a note on what that costs.
-fn secret_key_or_note() -> Result<Option<state::SecretKey>, Error> {
+pub(crate) fn secret_key_or_note() -> Result<Option<state::SecretKey>, Error> {
     let key = state::SecretKey::find()?;
     if key.is_none() {
         eprintln!(
@@ -208,7 +239,6 @@ fn secret_key_or_note() -> Result<Option<state::SecretKey>, Error> {
 pub(crate) fn diff(command: &DiffCommand) -> Result<i32, Error> {
     refuse_two_stdin_readers(&command.request.values.files, command.against.as_deref())?;
     let mut rendered = render_and_judge(&command.request)?;
-    let record = crate::paths::shown(&rendered.record.path);
     let (before, baseline): (Vec<diff::Before>, _) = match command.against.as_deref() {
         Some("-") => (
             diff::read_against("<stdin>", &read_stdin()?)?,
@@ -226,32 +256,13 @@ pub(crate) fn diff(command: &DiffCommand) -> Result<i32, Error> {
                 diff::Baseline::Manifests { path: file.into() },
             )
         }
-        None => match state::load(&rendered.record.path)? {
-            Some(documents) => (
-                documents.into_iter().map(diff::Before::from).collect(),
-                diff::Baseline::Record { path: record },
-            ),
-            None => (Vec::new(), diff::Baseline::NoRecord { path: record }),
-        },
+        None => record_baseline(&rendered)?,
     };
     rendered.about.baseline = baseline;
     warn_of_legacy_record(&rendered);
     let needs_key =
         command.against.is_none() && before.iter().any(|b| state::is_secret(&b.document));
-    let key = if needs_key {
-        state::SecretKey::find()?
-    } else {
-        None
-    };
-    let plan = diff::plan(
-        &before,
-        &rendered.documents,
-        diff::Options {
-            context: command.context,
-            show_secrets: command.show_secrets,
-            key: key.as_ref(),
-        },
-    );
+    let plan = plan(command, &before, &rendered, needs_key)?;
     print(&diff::render(
         &plan,
         &rendered.about,
@@ -263,6 +274,44 @@ pub(crate) fn diff(command: &DiffCommand) -> Result<i32, Error> {
     } else {
         0
     })
+}
+
+/// The record of the last render, to compare with.
+pub(crate) fn record_baseline(
+    rendered: &Rendered,
+) -> Result<(Vec<diff::Before>, diff::Baseline), Error> {
+    let record = crate::paths::shown(&rendered.record.path);
+    Ok(match state::load(&rendered.record.path)? {
+        Some(documents) => (
+            documents.into_iter().map(diff::Before::from).collect(),
+            diff::Baseline::Record { path: record },
+        ),
+        None => (Vec::new(), diff::Baseline::NoRecord { path: record }),
+    })
+}
+
+/// What changes from `before` to the render, with the key to compare Secret values when
+/// `needs_key`.
+pub(crate) fn plan(
+    command: &DiffCommand,
+    before: &[diff::Before],
+    rendered: &Rendered,
+    needs_key: bool,
+) -> Result<diff::Plan, Error> {
+    let key = if needs_key {
+        state::SecretKey::find()?
+    } else {
+        None
+    };
+    Ok(diff::plan(
+        before,
+        &rendered.documents,
+        diff::Options {
+            context: command.context,
+            show_secrets: command.show_secrets,
+            key: key.as_ref(),
+        },
+    ))
 }
 
 /// Standard input can be read once: refuses `-f -` given twice, or with `--against -`, before

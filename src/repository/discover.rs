@@ -66,7 +66,7 @@ pub fn releases(
             .map(Path::to_path_buf)
             .or_else(|| values::find_values_dir(chart))
     };
-    let mut found: Vec<(Release, Option<u64>)> = Vec::new();
+    let mut found: Vec<(Release, Option<(u64, u64)>)> = Vec::new();
     let mut claimed = BTreeSet::new();
     for entry in &parsed.releases {
         let (shown, text) = file.unwrap_or_default();
@@ -80,7 +80,7 @@ pub fn releases(
                 help,
             )
         };
-        let entry_line = entry.referenced.line();
+        let entry_at = (entry.referenced.line(), entry.referenced.column());
         let entry = &entry.value;
         let chart_dir = root.join(&entry.chart.value);
         let chart = match chart_dir.join("Chart.yaml").is_file() {
@@ -201,7 +201,7 @@ pub fn releases(
                         .clone()
                         .or_else(|| entry.kube_version.clone()),
                 },
-                Some(entry_line),
+                Some(entry_at),
             ));
         }
     }
@@ -265,7 +265,10 @@ fn chart_folders(charts: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// Two releases of one name in one namespace and environment would share a record and fight
 /// over the same objects: an error at the entry that made the second.
-fn refuse_twins(found: &[(Release, Option<u64>)], file: Option<(&str, &str)>) -> Result<(), Error> {
+fn refuse_twins(
+    found: &[(Release, Option<(u64, u64)>)],
+    file: Option<(&str, &str)>,
+) -> Result<(), Error> {
     let mut seen: BTreeMap<(&Option<String>, &str, &str), &Release> = BTreeMap::new();
     for (release, line) in found {
         let key = (
@@ -291,9 +294,7 @@ fn refuse_twins(found: &[(Release, Option<u64>)], file: Option<(&str, &str)>) ->
         let help =
             Some("give one of them another `name` or `namespace` in the releases file".to_string());
         return Err(match (file, line) {
-            (Some((shown, text)), Some(line)) => {
-                file::error_at(shown, text, (*line, 1), 1, message, help)
-            }
+            (Some((shown, text)), Some(at)) => file::error_at(shown, text, *at, 1, message, help),
             _ => Error::Repository {
                 message,
                 snippet: None,

@@ -296,6 +296,16 @@ pub(crate) struct ValidateArgs {
     /// Files or folders of manifests (`.yaml`, `.yml`, `.json`), or `-` for stdin [default: -]
     #[arg(value_name = "FILE|DIR|-")]
     pub inputs: Vec<PathBuf>,
+    /// Render every release of the repository and validate its documents instead of reading
+    /// files (see `bosun render --help`); the verdicts are grouped per release.
+    #[arg(long, conflicts_with_all = ["inputs", "skip", "reject"])]
+    pub all: bool,
+    /// With --all: only this environment's releases.
+    #[arg(short, long, value_name = "ENV", requires = "all")]
+    pub env: Option<String>,
+    /// With --all: only the releases whose inputs changed since the git revision REF.
+    #[arg(long, value_name = "REF", requires = "all")]
+    pub changed_since: Option<String>,
     /// Kubernetes version to validate against, MAJOR.MINOR [default: the newest bundled]
     #[arg(long, value_name = "X.Y")]
     pub kube_version: Option<String>,
@@ -401,19 +411,30 @@ fn execute(command: Command, matches: Option<&ArgMatches>) -> Result<i32, Error>
             explain: args.explain,
             output: args.output,
         }),
-        Command::Validate(args) => commands::validate(&ValidateCommand {
-            inputs: args.inputs,
-            kube_version: args.kube_version,
-            strict: args.strict,
-            policy: Policy {
-                skip: args.skip,
-                reject: args.reject,
-            },
-            output: args.output,
-            summary: args.summary,
-            ignore_missing_schemas: args.ignore_missing_schemas,
-            schemas: schema_sources(&args.schemas),
-        }),
+        Command::Validate(args) => {
+            let selection = args.all.then(|| repository::Selection {
+                environment: args.env.clone(),
+                changed_since: args.changed_since.clone(),
+                values_dir: None,
+            });
+            let command = ValidateCommand {
+                inputs: args.inputs,
+                kube_version: args.kube_version,
+                strict: args.strict,
+                policy: Policy {
+                    skip: args.skip,
+                    reject: args.reject,
+                },
+                output: args.output,
+                summary: args.summary,
+                ignore_missing_schemas: args.ignore_missing_schemas,
+                schemas: schema_sources(&args.schemas),
+            };
+            match selection {
+                Some(selection) => repository::validate_all(&command, &selection),
+                None => commands::validate(&command),
+            }
+        }
         Command::Lint(args) => {
             let command = LintCommand {
                 request: request(&args.chart, matches, Vec::new(), false),

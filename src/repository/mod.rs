@@ -12,7 +12,7 @@ mod run;
 use std::path::{Path, PathBuf};
 
 pub use discover::{Release, find_root};
-pub(crate) use run::{diff_all, lint_all, render_all};
+pub(crate) use run::{diff_all, lint_all, render_all, validate_all};
 
 use crate::error::Error;
 

@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::commands::{
-    self, DiffCommand, LintCommand, RenderCommand, judged, legacy_record_warning, lint_failed,
-    lint_findings,
+    self, DiffCommand, LintCommand, RenderCommand, ValidateCommand, judged, legacy_record_warning,
+    lint_failed, lint_findings,
 };
 use crate::diff;
 use crate::error::Error;
@@ -317,4 +317,62 @@ fn sarif_merged(texts: &[String]) -> Result<String, Error> {
         }
     }
     output::json_text(&merged.unwrap_or(Value::Null), "SARIF report")
+}
+
+/// `bosun validate --all`: every release rendered and each document judged against its
+/// schema, the verdicts grouped per release.
+pub(crate) fn validate_all(command: &ValidateCommand, selection: &Selection) -> Result<i32, Error> {
+    use crate::validate::report::{self, Format as ReportFormat, Summary};
+    if command.output == ReportFormat::Junit {
+        return Err(Error::Usage {
+            message: "`validate --all` does not write JUnit: one XML document per release would not make one report".into(),
+            help: "use `-o json` (an array of the releases' reports), `-o tap` or `-o text`".into(),
+        });
+    }
+    let (root, releases) = select(selection)?;
+    if releases.is_empty() {
+        nothing_to_do(selection);
+        return Ok(0);
+    }
+    let mut base = Request::new("");
+    base.kube_version = command.kube_version.clone();
+    base.schemas = command.schemas.clone();
+    let reports: Vec<(String, bool)> = for_each(&releases, |release| {
+        let request = request_for(&base, &root, release);
+        let rendered = crate::pipeline::render(&request, &mut std::io::empty())?;
+        let messages = rendered
+            .warnings
+            .iter()
+            .map(|w| format!("warning: {w}"))
+            .collect();
+        let mut outcomes = rendered.outcomes;
+        if command.ignore_missing_schemas {
+            outcomes.retain(|o| !o.is_skipped());
+        }
+        let outcomes = &outcomes;
+        let failed = outcomes.iter().any(|o| o.is_invalid() || o.is_error())
+            || (command.schemas.require_schemas && outcomes.iter().any(|o| o.is_skipped()));
+        let templates: std::collections::BTreeSet<&str> =
+            outcomes.iter().map(|o| o.source.as_str()).collect();
+        let summary = command
+            .summary
+            .then(|| Summary::of(outcomes, templates.len()));
+        Ok((
+            (report::render(outcomes, command.output, summary), failed),
+            messages,
+        ))
+    })?;
+    let failed = reports.iter().any(|(_, failed)| *failed);
+    let texts: Vec<String> = reports.into_iter().map(|(text, _)| text).collect();
+    let text = match command.output {
+        ReportFormat::Json => json_array(&texts, "validation report")?,
+        _ => releases
+            .iter()
+            .zip(&texts)
+            .map(|(release, text)| format!("# {}\n{text}", release.title()))
+            .collect::<Vec<_>>()
+            .join(""),
+    };
+    commands::print(&text)?;
+    Ok(i32::from(failed))
 }

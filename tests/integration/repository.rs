@@ -405,3 +405,25 @@ fn all_refuses_a_chart_and_stdin_values() {
         "{stderr}"
     );
 }
+
+#[test]
+fn validate_all_judges_every_release_and_fails_when_one_holds_an_invalid_document() {
+    let repo = Repo::new();
+    let (code, stdout, stderr) = repo.bosun(&["validate", "--all", "--summary"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout
+            .matches("Summary: 1 resources found in 1 files - Valid: 1,")
+            .count(),
+        3,
+        "{stdout}"
+    );
+    repo.write(
+        "charts/api/templates/bad.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: bad\nspec:\n  ports: 80\n",
+    );
+    let (code, stdout, stderr) = repo.bosun(&["validate", "--all", "--env", "production"]);
+    assert_eq!(code, 1, "{stderr}\n{stdout}");
+    assert!(stdout.contains("# api (env production"), "{stdout}");
+    assert!(stdout.contains("Service bad"), "{stdout}");
+}

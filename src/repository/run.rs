@@ -83,22 +83,26 @@ fn for_each<T: Send>(
     })
 }
 
-/// What `--all` says when no release is selected (`--changed-since` found nothing to do).
-fn nothing_to_do(selection: &Selection) {
+/// The repository's root and the selected releases; `None`, said on stderr, when there are
+/// none (`--changed-since` found nothing to do).
+fn selected(selection: &Selection) -> Result<Option<(PathBuf, Vec<Release>)>, Error> {
+    let (root, releases) = select(selection)?;
+    if !releases.is_empty() {
+        return Ok(Some((root, releases)));
+    }
     match &selection.changed_since {
         Some(reference) => eprintln!("note: no release's inputs changed since `{reference}`"),
         None => eprintln!("note: the repository has no releases"),
     }
+    Ok(None)
 }
 
 /// `bosun render --all`: every release's documents, one stream (or one folder per release
 /// under `--output-dir`), then every release recorded.
 pub(crate) fn render_all(command: &RenderCommand, selection: &Selection) -> Result<i32, Error> {
-    let (root, releases) = select(selection)?;
-    if releases.is_empty() {
-        nothing_to_do(selection);
+    let Some((root, releases)) = selected(selection)? else {
         return Ok(0);
-    }
+    };
     let rendered: Vec<Rendered> = for_each(&releases, |release| {
         judged(&request_for(&command.request, &root, release))
     })?;
@@ -172,11 +176,9 @@ fn stream(releases: &[Release], rendered: &[Rendered], format: Format) -> String
 
 /// `bosun diff --all`: every release against its record, grouped per release.
 pub(crate) fn diff_all(command: &DiffCommand, selection: &Selection) -> Result<i32, Error> {
-    let (root, releases) = select(selection)?;
-    if releases.is_empty() {
-        nothing_to_do(selection);
+    let Some((root, releases)) = selected(selection)? else {
         return Ok(0);
-    }
+    };
     let diffs: Vec<(diff::About, diff::Plan)> = for_each(&releases, |release| {
         let request = request_for(&command.request, &root, release);
         let (mut rendered, mut messages) = judged(&request)?;
@@ -245,11 +247,9 @@ fn json_array(texts: &[String], what: &'static str) -> Result<String, Error> {
 
 /// `bosun lint --all`: every release linted, the findings grouped per release.
 pub(crate) fn lint_all(command: &LintCommand, selection: &Selection) -> Result<i32, Error> {
-    let (root, releases) = select(selection)?;
-    if releases.is_empty() {
-        nothing_to_do(selection);
+    let Some((root, releases)) = selected(selection)? else {
         return Ok(0);
-    }
+    };
     let reports: Vec<(String, bool)> = for_each(&releases, |release| {
         let request = request_for(&command.request, &root, release);
         let config = lint::Config::load(&request.chart)?;
@@ -329,11 +329,9 @@ pub(crate) fn validate_all(command: &ValidateCommand, selection: &Selection) -> 
             help: "use `-o json` (an array of the releases' reports), `-o tap` or `-o text`".into(),
         });
     }
-    let (root, releases) = select(selection)?;
-    if releases.is_empty() {
-        nothing_to_do(selection);
+    let Some((root, releases)) = selected(selection)? else {
         return Ok(0);
-    }
+    };
     let mut base = Request::new("");
     base.kube_version = command.kube_version.clone();
     base.schemas = command.schemas.clone();

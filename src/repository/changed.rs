@@ -64,8 +64,8 @@ fn git(root: &Path, args: &[&str]) -> Result<String, Error> {
 }
 
 /// Keeps the releases whose inputs are among `changed`; `earlier` are the releases the
-/// releases file described at the revision (`None`: it changed beyond reading, so every
-/// release it names counts as changed).
+/// releases file described at the revision (`None` when that file cannot be read with today's
+/// charts: then, if the file changed, every release counts as changed).
 pub fn keep_changed(
     root: &Path,
     releases: Vec<Release>,

@@ -427,3 +427,18 @@ fn validate_all_judges_every_release_and_fails_when_one_holds_an_invalid_documen
     assert!(stdout.contains("# api (env production"), "{stdout}");
     assert!(stdout.contains("Service bad"), "{stdout}");
 }
+
+#[test]
+fn changed_since_counts_the_service_library_source_for_charts_that_use_it() {
+    let repo = Repo::new();
+    repo.write(
+        "charts/web/Chart.yaml",
+        "apiVersion: v2\nname: web\nengine: jinja\nversion: 0.1.0\ndependencies:\n  - name: service\n    version: 0.1.0\n    repository: bosun://service\n",
+    );
+    repo.commit("web uses the service library");
+    repo.write("templates/service/templates/_extra.tpl", "{# changed #}\n");
+    assert_eq!(
+        changed(&repo, "HEAD"),
+        ["web (env production, namespace default, chart charts/web)"]
+    );
+}

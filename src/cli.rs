@@ -17,6 +17,7 @@ use crate::commands::{
 use crate::error::Error;
 use crate::output::Format;
 use crate::pipeline::Request;
+use crate::repository;
 use crate::validate::Policy;
 use crate::validate::catalog::SchemaSources;
 use crate::validate::report;
@@ -178,7 +179,18 @@ pub(crate) struct ValueFlags {
 #[derive(Debug, Args)]
 pub(crate) struct ChartFlags {
     /// The chart folder.
-    pub chart: PathBuf,
+    #[arg(required_unless_present = "all")]
+    pub chart: Option<PathBuf>,
+    /// Every release of the repository instead of one chart: each chart under charts/ in each
+    /// environment it has values for, and the releases bosun.yaml lists (see the README, "A
+    /// repository's releases"); with --env, that environment's only. Releases run in parallel;
+    /// the output is grouped per release, and nothing is printed on stdout if any fails.
+    #[arg(long, conflicts_with_all = ["chart", "release_name", "namespace"])]
+    pub all: bool,
+    /// With --all: only the releases whose inputs changed since the git revision REF (their
+    /// chart's files, the values files that apply, their bosun.yaml entry).
+    #[arg(long, value_name = "REF", requires = "all")]
+    pub changed_since: Option<String>,
     #[command(flatten)]
     pub values: ValueFlags,
     /// Namespace of the release (`release.namespace`): a DNS-1123 label, at most 63
@@ -224,7 +236,7 @@ pub(crate) struct RenderArgs {
     pub chart: ChartFlags,
     /// Only print the documents of this template (`templates/deployment.yaml`); may be repeated.
     /// Such a partial render is not recorded.
-    #[arg(short, long, value_name = "TEMPLATE")]
+    #[arg(short, long, value_name = "TEMPLATE", conflicts_with = "all")]
     pub show_only: Vec<String>,
     /// Also print the CRDs in the chart's crds/ folder, first.
     #[arg(long)]
@@ -246,7 +258,7 @@ pub(crate) struct LintArgs {
     #[command(flatten)]
     pub chart: ChartFlags,
     /// Lint the chart in every environment it has (each one's values files).
-    #[arg(long, conflicts_with = "env")]
+    #[arg(long, conflicts_with_all = ["env", "all"])]
     pub all_envs: bool,
     /// Warnings fail too.
     #[arg(long)]
@@ -266,7 +278,7 @@ pub(crate) struct DiffArgs {
     /// Compare with these manifests instead of the last render (`-` for stdin), such as a
     /// release artifact or `kubectl get -o yaml` output; server-set fields are ignored, and of
     /// an object from a cluster only the fields the render sets are compared.
-    #[arg(long, value_name = "FILE|-")]
+    #[arg(long, value_name = "FILE|-", conflicts_with = "all")]
     pub against: Option<String>,
     /// Lines of context around each change.
     #[arg(short = 'C', long, value_name = "N", default_value_t = 3)]
@@ -307,6 +319,16 @@ pub(crate) struct ValidateArgs {
     /// Files or folders of manifests (`.yaml`, `.yml`, `.json`), or `-` for stdin [default: -]
     #[arg(value_name = "FILE|DIR|-")]
     pub inputs: Vec<PathBuf>,
+    /// Render every release of the repository and validate its documents instead of reading
+    /// files (see `bosun render --help`); the verdicts are grouped per release.
+    #[arg(long, conflicts_with_all = ["inputs", "skip", "reject"])]
+    pub all: bool,
+    /// With --all: only this environment's releases.
+    #[arg(short, long, value_name = "ENV", requires = "all")]
+    pub env: Option<String>,
+    /// With --all: only the releases whose inputs changed since the git revision REF.
+    #[arg(long, value_name = "REF", requires = "all")]
+    pub changed_since: Option<String>,
     /// Kubernetes version to validate against, MAJOR.MINOR [default: the newest bundled]
     #[arg(long, value_name = "X.Y")]
     pub kube_version: Option<String>,
@@ -380,47 +402,76 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
 
 fn execute(command: Command, matches: Option<&ArgMatches>) -> Result<i32, Error> {
     match command {
-        Command::Render(args) => commands::render(&RenderCommand {
-            request: request(&args.chart, matches, args.show_only, args.include_crds),
-            output: args.output,
-            output_dir: args.output_dir,
-            no_save: args.no_save,
-        }),
-        Command::Diff(args) => commands::diff(&DiffCommand {
-            request: request(&args.chart, matches, Vec::new(), false),
-            against: args.against,
-            context: args.context,
-            output: args.output,
-            show_secrets: args.show_secrets,
-            detailed_exitcode: args.detailed_exitcode,
-            fail_on: args.fail_on,
-        }),
+        Command::Render(args) => {
+            let command = RenderCommand {
+                request: request(&args.chart, matches, args.show_only, args.include_crds),
+                output: args.output,
+                output_dir: args.output_dir,
+                no_save: args.no_save,
+            };
+            match selection(&args.chart)? {
+                Some(selection) => repository::render_all(&command, &selection),
+                None => commands::render(&command),
+            }
+        }
+        Command::Diff(args) => {
+            let command = DiffCommand {
+                request: request(&args.chart, matches, Vec::new(), false),
+                against: args.against,
+                context: args.context,
+                output: args.output,
+                show_secrets: args.show_secrets,
+                detailed_exitcode: args.detailed_exitcode,
+                fail_on: args.fail_on,
+            };
+            match selection(&args.chart)? {
+                Some(selection) => repository::diff_all(&command, &selection),
+                None => commands::diff(&command),
+            }
+        }
         Command::Values(args) => commands::values(&ValuesCommand {
             values: value_options(&args.values, matches),
             chart: args.chart,
             explain: args.explain,
             output: args.output,
         }),
-        Command::Validate(args) => commands::validate(&ValidateCommand {
-            inputs: args.inputs,
-            kube_version: args.kube_version,
-            strict: args.strict,
-            policy: Policy {
-                skip: args.skip,
-                reject: args.reject,
-            },
-            output: args.output,
-            summary: args.summary,
-            ignore_missing_schemas: args.ignore_missing_schemas,
-            schemas: schema_sources(&args.schemas),
-        }),
-        Command::Lint(args) => commands::lint(&LintCommand {
-            request: request(&args.chart, matches, Vec::new(), false),
-            all_envs: args.all_envs,
-            strict: args.strict,
-            output: args.output,
-            show_silenced: args.show_silenced,
-        }),
+        Command::Validate(args) => {
+            let selection = args.all.then(|| repository::Selection {
+                environment: args.env.clone(),
+                changed_since: args.changed_since.clone(),
+                values_dir: None,
+            });
+            let command = ValidateCommand {
+                inputs: args.inputs,
+                kube_version: args.kube_version,
+                strict: args.strict,
+                policy: Policy {
+                    skip: args.skip,
+                    reject: args.reject,
+                },
+                output: args.output,
+                summary: args.summary,
+                ignore_missing_schemas: args.ignore_missing_schemas,
+                schemas: schema_sources(&args.schemas),
+            };
+            match selection {
+                Some(selection) => repository::validate_all(&command, &selection),
+                None => commands::validate(&command),
+            }
+        }
+        Command::Lint(args) => {
+            let command = LintCommand {
+                request: request(&args.chart, matches, Vec::new(), false),
+                all_envs: args.all_envs,
+                strict: args.strict,
+                output: args.output,
+                show_silenced: args.show_silenced,
+            };
+            match selection(&args.chart)? {
+                Some(selection) => repository::lint_all(&command, &selection),
+                None => commands::lint(&command),
+            }
+        }
         Command::Init { dir } => {
             for path in crate::init::init(&dir)? {
                 eprintln!("created {}", path.display());
@@ -450,7 +501,7 @@ fn request(
     include_crds: bool,
 ) -> Request {
     Request {
-        chart: flags.chart.clone(),
+        chart: flags.chart.clone().unwrap_or_default(),
         values: value_options(&flags.values, matches),
         release_name: flags.release_name.clone(),
         namespace: flags.namespace.clone(),
@@ -464,6 +515,24 @@ fn request(
         state_dir: flags.state_dir.clone(),
         random_seed_file: flags.random_seed_file.clone(),
     }
+}
+
+/// With `--all`, which releases to run; `-f -` is refused, as every release would read stdin.
+fn selection(flags: &ChartFlags) -> Result<Option<repository::Selection>, Error> {
+    if !flags.all {
+        return Ok(None);
+    }
+    if flags.values.values.iter().any(|f| f == "-") {
+        return Err(Error::Usage {
+            message: "`-f -` cannot be given with --all: standard input can be read only once, and every release would read it".into(),
+            help: "save the values to a file and pass its path".into(),
+        });
+    }
+    Ok(Some(repository::Selection {
+        environment: flags.values.env.clone(),
+        changed_since: flags.changed_since.clone(),
+        values_dir: flags.values.values_dir.clone(),
+    }))
 }
 
 fn schema_sources(flags: &SchemaFlags) -> SchemaSources {

@@ -72,31 +72,67 @@ pub(crate) struct LintCommand {
 /// Runs the pipeline and judges its verdicts: fails when a document is invalid, otherwise
 /// notes on stderr the kinds that went unchecked, then says the pipeline's warnings.
 fn render_and_judge(request: &Request) -> Result<Rendered, Error> {
-    let rendered = pipeline::render(request, &mut std::io::stdin())?;
-    judge(&rendered)?;
+    let (rendered, messages) = judged(request)?;
+    for message in messages {
+        eprintln!("{message}");
+    }
     Ok(rendered)
 }
 
-/// Judges a render's verdicts and says on stderr what went unchecked and what to look at.
-fn judge(rendered: &Rendered) -> Result<(), Error> {
+/// Runs the pipeline and judges its verdicts, returning what to say on stderr rather than
+/// saying it (`--all` groups it per release).
+pub(crate) fn judged(request: &Request) -> Result<(Rendered, Vec<String>), Error> {
+    let rendered = pipeline::render(request, &mut std::io::stdin())?;
+    let messages = judge(&rendered)?;
+    Ok((rendered, messages))
+}
+
+/// Judges a render's verdicts (an invalid document fails it) and returns what to say on
+/// stderr: the kinds that went unchecked, the CEL rules skipped, the pipeline's warnings.
+fn judge(rendered: &Rendered) -> Result<Vec<String>, Error> {
     let skipped = rendered.judge()?;
+    let mut messages = Vec::new();
     if !skipped.is_empty() {
-        eprintln!(
+        messages.push(format!(
             "note: not validated, no schema for: {} (--crd or --schema-location adds schemas; --require-schemas makes this an error)",
             skipped.join(", ")
-        );
+        ));
     }
     if let Some(note) = rendered
         .catalog
         .as_ref()
         .and_then(|catalog| crate::validate::cel::note(&catalog.cel_skipped()))
     {
-        eprintln!("{note}");
+        messages.push(note);
     }
     for warning in &rendered.warnings {
-        eprintln!("warning: {warning}");
+        messages.push(format!("warning: {warning}"));
     }
-    Ok(())
+    Ok(messages)
+}
+
+/// Renders for `bosun lint` and lints: invalid documents are findings like the others (a
+/// schema that cannot be used, or one `--require-schemas` wants, still stops the lint), each
+/// finding located in its template and values. Returns what to say on stderr too.
+pub(crate) fn linted(
+    request: &Request,
+    config: &lint::Config,
+) -> Result<(Rendered, Vec<lint::Finding>, Vec<String>), Error> {
+    let rendered = pipeline::render(request, &mut std::io::stdin())?;
+    let mut findings = lint::schema_findings(&rendered.outcomes);
+    let mut messages = Vec::new();
+    if findings.is_empty() || rendered.outcomes.iter().any(Outcome::is_error) {
+        messages = judge(&rendered)?;
+    }
+    findings.extend(lint::lint(
+        &rendered.documents,
+        rendered.catalog.as_ref(),
+        rendered.kube_version,
+    ));
+    findings.extend(lint::yaml11_keys(&rendered.values));
+    config.apply(&mut findings);
+    lint::locate(&mut findings, &rendered.documents, &mut rendered.origins());
+    Ok((rendered, findings, messages))
 }
 
 /// `bosun lint`: render (in each environment with `--all-envs`) and report the findings.
@@ -121,27 +157,14 @@ pub(crate) fn lint(command: &LintCommand) -> Result<i32, Error> {
     for env in &environments {
         let mut request = command.request.clone();
         request.values.env = env.clone();
-        let rendered = pipeline::render(&request, &mut std::io::stdin())?;
-        // Invalid documents are findings like the others; a schema that cannot be used, or
-        // one `--require-schemas` wants, still stops the lint.
-        let mut findings = lint::schema_findings(&rendered.outcomes);
-        if findings.is_empty() || rendered.outcomes.iter().any(Outcome::is_error) {
-            judge(&rendered)?;
+        let (rendered, findings, messages) = linted(&request, &config)?;
+        for message in messages {
+            eprintln!("{message}");
         }
-        findings.extend(lint::lint(
-            &rendered.documents,
-            rendered.catalog.as_ref(),
-            rendered.kube_version,
-        ));
-        findings.extend(lint::yaml11_keys(&rendered.values));
-        config.apply(&mut findings);
-        lint::locate(&mut findings, &rendered.documents, &mut rendered.origins());
+        drop(rendered);
         results.push((env.clone(), findings));
     }
-    let failed = results
-        .iter()
-        .flat_map(|(_, f)| f)
-        .any(|f| f.silenced.is_none() && (f.severity == lint::Severity::Error || command.strict));
+    let failed = lint_failed(results.iter().flat_map(|(_, f)| f), command.strict);
     let chart_files = |source: &str| -> String {
         match source.strip_prefix(&format!("{}/", chart.name())) {
             Some(rest) => crate::paths::shown(&chart.dir.join(rest)),
@@ -155,6 +178,15 @@ pub(crate) fn lint(command: &LintCommand) -> Result<i32, Error> {
         chart_files,
     )?)?;
     Ok(i32::from(failed))
+}
+
+/// A rendered chart's lint findings, silenced as `config` says.
+/// Whether `findings` fail a lint run.
+pub(crate) fn lint_failed<'a>(
+    mut findings: impl Iterator<Item = &'a lint::Finding>,
+    strict: bool,
+) -> bool {
+    findings.any(|f| f.silenced.is_none() && (f.severity == lint::Severity::Error || strict))
 }
 
 /// `bosun render`: print (or write) the stream, then record it for `bosun diff`.
@@ -190,29 +222,39 @@ pub(crate) fn render(command: &RenderCommand) -> Result<i32, Error> {
     if save {
         // The stream is out and whole: a record that cannot be written (a read-only checkout,
         // as in Argo CD or a locked CI workspace) costs `bosun diff` its baseline, not the render.
-        if let Err(error) = state::save(&rendered.record.path, &rendered.to_record(), key.as_ref())
-        {
-            eprintln!(
-                "warning: this render is not recorded for `bosun diff`: {}\nhelp: --state-dir (or BOSUN_STATE_DIR) records elsewhere; --no-save skips recording",
-                error.report(false).trim_start_matches("error: ")
-            );
+        if let Some(warning) = save_record(&rendered, key.as_ref()) {
+            eprintln!("{warning}");
         }
     }
     warn_of_legacy_record(&rendered);
     Ok(0)
 }
 
+/// Records a render for `bosun diff`; a record that cannot be written is a warning, returned.
+pub(crate) fn save_record(rendered: &Rendered, key: Option<&state::SecretKey>) -> Option<String> {
+    let error = state::save(&rendered.record.path, &rendered.to_record(), key).err()?;
+    Some(format!(
+        "warning: this render is not recorded for `bosun diff`: {}\nhelp: --state-dir (or BOSUN_STATE_DIR) records elsewhere; --no-save skips recording",
+        error.report(false).trim_start_matches("error: ")
+    ))
+}
+
 fn warn_of_legacy_record(rendered: &Rendered) {
-    if let Some(path) = &rendered.record.legacy {
-        eprintln!(
-            "warning: `{}` is a record from an earlier bosun, which holds Secret values in plain text: delete it, and if it was ever committed, rotate those secrets",
-            crate::paths::shown(path)
-        );
+    if let Some(warning) = legacy_record_warning(rendered) {
+        eprintln!("{warning}");
     }
 }
 
+/// The warning for a record an earlier bosun left, which may hold Secret values in plain text.
+pub(crate) fn legacy_record_warning(rendered: &Rendered) -> Option<String> {
+    rendered.record.legacy.as_ref().map(|path| format!(
+        "warning: `{}` is a record from an earlier bosun, which holds Secret values in plain text: delete it, and if it was ever committed, rotate those secrets",
+        crate::paths::shown(path)
+    ))
+}
+
 /// The key that seals Secret values in the record; without one, a note on what that costs.
-fn secret_key_or_note() -> Result<Option<state::SecretKey>, Error> {
+pub(crate) fn secret_key_or_note() -> Result<Option<state::SecretKey>, Error> {
     let key = state::SecretKey::find()?;
     if key.is_none() {
         eprintln!(
@@ -230,7 +272,6 @@ fn secret_key_or_note() -> Result<Option<state::SecretKey>, Error> {
 pub(crate) fn diff(command: &DiffCommand) -> Result<i32, Error> {
     refuse_two_stdin_readers(&command.request.values.files, command.against.as_deref())?;
     let mut rendered = render_and_judge(&command.request)?;
-    let record = crate::paths::shown(&rendered.record.path);
     let (before, baseline): (Vec<diff::Before>, _) = match command.against.as_deref() {
         Some("-") => (
             diff::read_against("<stdin>", &read_stdin()?)?,
@@ -248,32 +289,13 @@ pub(crate) fn diff(command: &DiffCommand) -> Result<i32, Error> {
                 diff::Baseline::Manifests { path: file.into() },
             )
         }
-        None => match state::load(&rendered.record.path)? {
-            Some(documents) => (
-                documents.into_iter().map(diff::Before::from).collect(),
-                diff::Baseline::Record { path: record },
-            ),
-            None => (Vec::new(), diff::Baseline::NoRecord { path: record }),
-        },
+        None => record_baseline(&rendered)?,
     };
     rendered.about.baseline = baseline;
     warn_of_legacy_record(&rendered);
     let needs_key =
         command.against.is_none() && before.iter().any(|b| state::is_secret(&b.document));
-    let key = if needs_key {
-        state::SecretKey::find()?
-    } else {
-        None
-    };
-    let plan = diff::plan(
-        &before,
-        &rendered.documents,
-        diff::Options {
-            context: command.context,
-            show_secrets: command.show_secrets,
-            key: key.as_ref(),
-        },
-    );
+    let plan = plan(command, &before, &rendered, needs_key)?;
     print(&diff::render(
         &plan,
         &rendered.about,
@@ -302,6 +324,44 @@ pub(crate) fn diff(command: &DiffCommand) -> Result<i32, Error> {
     } else {
         0
     })
+}
+
+/// The record of the last render, to compare with.
+pub(crate) fn record_baseline(
+    rendered: &Rendered,
+) -> Result<(Vec<diff::Before>, diff::Baseline), Error> {
+    let record = crate::paths::shown(&rendered.record.path);
+    Ok(match state::load(&rendered.record.path)? {
+        Some(documents) => (
+            documents.into_iter().map(diff::Before::from).collect(),
+            diff::Baseline::Record { path: record },
+        ),
+        None => (Vec::new(), diff::Baseline::NoRecord { path: record }),
+    })
+}
+
+/// What changes from `before` to the render, with the key to compare Secret values when
+/// `needs_key`.
+pub(crate) fn plan(
+    command: &DiffCommand,
+    before: &[diff::Before],
+    rendered: &Rendered,
+    needs_key: bool,
+) -> Result<diff::Plan, Error> {
+    let key = if needs_key {
+        state::SecretKey::find()?
+    } else {
+        None
+    };
+    Ok(diff::plan(
+        before,
+        &rendered.documents,
+        diff::Options {
+            context: command.context,
+            show_secrets: command.show_secrets,
+            key: key.as_ref(),
+        },
+    ))
 }
 
 /// Standard input can be read once: refuses `-f -` given twice, or with `--against -`, before

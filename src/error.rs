@@ -146,6 +146,15 @@ pub enum Error {
         snippet: Option<Box<SourceSnippet>>,
     },
 
+    /// The repository's releases: its releases file (`bosun.yaml`), a release that failed in
+    /// `--all`, or `git` for `--changed-since`.
+    #[error("{message}")]
+    Repository {
+        message: String,
+        snippet: Option<Box<SourceSnippet>>,
+        help: Option<String>,
+    },
+
     /// A command line bosun understands but does not take, such as a Helm habit.
     #[error("{message}")]
     Usage { message: String, help: String },
@@ -180,7 +189,8 @@ impl Error {
             | Error::Template { snippet, .. }
             | Error::RenderedYaml { snippet, .. }
             | Error::NotAnObject { snippet, .. }
-            | Error::Json { snippet, .. } => snippet.as_deref(),
+            | Error::Json { snippet, .. }
+            | Error::Repository { snippet, .. } => snippet.as_deref(),
             _ => None,
         }
     }
@@ -221,6 +231,7 @@ impl Error {
                 "--output-dir replaces the folder with exactly the render, so it must be new, empty, or one bosun wrote: remove it or name another".into(),
             ),
             Error::Usage { help, .. } => Some(help.clone()),
+            Error::Repository { help, .. } => help.clone(),
             Error::Fetch(e) => e.help(),
             Error::UnknownKubeVersion { .. } => Some(
                 "give one of those to --kube-version, or render without schemas with --no-validate"

@@ -43,6 +43,7 @@ pub mod output;
 mod paths;
 pub mod pipeline;
 pub mod render;
+pub mod repository;
 pub mod resource;
 mod secret;
 mod state;

@@ -18,6 +18,7 @@ mod lint;
 mod pipeline;
 mod releases;
 mod render;
+mod repository;
 mod seeds;
 mod trust_checks;
 mod trust_messages;

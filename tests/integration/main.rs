@@ -8,6 +8,7 @@ mod diff;
 mod documents;
 mod errors;
 mod gotpl;
+mod helm_compat_cases;
 mod hostile;
 mod lint;
 mod pipeline;

@@ -8,16 +8,17 @@
 //! names them (`chart/templates/x.yaml`, `chart/charts/sub/templates/_helpers.tpl`), so a
 //! `define` anywhere in the tree can be `include`d.
 
+mod errors;
 mod go_yaml;
 mod helm;
 mod objects;
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 
 use gotmpl::{Engine, Options, Value};
 
 use crate::chart::Chart;
-use crate::diagnostics::SourceSnippet;
 use crate::error::Error;
 use crate::render::engine::{Inputs, TemplateEngine};
 
@@ -29,6 +30,8 @@ pub struct GoTemplates {
     /// `.Values`, `.Release`, `.Chart`, `.Capabilities`, `.Files` (`.Template` is per file).
     data: BTreeMap<String, Value>,
     prefix: String,
+    /// values.yaml of every chart of the tree: where an error in `tpl` text is looked for.
+    values_files: Vec<PathBuf>,
 }
 
 impl GoTemplates {
@@ -40,8 +43,19 @@ impl GoTemplates {
         sprig::register(&mut engine);
         helm::register(&mut engine);
         let mut files = HashMap::new();
+        // A subchart's `tpl` texts often come from its parents' values.
+        let mut values_files: Vec<PathBuf> = inputs
+            .chart
+            .dir
+            .ancestors()
+            .skip(1)
+            .step_by(2)
+            .take_while(|dir| dir.file_name().is_some_and(|n| n == "charts"))
+            .filter_map(|charts| charts.parent().map(|parent| parent.join("values.yaml")))
+            .collect();
         let mut pending = vec![(inputs.chart, prefix.to_string())];
         while let Some((chart, prefix)) = pending.pop() {
+            values_files.push(chart.dir.join("values.yaml"));
             for (name, file) in &chart.templates {
                 let full = chart.source_name(&prefix, name);
                 files.insert(
@@ -61,7 +75,12 @@ impl GoTemplates {
         for name in names {
             let (path, text) = &files[name];
             engine.add_template(name, text).map_err(|e| {
-                let mut error = template_error(&e, &files, Some((path, text)));
+                let sources = errors::Sources {
+                    files: &files,
+                    parsing: Some((path, text)),
+                    values_files: &values_files,
+                };
+                let mut error = errors::template_error(&e, &sources);
                 if e.kind() == gotmpl::ErrorKind::Syntax
                     && chart_named_no_engine(inputs.chart, name)
                     && let Error::Template { help, .. } = &mut error
@@ -77,6 +96,7 @@ impl GoTemplates {
             files,
             data,
             prefix: prefix.to_string(),
+            values_files,
         })
     }
 }
@@ -105,38 +125,14 @@ impl TemplateEngine for GoTemplates {
         debug_assert!(source.starts_with(&self.prefix));
         self.engine
             .render(source, &Value::map(data))
-            .map_err(|e| template_error(&e, &self.files, None))
-    }
-}
-
-/// A gotmpl error as bosun's: the message as Helm words it, and the template line with a caret
-/// when the error knows where it happened.
-fn template_error(
-    error: &gotmpl::Error,
-    files: &HashMap<String, (String, String)>,
-    parsing: Option<(&String, &String)>,
-) -> Error {
-    let snippet = error.location().and_then(|at| {
-        let (path, text) = files.get(&at.parse_name).map(|(p, t)| (p, t)).or(parsing)?;
-        Some(Box::new(SourceSnippet::new(
-            path.as_str(),
-            text,
-            at.line,
-            at.column + 1,
-            1,
-            error.message(),
-        )))
-    });
-    let help = match error.kind() {
-        gotmpl::ErrorKind::Limit => {
-            Some("look for a template that includes itself or a loop without end".to_string())
-        }
-        _ => None,
-    };
-    Error::Template {
-        message: error.to_string(),
-        snippet,
-        help,
+            .map_err(|e| {
+                let sources = errors::Sources {
+                    files: &self.files,
+                    parsing: None,
+                    values_files: &self.values_files,
+                };
+                errors::template_error(&e, &sources)
+            })
     }
 }
 

@@ -1,0 +1,169 @@
+//! Small charts of our own that pin a Go or Helm behaviour behind a difference once seen on
+//! Bitnami's charts (docs/helm-compat.md), and where errors inside `include`d defines and
+//! `tpl` texts are reported. Expected outputs are what helm 4.1.4 printed for the same chart.
+
+use crate::run;
+
+/// A chart named `probe` written into a temporary folder from (path, text) pairs: (folder, its
+/// path).
+fn chart(files: &[(&str, &str)]) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Chart.yaml"),
+        "apiVersion: v2\nname: probe\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let path = dir.path().display().to_string();
+    (dir, path)
+}
+
+fn render(chart: &str) -> (i32, String, String) {
+    run(["render", chart, "--release-name", "rel", "--no-save", "--no-validate"])
+}
+
+#[track_caller]
+fn render_ok(chart: &str) -> String {
+    let (code, stdout, stderr) = render(chart);
+    assert_eq!(code, 0, "{stderr}");
+    stdout
+}
+
+/// Regression: `toYaml` of a multi-line string wrote its lines at column 0 where Go indents
+/// them by 2, so Bitnami's prometheus got another `checksum/configmap` than helm.
+#[test]
+fn to_yaml_of_a_multi_line_string_hashes_as_helms() {
+    let (_dir, path) = chart(&[
+        ("values.yaml", "config: |\n  a: 1\n  b:\n    - x\n"),
+        (
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t1\n  annotations:\n    checksum/config: {{ .Values.config | toYaml | sha256sum }}\ndata:\n  config: {{ .Values.config | toYaml | quote }}\n",
+        ),
+    ]);
+    let out = render_ok(&path);
+    assert!(
+        out.contains("checksum/config: fa997be0ac7f01b7d3374e008b108e1b09e41d834b7698c46e26d598e6d7edc4"),
+        "{out}"
+    );
+    // Helm's text: "|\n  a: 1\n  b:\n    - x", here in bosun's canonical YAML.
+    assert!(
+        out.contains("  config: |-\n    |\n      a: 1\n      b:\n        - x\n"),
+        "{out}"
+    );
+}
+
+/// Regression: the spaces an empty `nindent` leaves at the end of a document's last `|-`
+/// block stayed in the value (Bitnami's pinniped ConfigMap); helm trims each document.
+#[test]
+fn a_document_ends_where_helm_trims_it() {
+    let (_dir, path) = chart(&[(
+        "templates/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t1\ndata:\n  tail: |-\n    first\n    {{- \"\" | nindent 2 }}\n",
+    )]);
+    let out = render_ok(&path);
+    assert!(out.ends_with("data:\n  tail: first\n"), "{out}");
+}
+
+#[test]
+fn err_a_nil_pointer_inside_an_included_define_points_at_the_define() {
+    let (_dir, path) = chart(&[
+        ("values.yaml", "a: {}\n"),
+        (
+            "templates/_helpers.tpl",
+            "{{- define \"probe.name\" -}}\n{{ .Values.a.b.c }}\n{{- end -}}\n",
+        ),
+        ("templates/cm.yaml", "name: {{ include \"probe.name\" . }}\n"),
+    ]);
+    let (code, stdout, stderr) = render(&path);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    // Go's whole message, as helm prints it.
+    assert!(
+        stderr.contains("error: template: probe/templates/cm.yaml:1:9: executing \"probe/templates/cm.yaml\" at <include \"probe.name\" .>: error calling include: template: probe/templates/_helpers.tpl:2:10: executing \"probe.name\" at <.Values.a.b.c>: nil pointer evaluating interface {}.c\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("templates/_helpers.tpl:2:11\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("2 | {{ .Values.a.b.c }}\n  |           ^ nil pointer evaluating interface {}.c\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: `.Values.a.b` is not set, so it has no `c`: set it in the values, or guard the use with `if`, `with` or `default` (reached through `include \"probe.name\" .` at "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("templates/cm.yaml:1:10)\n"), "{stderr}");
+}
+
+#[test]
+fn err_fail_inside_tpl_text_points_at_the_values_line_it_came_from() {
+    let (_dir, path) = chart(&[
+        ("values.yaml", "text: |\n  first: 1\n  x: {{ fail \"stop here\" }}\n"),
+        ("templates/cm.yaml", "a: {{ tpl .Values.text . }}\n"),
+    ]);
+    let (code, stdout, stderr) = render(&path);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(stderr.contains("error calling fail: stop here\n"), "{stderr}");
+    assert!(stderr.contains("values.yaml:3:9\n"), "{stderr}");
+    assert!(
+        stderr.contains("3 |   x: {{ fail \"stop here\" }}\n  |         ^ error calling fail: stop here\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: the chart stops the render on purpose with that message: give it the value it asks for (reached through `tpl .Values.text .` at "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn err_an_unknown_function_in_tpl_text_draws_the_text_named_after_the_call() {
+    let (_dir, path) = chart(&[(
+        "templates/cm.yaml",
+        "a: 1\nb: {{ tpl \"x: {{ nosuch 1 }}\" . }}\n",
+    )]);
+    let (code, stdout, stderr) = render(&path);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(
+        stderr.contains("function \"nosuch\" not defined\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--> `tpl` text (called at "), "{stderr}");
+    assert!(stderr.contains("templates/cm.yaml:2:7):1:7\n"), "{stderr}");
+    assert!(
+        stderr.contains("1 | x: {{ nosuch 1 }}\n  |       ^ function \"nosuch\" not defined\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: bosun knows Go's template builtins"), "{stderr}");
+}
+
+#[test]
+fn err_a_nil_pointer_in_tpl_text_inside_an_include_names_every_step() {
+    let (_dir, path) = chart(&[
+        ("values.yaml", "a: {}\nmessage: \"value {{ .Values.a.b.c }}\"\n"),
+        (
+            "templates/_helpers.tpl",
+            "{{- define \"probe.render\" -}}\n{{ tpl .value .context }}\n{{- end -}}\n",
+        ),
+        (
+            "templates/cm.yaml",
+            "m: {{ include \"probe.render\" (dict \"value\" .Values.message \"context\" $) }}\n",
+        ),
+    ]);
+    let (code, stdout, stderr) = render(&path);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(stderr.contains("values.yaml:2:27\n"), "{stderr}");
+    assert!(
+        stderr.contains("help: `.Values.a.b` is not set, so it has no `c`: set it in the values, or guard the use with `if`, `with` or `default` (reached through `include \"probe.render\" (dict \"value\" .Values.message \"context\" $)` at "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("templates/cm.yaml:1:7, then `tpl .value .context` at "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("templates/_helpers.tpl:2:4)\n"), "{stderr}");
+}

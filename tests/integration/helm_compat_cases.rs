@@ -23,7 +23,14 @@ fn chart(files: &[(&str, &str)]) -> (tempfile::TempDir, String) {
 }
 
 fn render(chart: &str) -> (i32, String, String) {
-    run(["render", chart, "--release-name", "rel", "--no-save", "--no-validate"])
+    run([
+        "render",
+        chart,
+        "--release-name",
+        "rel",
+        "--no-save",
+        "--no-validate",
+    ])
 }
 
 #[track_caller]
@@ -46,7 +53,9 @@ fn to_yaml_of_a_multi_line_string_hashes_as_helms() {
     ]);
     let out = render_ok(&path);
     assert!(
-        out.contains("checksum/config: fa997be0ac7f01b7d3374e008b108e1b09e41d834b7698c46e26d598e6d7edc4"),
+        out.contains(
+            "checksum/config: fa997be0ac7f01b7d3374e008b108e1b09e41d834b7698c46e26d598e6d7edc4"
+        ),
         "{out}"
     );
     // Helm's text: "|\n  a: 1\n  b:\n    - x", here in bosun's canonical YAML.
@@ -76,7 +85,10 @@ fn err_a_nil_pointer_inside_an_included_define_points_at_the_define() {
             "templates/_helpers.tpl",
             "{{- define \"probe.name\" -}}\n{{ .Values.a.b.c }}\n{{- end -}}\n",
         ),
-        ("templates/cm.yaml", "name: {{ include \"probe.name\" . }}\n"),
+        (
+            "templates/cm.yaml",
+            "name: {{ include \"probe.name\" . }}\n",
+        ),
     ]);
     let (code, stdout, stderr) = render(&path);
     assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
@@ -85,12 +97,11 @@ fn err_a_nil_pointer_inside_an_included_define_points_at_the_define() {
         stderr.contains("error: template: probe/templates/cm.yaml:1:9: executing \"probe/templates/cm.yaml\" at <include \"probe.name\" .>: error calling include: template: probe/templates/_helpers.tpl:2:10: executing \"probe.name\" at <.Values.a.b.c>: nil pointer evaluating interface {}.c\n"),
         "{stderr}"
     );
+    assert!(stderr.contains("templates/_helpers.tpl:2:11\n"), "{stderr}");
     assert!(
-        stderr.contains("templates/_helpers.tpl:2:11\n"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("2 | {{ .Values.a.b.c }}\n  |           ^ nil pointer evaluating interface {}.c\n"),
+        stderr.contains(
+            "2 | {{ .Values.a.b.c }}\n  |           ^ nil pointer evaluating interface {}.c\n"
+        ),
         "{stderr}"
     );
     assert!(
@@ -103,15 +114,23 @@ fn err_a_nil_pointer_inside_an_included_define_points_at_the_define() {
 #[test]
 fn err_fail_inside_tpl_text_points_at_the_values_line_it_came_from() {
     let (_dir, path) = chart(&[
-        ("values.yaml", "text: |\n  first: 1\n  x: {{ fail \"stop here\" }}\n"),
+        (
+            "values.yaml",
+            "text: |\n  first: 1\n  x: {{ fail \"stop here\" }}\n",
+        ),
         ("templates/cm.yaml", "a: {{ tpl .Values.text . }}\n"),
     ]);
     let (code, stdout, stderr) = render(&path);
     assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
-    assert!(stderr.contains("error calling fail: stop here\n"), "{stderr}");
+    assert!(
+        stderr.contains("error calling fail: stop here\n"),
+        "{stderr}"
+    );
     assert!(stderr.contains("values.yaml:3:9\n"), "{stderr}");
     assert!(
-        stderr.contains("3 |   x: {{ fail \"stop here\" }}\n  |         ^ error calling fail: stop here\n"),
+        stderr.contains(
+            "3 |   x: {{ fail \"stop here\" }}\n  |         ^ error calling fail: stop here\n"
+        ),
         "{stderr}"
     );
     assert!(
@@ -138,13 +157,19 @@ fn err_an_unknown_function_in_tpl_text_draws_the_text_named_after_the_call() {
         stderr.contains("1 | x: {{ nosuch 1 }}\n  |       ^ function \"nosuch\" not defined\n"),
         "{stderr}"
     );
-    assert!(stderr.contains("help: bosun knows Go's template builtins"), "{stderr}");
+    assert!(
+        stderr.contains("help: bosun knows Go's template builtins"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn err_a_nil_pointer_in_tpl_text_inside_an_include_names_every_step() {
     let (_dir, path) = chart(&[
-        ("values.yaml", "a: {}\nmessage: \"value {{ .Values.a.b.c }}\"\n"),
+        (
+            "values.yaml",
+            "a: {}\nmessage: \"value {{ .Values.a.b.c }}\"\n",
+        ),
         (
             "templates/_helpers.tpl",
             "{{- define \"probe.render\" -}}\n{{ tpl .value .context }}\n{{- end -}}\n",

@@ -203,7 +203,9 @@ fn an_error_in_text_run_by_a_function_carries_that_text() {
     let err = render(&mut engine, text, &helm_root()).unwrap_err();
     let outer = err.location().expect("the call is located");
     assert_eq!((outer.line, outer.column, &*outer.text), (2, 3, text));
-    let inner = err.cause().expect("the failure inside the text is the cause");
+    let inner = err
+        .cause()
+        .expect("the failure inside the text is the cause");
     let at = inner.location().expect("the failure is located");
     assert_eq!((at.parse_name.as_str(), at.line, at.column), ("t", 2, 7));
     assert_eq!(&*at.text, "a\nb {{ .x.y }}");

@@ -8,7 +8,7 @@
 //! named after the `tpl` call.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostics::SourceSnippet;
 use crate::error::Error;
@@ -19,8 +19,33 @@ pub(super) struct Sources<'a> {
     pub files: &'a HashMap<String, (String, String)>,
     /// The file being parsed when parsing fails (it is not in `files` under its text yet).
     pub parsing: Option<(&'a String, &'a String)>,
-    /// values.yaml of every chart of the tree, where `tpl` texts are looked for.
-    pub values_files: &'a [PathBuf],
+}
+
+impl Sources<'_> {
+    /// values.yaml of every chart whose templates are in `files`, and of the charts above
+    /// them: where a `tpl` text is looked for (a subchart's often comes from its parents').
+    fn values_files(&self) -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = Vec::new();
+        for (path, _) in self.files.values() {
+            let Some(chart) = path.rfind("/templates/").map(|i| Path::new(&path[..i])) else {
+                continue;
+            };
+            let above = chart
+                .ancestors()
+                .skip(1)
+                .step_by(2)
+                .take_while(|dir| dir.file_name().is_some_and(|n| n == "charts"))
+                .filter_map(Path::parent);
+            for dir in std::iter::once(chart).chain(above) {
+                let values = dir.join("values.yaml");
+                if !found.contains(&values) {
+                    found.push(values);
+                }
+            }
+        }
+        found.sort();
+        found
+    }
 }
 
 /// `error` as bosun's: the message as Helm words it, the innermost line with a caret, and help.
@@ -66,7 +91,7 @@ fn place(chain: &[&gotmpl::Error], index: usize, sources: &Sources) -> Option<So
     }
     // Text parsed at run time: `tpl`'s.
     let line = at.text.lines().nth(at.line.saturating_sub(1)).unwrap_or("");
-    if let Some((path, text, line_no, start)) = find_in_values(line, sources.values_files) {
+    if let Some((path, text, line_no, start)) = find_in_values(line, &sources.values_files()) {
         return Some(SourceSnippet::new(
             path,
             &text,
@@ -84,7 +109,9 @@ fn place(chain: &[&gotmpl::Error], index: usize, sources: &Sources) -> Option<So
         Some(caller) => format!("`tpl` text (called at {caller})"),
         None => "`tpl` text".to_string(),
     };
-    Some(SourceSnippet::new(name, &at.text, at.line, column, 1, label))
+    Some(SourceSnippet::new(
+        name, &at.text, at.line, column, 1, label,
+    ))
 }
 
 /// The one values.yaml line holding `line` (a line of a `tpl` text): (path, text, line number,
@@ -134,7 +161,10 @@ fn help(chain: &[&gotmpl::Error], index: usize, sources: &Sources) -> Option<Str
             ),
         })
     } else if message.starts_with("function ") && message.ends_with(" not defined") {
-        Some("bosun knows Go's template builtins, sprig's functions and Helm's; check the name".into())
+        Some(
+            "bosun knows Go's template builtins, sprig's functions and Helm's; check the name"
+                .into(),
+        )
     } else if message.contains("no template ") {
         Some("no `define` of that name in the chart or its subcharts; check the name".into())
     } else if message.starts_with("error calling fail: ")
@@ -152,7 +182,8 @@ fn help(chain: &[&gotmpl::Error], index: usize, sources: &Sources) -> Option<Str
             Some(format!("`{call}` at {at}"))
         })
         .collect();
-    let through = (!through.is_empty()).then(|| format!("reached through {}", through.join(", then ")));
+    let through =
+        (!through.is_empty()).then(|| format!("reached through {}", through.join(", then ")));
     match (what, through) {
         (Some(what), Some(through)) => Some(format!("{what} ({through})")),
         (what, through) => what.or(through),

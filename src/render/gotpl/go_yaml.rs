@@ -434,7 +434,9 @@ version: 12.0.2
             (json!({"k": "\n\nx"}), "k: |2-\n\n\n  x\n"),
             (json!("a\n  b \nc"), "\"a\\n  b \\nc\"\n"),
             (
-                json!("this is a very long string that goes on and on and on past the eighty column limit of the emitter"),
+                json!(
+                    "this is a very long string that goes on and on and on past the eighty column limit of the emitter"
+                ),
                 "this is a very long string that goes on and on and on past the eighty column limit\n  of the emitter\n",
             ),
         ];

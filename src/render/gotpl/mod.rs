@@ -14,7 +14,6 @@ mod helm;
 mod objects;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
 
 use gotmpl::{Engine, Options, Value};
 
@@ -30,8 +29,6 @@ pub struct GoTemplates {
     /// `.Values`, `.Release`, `.Chart`, `.Capabilities`, `.Files` (`.Template` is per file).
     data: BTreeMap<String, Value>,
     prefix: String,
-    /// values.yaml of every chart of the tree: where an error in `tpl` text is looked for.
-    values_files: Vec<PathBuf>,
 }
 
 impl GoTemplates {
@@ -43,19 +40,8 @@ impl GoTemplates {
         sprig::register(&mut engine);
         helm::register(&mut engine);
         let mut files = HashMap::new();
-        // A subchart's `tpl` texts often come from its parents' values.
-        let mut values_files: Vec<PathBuf> = inputs
-            .chart
-            .dir
-            .ancestors()
-            .skip(1)
-            .step_by(2)
-            .take_while(|dir| dir.file_name().is_some_and(|n| n == "charts"))
-            .filter_map(|charts| charts.parent().map(|parent| parent.join("values.yaml")))
-            .collect();
         let mut pending = vec![(inputs.chart, prefix.to_string())];
         while let Some((chart, prefix)) = pending.pop() {
-            values_files.push(chart.dir.join("values.yaml"));
             for (name, file) in &chart.templates {
                 let full = chart.source_name(&prefix, name);
                 files.insert(
@@ -75,12 +61,7 @@ impl GoTemplates {
         for name in names {
             let (path, text) = &files[name];
             engine.add_template(name, text).map_err(|e| {
-                let sources = errors::Sources {
-                    files: &files,
-                    parsing: Some((path, text)),
-                    values_files: &values_files,
-                };
-                let mut error = errors::template_error(&e, &sources);
+                let mut error = template_error(&e, &files, Some((path, text)));
                 if e.kind() == gotmpl::ErrorKind::Syntax
                     && chart_named_no_engine(inputs.chart, name)
                     && let Error::Template { help, .. } = &mut error
@@ -96,7 +77,6 @@ impl GoTemplates {
             files,
             data,
             prefix: prefix.to_string(),
-            values_files,
         })
     }
 }
@@ -125,15 +105,17 @@ impl TemplateEngine for GoTemplates {
         debug_assert!(source.starts_with(&self.prefix));
         self.engine
             .render(source, &Value::map(data))
-            .map_err(|e| {
-                let sources = errors::Sources {
-                    files: &self.files,
-                    parsing: None,
-                    values_files: &self.values_files,
-                };
-                errors::template_error(&e, &sources)
-            })
+            .map_err(|e| template_error(&e, &self.files, None))
     }
+}
+
+/// A gotmpl error as bosun's ([`errors`]): `parsing` is the file being parsed, if any.
+fn template_error(
+    error: &gotmpl::Error,
+    files: &HashMap<String, (String, String)>,
+    parsing: Option<(&String, &String)>,
+) -> Error {
+    errors::template_error(error, &errors::Sources { files, parsing })
 }
 
 const JINJA_HINT: &str = "this chart's templates are read as Helm's Go templates (`engine: gotpl`, the default when Chart.yaml names no engine); if it is written for bosun's Jinja templates, say `engine: jinja` in its Chart.yaml";

@@ -102,8 +102,12 @@ fn number(n: &serde_json::Number) -> String {
         return u.to_string();
     }
     let f = n.as_f64().unwrap_or(0.0);
+    if f == 0.0 {
+        return "0".into(); // -0 too: Go's JSON writes it as an integer, 0
+    }
     if f.fract() == 0.0 && f.abs() < 1e21 {
-        return format!("{f:.0}");
+        // Shortest digits that read back, zero-padded, as Go's strconv `'f', -1` prints.
+        return format!("{f}");
     }
     gotmpl::Value::Float(f).to_string()
 }
@@ -443,5 +447,16 @@ version: 12.0.2
         for (value, expected) in cases {
             assert_eq!(to_string(&value), expected, "{value}");
         }
+    }
+
+    /// Integral floats as Go's JSON writes them before go-yaml reads them back: shortest
+    /// digits, zero-padded, and -0 as 0 (what helm 4.1.4 printed).
+    #[test]
+    fn large_and_negative_zero_floats_print_as_go_prints_them() {
+        let value = json!({"big": 12345678901234567890.0_f64, "neg": -0.0, "small": 0.000001});
+        assert_eq!(
+            to_string(&value),
+            "big: 12345678901234567000\nneg: 0\nsmall: 1e-06\n"
+        );
     }
 }

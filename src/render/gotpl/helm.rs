@@ -4,6 +4,7 @@
 
 use gotmpl::{Context, Engine, Error, Value};
 
+use super::go_json;
 use crate::yaml;
 
 /// Adds Helm's own functions to `engine`.
@@ -122,7 +123,12 @@ fn plain_json(value: &Value) -> serde_json::Value {
     fn integral(json: serde_json::Value) -> serde_json::Value {
         match json {
             serde_json::Value::Number(n) => match n.as_f64() {
-                Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 => {
+                Some(f)
+                    if n.is_f64()
+                        && f.fract() == 0.0
+                        && f.abs() < 9.007_199_254_740_992e15
+                        && !(f == 0.0 && f.is_sign_negative()) =>
+                {
                     serde_json::Value::from(f as i64)
                 }
                 _ => serde_json::Value::Number(n),
@@ -148,11 +154,7 @@ fn to_yaml(value: &Value) -> String {
 
 /// `toJson`: compact, with `<`, `>` and `&` escaped as Go's encoder escapes them.
 fn to_json(value: &Value) -> String {
-    plain_json(value)
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    go_json::to_string(&plain_json(value))
 }
 
 enum Shape {

@@ -9,6 +9,7 @@
 //! `define` anywhere in the tree can be `include`d.
 
 mod errors;
+mod go_json;
 mod go_yaml;
 mod helm;
 mod objects;

@@ -51,9 +51,8 @@ mod tests {
     #[test]
     fn numbers_print_as_gos_json_prints_them() {
         let value = json!({
-            "big": 12345678901234567890.0_f64, "e": 1e21, "f": 1.5, "i": 3,
-            "m": 9007199254740992.0_f64, "neg": -0.0, "small": 0.000001, "tiny": 1e-7,
-            "html": "<a&b>"
+            "big": 12345678901234567890.0_f64, "e": 1e21, "f": 1.5, "html": "<a&b>", "i": 3,
+            "m": 9007199254740992.0_f64, "neg": -0.0, "small": 0.000001, "tiny": 1e-7
         });
         assert_eq!(
             to_string(&value),

@@ -137,6 +137,8 @@ fn err_fail_inside_tpl_text_points_at_the_values_line_it_came_from() {
         stderr.contains("help: the chart stops the render on purpose with that message: give it the value it asks for (reached through `tpl .Values.text .` at "),
         "{stderr}"
     );
+    // Only the failing line of a values file is drawn: the one above holds a secret.
+    assert!(!stderr.contains("s3cret-value"), "{stderr}");
 }
 
 #[test]

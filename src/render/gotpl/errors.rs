@@ -89,12 +89,14 @@ fn place(chain: &[&gotmpl::Error], index: usize, sources: &Sources) -> Option<So
     if let Some((path, text)) = file_of(at, sources) {
         return Some(SourceSnippet::new(path, text, at.line, column, 1, label));
     }
-    // Text parsed at run time: `tpl`'s.
+    // Text parsed at run time: `tpl`'s, usually from values. Only its failing line is shown:
+    // the lines around it may hold a value that must not be printed.
     let line = at.text.lines().nth(at.line.saturating_sub(1)).unwrap_or("");
-    if let Some((path, text, line_no, start)) = find_in_values(line, &sources.values_files()) {
-        return Some(SourceSnippet::new(
+    if let Some((path, line_no, start, found)) = find_in_values(line, &sources.values_files()) {
+        return Some(SourceSnippet::in_part(
             path,
-            &text,
+            &found,
+            line_no,
             line_no,
             start + column,
             1,
@@ -109,14 +111,14 @@ fn place(chain: &[&gotmpl::Error], index: usize, sources: &Sources) -> Option<So
         Some(caller) => format!("`tpl` text (called at {caller})"),
         None => "`tpl` text".to_string(),
     };
-    Some(SourceSnippet::new(
-        name, &at.text, at.line, column, 1, label,
+    Some(SourceSnippet::in_part(
+        name, line, at.line, at.line, column, 1, label,
     ))
 }
 
-/// The one values.yaml line holding `line` (a line of a `tpl` text): (path, text, line number,
-/// characters before the match).
-fn find_in_values(line: &str, values_files: &[PathBuf]) -> Option<(String, String, usize, usize)> {
+/// The one values.yaml line holding `line` (a line of a `tpl` text): (path, line number,
+/// characters before the match, the line).
+fn find_in_values(line: &str, values_files: &[PathBuf]) -> Option<(String, usize, usize, String)> {
     if line.trim().len() < 4 {
         return None;
     }
@@ -125,16 +127,16 @@ fn find_in_values(line: &str, values_files: &[PathBuf]) -> Option<(String, Strin
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
-        let hits: Vec<(usize, usize)> = text
-            .lines()
-            .enumerate()
-            .filter_map(|(index, candidate)| {
-                let byte = candidate.find(line)?;
-                Some((index + 1, candidate[..byte].chars().count()))
-            })
-            .collect();
-        for (line_no, start) in hits {
-            found.push((path.display().to_string(), text.clone(), line_no, start));
+        for (index, candidate) in text.lines().enumerate() {
+            if let Some(byte) = candidate.find(line) {
+                let start = candidate[..byte].chars().count();
+                found.push((
+                    path.display().to_string(),
+                    index + 1,
+                    start,
+                    candidate.to_string(),
+                ));
+            }
         }
     }
     // More than one place: say nothing rather than guess.

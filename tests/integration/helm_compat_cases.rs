@@ -194,3 +194,36 @@ fn err_a_nil_pointer_in_tpl_text_inside_an_include_names_every_step() {
     );
     assert!(stderr.contains("templates/_helpers.tpl:2:4)\n"), "{stderr}");
 }
+
+/// Regression: `tpl` of an unset value rendered an empty string where helm stops; Helm's
+/// functions now check their arguments with their Go types, and name Helm's root template.
+#[test]
+fn err_helms_functions_check_their_arguments_as_go_does() {
+    let cases = [
+        (
+            "a: {{ tpl .Values.missing . }}\n",
+            "template: probe/templates/cm.yaml:1:17: executing \"probe/templates/cm.yaml\" at <.Values.missing>: wrong type for value; expected string; got interface {}\n",
+        ),
+        (
+            "a: {{ include \"inner\" }}\n",
+            "template: probe/templates/cm.yaml:1:6: executing \"probe/templates/cm.yaml\" at <include>: wrong number of args for include: want 2 got 1\n",
+        ),
+        (
+            "a: {{ include \"nope\" . }}\n",
+            "template: probe/templates/cm.yaml:1:6: executing \"probe/templates/cm.yaml\" at <include \"nope\" .>: error calling include: template: no template \"nope\" associated with template \"gotpl\"\n",
+        ),
+        (
+            "a: {{ fromYaml 5 }}\n",
+            "template: probe/templates/cm.yaml:1:15: executing \"probe/templates/cm.yaml\" at <5>: expected string; found 5\n",
+        ),
+    ];
+    for (template, message) in cases {
+        let (_dir, path) = chart(&[("templates/cm.yaml", template)]);
+        let (code, stdout, stderr) = render(&path);
+        assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+        assert!(
+            stderr.starts_with(&format!("error: {message}")),
+            "{template}: {stderr}"
+        );
+    }
+}

@@ -2,52 +2,66 @@
 //! `include`, `tpl`, `required`, `fail`, `toYaml`, `toJson`, `fromYaml`, `fromJson` and their
 //! array forms, and `lookup`, which answers as `helm template` does (an empty map).
 
-use gotmpl::{Context, Engine, Error, Value};
+use gotmpl::{Context, Engine, Error, Param, Signature, Value};
 
 use super::go_json;
 use crate::yaml;
 
-/// Adds Helm's own functions to `engine`.
+/// Adds Helm's own functions to `engine`, each with its Go parameter types, so a wrong
+/// argument is reported in Go's words (`wrong number of args for include: want 2 got 1`,
+/// `wrong type for value; expected string; got interface {}`) as Helm reports it.
 pub fn register(engine: &mut Engine) {
-    engine.add_function("include", |ctx, args| {
-        let (name, data) = two(args, "include")?;
-        let name = name
-            .as_str()
-            .ok_or_else(|| Error::new("include: the template name must be a string"))?;
-        ctx.execute_template(name, data).map(Value::from)
-    });
-    engine.add_function("tpl", tpl);
-    engine.add_function("required", |_, args| {
-        let (message, value) = two(args, "required")?;
-        match value {
-            Value::Nil => Err(Error::new(text(message))),
-            Value::String(s) if s.is_empty() => Err(Error::new(text(message))),
-            other => Ok(other.clone()),
+    use Param::{Any, String as Str};
+    let typed = |engine: &mut Engine, name: &str, params: &[Param], f: HostFn| {
+        engine.add_function_with_signature(name, Signature::new(params), f);
+    };
+    typed(engine, "include", &[Str, Any], |ctx, args| {
+        let name = text(&args[0]);
+        if !ctx.has_template(&name) {
+            // Helm's templates hang off one root named `gotpl`, which Go's message names.
+            return Err(Error::new(format!(
+                "template: no template {name:?} associated with template \"gotpl\""
+            )));
         }
+        ctx.execute_template(&name, &args[1]).map(Value::from)
     });
-    engine.add_function("fail", |_, args| {
-        Err(Error::new(args.first().map(text).unwrap_or_default()))
+    typed(engine, "tpl", &[Str, Any], tpl);
+    typed(engine, "required", &[Str, Any], |_, args| match &args[1] {
+        Value::Nil => Err(Error::new(text(&args[0]))),
+        Value::String(s) if s.is_empty() => Err(Error::new(text(&args[0]))),
+        other => Ok(other.clone()),
     });
-    engine.add_function("toYaml", |_, args| Ok(Value::from(to_yaml(one(args)?))));
-    engine.add_function("toYamlPretty", |_, args| {
-        Ok(Value::from(to_yaml(one(args)?)))
+    typed(engine, "fail", &[Str], |_, args| {
+        Err(Error::new(text(&args[0])))
     });
-    engine.add_function("toJson", |_, args| Ok(Value::from(to_json(one(args)?))));
-    engine.add_function("mustToJson", |_, args| Ok(Value::from(to_json(one(args)?))));
-    engine.add_function("fromYaml", |_, args| {
-        Ok(from_text(&text(one(args)?), false, Shape::Map))
+    typed(engine, "toYaml", &[Any], |_, args| {
+        Ok(Value::from(to_yaml(&args[0])))
     });
-    engine.add_function("fromYamlArray", |_, args| {
-        Ok(from_text(&text(one(args)?), false, Shape::List))
+    typed(engine, "toYamlPretty", &[Any], |_, args| {
+        Ok(Value::from(to_yaml(&args[0])))
     });
-    engine.add_function("fromJson", |_, args| {
-        Ok(from_text(&text(one(args)?), true, Shape::Map))
+    typed(engine, "toJson", &[Any], |_, args| {
+        Ok(Value::from(to_json(&args[0])))
     });
-    engine.add_function("fromJsonArray", |_, args| {
-        Ok(from_text(&text(one(args)?), true, Shape::List))
+    typed(engine, "mustToJson", &[Any], |_, args| {
+        Ok(Value::from(to_json(&args[0])))
+    });
+    typed(engine, "fromYaml", &[Str], |_, args| {
+        Ok(from_text(&text(&args[0]), false, Shape::Map))
+    });
+    typed(engine, "fromYamlArray", &[Str], |_, args| {
+        Ok(from_text(&text(&args[0]), false, Shape::List))
+    });
+    typed(engine, "fromJson", &[Str], |_, args| {
+        Ok(from_text(&text(&args[0]), true, Shape::Map))
+    });
+    typed(engine, "fromJsonArray", &[Str], |_, args| {
+        Ok(from_text(&text(&args[0]), true, Shape::List))
     });
     // `helm template` has no cluster to ask: every lookup finds nothing.
-    engine.add_function("lookup", |_, _| Ok(Value::map(Default::default())));
+    typed(engine, "lookup", &[Str, Str, Str, Str], |_, _| {
+        Ok(Value::map(Default::default()))
+    });
     // Known to Helm, not yet to bosun: a chart that only mentions one (behind a flag that is
     // off) parses and renders; a chart that calls one stops at that line, saying so.
     for name in NOT_YET {
@@ -58,6 +72,9 @@ pub fn register(engine: &mut Engine) {
         });
     }
 }
+
+/// A host function as the engine takes it.
+type HostFn = fn(&mut Context<'_, '_>, &[Value]) -> Result<Value, Error>;
 
 /// sprig functions Helm has that bosun does not carry yet.
 const NOT_YET: &[&str] = &[
@@ -72,26 +89,6 @@ const NOT_YET: &[&str] = &[
     "getHostByName",
 ];
 
-fn one(args: &[Value]) -> Result<&Value, Error> {
-    match args {
-        [value] => Ok(value),
-        _ => Err(Error::new(format!(
-            "wrong number of args: want 1 got {}",
-            args.len()
-        ))),
-    }
-}
-
-fn two<'a>(args: &'a [Value], name: &str) -> Result<(&'a Value, &'a Value), Error> {
-    match args {
-        [a, b] => Ok((a, b)),
-        _ => Err(Error::new(format!(
-            "wrong number of args for {name}: want 2 got {}",
-            args.len()
-        ))),
-    }
-}
-
 /// A value as Go's `%v` would print it where a string is expected.
 fn text(value: &Value) -> String {
     match value {
@@ -103,7 +100,7 @@ fn text(value: &Value) -> String {
 
 /// `tpl TEXT DATA`: TEXT parsed as a template and run with DATA, `<no value>` removed.
 fn tpl(ctx: &mut Context<'_, '_>, args: &[Value]) -> Result<Value, Error> {
-    let (template, data) = two(args, "tpl")?;
+    let data = &args[1];
     let name = match data {
         Value::Map(map) => map
             .get("Template")
@@ -114,7 +111,7 @@ fn tpl(ctx: &mut Context<'_, '_>, args: &[Value]) -> Result<Value, Error> {
             .unwrap_or_else(|| "tpl".to_string()),
         _ => "tpl".to_string(),
     };
-    let out = ctx.execute_text(&name, &text(template), data)?;
+    let out = ctx.execute_text(&name, &text(&args[0]), data)?;
     Ok(Value::from(out.replace("<no value>", "")))
 }
 

@@ -227,3 +227,58 @@ fn err_helms_functions_check_their_arguments_as_go_does() {
         );
     }
 }
+
+#[test]
+fn err_fail_and_unknown_functions_inside_a_define_point_at_the_define() {
+    let helpers = "{{- define \"probe.check\" -}}\n{{- if not .Values.name }}\n{{- fail \"name is required\" }}\n{{- end }}\n{{- end -}}\n";
+    let (_dir, path) = chart(&[
+        ("templates/_helpers.tpl", helpers),
+        (
+            "templates/cm.yaml",
+            "{{ include \"probe.check\" . }}\na: 1\n",
+        ),
+    ]);
+    let (code, stdout, stderr) = render(&path);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(stderr.contains("templates/_helpers.tpl:3:5\n"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "3 | {{- fail \"name is required\" }}\n  |     ^ error calling fail: name is required\n"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: the chart stops the render on purpose with that message: give it the value it asks for (reached through `include \"probe.check\" .` at "),
+        "{stderr}"
+    );
+
+    // A function no one has is a parse error of the file that defines the template (in a
+    // chart that names its engine: one that does not gets the hint about `engine: jinja`).
+    let (_dir, path) = chart(&[
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: probe\nversion: 0.1.0\nengine: gotpl\n",
+        ),
+        (
+            "templates/_helpers.tpl",
+            "{{- define \"probe.name\" -}}\n{{ .Values.name | nosuch }}\n{{- end -}}\n",
+        ),
+        (
+            "templates/cm.yaml",
+            "name: {{ include \"probe.name\" . }}\n",
+        ),
+    ]);
+    let (code, stdout, stderr) = render(&path);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: template: probe/templates/_helpers.tpl:2: function \"nosuch\" not defined\n"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("templates/_helpers.tpl:2:"), "{stderr}");
+    assert!(
+        stderr.contains("help: bosun knows Go's template builtins"),
+        "{stderr}"
+    );
+}

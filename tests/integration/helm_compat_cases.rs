@@ -282,3 +282,36 @@ fn err_fail_and_unknown_functions_inside_a_define_point_at_the_define() {
         "{stderr}"
     );
 }
+
+/// Regression: text ending inside a `|` block without a final newline (what `toYaml` and most
+/// `include`s give, Bitnami's `common.tplvalues.merge` among them) read back with one; Go's
+/// reader ends the block without it.
+#[test]
+fn from_yaml_of_text_ending_in_a_block_keeps_no_final_newline() {
+    let (_dir, path) = chart(&[(
+        "templates/cm.yaml",
+        concat!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t1\ndata:\n",
+            "  a: {{ dict \"k\" \"line1\\nline2\\n\" | toYaml | fromYaml | toJson | quote }}\n",
+            "  b: {{ \"b: 1\\na: |\\n  x\" | fromYaml | toJson | quote }}\n",
+            "  c: {{ \"z: |\\n  x\\na: 1\" | fromYaml | toJson | quote }}\n",
+            "  d: {{ \"a: |\\n  x\\n# comment\" | fromYaml | toJson | quote }}\n",
+            "  e: {{ \"- |\\n  x\" | fromYamlArray | toJson | quote }}\n",
+        ),
+    )]);
+    let out = render_ok(&path);
+    // What helm 4.1.4 printed, in bosun's canonical YAML.
+    let expected = concat!(
+        r#"  a: "{\"k\":\"line1\\nline2\"}""#,
+        "\n",
+        r#"  b: "{\"a\":\"x\",\"b\":1}""#,
+        "\n",
+        r#"  c: "{\"a\":1,\"z\":\"x\\n\"}""#,
+        "\n",
+        r#"  d: "{\"a\":\"x\\n\"}""#,
+        "\n",
+        r#"  e: "[\"x\"]""#,
+        "\n",
+    );
+    assert!(out.ends_with(expected), "{out}");
+}

@@ -154,6 +154,37 @@ fn to_json(value: &Value) -> String {
     go_json::to_string(&plain_json(value))
 }
 
+/// Whether `text` ends inside a literal or folded block without a final line break (text an
+/// `include` or `toYaml` gave, whose last newline Helm trims): Go's reader then ends the block
+/// without one, where bosun's YAML reader adds it.
+fn block_ends_the_text(text: &str) -> bool {
+    let last = text.lines().last().unwrap_or("").trim();
+    !text.ends_with('\n')
+        && !last.is_empty()
+        && !last.starts_with('#')
+        && !last.ends_with(['"', '\''])
+}
+
+/// Drops the line break ending the last scalar, in document order, if it ends with one.
+fn drop_last_line_break(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) if s.ends_with('\n') => {
+            s.pop();
+        }
+        serde_json::Value::Array(items) => {
+            if let Some(last) = items.last_mut() {
+                drop_last_line_break(last);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            if let Some((_, last)) = map.iter_mut().last() {
+                drop_last_line_break(last);
+            }
+        }
+        _ => {}
+    }
+}
+
 enum Shape {
     Map,
     List,
@@ -167,7 +198,14 @@ fn from_text(text: &str, json: bool, shape: Shape) -> Value {
     } else {
         // Go's YAML reader reads the first document of a stream and ignores the rest.
         yaml::parse_stream(text)
-            .map(|documents| documents.into_iter().next().unwrap_or_default())
+            .map(|documents| {
+                let single = documents.len() == 1;
+                let mut first = documents.into_iter().next().unwrap_or_default();
+                if single && block_ends_the_text(text) {
+                    drop_last_line_break(&mut first);
+                }
+                first
+            })
             .map_err(|e| e.message)
     };
     match (shape, parsed) {

@@ -315,3 +315,36 @@ fn from_yaml_of_text_ending_in_a_block_keeps_no_final_newline() {
     );
     assert!(out.ends_with(expected), "{out}");
 }
+
+/// Regression: `.Files.Glob "files/*"` also took `files/sub/x` (Helm's glob keeps `*` inside
+/// a folder, so `AsConfig` got a key helm does not have), and `.Files.Lines` kept an empty
+/// last line for a file ending in a newline.
+#[test]
+fn files_glob_star_stays_in_its_folder_and_lines_drop_the_last_break() {
+    let (_dir, path) = chart(&[
+        ("files/a.conf", "a=1\n"),
+        ("files/sub/b.txt", "b\nc\n"),
+        (
+            "templates/cm.yaml",
+            concat!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t1\ndata:\n",
+                "  config: {{ (.Files.Glob \"files/*\").AsConfig | quote }}\n",
+                "  all: {{ .Files.Glob \"files/**\" | len | quote }}\n",
+                "  lines: {{ .Files.Lines \"files/sub/b.txt\" | toJson | quote }}\n",
+                "  none: {{ .Files.Lines \"nope\" | toJson | quote }}\n",
+            ),
+        ),
+    ]);
+    let out = render_ok(&path);
+    // helm 4.1.4: config "a.conf: |\n  a=1", all "2", lines ["b","c"], none [].
+    assert!(
+        out.ends_with(concat!(
+            "  config: |-\n    a.conf: |\n      a=1\n",
+            "  all: \"2\"\n",
+            r#"  lines: "[\"b\",\"c\"]""#,
+            "\n",
+            "  none: \"[]\"\n",
+        )),
+        "{out}"
+    );
+}

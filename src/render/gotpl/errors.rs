@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::SourceSnippet;
-use crate::error::Error;
 
 /// Where the texts an error may point into live.
 pub(super) struct Sources<'a> {
@@ -48,20 +47,27 @@ impl Sources<'_> {
     }
 }
 
-/// `error` as bosun's: the message as Helm words it, the innermost line with a caret, and help.
-pub(super) fn template_error(error: &gotmpl::Error, sources: &Sources) -> Error {
+/// The errors `error` is made of, outermost first, and the index of the innermost one that
+/// knows where it happened.
+fn chain(error: &gotmpl::Error) -> (Vec<&gotmpl::Error>, usize) {
     let chain: Vec<&gotmpl::Error> = std::iter::successors(Some(error), |e| e.cause()).collect();
     let innermost = chain
         .iter()
         .rposition(|e| e.location().is_some())
         .unwrap_or(0);
-    let snippet = place(&chain, innermost, sources).map(Box::new);
-    let help = help(&chain, innermost, sources);
-    Error::Template {
-        message: error.to_string(),
-        snippet,
-        help,
-    }
+    (chain, innermost)
+}
+
+/// The innermost line that failed, with a caret.
+pub(super) fn snippet(error: &gotmpl::Error, sources: &Sources) -> Option<SourceSnippet> {
+    let (chain, innermost) = chain(error);
+    place(&chain, innermost, sources)
+}
+
+/// What to do about it, and the `include`s and `tpl`s it failed inside.
+pub(super) fn help(error: &gotmpl::Error, sources: &Sources) -> Option<String> {
+    let (chain, innermost) = chain(error);
+    advice(&chain, innermost, sources)
 }
 
 /// The file (path, text) a location's line counts in, when the text is a chart file's.
@@ -143,8 +149,7 @@ fn find_in_values(line: &str, values_files: &[PathBuf]) -> Option<(String, usize
     (found.len() == 1).then(|| found.remove(0))
 }
 
-/// What to do about it, and the `include`s and `tpl`s it failed inside.
-fn help(chain: &[&gotmpl::Error], index: usize, sources: &Sources) -> Option<String> {
+fn advice(chain: &[&gotmpl::Error], index: usize, sources: &Sources) -> Option<String> {
     let error = chain[index];
     let message = error.message();
     let what = if error.kind() == gotmpl::ErrorKind::Limit {

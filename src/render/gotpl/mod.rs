@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use gotmpl::{Engine, Options, Value};
 
 use crate::chart::Chart;
+use crate::diagnostics::SourceSnippet;
 use crate::error::Error;
 use crate::render::engine::{Inputs, TemplateEngine};
 
@@ -110,13 +111,20 @@ impl TemplateEngine for GoTemplates {
     }
 }
 
-/// A gotmpl error as bosun's ([`errors`]): `parsing` is the file being parsed, if any.
+/// A gotmpl error as bosun's: the message as Helm words it, and the template line with a caret
+/// when the error knows where it happened (the innermost one, and help: [`errors`]).
 fn template_error(
     error: &gotmpl::Error,
     files: &HashMap<String, (String, String)>,
     parsing: Option<(&String, &String)>,
 ) -> Error {
-    errors::template_error(error, &errors::Sources { files, parsing })
+    let sources = errors::Sources { files, parsing };
+    let snippet: Option<SourceSnippet> = errors::snippet(error, &sources);
+    Error::Template {
+        message: error.to_string(),
+        snippet: snippet.map(Box::new),
+        help: errors::help(error, &sources),
+    }
 }
 
 const JINJA_HINT: &str = "this chart's templates are read as Helm's Go templates (`engine: gotpl`, the default when Chart.yaml names no engine); if it is written for bosun's Jinja templates, say `engine: jinja` in its Chart.yaml";

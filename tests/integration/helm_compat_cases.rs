@@ -297,6 +297,9 @@ fn from_yaml_of_text_ending_in_a_block_keeps_no_final_newline() {
             "  c: {{ \"z: |\\n  x\\na: 1\" | fromYaml | toJson | quote }}\n",
             "  d: {{ \"a: |\\n  x\\n# comment\" | fromYaml | toJson | quote }}\n",
             "  e: {{ \"- |\\n  x\" | fromYamlArray | toJson | quote }}\n",
+            // A template's text ending in `---` (Bitnami's redis scripts ConfigMap, hashed
+            // through `pick (include ... | fromYaml)`) ends the block with its line break.
+            "  f: {{ \"a: |\\n  x\\n---\" | fromYaml | toJson | quote }}\n",
         ),
     )]);
     let out = render_ok(&path);
@@ -311,6 +314,8 @@ fn from_yaml_of_text_ending_in_a_block_keeps_no_final_newline() {
         r#"  d: "{\"a\":\"x\\n\"}""#,
         "\n",
         r#"  e: "[\"x\"]""#,
+        "\n",
+        r#"  f: "{\"a\":\"x\\n\"}""#,
         "\n",
     );
     assert!(out.ends_with(expected), "{out}");

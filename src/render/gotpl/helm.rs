@@ -158,11 +158,15 @@ fn to_json(value: &Value) -> String {
 /// `include` or `toYaml` gave, whose last newline Helm trims): Go's reader then ends the block
 /// without one, where bosun's YAML reader adds it.
 fn block_ends_the_text(text: &str) -> bool {
-    let last = text.lines().last().unwrap_or("").trim();
+    // A block's lines are indented under their key or dash; a last line that is not (`---`,
+    // a key, a flow collection) ends no block.
+    let last = text.lines().last().unwrap_or("");
+    let content = last.trim();
     !text.ends_with('\n')
-        && !last.is_empty()
-        && !last.starts_with('#')
-        && !last.ends_with(['"', '\''])
+        && last.starts_with(' ')
+        && !content.is_empty()
+        && !content.starts_with('#')
+        && !content.ends_with(['"', '\''])
 }
 
 /// Drops the line break ending the last scalar, in document order, if it ends with one.

@@ -7,6 +7,9 @@ use gotmpl::{Context, Engine, Error, Param, Signature, Value};
 use super::go_json;
 use crate::yaml;
 
+/// A host function as the engine takes it.
+type HostFn = fn(&mut Context<'_, '_>, &[Value]) -> Result<Value, Error>;
+
 /// Adds Helm's own functions to `engine`, each with its Go parameter types, so a wrong
 /// argument is reported in Go's words (`wrong number of args for include: want 2 got 1`,
 /// `wrong type for value; expected string; got interface {}`) as Helm reports it.
@@ -70,9 +73,6 @@ pub fn register(engine: &mut Engine) {
         });
     }
 }
-
-/// A host function as the engine takes it.
-type HostFn = fn(&mut Context<'_, '_>, &[Value]) -> Result<Value, Error>;
 
 /// sprig functions Helm has that bosun does not carry yet.
 const NOT_YET: &[&str] = &[

@@ -353,3 +353,22 @@ fn files_glob_star_stays_in_its_folder_and_lines_drop_the_last_break() {
         "{out}"
     );
 }
+
+/// Regression: `fromYaml` of text with a repeated key gave an `Error` entry where Go's reader
+/// keeps the last value (Bitnami's grafana-mimir merges its config through it).
+#[test]
+fn from_yaml_keeps_the_last_of_a_repeated_key() {
+    let (_dir, path) = chart(&[(
+        "templates/cm.yaml",
+        concat!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t1\ndata:\n",
+            "  f: {{ \"a: 1\\nb:\\n  c: 1\\na: 2\\nb:\\n  d: 2\" | fromYaml | toJson | quote }}\n",
+        ),
+    )]);
+    let out = render_ok(&path);
+    // helm 4.1.4: {"a":2,"b":{"d":2}}
+    assert!(
+        out.ends_with("  f: \"{\\\"a\\\":2,\\\"b\\\":{\\\"d\\\":2}}\"\n"),
+        "{out}"
+    );
+}

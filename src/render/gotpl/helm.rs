@@ -198,8 +198,9 @@ fn from_text(text: &str, json: bool, shape: Shape) -> Value {
     let parsed: Result<serde_json::Value, String> = if json {
         serde_json::from_str(text).map_err(|e| e.to_string())
     } else {
-        // Go's YAML reader reads the first document of a stream and ignores the rest.
-        yaml::parse_stream(text)
+        // Go's YAML reader reads the first document of a stream and ignores the rest, and
+        // a repeated key keeps its last value.
+        yaml::parse_stream_lenient(text)
             .map(|documents| {
                 let single = documents.len() == 1;
                 let mut first = documents.into_iter().next().unwrap_or_default();

@@ -84,6 +84,14 @@ pub fn split(text: &str) -> Vec<(usize, &str)> {
     }
     parts.push((start_line, &text[start..]));
     parts.retain(|(_, part)| !yaml::is_blank(part));
+    // Helm trims the white space around each document and prints it with one line break, so
+    // spaces ending a last block scalar (`|-` text ending in an `nindent`'s spaces) and blank
+    // lines kept by `|+` are not part of it.
+    for (_, part) in &mut parts {
+        let end = part.trim_end().len();
+        let line_break = if part[end..].starts_with('\n') { 1 } else { 0 };
+        *part = &part[..end + line_break];
+    }
     parts
 }
 
@@ -409,6 +417,14 @@ mod tests {
         let text = "a: 1\n---\nb: |\n  ---\n--- # c\n\n---\n# only a comment\n";
         let parts = split(text);
         assert_eq!(parts, vec![(1, "a: 1\n"), (3, "b: |\n  ---\n")]);
+    }
+
+    /// Regression: a document ending in `nindent`'s spaces inside a `|-` block kept them
+    /// (Bitnami's pinniped ConfigMap differed from helm's by two spaces).
+    #[test]
+    fn documents_end_where_helm_trims_them() {
+        let text = "a: |+\n  x\n\n   \n---\nb: |-\n  y\n    \n";
+        assert_eq!(split(text), vec![(1, "a: |+\n  x\n"), (6, "b: |-\n  y\n")]);
     }
 
     #[test]

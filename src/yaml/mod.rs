@@ -163,6 +163,16 @@ pub fn parse_stream(text: &str) -> Result<Vec<Value>, YamlError> {
         .map_err(convert_error)
 }
 
+/// Like [`parse_stream`], but a repeated key keeps its last value, as Go's YAML reader behind
+/// Helm's `fromYaml` does.
+pub fn parse_stream_lenient(text: &str) -> Result<Vec<Value>, YamlError> {
+    let mut options = options();
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::LastWins;
+    serde_saphyr::from_multiple_with_options::<Value>(text, options)
+        .map(|docs| docs.into_iter().filter(|d| !d.is_null()).collect())
+        .map_err(convert_error)
+}
+
 /// Parses a typed document (Chart.yaml); errors name `path` and point at the line.
 pub fn parse_typed<T: DeserializeOwned>(path: &str, text: &str) -> Result<T, Error> {
     serde_saphyr::from_str_with_options(text, options())

@@ -11,6 +11,7 @@ mod documents;
 mod errors;
 mod finding_origins;
 mod gotpl;
+mod helm_compat_cases;
 mod helm_random;
 mod helm_rules;
 mod hostile;

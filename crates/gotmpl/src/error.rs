@@ -2,6 +2,7 @@
 //! words (`template: x:1:2: executing "x" at <.a.b>: nil pointer evaluating interface {}.b`).
 
 use std::fmt;
+use std::sync::Arc;
 
 /// What kind of failure an [`Error`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,9 @@ pub struct Location {
     pub parse_name: String,
     pub line: usize,
     pub column: usize,
+    /// The text the line and column count in: a host can draw the line even when the text was
+    /// parsed at run time (Helm's `tpl`) under a file's name.
+    pub text: Arc<str>,
 }
 
 /// A parse or execution error (boxed: errors are rare and results stay small).
@@ -118,6 +122,12 @@ impl Error {
     /// The action Go names in `at <...>`.
     pub fn context(&self) -> Option<&str> {
         self.0.context.as_deref()
+    }
+
+    /// The error that made this one: what failed inside the template an `include` or `tpl`
+    /// ran, whose message then ends with `error calling include: `.
+    pub fn cause(&self) -> Option<&Error> {
+        self.0.source.as_ref()
     }
 
     /// Whether this error was made by [`Error::new`] and has not passed through the executor.

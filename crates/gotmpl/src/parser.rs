@@ -1,6 +1,8 @@
 //! Builds the AST from tokens, following Go's `text/template/parse`: the same grammar, the same
 //! variable scoping checks, and its error messages.
 
+use std::sync::Arc;
+
 use crate::ast::{Arg, Branch, Command, List, Node, Number, Pipe};
 use crate::error::{Error, Location, line_col};
 use crate::lexer::{Keyword, Tok, Token, lex};
@@ -68,6 +70,7 @@ fn syntax_error(name: &str, src: &str, pos: usize, message: String) -> Error {
             parse_name: name.to_string(),
             line,
             column,
+            text: Arc::from(src),
         },
     )
 }

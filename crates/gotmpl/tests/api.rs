@@ -190,6 +190,28 @@ fn include_error_wraps_the_inner_error() {
     );
 }
 
+/// A host draws the failing line from the error alone, even for text parsed at run time under
+/// another template's name (Helm's `tpl`): the location carries the text it counts in.
+#[test]
+fn an_error_in_text_run_by_a_function_carries_that_text() {
+    let mut engine = Engine::with_options(Options::helm());
+    engine.add_function("tpl", |ctx, args| {
+        let text = args[0].as_str().unwrap_or_default().to_string();
+        ctx.execute_text("t", &text, &args[1]).map(Value::from)
+    });
+    let text = "line one\n{{ tpl \"a\\nb {{ .x.y }}\" .Values }}";
+    let err = render(&mut engine, text, &helm_root()).unwrap_err();
+    let outer = err.location().expect("the call is located");
+    assert_eq!((outer.line, outer.column, &*outer.text), (2, 3, text));
+    let inner = err
+        .cause()
+        .expect("the failure inside the text is the cause");
+    let at = inner.location().expect("the failure is located");
+    assert_eq!((at.parse_name.as_str(), at.line, at.column), ("t", 2, 7));
+    assert_eq!(&*at.text, "a\nb {{ .x.y }}");
+    assert!(inner.cause().is_none());
+}
+
 #[test]
 fn include_of_missing_template() {
     let mut engine = Engine::new();

@@ -103,6 +103,13 @@ pub(crate) fn register(r: &mut Registry<'_>) {
             list(v.into_iter().filter(|item| !is_empty(item)).collect())
         });
         r.variadic(&name("slice"), &[Any], Any, |a| {
+            // sprig's own words here, not its `Cannot ... type` of the other list functions.
+            if !matches!(a[0], Value::Nil) && cast::as_list(&a[0]).is_none() {
+                return Err(Error::new(format!(
+                    "list should be type of slice or array but {}",
+                    cast::kind(&a[0])
+                )));
+            }
             let v = items(&a[0], "slice")?;
             let len = v.len() as i64;
             let start = a.get(1).map_or(0, to_int64);

@@ -16,7 +16,9 @@ pub fn to_string(value: &Value) -> String {
         Value::Object(map) if !map.is_empty() => write_map(&mut out, value, 0),
         Value::Array(items) if !items.is_empty() => write_list(&mut out, items, 0),
         other => {
-            out.push_str(&scalar(other, 0, 0));
+            // A document's root scalar is indented as a map's value would be: a literal block's
+            // lines and a folded string's continuation lines start at column 2.
+            out.push_str(&scalar(other, 2, 0));
             out.push('\n');
         }
     }
@@ -100,8 +102,12 @@ fn number(n: &serde_json::Number) -> String {
         return u.to_string();
     }
     let f = n.as_f64().unwrap_or(0.0);
+    if f == 0.0 {
+        return "0".into(); // -0 too: Go's JSON writes it as an integer, 0
+    }
     if f.fract() == 0.0 && f.abs() < 1e21 {
-        return format!("{f:.0}");
+        // Shortest digits that read back, zero-padded, as Go's strconv `'f', -1` prints.
+        return format!("{f}");
     }
     gotmpl::Value::Float(f).to_string()
 }
@@ -114,7 +120,9 @@ fn string_scalar(s: &str, indent: usize, column: usize) -> String {
         return double_quoted(s);
     }
     if s.contains('\n') {
-        if s.lines().any(|l| l.ends_with(' ')) || s.starts_with(' ') {
+        // A space before a line break, or at the very end, rules a block out (Go's
+        // `space_break` and `trailing_space`); a leading space or break does not.
+        if s.split('\n').any(|l| l.ends_with(' ')) {
             return double_quoted(s);
         }
         return literal(s, indent);
@@ -150,14 +158,17 @@ fn folded(text: &str, indent: usize, column: usize) -> String {
 }
 
 fn literal(s: &str, indent: usize) -> String {
+    // Text that starts with a space or a line break would hide the block's indentation, so Go
+    // states it: `|2` (its best indent).
+    let hint = if s.starts_with([' ', '\n']) { "2" } else { "" };
     let chomp = if !s.ends_with('\n') {
         "-"
-    } else if s.ends_with("\n\n") {
+    } else if s == "\n" || s.ends_with("\n\n") {
         "+"
     } else {
         ""
     };
-    let mut out = format!("|{chomp}");
+    let mut out = format!("|{hint}{chomp}");
     let body = s.strip_suffix('\n').unwrap_or(s);
     for line in body.split('\n') {
         out.push('\n');
@@ -408,6 +419,44 @@ version: 12.0.2
         assert_eq!(
             to_string(&value),
             "items:\n- name: a\n  ports:\n  - 80\n  - 443\n- - 1\n  - 2\n"
+        );
+    }
+
+    /// Regression: a multi-line string given to `toYaml` alone came out with its lines at
+    /// column 0, so a chart hashing it (Bitnami's prometheus `checksum/configmap`) got another
+    /// hash than helm's. Expected texts are what helm 4.1.4 printed.
+    #[test]
+    fn root_and_leading_space_blocks_are_indented_as_go_indents_them() {
+        let cases = [
+            (json!("a:\n  b\n"), "|\n  a:\n    b\n"),
+            (json!("one\ntwo"), "|-\n  one\n  two\n"),
+            (json!("\nlead"), "|2-\n\n  lead\n"),
+            (json!(" lead\ntwo\n\n"), "|2+\n   lead\n  two\n\n"),
+            (json!("\n"), "|2+\n\n"),
+            (json!(["x\n y"]), "- |-\n  x\n   y\n"),
+            (json!({"k": [" a\nb"]}), "k:\n- |2-\n   a\n  b\n"),
+            (json!({"k": "\n\nx"}), "k: |2-\n\n\n  x\n"),
+            (json!("a\n  b \nc"), "\"a\\n  b \\nc\"\n"),
+            (
+                json!(
+                    "this is a very long string that goes on and on and on past the eighty column limit of the emitter"
+                ),
+                "this is a very long string that goes on and on and on past the eighty column limit\n  of the emitter\n",
+            ),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(to_string(&value), expected, "{value}");
+        }
+    }
+
+    /// Integral floats as Go's JSON writes them before go-yaml reads them back: shortest
+    /// digits, zero-padded, and -0 as 0 (what helm 4.1.4 printed).
+    #[test]
+    fn large_and_negative_zero_floats_print_as_go_prints_them() {
+        let value = json!({"big": 12345678901234567890.0_f64, "neg": -0.0, "small": 0.000001});
+        assert_eq!(
+            to_string(&value),
+            "big: 12345678901234567000\nneg: 0\nsmall: 1e-06\n"
         );
     }
 }

@@ -2,48 +2,64 @@
 //! `include`, `tpl`, `required`, `fail`, `toYaml`, `toJson`, `fromYaml`, `fromJson` and their
 //! array forms, and `lookup`, which answers as `helm template` does (an empty map).
 
-use gotmpl::{Context, Engine, Error, Value};
+use gotmpl::{Context, Engine, Error, Param, Signature, Value};
 
+use super::go_json;
 use crate::yaml;
 
-/// Adds Helm's own functions to `engine`.
+/// A host function as the engine takes it.
+type HostFn = fn(&mut Context<'_, '_>, &[Value]) -> Result<Value, Error>;
+
+/// Adds Helm's own functions to `engine`, each with its Go parameter types, so a wrong
+/// argument is reported in Go's words (`wrong number of args for include: want 2 got 1`,
+/// `wrong type for value; expected string; got interface {}`) as Helm reports it.
 pub fn register(engine: &mut Engine) {
-    engine.add_function("include", |ctx, args| {
-        let (name, data) = two(args, "include")?;
-        let name = name
-            .as_str()
-            .ok_or_else(|| Error::new("include: the template name must be a string"))?;
-        ctx.execute_template(name, data).map(Value::from)
-    });
-    engine.add_function("tpl", tpl);
-    engine.add_function("required", |_, args| {
-        let (message, value) = two(args, "required")?;
-        match value {
-            Value::Nil => Err(Error::new(text(message))),
-            Value::String(s) if s.is_empty() => Err(Error::new(text(message))),
-            other => Ok(other.clone()),
+    use Param::{Any, String as Str};
+    let typed = |engine: &mut Engine, name: &str, params: &[Param], f: HostFn| {
+        engine.add_function_with_signature(name, Signature::new(params), f);
+    };
+    typed(engine, "include", &[Str, Any], |ctx, args| {
+        let name = text(&args[0]);
+        if !ctx.has_template(&name) {
+            // Helm's templates hang off one root named `gotpl`, which Go's message names.
+            return Err(Error::new(format!(
+                "template: no template {name:?} associated with template \"gotpl\""
+            )));
         }
+        ctx.execute_template(&name, &args[1]).map(Value::from)
     });
-    engine.add_function("fail", |_, args| {
-        Err(Error::new(args.first().map(text).unwrap_or_default()))
+    typed(engine, "tpl", &[Str, Any], tpl);
+    typed(engine, "required", &[Str, Any], |_, args| match &args[1] {
+        Value::Nil => Err(Error::new(text(&args[0]))),
+        Value::String(s) if s.is_empty() => Err(Error::new(text(&args[0]))),
+        other => Ok(other.clone()),
     });
-    engine.add_function("toYaml", |_, args| Ok(Value::from(to_yaml(one(args)?))));
-    engine.add_function("toYamlPretty", |_, args| {
-        Ok(Value::from(to_yaml(one(args)?)))
+    typed(engine, "fail", &[Str], |_, args| {
+        Err(Error::new(text(&args[0])))
     });
-    engine.add_function("toJson", |_, args| Ok(Value::from(to_json(one(args)?))));
-    engine.add_function("mustToJson", |_, args| Ok(Value::from(to_json(one(args)?))));
-    engine.add_function("fromYaml", |_, args| {
-        Ok(from_text(&text(one(args)?), false, Shape::Map))
+    typed(engine, "toYaml", &[Any], |_, args| {
+        Ok(Value::from(to_yaml(&args[0])))
     });
-    engine.add_function("fromYamlArray", |_, args| {
-        Ok(from_text(&text(one(args)?), false, Shape::List))
+    typed(engine, "toYamlPretty", &[Any], |_, args| {
+        Ok(Value::from(to_yaml(&args[0])))
     });
-    engine.add_function("fromJson", |_, args| {
-        Ok(from_text(&text(one(args)?), true, Shape::Map))
+    typed(engine, "toJson", &[Any], |_, args| {
+        Ok(Value::from(to_json(&args[0])))
     });
-    engine.add_function("fromJsonArray", |_, args| {
-        Ok(from_text(&text(one(args)?), true, Shape::List))
+    typed(engine, "mustToJson", &[Any], |_, args| {
+        Ok(Value::from(to_json(&args[0])))
+    });
+    typed(engine, "fromYaml", &[Str], |_, args| {
+        Ok(from_text(&text(&args[0]), false, Shape::Map))
+    });
+    typed(engine, "fromYamlArray", &[Str], |_, args| {
+        Ok(from_text(&text(&args[0]), false, Shape::List))
+    });
+    typed(engine, "fromJson", &[Str], |_, args| {
+        Ok(from_text(&text(&args[0]), true, Shape::Map))
+    });
+    typed(engine, "fromJsonArray", &[Str], |_, args| {
+        Ok(from_text(&text(&args[0]), true, Shape::List))
     });
     // `helm template` has no cluster to ask: every lookup finds nothing.
     engine.add_function("lookup", |_, _| Ok(Value::map(Default::default())));
@@ -54,26 +70,6 @@ pub fn register(engine: &mut Engine) {
             "`getHostByName` (a DNS lookup) is not supported by bosun, which renders offline",
         ))
     });
-}
-
-fn one(args: &[Value]) -> Result<&Value, Error> {
-    match args {
-        [value] => Ok(value),
-        _ => Err(Error::new(format!(
-            "wrong number of args: want 1 got {}",
-            args.len()
-        ))),
-    }
-}
-
-fn two<'a>(args: &'a [Value], name: &str) -> Result<(&'a Value, &'a Value), Error> {
-    match args {
-        [a, b] => Ok((a, b)),
-        _ => Err(Error::new(format!(
-            "wrong number of args for {name}: want 2 got {}",
-            args.len()
-        ))),
-    }
 }
 
 /// A value as Go's `%v` would print it where a string is expected.
@@ -87,7 +83,7 @@ fn text(value: &Value) -> String {
 
 /// `tpl TEXT DATA`: TEXT parsed as a template and run with DATA, `<no value>` removed.
 fn tpl(ctx: &mut Context<'_, '_>, args: &[Value]) -> Result<Value, Error> {
-    let (template, data) = two(args, "tpl")?;
+    let data = &args[1];
     let name = match data {
         Value::Map(map) => map
             .get("Template")
@@ -98,7 +94,7 @@ fn tpl(ctx: &mut Context<'_, '_>, args: &[Value]) -> Result<Value, Error> {
             .unwrap_or_else(|| "tpl".to_string()),
         _ => "tpl".to_string(),
     };
-    let out = ctx.execute_text(&name, &text(template), data)?;
+    let out = ctx.execute_text(&name, &text(&args[0]), data)?;
     Ok(Value::from(out.replace("<no value>", "")))
 }
 
@@ -107,7 +103,12 @@ fn plain_json(value: &Value) -> serde_json::Value {
     fn integral(json: serde_json::Value) -> serde_json::Value {
         match json {
             serde_json::Value::Number(n) => match n.as_f64() {
-                Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 => {
+                Some(f)
+                    if n.is_f64()
+                        && f.fract() == 0.0
+                        && f.abs() < 9.007_199_254_740_992e15
+                        && !(f == 0.0 && f.is_sign_negative()) =>
+                {
                     serde_json::Value::from(f as i64)
                 }
                 _ => serde_json::Value::Number(n),
@@ -133,11 +134,42 @@ fn to_yaml(value: &Value) -> String {
 
 /// `toJson`: compact, with `<`, `>` and `&` escaped as Go's encoder escapes them.
 fn to_json(value: &Value) -> String {
-    plain_json(value)
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    go_json::to_string(&plain_json(value))
+}
+
+/// Whether `text` ends inside a literal or folded block without a final line break (text an
+/// `include` or `toYaml` gave, whose last newline Helm trims): Go's reader then ends the block
+/// without one, where bosun's YAML reader adds it.
+fn block_ends_the_text(text: &str) -> bool {
+    // A block's lines are indented under their key or dash; a last line that is not (`---`,
+    // a key, a flow collection) ends no block.
+    let last = text.lines().last().unwrap_or("");
+    let content = last.trim();
+    !text.ends_with('\n')
+        && last.starts_with(' ')
+        && !content.is_empty()
+        && !content.starts_with('#')
+        && !content.ends_with(['"', '\''])
+}
+
+/// Drops the line break ending the last scalar, in document order, if it ends with one.
+fn drop_last_line_break(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) if s.ends_with('\n') => {
+            s.pop();
+        }
+        serde_json::Value::Array(items) => {
+            if let Some(last) = items.last_mut() {
+                drop_last_line_break(last);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            if let Some((_, last)) = map.iter_mut().last() {
+                drop_last_line_break(last);
+            }
+        }
+        _ => {}
+    }
 }
 
 enum Shape {
@@ -151,9 +183,17 @@ fn from_text(text: &str, json: bool, shape: Shape) -> Value {
     let parsed: Result<serde_json::Value, String> = if json {
         serde_json::from_str(text).map_err(|e| e.to_string())
     } else {
-        // Go's YAML reader reads the first document of a stream and ignores the rest.
-        yaml::parse_stream(text)
-            .map(|documents| documents.into_iter().next().unwrap_or_default())
+        // Go's YAML reader reads the first document of a stream and ignores the rest, and
+        // a repeated key keeps its last value.
+        yaml::parse_stream_lenient(text)
+            .map(|documents| {
+                let single = documents.len() == 1;
+                let mut first = documents.into_iter().next().unwrap_or_default();
+                if single && block_ends_the_text(text) {
+                    drop_last_line_break(&mut first);
+                }
+                first
+            })
             .map_err(|e| e.message)
     };
     match (shape, parsed) {

@@ -8,6 +8,8 @@
 //! names them (`chart/templates/x.yaml`, `chart/charts/sub/templates/_helpers.tpl`), so a
 //! `define` anywhere in the tree — a parent's too — can be `include`d from any chart.
 
+mod errors;
+mod go_json;
 mod go_yaml;
 mod helm;
 mod objects;
@@ -222,33 +224,18 @@ impl TemplateEngine for GoTemplates<'_> {
 }
 
 /// A gotmpl error as bosun's: the message as Helm words it, and the template line with a caret
-/// when the error knows where it happened.
+/// when the error knows where it happened (the innermost one, and help: [`errors`]).
 fn template_error(
     error: &gotmpl::Error,
     files: &HashMap<String, (String, String)>,
     parsing: Option<(&String, &String)>,
 ) -> Error {
-    let snippet = error.location().and_then(|at| {
-        let (path, text) = files.get(&at.parse_name).map(|(p, t)| (p, t)).or(parsing)?;
-        Some(Box::new(SourceSnippet::new(
-            path.as_str(),
-            text,
-            at.line,
-            at.column + 1,
-            1,
-            error.message(),
-        )))
-    });
-    let help = match error.kind() {
-        gotmpl::ErrorKind::Limit => {
-            Some("look for a template that includes itself or a loop without end".to_string())
-        }
-        _ => None,
-    };
+    let sources = errors::Sources { files, parsing };
+    let snippet: Option<SourceSnippet> = errors::snippet(error, &sources);
     Error::Template {
         message: error.to_string(),
-        snippet,
-        help,
+        snippet: snippet.map(Box::new),
+        help: errors::help(error, &sources),
     }
 }
 

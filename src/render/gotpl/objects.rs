@@ -260,11 +260,19 @@ impl Object for Files {
             "GetBytes" => arg()
                 .and_then(|n| self.get(&n))
                 .map(|text| Value::list(text.bytes().map(|b| Value::Int(b.into())).collect())),
-            "Lines" => arg()
-                .and_then(|n| self.get(&n))
-                .map(|text| Value::list(text.split('\n').map(Value::str).collect())),
+            // Helm drops one final line break before splitting; a missing file has no lines.
+            "Lines" => arg().and_then(|n| self.get(&n)).map(|text| {
+                let text = text.strip_suffix('\n').unwrap_or(&text);
+                match text.is_empty() {
+                    true => Value::list(Vec::new()),
+                    false => Value::list(text.split('\n').map(Value::str).collect()),
+                }
+            }),
+            // Helm's glob has `/` as separator: `*` stays inside a folder, `**` crosses them.
             "Glob" => arg().and_then(|pattern| {
-                let matcher = globset::Glob::new(&pattern)
+                let matcher = globset::GlobBuilder::new(&pattern)
+                    .literal_separator(true)
+                    .build()
                     .map_err(|e| Error::new(format!("Glob `{pattern}`: {e}")))?
                     .compile_matcher();
                 Ok(Value::object(Files {

@@ -486,5 +486,6 @@ fn location(tmpl: &Template, pos: usize) -> Location {
         parse_name: tmpl.parse_name.clone(),
         line,
         column,
+        text: Arc::clone(&tmpl.source),
     }
 }

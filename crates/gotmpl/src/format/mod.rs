@@ -110,6 +110,41 @@ fn write_value(out: &mut String, value: &Value, verb: char, spec: &Spec) {
     }
 }
 
+/// Go's `%#v`: the value as Go source, `[]interface {}{1, "a"}`, `map[string]interface {}{"k":1}`
+/// (a nil inside a list or map is `interface {}(nil)`, at the top `<nil>`).
+pub(super) fn write_go_syntax(out: &mut String, value: &Value, top: bool) {
+    match value {
+        Value::Nil if top => out.push_str("<nil>"),
+        Value::Nil => out.push_str("interface {}(nil)"),
+        Value::String(s) => out.push_str(&quote(s, false)),
+        Value::List(items) => {
+            out.push_str("[]interface {}{");
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                write_go_syntax(out, item, false);
+            }
+            out.push('}');
+        }
+        Value::Map(map) => {
+            out.push_str("map[string]interface {}{");
+            for (n, (k, v)) in map.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&quote(&k, false));
+                out.push(':');
+                write_go_syntax(out, &v, false);
+            }
+            out.push('}');
+        }
+        // Numbers and booleans as `%v` prints them; objects (Helm's `.Files`, ...) too, which
+        // Go would print as their struct.
+        other => write_value(out, other, 'v', &Spec::default()),
+    }
+}
+
 /// Go's `%!d(string=x)`.
 fn bad_verb(out: &mut String, value: &Value, verb: char) {
     let _ = write!(out, "%!{verb}(");

@@ -122,7 +122,12 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
         if verb == 'v' {
             // `%+v` and `%#v` ask for field names and Go syntax, not a sign.
             spec.plus = false;
-            spec.sharp = false;
+            if spec.sharp {
+                spec.sharp = false;
+                super::write_go_syntax(&mut out, &args[arg_num], true);
+                arg_num += 1;
+                continue;
+            }
         }
         write_value(&mut out, &args[arg_num], verb, &spec);
         arg_num += 1;

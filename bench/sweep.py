@@ -40,8 +40,9 @@ SHARED = os.environ.get("SHARED_BENCH", os.path.join(os.path.dirname(ROOT), "sha
 BEGIN, END = "<!-- sweep:begin -->", "<!-- sweep:end -->"
 
 
-def timed(cmd, out_path):
-    """Runs `cmd` with stdout to `out_path`: (exit code, wall s, cpu s, peak KiB)."""
+def timed(cmd, out_path, check=True):
+    """Runs `cmd` with stdout to `out_path`: (wall s, cpu s, peak KiB), and with `check=False`
+    the exit code last; a failure stops the script unless `check` is off."""
     with open(out_path, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
@@ -50,9 +51,10 @@ def timed(cmd, out_path):
         stderr = proc.stderr.read().decode(errors="replace")
         proc.stderr.close()
         proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    if check and proc.returncode != 0:
         sys.exit(f"sweep: {' '.join(cmd)} exited {proc.returncode}:\n{stderr[:2000]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    measured = (wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+    return measured if check else (*measured, proc.returncode)
 
 
 def commands(args, n, scratch, values):
@@ -126,11 +128,14 @@ def linearity(rows, tools):
     first = rows[0]
     parts = []
     for t in tools:
-        per = [(r[t][0] / r["n"]) / (first[t][0] / first["n"]) for r in rows[1:]]
-        parts.append(f"{t} " + ", ".join(f"{p:.2f}" for p in per))
+        per = [
+            "/".join(f"{(r[t][i] / r['n']) / (first[t][i] / first['n']):.2f}" for i in (0, 1))
+            for r in rows[1:]
+        ]
+        parts.append(f"{t} " + ", ".join(per))
     sizes = ", ".join(f"{r['n']:,}" for r in rows[1:])
-    return (f"wall time per service relative to N={first['n']:,} (at N = {sizes}; "
-            f"1.00 is linear, below 1 means fixed start-up cost spread thinner): "
+    return (f"Time per service relative to N={first['n']:,}, wall/CPU, at N = {sizes} "
+            f"(1.00 is linear; below 1, the fixed start-up cost spread thinner): "
             + "; ".join(parts))
 
 

@@ -33,6 +33,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -43,13 +44,14 @@ BEGIN, END = "<!-- sweep:begin -->", "<!-- sweep:end -->"
 def timed(cmd, out_path, check=True):
     """Runs `cmd` with stdout to `out_path`: (wall s, cpu s, peak KiB), and with `check=False`
     the exit code last; a failure stops the script unless `check` is off."""
-    with open(out_path, "wb") as out:
+    # stderr goes to a file: a pipe nobody reads while waiting would stall a chatty child.
+    with open(out_path, "wb") as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
-        stderr = proc.stderr.read().decode(errors="replace")
-        proc.stderr.close()
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
         proc.returncode = os.waitstatus_to_exitcode(status)
     if check and proc.returncode != 0:
         sys.exit(f"sweep: {' '.join(cmd)} exited {proc.returncode}:\n{stderr[:2000]}")

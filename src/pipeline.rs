@@ -25,7 +25,7 @@ use crate::render::{self, RenderOptions};
 use crate::state;
 use crate::validate::catalog::{self, SchemaSources};
 use crate::validate::report;
-use crate::validate::schema::Catalog;
+use crate::validate::schema::{self, Catalog};
 use crate::validate::{self, Outcome, Policy};
 use crate::values::{self, Node, ValueOptions};
 
@@ -112,6 +112,13 @@ pub struct Record {
 
 /// Runs the pipeline for `request`; `stdin` is read for a `-f -` values file.
 pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error> {
+    // Unpacking the bundled schemas takes longer than loading a chart and layering its values
+    // (Bitnami's nginx: 34 M instructions against 21 M): do it meanwhile on another core.
+    let preload = request
+        .validate
+        .then(|| catalog::kube_version(request.kube_version.as_deref()).ok())
+        .flatten()
+        .map(|version| std::thread::spawn(move || schema::preload(version)));
     let chart = Chart::load(&request.chart)?;
     let values = values::layer(&chart, &request.values, stdin)?;
     let kube_version = catalog::kube_version(request.kube_version.as_deref())?;
@@ -145,6 +152,9 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
         include_crds: request.include_crds,
         random_seed: RandomSeed::find(request.random_seed_file.as_deref())?,
     };
+    if let Some(preload) = preload {
+        let _ = preload.join();
+    }
     let catalog = if request.validate {
         let crds = catalog::chart_crds(&chart)?;
         Some(catalog::catalog(kube_version, &request.schemas, &crds)?)

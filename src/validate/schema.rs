@@ -180,6 +180,12 @@ fn collect_refs(node: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// Unpacks `version`'s bundled definitions ahead of need, so a caller can do it on another
+/// core while it loads the chart; [`Catalog::new`] then finds them ready.
+pub fn preload(version: KubeVersion) {
+    let _ = definitions(version);
+}
+
 fn definitions(version: KubeVersion) -> Option<Arc<Definitions>> {
     static CACHE: OnceLock<Mutex<HashMap<KubeVersion, Arc<Definitions>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);

@@ -33,6 +33,9 @@ pub fn parse(text: &str) -> Option<Value> {
     {
         return None;
     }
+    if let Some(value) = super::block::parse(text) {
+        return Some(value);
+    }
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Value> = None;
@@ -114,7 +117,7 @@ fn push(stack: &mut [Frame], root: &mut Option<Value>, value: Value) -> Option<(
 
 /// A mapping key as serde-saphyr gives it to a JSON map: its text as written. Keys that could
 /// compare equal as numbers, or that read as null, are left to serde-saphyr.
-fn map_key(text: &str, style: ScalarStyle) -> Option<String> {
+pub(super) fn map_key(text: &str, style: ScalarStyle) -> Option<String> {
     if style == ScalarStyle::Plain {
         let first = text.chars().next()?;
         if first.is_ascii_digit()
@@ -145,6 +148,11 @@ fn word(text: &str) -> Option<Value> {
 /// digit and holds any other character is a string.
 fn numeric_char(c: char) -> bool {
     c.is_ascii_hexdigit() || matches!(c, 'x' | 'X' | 'o' | 'O' | '.' | '_' | '+' | '-' | ':')
+}
+
+/// A plain scalar's value, as [`parse`] types it.
+pub(super) fn scalar_plain(text: &str) -> Option<Value> {
+    scalar(text, ScalarStyle::Plain)
 }
 
 fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {

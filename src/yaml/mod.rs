@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::diagnostics::SourceSnippet;
 use crate::error::Error;
 
+mod block;
 mod fast;
 
 /// A YAML syntax or type error with its place in the text.

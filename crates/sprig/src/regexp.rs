@@ -2,6 +2,10 @@
 //! patterns charts use; replacement templates (`$1`, `${name}`) expand the same way. The plain
 //! forms fail on a bad pattern as Go's `MustCompile` panics; the `must*` forms return the error.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use gotmpl::{Error, Param};
 use regex::Regex;
 
@@ -9,7 +13,31 @@ use crate::{Registry, n, s, strings_value};
 
 use Param::{Int, String as Str};
 
-fn compile(pattern: &str, must: bool) -> Result<Regex, Error> {
+/// Patterns kept compiled per thread; past this many the cache starts over.
+const CACHED: usize = 256;
+
+thread_local! {
+    /// Charts match the same few patterns thousands of times in a render (Bitnami's common
+    /// helpers do in every template), and compiling one costs more than matching it.
+    static COMPILED: RefCell<HashMap<String, Rc<Regex>>> = RefCell::new(HashMap::new());
+}
+
+fn compile(pattern: &str, must: bool) -> Result<Rc<Regex>, Error> {
+    if let Some(re) = COMPILED.with(|cache| cache.borrow().get(pattern).cloned()) {
+        return Ok(re);
+    }
+    let re = Rc::new(compile_uncached(pattern, must)?);
+    COMPILED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= CACHED {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), Rc::clone(&re));
+    });
+    Ok(re)
+}
+
+fn compile_uncached(pattern: &str, must: bool) -> Result<Regex, Error> {
     Regex::new(pattern).map_err(|e| {
         let detail = match e {
             regex::Error::Syntax(text) => text.lines().last().unwrap_or_default().to_string(),

@@ -1,0 +1,471 @@
+//! The fastest read path: a line reader for the block YAML that templates write.
+//!
+//! A rendered manifest is nearly always block mappings and sequences of one-line scalars, with
+//! the odd literal block (`|`) and short flow list (`["ALL"]`). This reader takes that subset
+//! line by line, about ten times faster than the event parser under serde-saphyr, and answers
+//! `None` for anything else, or anything it is unsure of: folded or indented-indicator blocks,
+//! multi-line plain or quoted scalars, nested flow collections, anchors, tags, directives,
+//! duplicate keys, control characters. Those documents go to the slower paths in [`super::fast`]
+//! and serde-saphyr. Plain scalars are typed by the same rules as the event path, which asks
+//! serde-saphyr about the unusual ones; the differential tests in [`super::fast`] hold all the
+//! paths to serde-saphyr's answers.
+
+use serde_json::{Map, Value};
+
+use super::fast::{map_key, scalar_plain};
+
+/// Deeper nesting than this is left to the other paths.
+const MAX_DEPTH: usize = 64;
+
+/// The value of a one-document YAML text, or `None` when another path must read it.
+pub fn parse(text: &str) -> Option<Value> {
+    if !text.ends_with('\n') || !printable(text) {
+        return None;
+    }
+    let mut reader = Reader {
+        lines: text.lines().collect(),
+        next: 0,
+        pending: None,
+    };
+    let (indent, content) = reader.peek()?;
+    // A document that is one scalar is not a manifest; serde-saphyr says what it is.
+    if !starts_sequence(content) && key_of(content)?.is_none() {
+        return None;
+    }
+    let value = reader.node(indent, 0)?;
+    if reader.peek().is_some() {
+        return None;
+    }
+    Some(value)
+}
+
+/// YAML's printable characters, less the byte-order mark, carriage return and tab.
+fn printable(text: &str) -> bool {
+    if text
+        .bytes()
+        .all(|b| b == b'\n' || (0x20..0x7f).contains(&b))
+    {
+        return true;
+    }
+    text.chars().all(|c| {
+        matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{10000}'..='\u{10ffff}')
+            || (('\u{e000}'..='\u{fffd}').contains(&c) && c != '\u{feff}')
+    })
+}
+
+struct Reader<'a> {
+    lines: Vec<&'a str>,
+    /// The next line not yet read.
+    next: usize,
+    /// What follows `- ` on a sequence item's line, read as a line of its own at its column.
+    pending: Option<(usize, &'a str)>,
+}
+
+fn starts_sequence(content: &str) -> bool {
+    content == "-" || content.starts_with("- ")
+}
+
+/// A block mapping entry's key and the text after its `:`; `Ok(None)` when the line is not a
+/// mapping entry, `None` when it may be one this reader does not read.
+fn key_of(content: &str) -> Option<Option<(String, &str)>> {
+    let (key, rest) = match content.as_bytes()[0] {
+        b'"' | b'\'' => {
+            let (key, used) = quoted(content)?;
+            let rest = &content[used..];
+            match rest.strip_prefix(':') {
+                Some(rest) if rest.is_empty() || rest.starts_with(' ') => (key, rest),
+                _ => return None,
+            }
+        }
+        b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
+        | b'|' | b'>' | b'%' | b'@' | b'`' => return None,
+        _ => {
+            let Some(at) = separator(content) else {
+                return Some(None);
+            };
+            let key = &content[..at];
+            // Legal in a plain key, but rare enough in manifests to leave to serde-saphyr.
+            if key.ends_with(' ') || key.contains(['#', '[', ']', '{', '}', ',', '"', '\'']) {
+                return None;
+            }
+            (
+                map_key(key, granit_parser::ScalarStyle::Plain)?,
+                &content[at + 1..],
+            )
+        }
+    };
+    Some(Some((key, rest.trim_start_matches(' '))))
+}
+
+/// Where the first `:` that ends a plain key is: followed by a space or the end of the line.
+fn separator(content: &str) -> Option<usize> {
+    let bytes = content.as_bytes();
+    (0..bytes.len()).find(|&i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|b| *b == b' '))
+}
+
+impl<'a> Reader<'a> {
+    /// The next line holding something, as (indent, text without the indent); comments and
+    /// blank lines are passed over.
+    fn peek(&mut self) -> Option<(usize, &'a str)> {
+        if self.pending.is_some() {
+            return self.pending;
+        }
+        while let Some(line) = self.lines.get(self.next) {
+            let content = line.trim_start_matches(' ');
+            if content.is_empty() || content.starts_with('#') {
+                self.next += 1;
+                continue;
+            }
+            return Some((line.len() - content.len(), content.trim_end_matches(' ')));
+        }
+        None
+    }
+
+    fn take(&mut self) {
+        if self.pending.take().is_none() {
+            self.next += 1;
+        }
+    }
+
+    /// The node whose first line is the next one, at `indent`.
+    fn node(&mut self, indent: usize, depth: usize) -> Option<Value> {
+        if depth >= MAX_DEPTH {
+            return None;
+        }
+        let (_, content) = self.peek()?;
+        if starts_sequence(content) {
+            self.sequence(indent, depth)
+        } else if key_of(content)?.is_some() {
+            self.mapping(indent, depth)
+        } else {
+            // A scalar on a line of its own, under a key or an item.
+            self.take();
+            self.inline(content, indent, depth)
+        }
+    }
+
+    fn sequence(&mut self, indent: usize, depth: usize) -> Option<Value> {
+        let mut items = Vec::new();
+        while let Some((at, content)) = self.peek() {
+            if at < indent {
+                break;
+            }
+            if at > indent {
+                return None;
+            }
+            if !starts_sequence(content) {
+                break; // the next key of the mapping this sequence is the value of
+            }
+            let rest = content[1..].trim_start_matches(' ');
+            self.take();
+            let item = if rest.is_empty() || rest.starts_with('#') {
+                self.child(indent, depth)?
+            } else {
+                let column = indent + content.len() - rest.len();
+                if starts_sequence(rest) || key_of(rest)?.is_some() {
+                    self.pending = Some((column, rest));
+                    self.node(column, depth + 1)?
+                } else {
+                    self.inline(rest, indent, depth)?
+                }
+            };
+            items.push(item);
+        }
+        Some(Value::Array(items))
+    }
+
+    fn mapping(&mut self, indent: usize, depth: usize) -> Option<Value> {
+        let mut map = Map::new();
+        while let Some((at, content)) = self.peek() {
+            if at < indent {
+                break;
+            }
+            if at > indent {
+                return None;
+            }
+            let (key, rest) = key_of(content)??;
+            self.take();
+            let value = if rest.is_empty() || rest.starts_with('#') {
+                match self.peek() {
+                    // A sequence may sit at its key's indent.
+                    Some((at, next)) if at == indent && starts_sequence(next) => {
+                        self.sequence(indent, depth + 1)?
+                    }
+                    _ => self.child(indent, depth)?,
+                }
+            } else {
+                self.inline(rest, indent, depth)?
+            };
+            if map.insert(key, value).is_some() {
+                return None; // serde-saphyr reports the duplicate
+            }
+        }
+        Some(Value::Object(map))
+    }
+
+    /// The node on the lines below a key or item at `indent` with nothing after it: null
+    /// when the next line is not indented deeper.
+    fn child(&mut self, indent: usize, depth: usize) -> Option<Value> {
+        match self.peek() {
+            Some((at, _)) if at > indent => self.node(at, depth + 1),
+            _ => Some(Value::Null),
+        }
+    }
+
+    /// A value written on its key's or item's line; `indent` is that key's or item's.
+    fn inline(&mut self, text: &'a str, indent: usize, depth: usize) -> Option<Value> {
+        let value = match text.as_bytes()[0] {
+            b'|' => return self.literal(&text[1..], indent),
+            b'"' | b'\'' => {
+                let (value, used) = quoted(text)?;
+                after_value(&text[used..])?;
+                Value::String(value)
+            }
+            b'[' | b'{' => {
+                let (value, used) = flow(text, depth)?;
+                after_value(&text[used..])?;
+                value
+            }
+            b'>' | b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b'?' | b':' | b',' | b']' | b'}'
+            | b'#' => return None,
+            _ => {
+                let text = match text.find(" #") {
+                    Some(at) => text[..at].trim_end_matches(' '),
+                    None => text,
+                };
+                if text.ends_with(':') || text.contains(": ") {
+                    return None;
+                }
+                scalar_plain(text)?
+            }
+        };
+        // A plain or quoted scalar may go on over the next lines; those are for serde-saphyr.
+        match self.peek() {
+            Some((at, _)) if at > indent => None,
+            _ => Some(value),
+        }
+    }
+
+    /// A literal block scalar whose header (after `|`) is `header`, under a key or item at
+    /// `indent`. Only the clip (`|`) and strip (`|-`) forms with no indentation indicator.
+    fn literal(&mut self, header: &str, indent: usize) -> Option<Value> {
+        let (strip, rest) = match header.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, header),
+        };
+        after_value(rest)?;
+        if self.pending.is_some() {
+            return None;
+        }
+        // The content's indent is the first non-blank line's; blank lines before it may not
+        // be longer.
+        let mut longest_blank = 0;
+        let mut content_indent = None;
+        for line in &self.lines[self.next..] {
+            let content = line.trim_start_matches(' ');
+            if content.is_empty() {
+                longest_blank = longest_blank.max(line.len());
+            } else {
+                content_indent = Some(line.len() - content.len());
+                break;
+            }
+        }
+        let content_indent = content_indent?;
+        if content_indent <= indent || longest_blank > content_indent {
+            return None;
+        }
+        let mut text = String::new();
+        let mut blank_run = 0;
+        while let Some(line) = self.lines.get(self.next) {
+            let content = line.trim_start_matches(' ');
+            if content.is_empty() {
+                if line.len() > content_indent {
+                    return None;
+                }
+                blank_run += 1;
+            } else if line.len() - content.len() < content_indent {
+                break;
+            } else {
+                for _ in 0..blank_run {
+                    text.push('\n');
+                }
+                blank_run = 0;
+                text.push_str(&line[content_indent..]);
+                text.push('\n');
+            }
+            self.next += 1;
+        }
+        if strip {
+            text.pop();
+        }
+        Some(Value::String(text))
+    }
+}
+
+/// What may follow a quoted scalar or flow collection on its line: nothing, or a comment.
+fn after_value(rest: &str) -> Option<()> {
+    let trimmed = rest.trim_start_matches(' ');
+    (trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len())).then_some(())
+}
+
+/// A one-line quoted scalar at the start of `text`: its value and the bytes it took.
+fn quoted(text: &str) -> Option<(String, usize)> {
+    let bytes = text.as_bytes();
+    if bytes[0] == b'\'' {
+        let mut value = String::new();
+        let mut from = 1;
+        loop {
+            let at = from + text[from..].find('\'')?;
+            value.push_str(&text[from..at]);
+            if bytes.get(at + 1) == Some(&b'\'') {
+                value.push('\'');
+                from = at + 2;
+            } else {
+                return Some((value, at + 1));
+            }
+        }
+    }
+    let mut value = String::new();
+    let mut from = 1;
+    loop {
+        let at = from + text[from..].find(['"', '\\'])?;
+        value.push_str(&text[from..at]);
+        if bytes[at] == b'"' {
+            return Some((value, at + 1));
+        }
+        let (c, used) = escape(&text[at + 1..])?;
+        value.push(c);
+        from = at + 1 + used;
+    }
+}
+
+/// A double-quoted escape (after the `\`): the character and the bytes it took.
+fn escape(text: &str) -> Option<(char, usize)> {
+    let hex = |len: usize| {
+        let digits = text.get(1..1 + len)?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        Some((
+            char::from_u32(u32::from_str_radix(digits, 16).ok()?)?,
+            1 + len,
+        ))
+    };
+    Some(match text.as_bytes().first()? {
+        b'"' => ('"', 1),
+        b'\\' => ('\\', 1),
+        b'/' => ('/', 1),
+        b'n' => ('\n', 1),
+        b't' => ('\t', 1),
+        b'r' => ('\r', 1),
+        b'0' => ('\0', 1),
+        b'a' => ('\u{07}', 1),
+        b'b' => ('\u{08}', 1),
+        b'v' => ('\u{0b}', 1),
+        b'f' => ('\u{0c}', 1),
+        b'e' => ('\u{1b}', 1),
+        b' ' => (' ', 1),
+        b'x' => hex(2)?,
+        b'u' => hex(4)?,
+        b'U' => hex(8)?,
+        _ => return None,
+    })
+}
+
+/// A flow list or mapping of scalars on one line (`["ALL"]`, `{cpu: 1}`, `[]`): the value and
+/// the bytes it took. Nested collections are left to the other paths.
+fn flow(text: &str, depth: usize) -> Option<(Value, usize)> {
+    if depth + 1 >= MAX_DEPTH {
+        return None;
+    }
+    let is_map = text.starts_with('{');
+    let close = if is_map { '}' } else { ']' };
+    let mut items = Vec::new();
+    let mut map = Map::new();
+    let skip = |at: usize| at + text[at..].len() - text[at..].trim_start_matches(' ').len();
+    let mut at = skip(1);
+    if text[at..].starts_with(close) {
+        let empty = if is_map {
+            Value::Object(map)
+        } else {
+            Value::Array(items)
+        };
+        return Some((empty, at + 1));
+    }
+    loop {
+        if is_map {
+            let (key, used) = flow_scalar(&text[at..], true)?;
+            let Value::String(key) = key else {
+                return None;
+            };
+            at += used;
+            at = skip(text[at..].strip_prefix(": ").map(|_| at + 2)?);
+            let (value, used) = flow_scalar(&text[at..], false)?;
+            if map.insert(key, value).is_some() {
+                return None;
+            }
+            at += used;
+        } else {
+            let (value, used) = flow_scalar(&text[at..], false)?;
+            items.push(value);
+            at += used;
+        }
+        at = skip(at);
+        match text[at..].chars().next()? {
+            ',' => at = skip(at + 1),
+            c if c == close => {
+                let value = if is_map {
+                    Value::Object(map)
+                } else {
+                    Value::Array(items)
+                };
+                return Some((value, at + 1));
+            }
+            _ => return None,
+        }
+        // `[a, ]` and `[a, , b]` are for serde-saphyr.
+        if text[at..].starts_with([',', ']', '}']) {
+            return None;
+        }
+    }
+}
+
+/// One scalar inside a flow collection: quoted, or plain up to `,`, `]` or `}`.
+fn flow_scalar(text: &str, key: bool) -> Option<(Value, usize)> {
+    match text.as_bytes().first()? {
+        b'"' | b'\'' => {
+            let (value, used) = quoted(text)?;
+            Some((Value::String(value), used))
+        }
+        b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
+        | b'|' | b'>' | b'%' | b'@' | b'`' => None,
+        _ => {
+            let end = text.find([',', ']', '}', ':', '#', '[', '{'])?;
+            if text.as_bytes()[end] != b',' && text.as_bytes()[end] != b']' {
+                // `:` ends a key (and nothing else); `}` ends a value.
+                let ok = match text.as_bytes()[end] {
+                    b':' => key,
+                    b'}' => !key,
+                    _ => false,
+                };
+                if !ok {
+                    return None;
+                }
+            }
+            let plain = text[..end].trim_end_matches(' ');
+            if plain.is_empty() {
+                return None;
+            }
+            let value = if key {
+                Value::String(map_key(plain, granit_parser::ScalarStyle::Plain)?)
+            } else {
+                scalar_plain(plain)?
+            };
+            Some((value, plain.len()))
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "block_tests.rs"]
+mod tests;

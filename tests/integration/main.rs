@@ -3,9 +3,11 @@
 mod api_rules;
 mod builtin_library;
 mod cel_rules;
+mod consequence_reports;
 mod consequences;
 mod crd_schemas;
 mod dependency;
+mod dependency_oci;
 mod diff;
 mod documents;
 mod errors;

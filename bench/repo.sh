@@ -39,7 +39,7 @@ report() {  # NAME DIR ONE_CHART ONE_ENV
     rm -rf "$BOSUN_STATE_DIR"
     (cd "$dir" && "$bosun" render --all >/dev/null 2>&1)
     local count
-    count=$(cd "$dir" && "$bosun" diff --all -o summary 2>/dev/null | grep -c '^# ')
+    count=$(cd "$dir" && "$bosun" diff --all -o summary 2>/dev/null | grep -c '^== release ')
     read -r all_wall all_cpu < <(cd "$dir" && measure "$bosun" diff --all -o summary)
     read -r one_wall one_cpu < <(cd "$dir" && measure "$bosun" diff "$chart" --env "$env" -o summary)
     printf '%-22s %4d releases  diff --all: %6.3f s wall %6.3f s CPU   one release (%s %s): %6.3f s wall %6.3f s CPU\n' \

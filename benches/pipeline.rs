@@ -99,6 +99,7 @@ fn fleet() -> Fleet {
             show_only: Vec::new(),
             include_crds: false,
             random_seed: None,
+            lookup: None,
         },
     }
 }

@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::kube_version::KubeVersion;
 use crate::manifest::{Checks, Document};
 use crate::render::engine::{Capabilities, Release};
-use crate::render::gotpl::RandomSeed;
+use crate::render::gotpl::{Cluster, RandomSeed};
 use crate::render::trace::Origins;
 use crate::render::{self, RenderOptions};
 use crate::state;
@@ -56,6 +56,8 @@ pub struct Request {
     /// The file holding the random functions' secret seed; `BOSUN_RANDOM_SEED` when absent
     /// (fresh randomness when neither is set).
     pub random_seed_file: Option<PathBuf>,
+    /// `--lookup-file`: objects (`kubectl get -o yaml`) that Helm's `lookup` answers from.
+    pub lookup_file: Option<PathBuf>,
 }
 
 impl Request {
@@ -76,6 +78,7 @@ impl Request {
             schemas: SchemaSources::default(),
             state_dir: None,
             random_seed_file: None,
+            lookup_file: None,
         }
     }
 }
@@ -151,6 +154,10 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
         show_only: request.show_only.clone(),
         include_crds: request.include_crds,
         random_seed: RandomSeed::find(request.random_seed_file.as_deref())?,
+        lookup: match &request.lookup_file {
+            Some(path) => Some(std::sync::Arc::new(Cluster::read(path)?)),
+            None => None,
+        },
     };
     if let Some(preload) = preload {
         let _ = preload.join();

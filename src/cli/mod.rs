@@ -232,6 +232,11 @@ pub(crate) struct ChartFlags {
     /// as Helm's are
     #[arg(long, value_name = "PATH")]
     pub random_seed_file: Option<PathBuf>,
+    /// Objects (as `kubectl get -o yaml` prints them: a stream or a List) that Helm charts'
+    /// `lookup` answers from, so a chart that reuses an existing Secret renders as it would
+    /// against the cluster. Without it `lookup` finds nothing, as in `helm template`
+    #[arg(long, value_name = "PATH")]
+    pub lookup_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -518,6 +523,7 @@ fn request(
         schemas: schema_sources(&flags.schemas),
         state_dir: flags.state_dir.clone(),
         random_seed_file: flags.random_seed_file.clone(),
+        lookup_file: flags.lookup_file.clone(),
     }
 }
 

@@ -30,6 +30,8 @@ pub struct RenderOptions {
     pub include_crds: bool,
     /// `--random-seed-file` or `BOSUN_RANDOM_SEED`: reproducible random functions.
     pub random_seed: Option<gotpl::RandomSeed>,
+    /// `--lookup-file`: the objects Helm's `lookup` answers from (none: it finds nothing).
+    pub lookup: Option<std::sync::Arc<gotpl::Cluster>>,
 }
 
 /// Renders `chart` with merged `values` into sorted documents, checking each with `checks`

@@ -14,6 +14,7 @@ mod errors;
 mod finding_origins;
 mod gotpl;
 mod helm_compat_cases;
+mod helm_lookup;
 mod helm_random;
 mod helm_rules;
 mod hostile;

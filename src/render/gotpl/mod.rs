@@ -12,9 +12,11 @@ mod errors;
 mod go_json;
 mod go_yaml;
 mod helm;
+mod lookup;
 mod objects;
 mod seed;
 
+pub use lookup::Cluster;
 pub use seed::RandomSeed;
 
 use std::collections::{BTreeMap, HashMap};
@@ -58,6 +60,14 @@ impl GoTree {
         };
         sprig::register_with(&mut engine, &random);
         helm::register(&mut engine);
+        if let Some(cluster) = options.lookup.clone() {
+            engine.add_function("lookup", move |_, args| {
+                let text =
+                    |index: usize| args.get(index).map(ToString::to_string).unwrap_or_default();
+                let found = cluster.lookup(&text(0), &text(1), &text(2), &text(3));
+                Ok(lookup::to_template(&found))
+            });
+        }
         let mut files = HashMap::new();
         for (chart, prefix) in charts {
             if !is_go(chart) {

@@ -88,7 +88,7 @@ pub fn values(node: &crate::values::Node) -> Value {
     }
 }
 
-fn with_int64(json: &serde_json::Value) -> Value {
+pub(super) fn with_int64(json: &serde_json::Value) -> Value {
     match json {
         serde_json::Value::Number(n) if n.is_i64() => Value::Int64(n.as_i64().unwrap_or_default()),
         serde_json::Value::Array(items) => Value::list(items.iter().map(with_int64).collect()),

@@ -167,42 +167,10 @@ fn port(host: &str) -> &str {
     after.rsplit_once(':').map_or("", |(_, port)| port)
 }
 
-/// A Go duration (`1h30m`, `1.5s`, `300ms`, `-2us`) in nanoseconds, as CEL's `duration()` reads it.
+/// A Go duration (`1h30m`, `1.5s`, `300ms`, `-2us`) in nanoseconds, as CEL's `duration()` reads
+/// it: Go's `time.ParseDuration`, which sprig already carries for Helm's date functions.
 fn duration_nanos(s: &str) -> Option<i64> {
-    let (negative, mut rest) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
-    if rest == "0" {
-        return Some(0);
-    }
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total = 0f64;
-    while !rest.is_empty() {
-        let number_end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let number: f64 = rest[..number_end].parse().ok()?;
-        rest = &rest[number_end..];
-        let unit_end = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..unit_end] {
-            "ns" => 1.0,
-            "us" | "µs" | "μs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
-            _ => return None,
-        };
-        rest = &rest[unit_end..];
-        total += number * scale;
-    }
-    let total = if negative { -total } else { total };
-    (total.abs() < i64::MAX as f64).then_some(total as i64)
+    sprig::dates::parse_duration(s).and_then(|nanos| i64::try_from(nanos).ok())
 }
 
 #[cfg(test)]

@@ -18,6 +18,11 @@
 //! 5. [`output`]: write one YAML stream, a JSON List, or one file per template; the record for
 //!    `bosun diff` is written with Secret values sealed.
 //!
+//! [`diff`] says, before the text, what each change will do (consequences: fields that will
+//! not apply, pods restarted, data at risk, noise grouped). [`repository`] runs the pipeline
+//! for every release of a repository (`--all`, `bosun.yaml`, `--changed-since`), in parallel,
+//! and groups what each says.
+//!
 //! [`pipeline::render`] runs stages 1–3 for a plain [`pipeline::Request`] and returns plain data
 //! (documents, verdicts, merged values with their origins, the record's path); the command line
 //! ([`cli`]) and the benchmark both call it. Every failure is an [`error::Error`] that prints

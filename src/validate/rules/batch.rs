@@ -225,12 +225,7 @@ fn time_zone(zone: &str) -> Option<String> {
 mod tests {
     use serde_json::{Value, json};
 
-    fn messages(value: Value) -> Vec<String> {
-        super::super::check(&value)
-            .into_iter()
-            .map(|f| format!("{} {}: {}", f.rule.id, f.path, f.message))
-            .collect()
-    }
+    use super::super::messages;
 
     #[test]
     fn cron_jobs() {

@@ -194,6 +194,15 @@ pub(crate) fn entries<'a>(
         .flatten()
 }
 
+/// Each finding of `value` as `rule path: message`, for the rule modules' tests.
+#[cfg(test)]
+fn messages(value: Value) -> Vec<String> {
+    check(&value)
+        .into_iter()
+        .map(|f| format!("{} {}: {}", f.rule.id, f.path, f.message))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::{all, check};

@@ -325,17 +325,12 @@ fn check_restart(spec: &Value, base: &str, restart: &[&str], out: &mut Out) {
 mod tests {
     use serde_json::{Value, json};
 
+    use super::super::messages;
+
     fn deployment(spec: Value) -> Value {
         json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
                "spec": {"selector": {"matchLabels": {"app": "web"}},
                         "template": {"metadata": {"labels": {"app": "web"}}, "spec": spec}}})
-    }
-
-    fn messages(value: Value) -> Vec<String> {
-        super::super::check(&value)
-            .into_iter()
-            .map(|f| format!("{} {}: {}", f.rule.id, f.path, f.message))
-            .collect()
     }
 
     #[test]

@@ -331,12 +331,7 @@ fn check_stateful_set(spec: &Value, out: &mut Out) {
 mod tests {
     use serde_json::{Value, json};
 
-    fn messages(value: Value) -> Vec<String> {
-        super::super::check(&value)
-            .into_iter()
-            .map(|f| format!("{} {}: {}", f.rule.id, f.path, f.message))
-            .collect()
-    }
+    use super::super::messages;
 
     fn deployment(spec: Value) -> Value {
         let mut spec = spec;

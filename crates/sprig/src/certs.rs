@@ -13,6 +13,8 @@
 //! since 1970 (UTC) instead of now, so the same render gives the same bytes for that half,
 //! and the certificate is still valid for at least half its lifetime when rendered.
 
+mod rsa_keygen;
+
 use std::net::IpAddr;
 
 use base64::Engine as _;
@@ -286,7 +288,7 @@ fn strings(value: &Value, not_string: impl Fn(&Value) -> String) -> Result<Vec<S
 }
 
 fn rsa_key(draw: &mut Draw, bits: usize) -> Result<PrivateKey, Error> {
-    let key = rsa::PrivateKey::new(draw, bits)
+    let key = rsa_keygen::generate(draw, bits)
         .map_err(|e| Error::new(format!("error generating rsa key: {e}")))?;
     let encoding = |e: &dyn std::fmt::Display| Error::new(format!("error encoding rsa key: {e}"));
     let pkcs1 = key.to_pkcs1_der().map_err(|e| encoding(&e))?;

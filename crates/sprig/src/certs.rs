@@ -13,6 +13,7 @@
 //! since 1970 (UTC) instead of now, so the same render gives the same bytes for that half,
 //! and the certificate is still valid for at least half its lifetime when rendered.
 
+mod base_two;
 mod rsa_keygen;
 
 use std::net::IpAddr;

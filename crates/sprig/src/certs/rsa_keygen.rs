@@ -4,11 +4,12 @@
 //!
 //! Each prime is searched for from a random odd start with its top two bits set (so that the
 //! modulus has exactly the bits asked for): a window of odd numbers after the start is sieved
-//! with the odd primes below [`SIEVE_LIMIT`] (the `rsa` crate sieves with the first 2,047), which
-//! leaves about a fifth fewer candidates to test; each survivor gets the Miller-Rabin test to
-//! base 2 of [`super::base_two`]; the one that passes is then checked by `crypto-primes`'
-//! `is_prime`, the Baillie-PSW test the `rsa` crate accepts its primes with. The key is
-//! assembled by `rsa`'s `from_primes` (which computes d) and checked with its `validate`.
+//! with the odd primes below [`SIEVE_LIMITS`] (the `rsa` crate sieves with the first 2,047),
+//! which leaves a fifth (1024-bit primes) to three tenths (2048-bit) fewer candidates to test;
+//! each survivor gets the Miller-Rabin test to base 2 of [`super::base_two`]; the one that
+//! passes is then checked by `crypto-primes`' `is_prime`, the Baillie-PSW test the `rsa` crate
+//! accepts its primes with. The key is assembled by `rsa`'s `from_primes` (which computes d)
+//! and checked with its `validate`.
 //!
 //! The base-2 test is variable-time in the candidate: the keys are generated locally, once,
 //! by a command-line tool, from fresh random candidates, where a timing side channel has no
@@ -17,6 +18,7 @@
 use chacha20::ChaCha20Rng;
 use crypto_bigint::{BoxedUint, Limb, NonZero, Random, Reciprocal, U1024, U2048, Uint};
 use rand::{RngExt, SeedableRng};
+use std::sync::OnceLock;
 
 use super::base_two::passes_base_two;
 use crate::random::Draw;
@@ -25,9 +27,11 @@ use crate::random::Draw;
 const EXPONENT: u32 = 65_537;
 /// The exponent as a divisor, checked non-zero when compiling.
 const EXPONENT_DIVISOR: NonZero<Limb> = NonZero::<Limb>::new_unwrap(Limb::from_u32(EXPONENT));
-/// The sieve's small primes are the odd primes below this: enough that sieving a window costs
-/// about one Miller-Rabin test, while leaving 12.4/ln(2^bits) of the window's odd numbers.
-const SIEVE_LIMIT: u32 = 1 << 18;
+/// The sieve's small primes are the odd primes below these limits, the larger one for primes
+/// of 2048 bits and more: sieving a window then costs about one Miller-Rabin test, and leaves
+/// ln(limit)/ln(2^bits) of the window's odd numbers to test. A test costs about eight times
+/// more at twice the bits while sieving costs twice more, hence the larger limit there.
+const SIEVE_LIMITS: [u32; 2] = [1 << 18, 1 << 20];
 /// Odd numbers sieved after each random start: about six times the expected distance to a
 /// prime for 2048-bit primes, so a fresh start is rarely needed.
 const WINDOW: usize = 4096;
@@ -99,7 +103,7 @@ fn random_prime<const LIMBS: usize, const WIDE: usize>(rng: &mut ChaCha20Rng) ->
 /// Marks in `dead` the numbers `start + 2i` of the window that a small prime divides or that
 /// are 1 mod 65537; `start` is odd.
 fn sieve<const LIMBS: usize>(start: &Uint<LIMBS>, dead: &mut [bool]) {
-    let small = small_primes();
+    let small = small_primes(usize::from(Uint::<LIMBS>::BITS >= 2048));
     dead.fill(false);
     for group in &small.groups {
         let residue = start.rem_limb_with_reciprocal(&group.reciprocal).0;
@@ -120,7 +124,7 @@ fn strike(dead: &mut [bool], p: u32, start_residue: u64, target: u64) {
     }
 }
 
-/// The odd primes below [`SIEVE_LIMIT`], and runs of them whose product fits a limb, so that a
+/// The odd primes below one of [`SIEVE_LIMITS`], and runs of them whose product fits a limb, so that a
 /// start's residues cost one multi-limb division per run.
 struct SmallPrimes {
     primes: Vec<u32>,
@@ -133,14 +137,15 @@ struct Group {
     reciprocal: Reciprocal,
 }
 
-fn small_primes() -> &'static SmallPrimes {
-    static SMALL: std::sync::OnceLock<SmallPrimes> = std::sync::OnceLock::new();
-    SMALL.get_or_init(|| {
-        let limit = SIEVE_LIMIT as usize;
+/// The small primes below `SIEVE_LIMITS[size]`, computed once.
+fn small_primes(size: usize) -> &'static SmallPrimes {
+    static TABLES: [OnceLock<SmallPrimes>; 2] = [OnceLock::new(), OnceLock::new()];
+    TABLES[size].get_or_init(|| {
+        let limit = SIEVE_LIMITS[size] as usize;
         let mut composite = vec![false; limit];
         let mut primes = Vec::new();
-        for n in 3..limit {
-            if composite[n] || n % 2 == 0 {
+        for n in (3..limit).step_by(2) {
+            if composite[n] {
                 continue;
             }
             primes.push(n as u32);
@@ -186,7 +191,7 @@ mod tests {
         let start = U256::random_from_rng(&mut rng) | U256::ONE;
         let mut dead = vec![false; WINDOW];
         sieve(&start, &mut dead);
-        let small = small_primes();
+        let small = small_primes(0);
         for (offset, struck) in dead.iter().enumerate().take(512) {
             let n = start.wrapping_add(&U256::from_u64(2 * offset as u64));
             let divisible = small

@@ -13,18 +13,31 @@ include!(concat!(env!("OUT_DIR"), "/bundled_crds.rs"));
 /// The upstream CEL rules bosun adds to its bundled schemas (schemas/crds/cel-rules.yaml).
 static CEL_RULES: &str = include_str!("../../schemas/crds/cel-rules.yaml");
 
-/// (`apiVersion/Kind`, schema, origin) of every bundled custom resource schema, with the CEL
-/// rules of schemas/crds/cel-rules.yaml in place.
-pub fn bundled() -> Vec<(String, Value, String)> {
-    let rules = cel_rules();
+/// The bundled schema for `api_version` + `kind`, with the CEL rules of
+/// schemas/crds/cel-rules.yaml in place, and where it came from. schemas/crds/ follows the
+/// CRDs-catalog layout (`group/kind_version.json`), so only that one file is parsed.
+pub fn bundled(api_version: &str, kind: &str) -> Option<(Value, String)> {
+    let (group, version) = api_version.rsplit_once('/')?;
+    let wanted = format!("{group}/{}_{version}.json", kind.to_lowercase());
+    let (path, text) = BUNDLED_CRDS.iter().find(|(path, _)| *path == wanted)?;
+    let mut schema: Value = serde_json::from_str(text).ok()?;
+    add_cel_rules(&cel_rules(), path, &mut schema);
+    (schema_key(&schema)? == format!("{api_version}/{kind}"))
+        .then(|| (schema, format!("schemas/crds/{path}")))
+}
+
+/// The apiVersions of the bundled schemas for `kind`.
+pub fn bundled_api_versions(kind: &str) -> Vec<String> {
+    let prefix = format!("{}_", kind.to_lowercase());
     BUNDLED_CRDS
         .iter()
-        .filter_map(|(path, text)| {
-            let mut schema: Value = serde_json::from_str(text).ok()?;
-            add_cel_rules(&rules, path, &mut schema);
-            let key = schema_key(&schema)?;
-            Some((key, schema, format!("schemas/crds/{path}")))
+        .filter(|(path, _)| {
+            path.rsplit('/')
+                .next()
+                .is_some_and(|f| f.starts_with(&prefix))
         })
+        .filter_map(|(_, text)| schema_key(&serde_json::from_str(text).ok()?))
+        .filter_map(|key| Some(key.strip_suffix(&format!("/{kind}"))?.to_string()))
         .collect()
 }
 
@@ -242,6 +255,21 @@ mod tests {
         let mut wrong_kind = good.clone();
         wrong_kind["kind"] = json!("Gadget");
         assert!(!validator.is_valid(&wrong_kind));
+    }
+
+    #[test]
+    fn every_bundled_schema_is_found_under_its_own_api_version_and_kind() {
+        assert!(BUNDLED_CRDS.len() >= 20);
+        for (path, text) in BUNDLED_CRDS {
+            let schema: Value = serde_json::from_str(text).unwrap();
+            let key = schema_key(&schema).unwrap_or_else(|| panic!("{path}: no key"));
+            let (api_version, kind) = key.rsplit_once('/').unwrap();
+            let (_, origin) =
+                bundled(api_version, kind).unwrap_or_else(|| panic!("{key} not found"));
+            assert_eq!(origin, format!("schemas/crds/{path}"));
+            assert!(bundled_api_versions(kind).contains(&api_version.to_string()));
+        }
+        assert!(bundled("monitoring.coreos.com/v1", "Gizmo").is_none());
     }
 
     #[test]

@@ -155,14 +155,17 @@ fn definitions(version: KubeVersion) -> Option<Arc<Definitions>> {
     Some(loaded)
 }
 
+/// A custom resource schema and where it came from.
+type CustomSchema = (Arc<Value>, String);
+
 /// The schemas for one target version, with validators compiled on demand.
 pub struct Catalog {
     version: KubeVersion,
     definitions: Arc<Definitions>,
     /// Schemas from CRDs and `--crd` files, by `apiVersion/Kind`.
-    custom: HashMap<String, (Arc<Value>, String)>,
+    custom: HashMap<String, CustomSchema>,
     /// Bundled custom resource schemas (schemas/crds/), read on first use.
-    bundled: Mutex<HashMap<String, Option<(Arc<Value>, String)>>>,
+    bundled: Mutex<HashMap<String, Option<CustomSchema>>>,
     schema_locations: Vec<PathBuf>,
     compiled: Mutex<HashMap<String, Slot>>,
     /// The compiled `x-kubernetes-validations` rules of each custom kind looked up so far.
@@ -197,7 +200,7 @@ impl Catalog {
 
     /// The custom resource schema for `api_version` + `kind` and its origin: a CRD's, else
     /// the bundled one.
-    fn custom(&self, api_version: &str, kind: &str) -> Option<(Arc<Value>, String)> {
+    fn custom(&self, api_version: &str, kind: &str) -> Option<CustomSchema> {
         let key = format!("{api_version}/{kind}");
         if let Some((schema, origin)) = self.custom.get(&key) {
             return Some((Arc::clone(schema), origin.clone()));
@@ -591,5 +594,21 @@ mod tests {
             catalog(35).lookup("example.com/v1", "Gizmo"),
             Lookup::Missing
         ));
+    }
+
+    #[test]
+    fn cel_rules_are_compiled_only_for_a_kind_a_document_asks_for() {
+        let mut catalog = catalog(35);
+        let schema = json!({"type": "object", "properties": {"spec": {"type": "object",
+            "x-kubernetes-validations": [{"rule": "self == oldSelf"}]}}});
+        catalog.add_custom("example.com/v1/Widget", schema, "test".into());
+        // Looking the kind up (as the up-front check of a chart's CRDs does) compiles no rule.
+        assert!(matches!(
+            catalog.lookup("example.com/v1", "Widget"),
+            Lookup::Found(..)
+        ));
+        assert!(catalog.cel_skipped().is_empty());
+        let _ = catalog.cel_rules("example.com/v1", "Widget");
+        assert_eq!(catalog.cel_skipped().len(), 1, "the transition rule");
     }
 }

@@ -4,20 +4,27 @@
 Source: the PyPI wheel `kubernetes-validate` (its `vX.Y.0-local-strict` schemas, in which every
 object rejects unknown fields). For each Kubernetes version asked for, this keeps the
 `_definitions.json` of that version, drops what validation does not read (descriptions, the
-`x-kubernetes-*` extensions), writes an index of `group/version/Kind` to definition name, and
-compresses each version on its own, so bosun unpacks only the version it validates against.
+`x-kubernetes-*` extensions) and notes the `group/version/Kind`s each definition serves.
+A definition that reads the same in several versions (most do) is stored once.
 
-The bundle is: the line `bosun-schemas 1`, a line of JSON (the index:
-{"versions": {"1.35": {"offset": O, "length": L}, ...}}), then each version's gzip'd JSON
-({"definitions": {...}, "kinds": {"apps/v1/Deployment": "io.k8s.api.apps.v1.Deployment"}})
-at O..O+L counted from the end of the index line.
+The bundle is plain text, one record a line, so a run reads only the definitions its kinds
+reach, without unpacking or parsing the rest:
+
+    bosun-schemas 2
+    source kubernetes-validate 1.37.0
+    version 1.25 0 1 2 ...        the entries (numbered from 0) that make up each version
+    ...
+    entries 1403
+    NAME<TAB>KINDS<TAB>JSON       one definition: its name, the kinds it serves in the
+    ...                           versions that list it (comma-separated, often none), its schema
+
+An entry's `$ref`s name other definitions (`#/$defs/NAME`) of the same version.
 
 Usage: schemas/build_bundle.py [--wheel PATH] [VERSION ...]   (default: 1.25 to 1.37)
 Without --wheel it runs `pip download kubernetes-validate==1.37.0` (the only network use, and
 only here: bosun never reads the network at build or run time).
 """
 import argparse
-import gzip
 import json
 import pathlib
 import subprocess
@@ -52,7 +59,8 @@ def strip(node, names=False):
     return node
 
 
-def version_blob(wheel, version):
+def version_entries(wheel, version):
+    """(name, kinds, schema text) of each definition of `version`, in name order."""
     name = f"kubernetes_validate/kubernetes-json-schema/v{version}.0-local-strict/_definitions.json"
     with wheel.open(name) as fh:
         defs = json.load(fh)["$defs"]
@@ -65,10 +73,12 @@ def version_blob(wheel, version):
             props = schema.get("properties", {})
             if "apiVersion" in props and "kind" in props:
                 kinds[f"{api_version}/{kind}"] = def_name
-    body = {"definitions": strip(defs), "kinds": dict(sorted(kinds.items()))}
-    raw = json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
-    # mtime=0 keeps the bundle byte-identical across runs.
-    return gzip.compress(raw, compresslevel=9, mtime=0), len(raw), len(kinds)
+    served = {}
+    for key, def_name in kinds.items():
+        served.setdefault(def_name, []).append(key)
+    return [(name, ",".join(sorted(served.get(name, []))),
+             json.dumps(schema, separators=(",", ":"), sort_keys=True))
+            for name, schema in sorted(strip(defs).items())]
 
 
 def main():
@@ -83,18 +93,20 @@ def main():
         subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-d", tmp,
                         f"kubernetes-validate=={WHEEL_VERSION}"], check=True)
         wheel_path = next(pathlib.Path(tmp).glob("*.whl"))
-    blobs, index, offset = [], {}, 0
+    numbers, lines = {}, [f"bosun-schemas 2", f"source kubernetes-validate {WHEEL_VERSION}"]
     with zipfile.ZipFile(wheel_path) as wheel:
         for version in args.versions:
-            blob, raw_size, kinds = version_blob(wheel, version)
-            index[version] = {"offset": offset, "length": len(blob)}
-            offset += len(blob)
-            blobs.append(blob)
-            print(f"{version}: {kinds} kinds, {raw_size} bytes stripped, {len(blob)} compressed")
-    header = b"bosun-schemas 1\n" + json.dumps({"source": f"kubernetes-validate {WHEEL_VERSION}",
-                                                  "versions": index}, sort_keys=True).encode() + b"\n"
-    pathlib.Path(args.out).write_bytes(header + b"".join(blobs))
-    print(f"wrote {args.out}: {len(header) + offset} bytes")
+            entries = version_entries(wheel, version)
+            ids = [numbers.setdefault(entry, len(numbers)) for entry in entries]
+            lines.append(f"version {version} " + " ".join(map(str, ids)))
+            kinds = sum(1 for _, served, _ in entries if served)
+            print(f"{version}: {len(entries)} definitions, {kinds} serving kinds")
+    lines.append(f"entries {len(numbers)}")
+    for (name, served, text), _ in sorted(numbers.items(), key=lambda item: item[1]):
+        lines.append(f"{name}\t{served}\t{text}")
+    data = ("\n".join(lines) + "\n").encode()
+    pathlib.Path(args.out).write_bytes(data)
+    print(f"wrote {args.out}: {len(numbers)} distinct definitions, {len(data)} bytes")
 
 
 if __name__ == "__main__":

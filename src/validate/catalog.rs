@@ -56,7 +56,7 @@ pub fn catalog(
     crds: &[(String, serde_json::Value)],
 ) -> Result<Catalog, Error> {
     let mut catalog = Catalog::new(version)?;
-    let mut documents = crds.to_vec();
+    let mut from_files = Vec::new();
     for file in &sources.crds {
         let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
             path: file.clone(),
@@ -64,10 +64,11 @@ pub fn catalog(
         })?;
         let shown = file.display().to_string();
         let found = yaml::parse_stream(&text).map_err(|e| e.into_error(&shown, &text))?;
-        documents.extend(found.into_iter().map(|d| (shown.clone(), d)));
+        from_files.extend(found.into_iter().map(|d| (shown.clone(), d)));
     }
     let mut added = Vec::new();
-    for (file, document) in &documents {
+    // The chart's CRDs are read where they are: a large CRD is megabytes of parsed YAML.
+    for (file, document) in crds.iter().chain(&from_files) {
         if document["kind"] == "CustomResourceDefinition" {
             let name = document["metadata"]["name"].as_str().unwrap_or("?");
             let schemas = crd::from_crd(document).map_err(|reason| Error::BadSchema {

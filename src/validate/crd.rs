@@ -4,6 +4,7 @@
 //! list their properties reject others, unless they preserve unknown fields. Its
 //! `x-kubernetes-validations` CEL rules stay in the schema for `src/validate/cel/`.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
@@ -13,18 +14,31 @@ include!(concat!(env!("OUT_DIR"), "/bundled_crds.rs"));
 /// The upstream CEL rules bosun adds to its bundled schemas (schemas/crds/cel-rules.yaml).
 static CEL_RULES: &str = include_str!("../../schemas/crds/cel-rules.yaml");
 
-/// (`apiVersion/Kind`, schema, origin) of every bundled custom resource schema, with the CEL
-/// rules of schemas/crds/cel-rules.yaml in place.
-pub fn bundled() -> Vec<(String, Value, String)> {
-    let rules = cel_rules();
+/// The bundled schema for `api_version` + `kind`, with the CEL rules of
+/// schemas/crds/cel-rules.yaml in place, and where it came from. schemas/crds/ follows the
+/// CRDs-catalog layout (`group/kind_version.json`), so only that one file is parsed.
+pub fn bundled(api_version: &str, kind: &str) -> Option<(Value, String)> {
+    let (group, version) = api_version.rsplit_once('/')?;
+    let wanted = format!("{group}/{}_{version}.json", kind.to_lowercase());
+    let (path, text) = BUNDLED_CRDS.iter().find(|(path, _)| *path == wanted)?;
+    let mut schema: Value = serde_json::from_str(text).ok()?;
+    add_cel_rules(&cel_rules(), path, &mut schema);
+    (schema_key(&schema)? == format!("{api_version}/{kind}"))
+        .then(|| (schema, format!("schemas/crds/{path}")))
+}
+
+/// The apiVersions of the bundled schemas for `kind`.
+pub fn bundled_api_versions(kind: &str) -> Vec<String> {
+    let prefix = format!("{}_", kind.to_lowercase());
     BUNDLED_CRDS
         .iter()
-        .filter_map(|(path, text)| {
-            let mut schema: Value = serde_json::from_str(text).ok()?;
-            add_cel_rules(&rules, path, &mut schema);
-            let key = schema_key(&schema)?;
-            Some((key, schema, format!("schemas/crds/{path}")))
+        .filter(|(path, _)| {
+            path.rsplit('/')
+                .next()
+                .is_some_and(|f| f.starts_with(&prefix))
         })
+        .filter_map(|(_, text)| schema_key(&serde_json::from_str(text).ok()?))
+        .filter_map(|key| Some(key.strip_suffix(&format!("/{kind}"))?.to_string()))
         .collect()
 }
 
@@ -96,7 +110,7 @@ pub fn from_crd(crd: &Value) -> Result<Vec<(String, Value)>, String> {
         }
         let name = version["name"].as_str();
         let schema = &version["schema"]["openAPIV3Schema"];
-        let (Some(name), Some(schema)) = (name, schema.as_object()) else {
+        let (Some(name), true) = (name, schema.is_object()) else {
             if !schema.is_null() {
                 return Err(format!(
                     "version `{}`: `openAPIV3Schema` is not a mapping",
@@ -106,7 +120,7 @@ pub fn from_crd(crd: &Value) -> Result<Vec<(String, Value)>, String> {
             continue;
         };
         let api_version = format!("{group}/{name}");
-        let mut schema = strict(Value::Object(schema.clone()));
+        let mut schema = strict(schema);
         if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
             properties.insert("apiVersion".into(), json!({"const": api_version}));
             properties.insert("kind".into(), json!({"const": kind}));
@@ -117,20 +131,38 @@ pub fn from_crd(crd: &Value) -> Result<Vec<(String, Value)>, String> {
     Ok(out)
 }
 
-/// Rewrites OpenAPI v3 to JSON Schema: `nullable`, int-or-string, and strict objects.
-fn strict(node: Value) -> Value {
-    let Value::Object(mut map) = node else {
+/// Rewrites OpenAPI v3 to JSON Schema: `nullable`, int-or-string, and strict objects. It reads
+/// the CRD where it is (a large CRD is megabytes) and builds the result in one pass; the edits
+/// are replayed on a list of the node's entries so that the keys keep the order they had when
+/// they were made on a copy of the map (serde_json's `remove` moves the last entry into the
+/// gap), and so messages and snapshots keep theirs.
+fn strict(node: &Value) -> Value {
+    type Entries<'a> = Vec<(&'a str, Cow<'a, Value>)>;
+    fn remove<'a>(map: &mut Entries<'a>, key: &str) -> Option<Cow<'a, Value>> {
+        let at = map.iter().position(|(k, _)| *k == key)?;
+        Some(map.swap_remove(at).1)
+    }
+    fn insert<'a>(map: &mut Entries<'a>, key: &'a str, value: Cow<'a, Value>) {
+        match map.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = value,
+            None => map.push((key, value)),
+        }
+    }
+    let Value::Object(source) = node else {
         return match node {
-            Value::Array(items) => Value::Array(items.into_iter().map(strict).collect()),
-            other => other,
+            Value::Array(items) => Value::Array(items.iter().map(strict).collect()),
+            other => other.clone(),
         };
     };
-    let preserve = map
-        .remove("x-kubernetes-preserve-unknown-fields")
-        .is_some_and(|v| v == Value::Bool(true));
-    if map.remove("x-kubernetes-int-or-string") == Some(Value::Bool(true)) {
-        map.remove("type");
-        map.insert("type".into(), json!(["integer", "string"]));
+    let mut map: Entries = source
+        .iter()
+        .map(|(key, value)| (key.as_str(), Cow::Borrowed(value)))
+        .collect();
+    let is_true = |value: Option<Cow<Value>>| value.is_some_and(|v| *v == Value::Bool(true));
+    let preserve = is_true(remove(&mut map, "x-kubernetes-preserve-unknown-fields"));
+    if is_true(remove(&mut map, "x-kubernetes-int-or-string")) {
+        remove(&mut map, "type");
+        insert(&mut map, "type", Cow::Owned(json!(["integer", "string"])));
     }
     // OpenAPI 3.0's boolean `exclusiveMaximum: true` (beside `maximum`) is JSON Schema's
     // `exclusiveMaximum: <maximum>`; the same for the minimum.
@@ -138,41 +170,48 @@ fn strict(node: Value) -> Value {
         ("exclusiveMaximum", "maximum"),
         ("exclusiveMinimum", "minimum"),
     ] {
-        if let Some(Value::Bool(flag)) = map.get(exclusive).cloned() {
-            map.remove(exclusive);
-            if flag && let Some(limit) = map.remove(bound) {
-                map.insert(exclusive.into(), limit);
+        let flag = map.iter().find_map(|(k, v)| match &**v {
+            Value::Bool(flag) if *k == exclusive => Some(*flag),
+            _ => None,
+        });
+        if let Some(flag) = flag {
+            remove(&mut map, exclusive);
+            if flag && let Some(limit) = remove(&mut map, bound) {
+                insert(&mut map, exclusive, limit);
             }
         }
     }
-    if map.remove("nullable") == Some(Value::Bool(true))
-        && let Some(Value::String(t)) = map.get("type").cloned()
+    if is_true(remove(&mut map, "nullable"))
+        && let Some(Value::String(t)) = map
+            .iter()
+            .find(|(k, _)| *k == "type")
+            .map(|(_, v)| v.clone().into_owned())
     {
-        map.insert("type".into(), json!([t, "null"]));
+        insert(&mut map, "type", Cow::Owned(json!([t, "null"])));
     }
     let mut out = Map::new();
     for (key, value) in map {
         // `properties: null` and the like say nothing (kube-arangodb's CRDs have them); only a
         // null `default`, `enum`, `const` or `example` means something.
-        if value.is_null() && !matches!(key.as_str(), "default" | "enum" | "const" | "example") {
+        if value.is_null() && !matches!(key, "default" | "enum" | "const" | "example") {
             continue;
         }
-        let value = match key.as_str() {
+        let value = match key {
             // A branch only validates the value the object's own `properties` describe
             // (a structural schema's rule): it is not closed to other fields.
-            "allOf" | "anyOf" | "oneOf" | "not" => open_branches(value),
-            "properties" | "patternProperties" | "definitions" | "$defs" => match value {
+            "allOf" | "anyOf" | "oneOf" | "not" => open_branches(&value),
+            "properties" | "patternProperties" | "definitions" | "$defs" => match &*value {
                 Value::Object(props) => {
-                    Value::Object(props.into_iter().map(|(k, v)| (k, strict(v))).collect())
+                    Value::Object(props.iter().map(|(k, v)| (k.clone(), strict(v))).collect())
                 }
-                other => other,
+                _ => value.into_owned(),
             },
             "description" | "example" => continue,
             // Kept as they are: src/validate/cel/ evaluates them, JSON Schema ignores them.
-            "x-kubernetes-validations" => value,
-            _ => strict(value),
+            "x-kubernetes-validations" => value.into_owned(),
+            _ => strict(&value),
         };
-        out.insert(key, value);
+        out.insert(key.to_string(), value);
     }
     if out.contains_key("properties") && !out.contains_key("additionalProperties") && !preserve {
         out.insert("additionalProperties".into(), Value::Bool(false));
@@ -183,12 +222,12 @@ fn strict(node: Value) -> Value {
 /// `strict` applied inside `allOf`/`anyOf`/`oneOf`/`not` branches, without closing their
 /// objects: `{"oneOf": [{"properties": {"type": {"enum": ["IPAddress"]}}}, ...]}` says
 /// nothing about the object's other fields.
-fn open_branches(node: Value) -> Value {
+fn open_branches(node: &Value) -> Value {
     match node {
-        Value::Array(items) => Value::Array(items.into_iter().map(open_branches).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(open_branches).collect()),
         Value::Object(map) => {
             let had = map.contains_key("additionalProperties");
-            let Value::Object(mut out) = strict(Value::Object(map)) else {
+            let Value::Object(mut out) = strict(node) else {
                 unreachable!("strict keeps an object an object")
             };
             if !had && out.get("additionalProperties") == Some(&Value::Bool(false)) {
@@ -196,7 +235,7 @@ fn open_branches(node: Value) -> Value {
             }
             Value::Object(out)
         }
-        other => other,
+        other => other.clone(),
     }
 }
 
@@ -242,6 +281,21 @@ mod tests {
         let mut wrong_kind = good.clone();
         wrong_kind["kind"] = json!("Gadget");
         assert!(!validator.is_valid(&wrong_kind));
+    }
+
+    #[test]
+    fn every_bundled_schema_is_found_under_its_own_api_version_and_kind() {
+        assert!(BUNDLED_CRDS.len() >= 20);
+        for (path, text) in BUNDLED_CRDS {
+            let schema: Value = serde_json::from_str(text).unwrap();
+            let key = schema_key(&schema).unwrap_or_else(|| panic!("{path}: no key"));
+            let (api_version, kind) = key.rsplit_once('/').unwrap();
+            let (_, origin) =
+                bundled(api_version, kind).unwrap_or_else(|| panic!("{key} not found"));
+            assert_eq!(origin, format!("schemas/crds/{path}"));
+            assert!(bundled_api_versions(kind).contains(&api_version.to_string()));
+        }
+        assert!(bundled("monitoring.coreos.com/v1", "Gizmo").is_none());
     }
 
     #[test]
@@ -335,5 +389,178 @@ mod tests {
             candidates(Path::new("s"), "v1", "Service")[0],
             Path::new("s/service-v1.json")
         );
+    }
+
+    fn old_strict(node: Value) -> Value {
+        let Value::Object(mut map) = node else {
+            return match node {
+                Value::Array(items) => Value::Array(items.into_iter().map(old_strict).collect()),
+                other => other,
+            };
+        };
+        let preserve = map
+            .remove("x-kubernetes-preserve-unknown-fields")
+            .is_some_and(|v| v == Value::Bool(true));
+        if map.remove("x-kubernetes-int-or-string") == Some(Value::Bool(true)) {
+            map.remove("type");
+            map.insert("type".into(), json!(["integer", "string"]));
+        }
+        // OpenAPI 3.0's boolean `exclusiveMaximum: true` (beside `maximum`) is JSON Schema's
+        // `exclusiveMaximum: <maximum>`; the same for the minimum.
+        for (exclusive, bound) in [
+            ("exclusiveMaximum", "maximum"),
+            ("exclusiveMinimum", "minimum"),
+        ] {
+            if let Some(Value::Bool(flag)) = map.get(exclusive).cloned() {
+                map.remove(exclusive);
+                if flag && let Some(limit) = map.remove(bound) {
+                    map.insert(exclusive.into(), limit);
+                }
+            }
+        }
+        if map.remove("nullable") == Some(Value::Bool(true))
+            && let Some(Value::String(t)) = map.get("type").cloned()
+        {
+            map.insert("type".into(), json!([t, "null"]));
+        }
+        let mut out = Map::new();
+        for (key, value) in map {
+            // `properties: null` and the like say nothing (kube-arangodb's CRDs have them); only a
+            // null `default`, `enum`, `const` or `example` means something.
+            if value.is_null() && !matches!(key.as_str(), "default" | "enum" | "const" | "example")
+            {
+                continue;
+            }
+            let value = match key.as_str() {
+                // A branch only validates the value the object's own `properties` describe
+                // (a structural schema's rule): it is not closed to other fields.
+                "allOf" | "anyOf" | "oneOf" | "not" => old_open_branches(value),
+                "properties" | "patternProperties" | "definitions" | "$defs" => match value {
+                    Value::Object(props) => {
+                        Value::Object(props.into_iter().map(|(k, v)| (k, old_strict(v))).collect())
+                    }
+                    other => other,
+                },
+                "description" | "example" => continue,
+                // Kept as they are: src/validate/cel/ evaluates them, JSON Schema ignores them.
+                "x-kubernetes-validations" => value,
+                _ => old_strict(value),
+            };
+            out.insert(key, value);
+        }
+        if out.contains_key("properties") && !out.contains_key("additionalProperties") && !preserve
+        {
+            out.insert("additionalProperties".into(), Value::Bool(false));
+        }
+        Value::Object(out)
+    }
+
+    /// `old_strict` applied inside `allOf`/`anyOf`/`oneOf`/`not` branches, without closing their
+    /// objects: `{"oneOf": [{"properties": {"type": {"enum": ["IPAddress"]}}}, ...]}` says
+    /// nothing about the object's other fields.
+    fn old_open_branches(node: Value) -> Value {
+        match node {
+            Value::Array(items) => Value::Array(items.into_iter().map(old_open_branches).collect()),
+            Value::Object(map) => {
+                let had = map.contains_key("additionalProperties");
+                let Value::Object(mut out) = old_strict(Value::Object(map)) else {
+                    unreachable!("strict keeps an object an object")
+                };
+                if !had && out.get("additionalProperties") == Some(&Value::Bool(false)) {
+                    out.remove("additionalProperties");
+                }
+                Value::Object(out)
+            }
+            other => other,
+        }
+    }
+
+    /// Schema trees made of the keywords `strict` rewrites, in any order.
+    fn schema_tree() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        const KEYS: &[&str] = &[
+            "type",
+            "nullable",
+            "x-kubernetes-int-or-string",
+            "x-kubernetes-preserve-unknown-fields",
+            "exclusiveMaximum",
+            "maximum",
+            "exclusiveMinimum",
+            "minimum",
+            "properties",
+            "additionalProperties",
+            "allOf",
+            "anyOf",
+            "oneOf",
+            "not",
+            "items",
+            "description",
+            "example",
+            "default",
+            "enum",
+            "x-kubernetes-validations",
+            "patternProperties",
+            "$defs",
+            "a",
+            "b",
+        ];
+        let leaf = prop_oneof![
+            Just(json!(true)),
+            Just(json!(false)),
+            Just(json!(null)),
+            Just(json!("string")),
+            Just(json!(3)),
+        ];
+        leaf.prop_recursive(4, 64, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec((proptest::sample::select(KEYS), inner.clone()), 0..7)
+                    .prop_map(|entries| {
+                        Value::Object(
+                            entries
+                                .into_iter()
+                                .map(|(k, v)| (k.to_string(), v))
+                                .collect(),
+                        )
+                    }),
+                proptest::collection::vec(inner, 0..3).prop_map(Value::Array),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn strict_reading_in_place_gives_the_copying_versions_answer_key_order_included(
+            schema in schema_tree()
+        ) {
+            proptest::prop_assert_eq!(
+                serde_json::to_string(&strict(&schema)).unwrap(),
+                serde_json::to_string(&old_strict(schema.clone())).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn strict_reading_in_place_gives_the_copying_versions_answer_on_the_repositorys_crds() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut checked = 0;
+        for file in [
+            "charts/demo/crds/widgets.yaml",
+            "tests/fixtures/cel/widget-crd.yaml",
+            "tests/fixtures/cel/chart/crds/widget.yaml",
+        ] {
+            let text = std::fs::read_to_string(root.join(file)).unwrap();
+            for crd in crate::yaml::parse_stream(&text).unwrap() {
+                for version in crd["spec"]["versions"].as_array().unwrap() {
+                    let schema = &version["schema"]["openAPIV3Schema"];
+                    assert_eq!(
+                        serde_json::to_string(&strict(schema)).unwrap(),
+                        serde_json::to_string(&old_strict(schema.clone())).unwrap(),
+                        "{file}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 3);
     }
 }

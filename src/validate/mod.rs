@@ -2,14 +2,17 @@
 //! with every violation, skipped for want of a schema, or an apiVersion the target removed).
 //! One bad document never stops the others; the caller decides the exit code at the end.
 
+mod bundle;
 pub mod catalog;
 pub mod cel;
 mod crd;
 pub(crate) mod inputs;
+pub mod kind_schema;
 mod removed_apis;
 pub mod report;
 pub mod rules;
 pub mod schema;
+mod structural;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -279,8 +282,27 @@ pub fn check(
             let stored = pruned.as_ref().unwrap_or(value);
             let cel = catalog.cel_rules(api_version, kind);
             let defaulted = cel.as_ref().and_then(|rules| rules.defaulted(stored));
-            let mut errors: Vec<Violation> = validator
-                .iter_errors(defaulted.as_ref().unwrap_or(stored))
+            let checked = defaulted.as_ref().unwrap_or(stored);
+            // The fast validator vouches for most documents; `jsonschema` checks the others
+            // and writes every message.
+            let full = if validator.surely_valid(checked) {
+                None
+            } else {
+                match validator.validator() {
+                    Ok(full) => Some(full),
+                    Err(reason) => {
+                        return Verdict::Error {
+                            message: format!(
+                                "the schema for {api_version} {kind} cannot be used: {reason}"
+                            ),
+                            line: Some(first_line),
+                        };
+                    }
+                }
+            };
+            let mut errors: Vec<Violation> = full
+                .into_iter()
+                .flat_map(|full| full.iter_errors(checked))
                 .map(|error| {
                     let mut path = error.instance_path().as_str().to_string();
                     if let Some(field) = offending_field(error.kind()) {

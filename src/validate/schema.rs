@@ -4,19 +4,19 @@
 //! compiled on first use and shared by every document of that kind.
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
 use crate::kube_version::KubeVersion;
+use crate::validate::bundle::{self, Definitions};
+use crate::validate::kind_schema::{self, KindSchema};
 use crate::validate::removed_apis;
+use crate::validate::structural::Structural;
 
-static BUNDLE: &[u8] = include_bytes!("../../schemas/kubernetes.bundle");
-
-/// A compiled schema, shared between threads.
-pub type Validator = Arc<jsonschema::Validator>;
+/// A kind's compiled schema, shared between threads.
+pub type Validator = Arc<KindSchema>;
 
 /// A kind's validator (or why its schema cannot be used), compiled once by whichever thread
 /// asks first; `None` when there is no schema.
@@ -57,43 +57,9 @@ pub enum Lookup {
     Missing,
 }
 
-#[derive(Debug, serde::Deserialize)]
-struct Index {
-    versions: HashMap<String, BlobSlot>,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct BlobSlot {
-    offset: usize,
-    length: usize,
-}
-
-fn index() -> &'static (Index, usize) {
-    static INDEX: OnceLock<(Index, usize)> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let header_end = BUNDLE.iter().position(|&b| b == b'\n').unwrap_or(0) + 1;
-        let index_end = header_end
-            + BUNDLE[header_end..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .unwrap_or(0)
-            + 1;
-        let index: Index = serde_json::from_slice(&BUNDLE[header_end..index_end])
-            .expect("the embedded schema bundle has a valid index");
-        (index, index_end)
-    })
-}
-
 /// The Kubernetes versions whose schemas are bundled, oldest first.
 pub fn bundled_versions() -> Vec<KubeVersion> {
-    let mut versions: Vec<KubeVersion> = index()
-        .0
-        .versions
-        .keys()
-        .filter_map(|v| KubeVersion::parse(v).ok())
-        .collect();
-    versions.sort();
-    versions
+    bundle::versions()
 }
 
 /// The newest bundled version: the default target.
@@ -103,62 +69,54 @@ pub fn newest_version() -> KubeVersion {
         .expect("the bundle holds at least one version")
 }
 
-/// One version's definitions and the index of kinds to definition names.
-struct Definitions {
-    /// `{"$defs": {...}}`, the document every `$ref` points into.
-    document: Value,
-    kinds: HashMap<String, String>,
+/// A custom resource schema may point into Kubernetes' own definitions
+/// (`{"$ref": "#/$defs/io.k8s.api.core.v1.PodTemplateSpec"}`, a Rollout's pod template):
+/// those definitions, of the target version, are added to the schema's `$defs`.
+fn with_kubernetes_refs(definitions: &Definitions, mut schema: Value) -> Value {
+    let mut wanted = Vec::new();
+    collect_refs(&schema, &mut wanted);
+    let own = schema["$defs"].as_object().cloned().unwrap_or_default();
+    let mut added = serde_json::Map::new();
+    while let Some(name) = wanted.pop() {
+        if own.contains_key(&name) || added.contains_key(&name) {
+            continue;
+        }
+        let Some(definition) = definitions.get(&name) else {
+            continue;
+        };
+        collect_refs(&definition, &mut wanted);
+        added.insert(name, Value::clone(&definition));
+    }
+    if !added.is_empty() {
+        if !schema["$defs"].is_object() {
+            schema["$defs"] = Value::Object(serde_json::Map::new());
+        }
+        if let Some(defs) = schema["$defs"].as_object_mut() {
+            defs.extend(added);
+        }
+    }
+    schema
 }
 
-impl Definitions {
-    /// A custom resource schema may point into Kubernetes' own definitions
-    /// (`{"$ref": "#/$defs/io.k8s.api.core.v1.PodTemplateSpec"}`, a Rollout's pod template):
-    /// those definitions, of the target version, are added to the schema's `$defs`.
-    fn with_kubernetes_refs(&self, mut schema: Value) -> Value {
-        let mut wanted = Vec::new();
-        collect_refs(&schema, &mut wanted);
-        let own = schema["$defs"].as_object().cloned().unwrap_or_default();
-        let all = &self.document["$defs"];
-        let mut added = serde_json::Map::new();
-        while let Some(name) = wanted.pop() {
-            if own.contains_key(&name) || added.contains_key(&name) {
-                continue;
-            }
-            let Some(definition) = all.get(&name) else {
-                continue;
-            };
-            collect_refs(definition, &mut wanted);
-            added.insert(name, definition.clone());
+/// A schema for the definition `name` carrying only the definitions it reaches, so that
+/// compiling a Service does not copy and walk the 700 definitions of the whole API.
+fn schema_for(definitions: &Definitions, name: &str) -> Value {
+    let mut needed = serde_json::Map::new();
+    let mut pending = vec![name.to_string()];
+    while let Some(next) = pending.pop() {
+        if needed.contains_key(&next) {
+            continue;
         }
-        if !added.is_empty() {
-            if !schema["$defs"].is_object() {
-                schema["$defs"] = Value::Object(serde_json::Map::new());
-            }
-            if let Some(defs) = schema["$defs"].as_object_mut() {
-                defs.extend(added);
-            }
-        }
-        schema
+        let Some(definition) = definitions.get(&next) else {
+            continue;
+        };
+        collect_refs(&definition, &mut pending);
+        needed.insert(next, Value::clone(&definition));
     }
-
-    /// A schema for the definition `name` carrying only the definitions it reaches, so that
-    /// compiling a Service does not copy and walk the 700 definitions of the whole API.
-    fn schema_for(&self, name: &str) -> Value {
-        let all = &self.document["$defs"];
-        let mut needed = serde_json::Map::new();
-        let mut pending = vec![name.to_string()];
-        while let Some(next) = pending.pop() {
-            if needed.contains_key(&next) {
-                continue;
-            }
-            let Some(definition) = all.get(&next) else {
-                continue;
-            };
-            collect_refs(definition, &mut pending);
-            needed.insert(next, definition.clone());
-        }
-        serde_json::json!({ "$defs": needed, "$ref": format!("#/$defs/{name}") })
-    }
+    let mut document = serde_json::Map::new();
+    document.insert("$defs".into(), Value::Object(needed));
+    document.insert("$ref".into(), Value::String(format!("#/$defs/{name}")));
+    Value::Object(document)
 }
 
 fn collect_refs(node: &Value, out: &mut Vec<String>) {
@@ -180,7 +138,7 @@ fn collect_refs(node: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// Unpacks `version`'s bundled definitions ahead of need, so a caller can do it on another
+/// Reads `version`'s bundled definitions ahead of need, so a caller can do it on another
 /// core while it loads the chart; [`Catalog::new`] then finds them ready.
 pub fn preload(version: KubeVersion) {
     let _ = definitions(version);
@@ -192,26 +150,22 @@ fn definitions(version: KubeVersion) -> Option<Arc<Definitions>> {
     if let Some(found) = cache.lock().ok()?.get(&version) {
         return Some(Arc::clone(found));
     }
-    let (index, start) = index();
-    let slot = index.versions.get(&version.to_string())?;
-    let blob = &BUNDLE[start + slot.offset..start + slot.offset + slot.length];
-    let mut text = Vec::new();
-    flate2::read::GzDecoder::new(blob)
-        .read_to_end(&mut text)
-        .ok()?;
-    let mut body: Value = serde_json::from_slice(&text).ok()?;
-    let kinds = serde_json::from_value(body["kinds"].take()).ok()?;
-    let document = serde_json::json!({ "$defs": body["definitions"].take() });
-    let loaded = Arc::new(Definitions { document, kinds });
+    let loaded = Arc::new(Definitions::load(version)?);
     cache.lock().ok()?.insert(version, Arc::clone(&loaded));
     Some(loaded)
 }
+
+/// A custom resource schema and where it came from.
+type CustomSchema = (Arc<Value>, String);
 
 /// The schemas for one target version, with validators compiled on demand.
 pub struct Catalog {
     version: KubeVersion,
     definitions: Arc<Definitions>,
-    custom: HashMap<String, (Value, String)>,
+    /// Schemas from CRDs and `--crd` files, by `apiVersion/Kind`.
+    custom: HashMap<String, CustomSchema>,
+    /// Bundled custom resource schemas (schemas/crds/), read on first use.
+    bundled: Mutex<HashMap<String, Option<CustomSchema>>>,
     schema_locations: Vec<PathBuf>,
     compiled: Mutex<HashMap<String, Slot>>,
     /// The compiled `x-kubernetes-validations` rules of each custom kind looked up so far.
@@ -233,18 +187,35 @@ impl Catalog {
                 },
             }
         })?;
-        let mut catalog = Catalog {
+        Ok(Catalog {
             version,
             definitions,
             custom: HashMap::new(),
+            bundled: Mutex::new(HashMap::new()),
             schema_locations: Vec::new(),
             compiled: Mutex::new(HashMap::new()),
             cel: Mutex::new(HashMap::new()),
-        };
-        for (key, schema, origin) in crate::validate::crd::bundled() {
-            catalog.add_custom(&key, schema, origin);
+        })
+    }
+
+    /// The custom resource schema for `api_version` + `kind` and its origin: a CRD's, else
+    /// the bundled one.
+    fn custom(&self, api_version: &str, kind: &str) -> Option<CustomSchema> {
+        let key = format!("{api_version}/{kind}");
+        if let Some((schema, origin)) = self.custom.get(&key) {
+            return Some((Arc::clone(schema), origin.clone()));
         }
-        Ok(catalog)
+        let mut bundled = match self.bundled.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        bundled
+            .entry(key)
+            .or_insert_with(|| {
+                crate::validate::crd::bundled(api_version, kind)
+                    .map(|(schema, origin)| (Arc::new(schema), origin))
+            })
+            .clone()
     }
 
     pub fn version(&self) -> KubeVersion {
@@ -253,7 +224,8 @@ impl Catalog {
 
     /// Adds (or replaces) the schema for `apiVersion/Kind`, saying where it came from.
     pub fn add_custom(&mut self, key: &str, schema: Value, origin: String) {
-        self.custom.insert(key.to_string(), (schema, origin));
+        self.custom
+            .insert(key.to_string(), (Arc::new(schema), origin));
     }
 
     /// Also looks for schemas of unknown kinds in `dir` (`--schema-location`).
@@ -322,8 +294,8 @@ impl Catalog {
         if let Some(found) = cached(&lock()) {
             return found;
         }
-        let rules = if let Some((schema, _)) = self.custom.get(&key) {
-            crate::validate::cel::Rules::from_schema(schema)
+        let rules = if let Some((schema, _)) = self.custom(api_version, kind) {
+            crate::validate::cel::Rules::from_schema(&schema)
         } else {
             // A CRDs-catalog file keeps the CRD's rules and defaults; one that does not read
             // is reported by `lookup`.
@@ -360,11 +332,11 @@ impl Catalog {
     /// `api_version` + `kind`: what an unknown field may have meant.
     pub fn properties_at(&self, api_version: &str, kind: &str, pointer: &str) -> Vec<String> {
         let custom = self
-            .custom
-            .get(&format!("{api_version}/{kind}"))
-            .and_then(|(schema, _)| schema.pointer(pointer));
+            .custom(api_version, kind)
+            .and_then(|(schema, _)| schema.pointer(pointer).cloned());
         custom
-            .or_else(|| self.definitions.document.pointer(pointer))
+            .or_else(|| self.definitions.pointer(pointer))
+            .as_ref()
             .and_then(|object| object.get("properties"))
             .and_then(Value::as_object)
             .map(|properties| properties.keys().cloned().collect())
@@ -377,12 +349,29 @@ impl Catalog {
         kind: &str,
         key: &str,
     ) -> Option<Result<(Validator, SchemaSource), Broken>> {
-        let (schema, source) = if let Some(name) = self.definitions.kinds.get(key) {
-            (self.definitions.schema_for(name), SchemaSource::Kubernetes)
-        } else if let Some((schema, origin)) = self.custom.get(key) {
+        let definitions = &self.definitions;
+        let (schema, source) = if let Some(&name) = definitions.kinds.get(key) {
+            let root = serde_json::json!({ "$ref": format!("#/$defs/{name}") });
+            if let Ok(fast) = Structural::compile(&root, &|name| definitions.get(name)) {
+                let definitions = Arc::clone(definitions);
+                let document = Box::new(move || schema_for(&definitions, name));
+                return Some(Ok((
+                    Arc::new(KindSchema::fast(fast, document)),
+                    SchemaSource::Kubernetes,
+                )));
+            }
+            (schema_for(definitions, name), SchemaSource::Kubernetes)
+        } else if let Some((schema, origin)) = self.custom(api_version, kind) {
+            let source = SchemaSource::Custom(origin);
+            if let Ok(fast) = Structural::compile(&schema, &|name| definitions.get(name)) {
+                let definitions = Arc::clone(definitions);
+                let document =
+                    Box::new(move || with_kubernetes_refs(&definitions, Value::clone(&schema)));
+                return Some(Ok((Arc::new(KindSchema::fast(fast, document)), source)));
+            }
             (
-                self.definitions.with_kubernetes_refs(schema.clone()),
-                SchemaSource::Custom(origin.clone()),
+                with_kubernetes_refs(definitions, Value::clone(&schema)),
+                source,
             )
         } else {
             let path = self.schema_locations.iter().find_map(|dir| {
@@ -402,17 +391,20 @@ impl Catalog {
                 Ok(text) => text,
                 Err(e) => return broken(format!("cannot read it: {e}")),
             };
-            match serde_json::from_str(&text) {
-                Ok(schema) => (schema, SchemaSource::Custom(origin.clone())),
+            let schema: Value = match serde_json::from_str(&text) {
+                Ok(schema) => schema,
                 Err(e) => return broken(format!("not valid JSON: {e}")),
+            };
+            let source = SchemaSource::Custom(origin.clone());
+            // The file is read as it is: its `$ref`s point into itself only.
+            if let Ok(fast) = Structural::compile(&schema, &|_| None) {
+                let document = Box::new(move || schema.clone());
+                return Some(Ok((Arc::new(KindSchema::fast(fast, document)), source)));
             }
+            (schema, source)
         };
-        let compiled = jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .should_validate_formats(false)
-            .build(&schema);
-        Some(match compiled {
-            Ok(validator) => Ok((Arc::new(validator), source)),
+        Some(match kind_schema::compile(&schema) {
+            Ok(validator) => Ok((Arc::new(KindSchema::full(validator)), source)),
             Err(e) => {
                 let pointer = e.instance_path().as_str().to_string();
                 let at = if pointer.is_empty() {
@@ -450,6 +442,7 @@ impl Catalog {
             .keys()
             .chain(self.custom.keys())
             .filter_map(|k| k.strip_suffix(&suffix).map(str::to_string))
+            .chain(crate::validate::crd::bundled_api_versions(kind))
             .collect();
         found.sort();
         found.dedup();
@@ -601,5 +594,21 @@ mod tests {
             catalog(35).lookup("example.com/v1", "Gizmo"),
             Lookup::Missing
         ));
+    }
+
+    #[test]
+    fn cel_rules_are_compiled_only_for_a_kind_a_document_asks_for() {
+        let mut catalog = catalog(35);
+        let schema = json!({"type": "object", "properties": {"spec": {"type": "object",
+            "x-kubernetes-validations": [{"rule": "self == oldSelf"}]}}});
+        catalog.add_custom("example.com/v1/Widget", schema, "test".into());
+        // Looking the kind up (as the up-front check of a chart's CRDs does) compiles no rule.
+        assert!(matches!(
+            catalog.lookup("example.com/v1", "Widget"),
+            Lookup::Found(..)
+        ));
+        assert!(catalog.cel_skipped().is_empty());
+        let _ = catalog.cel_rules("example.com/v1", "Widget");
+        assert_eq!(catalog.cel_skipped().len(), 1, "the transition rule");
     }
 }

@@ -137,9 +137,17 @@ pub fn check_values_at(
     values: &crate::values::Node,
     at: &str,
 ) -> Result<(), crate::error::Error> {
-    let schemas = vec![chart.dir.join("values.schema.json")];
+    let schemas: Vec<_> = [chart.dir.join("values.schema.json")]
+        .into_iter()
+        .filter(|p| p.is_file())
+        .collect();
+    // Most charts have no schema: their values (thousands of lines for a large fleet) are
+    // then not copied into a JSON tree at all.
+    if schemas.is_empty() {
+        return Ok(());
+    }
     let mut value = values.to_value();
-    for path in schemas.into_iter().filter(|p| p.is_file()) {
+    for path in schemas {
         let shown = crate::paths::shown(&path);
         let text = std::fs::read_to_string(&path).map_err(|source| crate::error::Error::Read {
             path: path.clone(),

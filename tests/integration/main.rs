@@ -30,6 +30,7 @@ mod trust_output;
 mod trust_record;
 mod trust_templates;
 mod validate;
+mod validation_speed;
 mod values;
 
 use std::path::{Path, PathBuf};

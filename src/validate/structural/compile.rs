@@ -1,0 +1,260 @@
+//! Compiling a schema into the validator's nodes: every keyword value checked as the
+//! meta-schema checks it, `$ref`s resolved once each (recursive schemas included), and `Err`
+//! for whatever the validator does not read.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{
+    ANY, ARRAY, BOOLEAN, Bounds, INTEGER, NULL, NUMBER, Node, OBJECT, Resolve, STRING, Structural,
+};
+
+impl Structural {
+    /// Compiles `root`. `Err` names what this validator does not handle (or what `jsonschema`
+    /// would refuse): the caller then uses `jsonschema` alone.
+    pub fn compile(root: &Value, resolve: Resolve) -> Result<Structural, String> {
+        let mut compiler = Compiler {
+            root,
+            resolve,
+            nodes: vec![Node::default()],
+            refs: HashMap::new(),
+        };
+        compiler.fill(0, root, true)?;
+        for keyword in ["$defs", "definitions"] {
+            if let Some(Value::Object(defs)) = root.get(keyword) {
+                for name in defs.keys() {
+                    compiler.reference(&format!("#/{keyword}/{name}"))?;
+                }
+            }
+        }
+        Ok(Structural {
+            nodes: compiler.nodes,
+        })
+    }
+}
+
+struct Compiler<'a> {
+    root: &'a Value,
+    resolve: Resolve<'a>,
+    nodes: Vec<Node>,
+    refs: HashMap<String, usize>,
+}
+
+impl Compiler<'_> {
+    fn schema(&mut self, schema: &Value) -> Result<usize, String> {
+        let at = self.nodes.len();
+        self.nodes.push(Node::default());
+        self.fill(at, schema, false)?;
+        Ok(at)
+    }
+
+    fn schemas(&mut self, list: &Value, keyword: &str) -> Result<Vec<usize>, String> {
+        match list {
+            Value::Array(items) if !items.is_empty() => {
+                items.iter().map(|item| self.schema(item)).collect()
+            }
+            _ => Err(format!("`{keyword}` is not a non-empty list of schemas")),
+        }
+    }
+
+    fn reference(&mut self, reference: &str) -> Result<usize, String> {
+        if let Some(&found) = self.refs.get(reference) {
+            return Ok(found);
+        }
+        let (keyword, name) = reference
+            .strip_prefix("#/$defs/")
+            .map(|name| ("$defs", name))
+            .or_else(|| {
+                reference
+                    .strip_prefix("#/definitions/")
+                    .map(|name| ("definitions", name))
+            })
+            .filter(|(_, name)| !name.contains(['/', '~', '%']))
+            .ok_or_else(|| format!("`$ref` {reference}"))?;
+        let target = match self.root.get(keyword).and_then(|defs| defs.get(name)) {
+            Some(own) => Arc::new(own.clone()),
+            None if keyword == "$defs" => {
+                (self.resolve)(name).ok_or_else(|| format!("`$ref` {reference} points nowhere"))?
+            }
+            None => return Err(format!("`$ref` {reference} points nowhere")),
+        };
+        let at = self.nodes.len();
+        self.nodes.push(Node::default());
+        self.refs.insert(reference.to_string(), at);
+        self.fill(at, &target, false)?;
+        Ok(at)
+    }
+
+    fn fill(&mut self, at: usize, schema: &Value, is_root: bool) -> Result<(), String> {
+        let map = match schema {
+            Value::Bool(allowed) => {
+                self.nodes[at].types = ANY;
+                self.nodes[at].never = !allowed;
+                return Ok(());
+            }
+            Value::Object(map) => map,
+            _ => return Err("a schema that is not an object".into()),
+        };
+        let mut node = Node {
+            types: ANY,
+            ..Node::default()
+        };
+        let mut bounds = Bounds::default();
+        for (key, value) in map {
+            let count = || {
+                value
+                    .as_u64()
+                    .ok_or_else(|| format!("`{key}` is not a whole number"))
+            };
+            match key.as_str() {
+                "type" => node.types = types(value)?,
+                "$ref" => {
+                    let reference = value.as_str().ok_or("`$ref` is not a string")?;
+                    let target = self.reference(reference)?;
+                    node.all.push(target);
+                }
+                "allOf" => node.all.extend(self.schemas(value, key)?),
+                "anyOf" => bounds.any_of = self.schemas(value, key)?,
+                "oneOf" => bounds.one_of = self.schemas(value, key)?,
+                "not" => bounds.not = Some(self.schema(value)?),
+                "if" => bounds.condition = Some(self.schema(value)?),
+                "then" => bounds.then = Some(self.schema(value)?),
+                "else" => bounds.otherwise = Some(self.schema(value)?),
+                "propertyNames" => bounds.property_names = Some(self.schema(value)?),
+                "dependentSchemas" => {
+                    let fields = value.as_object().ok_or("`dependentSchemas` is not a map")?;
+                    for (field, schema) in fields {
+                        let schema = self.schema(schema)?;
+                        bounds.dependent.push((field.as_str().into(), schema));
+                    }
+                }
+                "properties" => {
+                    let properties = value.as_object().ok_or("`properties` is not a map")?;
+                    for (name, property) in properties {
+                        let schema = self.schema(property)?;
+                        node.properties.push((name.as_str().into(), schema));
+                    }
+                    node.properties.sort_by(|a, b| a.0.cmp(&b.0));
+                }
+                "additionalProperties" => node.additional = Some(self.schema(value)?),
+                "items" => node.items = Some(self.schema(value)?),
+                "required" => node.required = names(value)?,
+                "enum" => {
+                    let list = value.as_array().ok_or("`enum` is not a list")?;
+                    bounds.allowed.push(list.clone());
+                }
+                "const" => bounds.allowed.push(vec![value.clone()]),
+                "minLength" => bounds.min_length = Some(count()?),
+                "maxLength" => bounds.max_length = Some(count()?),
+                "minItems" => bounds.min_items = Some(count()?),
+                "maxItems" => bounds.max_items = Some(count()?),
+                "minProperties" => bounds.min_properties = Some(count()?),
+                "maxProperties" => bounds.max_properties = Some(count()?),
+                "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => {
+                    let Value::Number(limit) = value else {
+                        return Err(format!("`{key}` is not a number"));
+                    };
+                    let slot = match key.as_str() {
+                        "minimum" => &mut bounds.minimum,
+                        "maximum" => &mut bounds.maximum,
+                        "exclusiveMinimum" => &mut bounds.exclusive_minimum,
+                        _ => &mut bounds.exclusive_maximum,
+                    };
+                    *slot = Some(limit.clone());
+                }
+                "uniqueItems" => {
+                    bounds.unique_items =
+                        value.as_bool().ok_or("`uniqueItems` is not a boolean")?;
+                }
+                "pattern" => {
+                    bounds.pattern = Some(pattern(value)?);
+                }
+                "$defs" | "definitions" if is_root => {
+                    value.as_object().ok_or("`$defs` is not a map")?;
+                }
+                // The draft bosun validates with anyway; another draft's keywords differ.
+                "$schema"
+                    if is_root
+                        && matches!(
+                            value.as_str(),
+                            Some(
+                                "https://json-schema.org/draft/2020-12/schema"
+                                    | "https://json-schema.org/draft/2020-12/schema#"
+                            )
+                        ) => {}
+                // Annotations, which `jsonschema` reads past once the meta-schema allows them.
+                "format" | "description" | "title" | "$comment" => {
+                    value.as_str().ok_or(format!("`{key}` is not a string"))?;
+                }
+                "deprecated" | "readOnly" | "writeOnly" => {
+                    value.as_bool().ok_or(format!("`{key}` is not a boolean"))?;
+                }
+                "examples" => {
+                    value.as_array().ok_or("`examples` is not a list")?;
+                }
+                // Not JSON Schema keywords: OpenAPI's and Kubernetes' own, ignored.
+                "default" | "example" | "nullable" => {}
+                other if other.starts_with("x-") => {}
+                other => return Err(format!("keyword `{other}`")),
+            }
+        }
+        if !bounds.is_empty() {
+            node.bounds = Some(Box::new(bounds));
+        }
+        node.all.shrink_to_fit();
+        node.properties.shrink_to_fit();
+        self.nodes[at] = node;
+        Ok(())
+    }
+}
+
+fn types(value: &Value) -> Result<u8, String> {
+    let one = |name: &Value| match name.as_str() {
+        Some("null") => Ok(NULL),
+        Some("boolean") => Ok(BOOLEAN),
+        Some("integer") => Ok(INTEGER),
+        Some("number") => Ok(NUMBER | INTEGER),
+        Some("string") => Ok(STRING),
+        Some("array") => Ok(ARRAY),
+        Some("object") => Ok(OBJECT),
+        _ => Err(format!("type {name}")),
+    };
+    match value {
+        Value::Array(list) if !list.is_empty() => {
+            let mut mask = 0;
+            for (i, name) in list.iter().enumerate() {
+                if list[..i].contains(name) {
+                    return Err("a type listed twice".into());
+                }
+                mask |= one(name)?;
+            }
+            Ok(mask)
+        }
+        Value::Array(_) => Err("an empty `type` list".into()),
+        single => one(single),
+    }
+}
+
+fn names(value: &Value) -> Result<Vec<Box<str>>, String> {
+    let list = value.as_array().ok_or("`required` is not a list")?;
+    let mut out: Vec<Box<str>> = Vec::with_capacity(list.len());
+    for name in list {
+        let name = name.as_str().ok_or("`required` lists a non-string")?;
+        if out.iter().any(|seen| &**seen == name) {
+            return Err("`required` lists a name twice".into());
+        }
+        out.push(name.into());
+    }
+    Ok(out)
+}
+
+fn pattern(value: &Value) -> Result<jsonschema::Validator, String> {
+    let text = value.as_str().ok_or("`pattern` is not a string")?;
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(false)
+        .build(&serde_json::json!({ "pattern": text }))
+        .map_err(|e| format!("pattern {text:?}: {e}"))
+}

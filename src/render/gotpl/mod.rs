@@ -124,6 +124,9 @@ impl<'t> GoTemplates<'t> {
         prefix: &str,
         tree: &'t GoTree,
     ) -> GoTemplates<'t> {
+        // Frozen once here rather than copied for every template: each template's render
+        // copies only the maps it changes (`gotmpl::Value::freeze`).
+        let data = data.into_iter().map(|(k, v)| (k, v.freeze())).collect();
         GoTemplates {
             tree,
             data,
@@ -172,13 +175,11 @@ pub fn tree_data(parts: &[Part], options: &RenderOptions) -> Vec<Option<BTreeMap
 impl GoTemplates<'_> {
     /// What the template `name`, known as `source`, sees as dot.
     fn data_for(&self, name: &str, source: &str) -> Value {
-        // Maps are shared and `set` changes them in place, as Go's do; each template gets its
-        // own copy of the values, so templates rendering in parallel never see each other's
-        // changes (Helm renders them one after another, in name order, on one shared copy).
+        // Maps are shared and `set` changes them in place, as Go's do; the data is frozen, so
+        // each template's changes stay in its own render and templates rendering in parallel
+        // never see each other's (Helm renders them one after another, in name order, on one
+        // shared copy).
         let mut data = self.data.clone();
-        if let Some(values) = data.get_mut("Values") {
-            *values = values.deep_copy();
-        }
         // Helm's BasePath is the chart's templates folder (`chart/templates`), whatever
         // subfolder the file is in.
         let base_path = source

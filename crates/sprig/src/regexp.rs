@@ -1,12 +1,15 @@
-//! sprig's regular-expression functions. Go's RE2 syntax and Rust's `regex` agree on the
-//! patterns charts use; replacement templates (`$1`, `${name}`) expand the same way. The plain
-//! forms fail on a bad pattern as Go's `MustCompile` panics; the `must*` forms return the error.
+//! sprig's regular-expression functions. Go's RE2 syntax and Rust's `regex` (and `regex-lite`,
+//! see `regexp/pattern.rs`) agree on the patterns charts use; replacement templates (`$1`,
+//! `${name}`) expand the same way. The plain forms fail on a bad pattern as Go's `MustCompile`
+//! panics; the `must*` forms return the error.
+
+mod pattern;
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex, PoisonError};
 
 use gotmpl::{Error, Param};
-use regex::Regex;
+use pattern::Pattern;
 
 use crate::{Registry, n, s, strings_value};
 
@@ -18,12 +21,12 @@ const CACHED: usize = 256;
 /// Charts match the same few patterns thousands of times in a render (Bitnami's common
 /// helpers do in every template), and compiling one costs more than matching it. One cache
 /// for the process: templates render on several threads, and each compiling the same
-/// patterns again cost 3% of a chart's time (a `Regex` is shared across threads cheaply).
-static COMPILED: LazyLock<Mutex<HashMap<String, Regex>>> =
+/// patterns again was wasted (a compiled pattern is shared across threads cheaply).
+static COMPILED: LazyLock<Mutex<HashMap<String, Pattern>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
-fn compile(pattern: &str, must: bool) -> Result<Regex, Error> {
-    let cached = |cache: &HashMap<String, Regex>| cache.get(pattern).cloned();
+fn compile(pattern: &str, must: bool) -> Result<Pattern, Error> {
+    let cached = |cache: &HashMap<String, Pattern>| cache.get(pattern).cloned();
     if let Some(re) = cached(&COMPILED.lock().unwrap_or_else(PoisonError::into_inner)) {
         return Ok(re);
     }
@@ -38,8 +41,8 @@ fn compile(pattern: &str, must: bool) -> Result<Regex, Error> {
     Ok(re)
 }
 
-fn compile_uncached(pattern: &str, must: bool) -> Result<Regex, Error> {
-    Regex::new(pattern).map_err(|e| {
+fn compile_uncached(pattern: &str, must: bool) -> Result<Pattern, Error> {
+    Pattern::new(pattern).map_err(|e| {
         let detail = match e {
             regex::Error::Syntax(text) => text.lines().last().unwrap_or_default().to_string(),
             other => other.to_string(),
@@ -76,27 +79,26 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         r.typed(&name("regexFindAll"), &[Str, Str, Int], move |a| {
             let re = compile(s(a, 0), must)?;
             let limit = usize::try_from(n(a, 2)).unwrap_or(usize::MAX);
+            let text = s(a, 1);
             Ok(strings_value(
-                re.find_iter(s(a, 1)).take(limit).map(|m| m.as_str()),
+                re.find_iter(text).take(limit).map(|m| &text[m]),
             ))
         });
         r.typed(&name("regexFind"), &[Str, Str], move |a| {
             let re = compile(s(a, 0), must)?;
-            Ok(re.find(s(a, 1)).map_or("", |m| m.as_str()).into())
+            let text = s(a, 1);
+            Ok(re.find_iter(text).next().map_or("", |m| &text[m]).into())
         });
         r.typed(&name("regexReplaceAll"), &[Str, Str, Str], move |a| {
             let re = compile(s(a, 0), must)?;
-            Ok(re.replace_all(s(a, 1), s(a, 2)).into_owned().into())
+            Ok(re.replace_all(s(a, 1), s(a, 2), true).into())
         });
         r.typed(
             &name("regexReplaceAllLiteral"),
             &[Str, Str, Str],
             move |a| {
                 let re = compile(s(a, 0), must)?;
-                Ok(re
-                    .replace_all(s(a, 1), regex::NoExpand(s(a, 2)))
-                    .into_owned()
-                    .into())
+                Ok(re.replace_all(s(a, 1), s(a, 2), false).into())
             },
         );
         r.typed(&name("regexSplit"), &[Str, Str, Int], move |a| {
@@ -117,7 +119,7 @@ pub(crate) fn register(r: &mut Registry<'_>) {
 }
 
 /// Go's `Regexp.Split`.
-fn split(re: &Regex, text: &str, limit: i64) -> Vec<String> {
+fn split(re: &Pattern, text: &str, limit: i64) -> Vec<String> {
     if limit == 0 {
         return Vec::new();
     }
@@ -131,11 +133,11 @@ fn split(re: &Regex, text: &str, limit: i64) -> Vec<String> {
         if limit > 0 && out.len() == max - 1 {
             break;
         }
-        end = m.start();
-        if m.end() != 0 {
+        end = m.start;
+        if m.end != 0 {
             out.push(text[beg..end].to_string());
         }
-        beg = m.end();
+        beg = m.end;
     }
     if end != text.len() {
         out.push(text[beg..].to_string());

@@ -16,6 +16,7 @@ mod gotpl;
 mod helm_compat_cases;
 mod helm_lookup;
 mod helm_random;
+mod helm_speed;
 mod helm_rules;
 mod hostile;
 mod lint;

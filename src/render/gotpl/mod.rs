@@ -102,6 +102,24 @@ impl GoTree {
     }
 }
 
+/// How many parsed trees a process keeps until it exits instead of freeing them.
+const TREES_KEPT: usize = 2;
+
+/// Freeing a tree's templates (Bitnami's `common` alone is tens of thousands of small
+/// allocations) cost 3.5% of a `bosun render`, which exits right after and whose memory the
+/// system takes back at once. The first trees a process parses are kept until it exits; later
+/// ones (a repository's many releases) are freed as usual, so at most [`TREES_KEPT`] are held.
+impl Drop for GoTree {
+    fn drop(&mut self) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static KEPT: AtomicUsize = AtomicUsize::new(0);
+        if KEPT.fetch_add(1, Ordering::Relaxed) < TREES_KEPT {
+            std::mem::forget(std::mem::take(&mut self.engine));
+            std::mem::forget(std::mem::take(&mut self.files));
+        }
+    }
+}
+
 /// One chart's Go templates, from the tree's set, and the data they all see.
 pub struct GoTemplates<'t> {
     tree: &'t GoTree,

@@ -301,7 +301,11 @@ impl Map {
         {
             return copy.with(f);
         }
-        f(&self.0.entries.read().unwrap_or_else(PoisonError::into_inner))
+        f(&self
+            .0
+            .entries
+            .read()
+            .unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Changes the entries: a frozen map's are changed in this render's private copy.
@@ -311,7 +315,11 @@ impl Map {
         {
             return copy.with_mut(f);
         }
-        f(&mut self.0.entries.write().unwrap_or_else(PoisonError::into_inner))
+        f(&mut self
+            .0
+            .entries
+            .write()
+            .unwrap_or_else(PoisonError::into_inner))
     }
 
     /// The entries of the map itself, whatever a render changed in its copy.
@@ -405,10 +413,7 @@ impl Value {
                     .collect(),
             )),
             Value::List(items) if limit > 0 => Value::List(Arc::new(
-                items
-                    .iter()
-                    .map(|v| v.freeze_within(limit - 1))
-                    .collect(),
+                items.iter().map(|v| v.freeze_within(limit - 1)).collect(),
             )),
             other => other.clone(),
         }

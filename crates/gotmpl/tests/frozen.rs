@@ -58,7 +58,9 @@ fn every_holder_of_a_frozen_map_in_a_render_sees_its_change() {
         "changed changed changed 1"
     );
     assert_eq!(
-        engine.render("show", &Value::from(json!({"c": "x"}))).unwrap(),
+        engine
+            .render("show", &Value::from(json!({"c": "x"})))
+            .unwrap(),
         "x"
     );
 }
@@ -66,7 +68,10 @@ fn every_holder_of_a_frozen_map_in_a_render_sees_its_change() {
 #[test]
 fn maps_inside_lists_of_frozen_data_are_frozen_too() {
     let engine = engine(&[
-        ("change", r#"{{range .list}}{{$_ := set . "k" "w"}}{{.k}}{{end}}"#),
+        (
+            "change",
+            r#"{{range .list}}{{$_ := set . "k" "w"}}{{.k}}{{end}}"#,
+        ),
         ("read", "{{range .list}}{{.k}}{{end}}"),
     ]);
     let data = frozen_data();

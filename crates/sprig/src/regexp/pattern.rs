@@ -74,8 +74,24 @@ mod tests {
     /// negated), anchors, groups, alternation and repetition.
     fn pattern() -> impl Strategy<Value = String> {
         let atom = prop::sample::select(vec![
-            "a", "b", "-", ".", r"\d", r"\w", r"\s", r"\W", r"\D", "[a-c]", "[^a-z\\d\\-]",
-            "[0-9A-Za-z]", r"\b", "^", "$", "x", "1", " ",
+            "a",
+            "b",
+            "-",
+            ".",
+            r"\d",
+            r"\w",
+            r"\s",
+            r"\W",
+            r"\D",
+            "[a-c]",
+            "[^a-z\\d\\-]",
+            "[0-9A-Za-z]",
+            r"\b",
+            "^",
+            "$",
+            "x",
+            "1",
+            " ",
         ])
         .prop_map(str::to_string);
         atom.prop_recursive(3, 12, 3, |inner| {
@@ -83,7 +99,10 @@ mod tests {
                 prop::collection::vec(inner.clone(), 1..4).prop_map(|v| v.concat()),
                 (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a}|{b}")),
                 inner.clone().prop_map(|a| format!("({a})")),
-                (inner, prop::sample::select(vec!["*", "+", "?", "{1,2}", "*?"]))
+                (
+                    inner,
+                    prop::sample::select(vec!["*", "+", "?", "{1,2}", "*?"])
+                )
                     .prop_map(|(a, op)| format!("(?:{a}){op}").replacen("(?:", "(", 1)),
             ]
         })
@@ -126,7 +145,10 @@ mod tests {
         let digit = Pattern::new(r"\d").unwrap();
         assert!(matches!(digit, Pattern::Lite(_)));
         assert!(digit.is_match("7"));
-        assert!(!digit.is_match("\u{663}"), "ARABIC-INDIC DIGIT THREE is no \\d in Go");
+        assert!(
+            !digit.is_match("\u{663}"),
+            "ARABIC-INDIC DIGIT THREE is no \\d in Go"
+        );
         let word = Pattern::new(r"\W").unwrap();
         assert_eq!(word.replace_all("né-1", "@", false), "n@@1");
     }

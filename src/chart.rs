@@ -205,8 +205,7 @@ fn load(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart, Error> {
     }
     let chart_yaml_name = chart_yaml.display().to_string();
     let text = read_text(&chart_yaml)?;
-    let metadata: Metadata = yaml::parse_typed(&chart_yaml_name, &text)?;
-    let fields = yaml::parse_value(&text).map_err(|e| e.into_error(&chart_yaml_name, &text))?;
+    let (metadata, fields) = read_chart_yaml(&chart_yaml_name, &text)?;
     check_metadata(dir, &chart_yaml_name, &text, &metadata)?;
 
     let ignore = Arc::new(helmignore(&root));
@@ -252,6 +251,20 @@ fn load(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart, Error> {
         ignore,
         files: Arc::new(files),
     })
+}
+
+/// Chart.yaml's fields bosun acts on and all of them. Read once, as plain values, when every
+/// field bosun acts on has the type it expects there (a chart's Chart.yaml nearly always);
+/// otherwise read again as typed fields, whose reader says which line is wrong.
+fn read_chart_yaml(path: &str, text: &str) -> Result<(Metadata, Value), Error> {
+    if let Ok(fields) = yaml::parse_value(text)
+        && let Ok(metadata) = Metadata::deserialize(&fields)
+    {
+        return Ok((metadata, fields));
+    }
+    let metadata: Metadata = yaml::parse_typed(path, text)?;
+    let fields = yaml::parse_value(text).map_err(|e| e.into_error(path, text))?;
+    Ok((metadata, fields))
 }
 
 fn check_metadata(dir: &Path, path: &str, text: &str, metadata: &Metadata) -> Result<(), Error> {

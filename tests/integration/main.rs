@@ -17,6 +17,7 @@ mod helm_compat_cases;
 mod helm_lookup;
 mod helm_random;
 mod helm_rules;
+mod helm_speed;
 mod hostile;
 mod lint;
 mod pipeline;

@@ -87,7 +87,8 @@ pub enum Arg {
     String {
         pos: usize,
         quoted: String,
-        value: String,
+        /// Shared with every value the literal evaluates to.
+        value: std::sync::Arc<str>,
     },
 }
 

@@ -2,31 +2,34 @@
 //! lexer does: text between actions, and inside `{{ }}` the words of the language.
 //! `{{-` and `-}}` trimming and `{{/* */}}` comments are resolved here.
 
-/// One token and the byte offset where it starts.
+use std::borrow::Cow;
+
+/// One token and the byte offset where it starts. Its words are borrowed from the source, so
+/// the parser can look at tokens again without copying them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Token {
-    pub kind: Tok,
+pub struct Token<'s> {
+    pub kind: Tok<'s>,
     pub pos: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Tok {
-    Text(String),
+pub enum Tok<'s> {
+    Text(&'s str),
     LeftDelim,
     RightDelim,
     Space,
-    Identifier(String),
+    Identifier(&'s str),
     /// `.name` (without the dot).
-    Field(String),
+    Field(&'s str),
     /// `$name` or `$` (with the dollar).
-    Variable(String),
+    Variable(&'s str),
     Dot,
     /// The literal as written; the parser interprets it.
-    Number(String),
+    Number(&'s str),
     /// The literal with its quotes, already unquoted into the second field.
-    Str(String, String),
+    Str(&'s str, Cow<'s, str>),
     /// A character constant as written, and its code point.
-    Char(String, u32),
+    Char(&'s str, u32),
     Bool(bool),
     Nil,
     Pipe,
@@ -91,7 +94,7 @@ fn is_alnum(c: char) -> bool {
 }
 
 /// Tokenizes a whole template.
-pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
+pub fn lex(src: &str) -> Result<Vec<Token<'_>>, LexError> {
     let mut lexer = Lexer {
         src,
         pos: 0,
@@ -105,12 +108,12 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
 struct Lexer<'s> {
     src: &'s str,
     pos: usize,
-    tokens: Vec<Token>,
+    tokens: Vec<Token<'s>>,
     paren_depth: usize,
 }
 
-impl Lexer<'_> {
-    fn rest(&self) -> &str {
+impl<'s> Lexer<'s> {
+    fn rest(&self) -> &'s str {
         &self.src[self.pos..]
     }
 
@@ -118,7 +121,7 @@ impl Lexer<'_> {
         self.rest().chars().next()
     }
 
-    fn emit(&mut self, kind: Tok, pos: usize) {
+    fn emit(&mut self, kind: Tok<'s>, pos: usize) {
         self.tokens.push(Token { kind, pos });
     }
 
@@ -153,7 +156,7 @@ impl Lexer<'_> {
                 text = text.trim_end_matches(is_space);
             }
             if !text.is_empty() {
-                self.emit(Tok::Text(text.to_string()), text_pos);
+                self.emit(Tok::Text(text), text_pos);
             }
             if !found {
                 self.emit(Tok::Eof, self.src.len());
@@ -243,9 +246,9 @@ impl Lexer<'_> {
                 '`' => self.raw_quoted(start)?,
                 '\'' => self.char_constant(start)?,
                 '$' => {
-                    let name = self.word();
+                    self.word();
                     self.check_terminator()?;
-                    self.emit(Tok::Variable(format!("${name}")), start);
+                    self.emit(Tok::Variable(&self.src[start..self.pos]), start);
                 }
                 '.' => {
                     if self.peek().is_some_and(|d| d.is_ascii_digit()) {
@@ -280,7 +283,7 @@ impl Lexer<'_> {
                     self.pos = start;
                     let word = self.word();
                     self.check_terminator()?;
-                    let kind = match word.as_str() {
+                    let kind = match word {
                         "true" => Tok::Bool(true),
                         "false" => Tok::Bool(false),
                         "nil" => Tok::Nil,
@@ -303,12 +306,12 @@ impl Lexer<'_> {
         }
     }
 
-    fn word(&mut self) -> String {
+    fn word(&mut self) -> &'s str {
         let len = self
             .rest()
             .find(|c: char| !is_alnum(c))
             .unwrap_or(self.rest().len());
-        let word = self.rest()[..len].to_string();
+        let word = &self.rest()[..len];
         self.pos += len;
         word
     }
@@ -375,7 +378,7 @@ impl Lexer<'_> {
                 start,
             );
         }
-        self.emit(Tok::Number(text.to_string()), start);
+        self.emit(Tok::Number(text), start);
         Ok(())
     }
 
@@ -398,12 +401,17 @@ impl Lexer<'_> {
             }
         }
         let raw = &self.src[start..self.pos];
-        let value = unquote(&raw[1..raw.len() - 1]).map_err(|message| LexError {
-            message,
-            pos: start,
-            action: None,
-        })?;
-        self.emit(Tok::Str(raw.to_string(), value), start);
+        let inner = &raw[1..raw.len() - 1];
+        let value = if inner.contains('\\') {
+            Cow::Owned(unquote(inner).map_err(|message| LexError {
+                message,
+                pos: start,
+                action: None,
+            })?)
+        } else {
+            Cow::Borrowed(inner)
+        };
+        self.emit(Tok::Str(raw, value), start);
         Ok(())
     }
 
@@ -411,9 +419,13 @@ impl Lexer<'_> {
         let Some(end) = self.rest().find('`') else {
             return self.err("unterminated raw quoted string", start);
         };
-        let raw = self.src[start..self.pos + end + 1].to_string();
+        let raw = &self.src[start..self.pos + end + 1];
         self.pos += end + 1;
-        let value = raw[1..raw.len() - 1].replace('\r', "");
+        let inner = &raw[1..raw.len() - 1];
+        let value = match inner.contains('\r') {
+            true => Cow::Owned(inner.replace('\r', "")),
+            false => Cow::Borrowed(inner),
+        };
         self.emit(Tok::Str(raw, value), start);
         Ok(())
     }
@@ -444,7 +456,7 @@ impl Lexer<'_> {
         let mut chars = inner.chars();
         match (chars.next(), chars.next()) {
             (Some(c), None) => {
-                self.emit(Tok::Char(raw.to_string(), c as u32), start);
+                self.emit(Tok::Char(raw, c as u32), start);
                 Ok(())
             }
             _ => self.err(format!("malformed character constant: {raw}"), start),

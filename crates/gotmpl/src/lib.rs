@@ -196,6 +196,7 @@ impl Engine {
                 "template: no template {name:?} associated with template {name:?}"
             ))
         })?;
+        let _scope = value::RenderScope::enter();
         let mut run = Run::new(self);
         let mut out = String::new();
         run.execute(tmpl, data.clone(), &mut out)?;
@@ -215,6 +216,7 @@ impl Engine {
                 "template: no template {name:?} associated with template {name:?}"
             ))
         })?;
+        let _scope = value::RenderScope::enter();
         let mut run = Run::new(self);
         run.trace = Some(Box::new(exec::Tracer::new()));
         let mut out = String::new();
@@ -226,6 +228,7 @@ impl Engine {
     /// Parses and executes `text` once under the name `name`, with this engine's templates and
     /// functions, without keeping it.
     pub fn render_text(&self, name: &str, text: &str, data: &Value) -> Result<String, Error> {
+        let _scope = value::RenderScope::enter();
         let mut run = Run::new(self);
         let out = Context {
             run: &mut run,

@@ -49,7 +49,7 @@ pub fn parse(
         src,
         name,
         has_func,
-        vars: vec!["$".to_string()],
+        vars: vec!["$"],
         range_depth: 0,
         nesting: 0,
         max_nesting,
@@ -76,20 +76,20 @@ fn syntax_error(name: &str, src: &str, pos: usize, message: String) -> Error {
 }
 
 struct Parser<'a> {
-    tokens: Vec<Token>,
+    tokens: Vec<Token<'a>>,
     i: usize,
     src: &'a str,
     name: &'a str,
     has_func: &'a dyn Fn(&str) -> bool,
-    vars: Vec<String>,
+    vars: Vec<&'a str>,
     range_depth: usize,
     nesting: usize,
     max_nesting: usize,
     defines: Vec<(String, List)>,
 }
 
-impl Parser<'_> {
-    fn next(&mut self) -> Token {
+impl<'a> Parser<'a> {
+    fn next(&mut self) -> Token<'a> {
         let tok = self.tokens[self.i.min(self.tokens.len() - 1)].clone();
         self.i = (self.i + 1).min(self.tokens.len());
         tok
@@ -99,11 +99,11 @@ impl Parser<'_> {
         self.i -= 1;
     }
 
-    fn peek(&self) -> &Token {
+    fn peek(&self) -> &Token<'a> {
         &self.tokens[self.i.min(self.tokens.len() - 1)]
     }
 
-    fn next_non_space(&mut self) -> Token {
+    fn next_non_space(&mut self) -> Token<'a> {
         loop {
             let tok = self.next();
             if tok.kind != Tok::Space {
@@ -112,7 +112,7 @@ impl Parser<'_> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Token {
+    fn peek_non_space(&mut self) -> Token<'a> {
         let tok = self.next_non_space();
         self.backup();
         tok
@@ -176,7 +176,7 @@ impl Parser<'_> {
         if end.kind != Tok::RightDelim {
             return self.unexpected(&end, CONTEXT);
         }
-        let saved = std::mem::replace(&mut self.vars, vec!["$".to_string()]);
+        let saved = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let (list, item) = self.item_list()?;
         self.vars = saved;
@@ -204,7 +204,7 @@ impl Parser<'_> {
 
     fn template_name(&self, tok: &Token, context: &str) -> Result<String, Error> {
         match &tok.kind {
-            Tok::Str(_, value) => Ok(value.clone()),
+            Tok::Str(_, value) => Ok(value.to_string()),
             _ => self.unexpected(tok, context),
         }
     }
@@ -225,7 +225,7 @@ impl Parser<'_> {
     fn text_or_action(&mut self) -> Result<Item, Error> {
         let tok = self.next();
         match tok.kind {
-            Tok::Text(text) => Ok(Item::Node(Node::Text(tok.pos, text))),
+            Tok::Text(text) => Ok(Item::Node(Node::Text(tok.pos, text.to_string()))),
             Tok::LeftDelim => self.action(),
             _ => self.unexpected(&tok, "input"),
         }
@@ -349,7 +349,7 @@ impl Parser<'_> {
         let tok = self.next_non_space();
         let name = self.template_name(&tok, CONTEXT)?;
         let pipe = self.pipeline(CONTEXT, &Tok::RightDelim)?;
-        let saved = std::mem::replace(&mut self.vars, vec!["$".to_string()]);
+        let saved = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let (list, item) = self.item_list()?;
         self.vars = saved;
@@ -381,14 +381,14 @@ impl Parser<'_> {
                 Tok::Assign | Tok::Declare => {
                     is_assign = next.kind == Tok::Assign;
                     self.next_non_space();
-                    decl.push(name.clone());
-                    self.vars.push(name.clone());
+                    decl.push(name.to_string());
+                    self.vars.push(name);
                     break;
                 }
                 Tok::Comma => {
                     self.next_non_space();
-                    decl.push(name.clone());
-                    self.vars.push(name.clone());
+                    decl.push(name.to_string());
+                    self.vars.push(name);
                     if context == "range" && decl.len() < 2 {
                         let peek = self.peek_non_space();
                         match peek.kind {
@@ -488,7 +488,7 @@ impl Parser<'_> {
         let pos = self.peek().pos;
         let mut fields = Vec::new();
         while let Tok::Field(name) = &self.peek().kind {
-            fields.push(name.clone());
+            fields.push(name.to_string());
             self.next();
         }
         Ok(Some(match term {
@@ -516,10 +516,13 @@ impl Parser<'_> {
         let pos = tok.pos;
         Ok(Some(match tok.kind {
             Tok::Identifier(name) => {
-                if !(self.has_func)(&name) {
+                if !(self.has_func)(name) {
                     return self.error(format!("function {name:?} not defined"), pos);
                 }
-                Arg::Identifier { pos, name }
+                Arg::Identifier {
+                    pos,
+                    name: name.to_string(),
+                }
             }
             Tok::Dot => Arg::Dot(pos),
             Tok::Nil => Arg::Nil(pos),
@@ -529,22 +532,26 @@ impl Parser<'_> {
                 }
                 Arg::Variable {
                     pos,
-                    name,
+                    name: name.to_string(),
                     fields: Vec::new(),
                 }
             }
             Tok::Field(name) => Arg::Field {
                 pos,
-                names: vec![name],
+                names: vec![name.to_string()],
             },
             Tok::Bool(b) => Arg::Bool(pos, b),
             Tok::Char(text, c) => Arg::Number {
                 pos,
-                text,
+                text: text.to_string(),
                 value: Number::Int(i64::from(c)),
             },
-            Tok::Number(text) => match parse_number(&text) {
-                Some(value) => Arg::Number { pos, text, value },
+            Tok::Number(text) => match parse_number(text) {
+                Some(value) => Arg::Number {
+                    pos,
+                    text: text.to_string(),
+                    value,
+                },
                 None => return self.error(format!("illegal number syntax: {text:?}"), pos),
             },
             Tok::LeftParen => {
@@ -553,7 +560,11 @@ impl Parser<'_> {
                 self.nesting -= 1;
                 Arg::Pipe(Box::new(pipe))
             }
-            Tok::Str(quoted, value) => Arg::String { pos, quoted, value },
+            Tok::Str(quoted, value) => Arg::String {
+                pos,
+                quoted: quoted.to_string(),
+                value: value.into(),
+            },
             _ => {
                 self.backup();
                 return Ok(None);
@@ -573,16 +584,16 @@ fn describe(tok: &Token) -> String {
     let text = match &tok.kind {
         Tok::Eof => return "EOF".to_string(),
         Tok::Keyword(kw) => return format!("<{}>", kw.name()),
-        Tok::Text(t) => t.clone(),
+        Tok::Text(t) => t.to_string(),
         Tok::LeftDelim => "{{".to_string(),
         Tok::RightDelim => "}}".to_string(),
         Tok::Space => " ".to_string(),
-        Tok::Identifier(n) => n.clone(),
+        Tok::Identifier(n) => n.to_string(),
         Tok::Field(n) => format!(".{n}"),
-        Tok::Variable(n) => n.clone(),
+        Tok::Variable(n) => n.to_string(),
         Tok::Dot => ".".to_string(),
-        Tok::Number(t) => t.clone(),
-        Tok::Str(raw, _) | Tok::Char(raw, _) => raw.clone(),
+        Tok::Number(t) => t.to_string(),
+        Tok::Str(raw, _) | Tok::Char(raw, _) => raw.to_string(),
         Tok::Bool(b) => b.to_string(),
         Tok::Nil => "nil".to_string(),
         Tok::Pipe => "|".to_string(),

@@ -7,6 +7,10 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::error::Error;
 
+mod frozen;
+
+pub(crate) use frozen::RenderScope;
+
 /// A function value that the `call` builtin can invoke (Go's `func` values in data).
 pub type Callable = Arc<dyn Fn(&[Value]) -> Result<Value, Error> + Send + Sync>;
 
@@ -261,38 +265,92 @@ impl From<BTreeMap<String, Value>> for Value {
 /// A Go map: shared, and changed in place by the functions that change maps (`set`, `unset`,
 /// `merge`), as Go's maps are. Readers get copies of entries, never a borrow of the lock, so a
 /// template can read a map while a function it calls changes it.
+///
+/// A map made by [`Value::freeze`] is shared by renders that must not see each other's
+/// changes: inside a render ([`crate::Engine::render`]) the first change to it goes to a copy
+/// private to that render, which every later use of the map in that render sees (`frozen.rs`).
 #[derive(Clone, Default)]
-pub struct Map(Arc<RwLock<BTreeMap<String, Value>>>);
+pub struct Map(Arc<Shared>);
+
+#[derive(Default)]
+struct Shared {
+    entries: RwLock<BTreeMap<String, Value>>,
+    frozen: bool,
+}
 
 impl Map {
     /// A new map holding `entries`.
     pub fn new(entries: BTreeMap<String, Value>) -> Map {
-        Map(Arc::new(RwLock::new(entries)))
+        Map(Arc::new(Shared {
+            entries: RwLock::new(entries),
+            frozen: false,
+        }))
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<String, Value>> {
-        self.0.read().unwrap_or_else(PoisonError::into_inner)
+    fn new_frozen(entries: BTreeMap<String, Value>) -> Map {
+        Map(Arc::new(Shared {
+            entries: RwLock::new(entries),
+            frozen: true,
+        }))
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, BTreeMap<String, Value>> {
-        self.0.write().unwrap_or_else(PoisonError::into_inner)
+    /// Reads the entries: this render's private copy of a frozen map if it made one.
+    fn with<R>(&self, f: impl FnOnce(&BTreeMap<String, Value>) -> R) -> R {
+        if self.0.frozen
+            && let Some(copy) = frozen::copy_of(self)
+        {
+            return copy.with(f);
+        }
+        f(&self
+            .0
+            .entries
+            .read()
+            .unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Changes the entries: a frozen map's are changed in this render's private copy.
+    fn with_mut<R>(&self, f: impl FnOnce(&mut BTreeMap<String, Value>) -> R) -> R {
+        if self.0.frozen
+            && let Some(copy) = frozen::copy_for_change(self)
+        {
+            return copy.with_mut(f);
+        }
+        f(&mut self
+            .0
+            .entries
+            .write()
+            .unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The entries of the map itself, whatever a render changed in its copy.
+    fn own_entries(&self) -> BTreeMap<String, Value> {
+        self.0
+            .entries
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The address that names the map, whoever holds it.
+    fn address(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
     }
 
     /// The value under `key`.
     pub fn get(&self, key: &str) -> Option<Value> {
-        self.read().get(key).cloned()
+        self.with(|entries| entries.get(key).cloned())
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.read().contains_key(key)
+        self.with(|entries| entries.contains_key(key))
     }
 
     pub fn len(&self) -> usize {
-        self.read().len()
+        self.with(BTreeMap::len)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.read().is_empty()
+        self.with(BTreeMap::is_empty)
     }
 
     /// The entries as they are now, in key order.
@@ -302,21 +360,27 @@ impl Map {
 
     /// A copy of the entries as they are now (the values themselves are shared).
     pub fn entries(&self) -> BTreeMap<String, Value> {
-        self.read().clone()
+        self.with(BTreeMap::clone)
+    }
+
+    /// Calls `f` with the entries as they are now, without copying them; `f` must not change
+    /// this map (through `insert` or `remove`), or it waits on itself.
+    pub fn read<R>(&self, f: impl FnOnce(&BTreeMap<String, Value>) -> R) -> R {
+        self.with(f)
     }
 
     pub fn keys(&self) -> Vec<String> {
-        self.read().keys().cloned().collect()
+        self.with(|entries| entries.keys().cloned().collect())
     }
 
     /// Sets `key`, for every holder of the map.
     pub fn insert(&self, key: String, value: Value) {
-        self.write().insert(key, value);
+        self.with_mut(|entries| entries.insert(key, value));
     }
 
     /// Removes `key`, for every holder of the map.
     pub fn remove(&self, key: &str) -> Option<Value> {
-        self.write().remove(key)
+        self.with_mut(|entries| entries.remove(key))
     }
 
     /// Whether both are the same map (not only equal ones).
@@ -331,6 +395,28 @@ impl Value {
     /// built; a map that holds itself is copied once, as far as `limit` nested maps.
     pub fn deep_copy(&self) -> Value {
         self.deep_copy_within(64)
+    }
+
+    /// A copy whose maps are frozen (see [`Map`]): renders may share it and each sees only its
+    /// own changes, copying a map only when it changes one. Maps that are frozen already are
+    /// shared, not copied.
+    pub fn freeze(&self) -> Value {
+        self.freeze_within(64)
+    }
+
+    fn freeze_within(&self, limit: usize) -> Value {
+        match self {
+            Value::Map(map) if map.0.frozen => self.clone(),
+            Value::Map(map) if limit > 0 => Value::Map(Map::new_frozen(
+                map.iter()
+                    .map(|(k, v)| (k, v.freeze_within(limit - 1)))
+                    .collect(),
+            )),
+            Value::List(items) if limit > 0 => Value::List(Arc::new(
+                items.iter().map(|v| v.freeze_within(limit - 1)).collect(),
+            )),
+            other => other.clone(),
+        }
     }
 
     fn deep_copy_within(&self, limit: usize) -> Value {

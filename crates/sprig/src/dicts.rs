@@ -27,6 +27,14 @@ fn dict_arg(value: &Value) -> Dict {
     dict_ref(value).unwrap_or_default()
 }
 
+/// The map behind an argument, to read without copying it; nil is no map.
+fn as_map(value: &Value) -> Option<&gotmpl::Map> {
+    match value {
+        Value::Map(m) => Some(m),
+        _ => None,
+    }
+}
+
 /// The map an argument is, to change in place; nil gives a new, empty one.
 fn shared(value: &Value) -> gotmpl::Map {
     match value {
@@ -49,8 +57,8 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         dict(d)
     });
     r.typed("get", &[Map, Str], |a| {
-        Ok(dict_ref(&a[0])
-            .and_then(|d| d.get(s(a, 1)).cloned())
+        Ok(as_map(&a[0])
+            .and_then(|d| d.get(s(a, 1)))
             .unwrap_or_else(|| Value::from("")))
     });
     r.typed("set", &[Map, Str, Any], |a| {
@@ -64,7 +72,7 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         Ok(Value::Map(d))
     });
     r.typed("hasKey", &[Map, Str], |a| {
-        Ok(dict_ref(&a[0])
+        Ok(as_map(&a[0])
             .is_some_and(|d| d.contains_key(s(a, 1)))
             .into())
     });
@@ -72,7 +80,7 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         Ok(Value::list(
             a[1..]
                 .iter()
-                .filter_map(|d| dict_ref(d).and_then(|d| d.get(s(a, 0)).cloned()))
+                .filter_map(|d| as_map(d).and_then(|d| d.get(s(a, 0))))
                 .collect(),
         ))
     });
@@ -82,7 +90,7 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         }
         let (keys, rest) = a.split_at(a.len() - 2);
         let default = &rest[0];
-        let mut current = map_assert(&rest[1])?;
+        let mut current = map_assert(&rest[1])?.clone();
         for (i, key) in keys.iter().enumerate() {
             let key = key.as_str().ok_or_else(|| {
                 Error::new(format!(
@@ -94,9 +102,9 @@ pub(crate) fn register(r: &mut Registry<'_>) {
                 return Ok(default.clone());
             };
             if i + 1 == keys.len() {
-                return Ok(step.clone());
+                return Ok(step);
             }
-            current = map_assert(step)?;
+            current = map_assert(&step)?.clone();
         }
         Ok(default.clone())
     });
@@ -152,9 +160,9 @@ pub(crate) fn register(r: &mut Registry<'_>) {
     r.typed("mustDeepCopy", &[Any], |a| Ok(a[0].deep_copy()));
 }
 
-fn map_assert(value: &Value) -> Result<Dict, Error> {
+fn map_assert(value: &Value) -> Result<&gotmpl::Map, Error> {
     match value {
-        Value::Map(m) => Ok(m.entries()),
+        Value::Map(m) => Ok(m),
         Value::Nil => Err(Error::new(
             "interface conversion: interface {} is nil, not map[string]interface {}",
         )),

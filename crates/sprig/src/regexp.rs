@@ -1,44 +1,48 @@
-//! sprig's regular-expression functions. Go's RE2 syntax and Rust's `regex` agree on the
-//! patterns charts use; replacement templates (`$1`, `${name}`) expand the same way. The plain
-//! forms fail on a bad pattern as Go's `MustCompile` panics; the `must*` forms return the error.
+//! sprig's regular-expression functions. Go's RE2 syntax and Rust's `regex` (and `regex-lite`,
+//! see `regexp/pattern.rs`) agree on the patterns charts use; replacement templates (`$1`,
+//! `${name}`) expand the same way. The plain forms fail on a bad pattern as Go's `MustCompile`
+//! panics; the `must*` forms return the error.
 
-use std::cell::RefCell;
+mod pattern;
+
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use gotmpl::{Error, Param};
-use regex::Regex;
+use pattern::Pattern;
 
 use crate::{Registry, n, s, strings_value};
 
 use Param::{Int, String as Str};
 
-/// Patterns kept compiled per thread; past this many the cache starts over.
+/// Patterns kept compiled; past this many the cache starts over.
 const CACHED: usize = 256;
 
-thread_local! {
-    /// Charts match the same few patterns thousands of times in a render (Bitnami's common
-    /// helpers do in every template), and compiling one costs more than matching it.
-    static COMPILED: RefCell<HashMap<String, Rc<Regex>>> = RefCell::new(HashMap::new());
-}
+/// Charts match the same few patterns thousands of times in a render (Bitnami's common
+/// helpers do in every template), and compiling one costs more than matching it. One cache
+/// for the process: templates render on several threads, and each compiling the same
+/// patterns again was wasted (a compiled pattern is shared across threads cheaply).
+static COMPILED: LazyLock<Mutex<HashMap<String, Pattern>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
 
-fn compile(pattern: &str, must: bool) -> Result<Rc<Regex>, Error> {
-    if let Some(re) = COMPILED.with(|cache| cache.borrow().get(pattern).cloned()) {
+fn compile(pattern: &str, must: bool) -> Result<Pattern, Error> {
+    let cached = |cache: &HashMap<String, Pattern>| cache.get(pattern).cloned();
+    if let Some(re) = cached(&COMPILED.lock().unwrap_or_else(PoisonError::into_inner)) {
         return Ok(re);
     }
-    let re = Rc::new(compile_uncached(pattern, must)?);
-    COMPILED.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if cache.len() >= CACHED {
-            cache.clear();
-        }
-        cache.insert(pattern.to_string(), Rc::clone(&re));
-    });
+    // Compiled without the lock held: another thread may compile the same pattern meanwhile,
+    // which only costs time.
+    let re = compile_uncached(pattern, must)?;
+    let mut cache = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
+    if cache.len() >= CACHED {
+        cache.clear();
+    }
+    cache.insert(pattern.to_string(), re.clone());
     Ok(re)
 }
 
-fn compile_uncached(pattern: &str, must: bool) -> Result<Regex, Error> {
-    Regex::new(pattern).map_err(|e| {
+fn compile_uncached(pattern: &str, must: bool) -> Result<Pattern, Error> {
+    Pattern::new(pattern).map_err(|e| {
         let detail = match e {
             regex::Error::Syntax(text) => text.lines().last().unwrap_or_default().to_string(),
             other => other.to_string(),
@@ -75,27 +79,26 @@ pub(crate) fn register(r: &mut Registry<'_>) {
         r.typed(&name("regexFindAll"), &[Str, Str, Int], move |a| {
             let re = compile(s(a, 0), must)?;
             let limit = usize::try_from(n(a, 2)).unwrap_or(usize::MAX);
+            let text = s(a, 1);
             Ok(strings_value(
-                re.find_iter(s(a, 1)).take(limit).map(|m| m.as_str()),
+                re.find_iter(text).take(limit).map(|m| &text[m]),
             ))
         });
         r.typed(&name("regexFind"), &[Str, Str], move |a| {
             let re = compile(s(a, 0), must)?;
-            Ok(re.find(s(a, 1)).map_or("", |m| m.as_str()).into())
+            let text = s(a, 1);
+            Ok(re.find_iter(text).next().map_or("", |m| &text[m]).into())
         });
         r.typed(&name("regexReplaceAll"), &[Str, Str, Str], move |a| {
             let re = compile(s(a, 0), must)?;
-            Ok(re.replace_all(s(a, 1), s(a, 2)).into_owned().into())
+            Ok(re.replace_all(s(a, 1), s(a, 2), true).into())
         });
         r.typed(
             &name("regexReplaceAllLiteral"),
             &[Str, Str, Str],
             move |a| {
                 let re = compile(s(a, 0), must)?;
-                Ok(re
-                    .replace_all(s(a, 1), regex::NoExpand(s(a, 2)))
-                    .into_owned()
-                    .into())
+                Ok(re.replace_all(s(a, 1), s(a, 2), false).into())
             },
         );
         r.typed(&name("regexSplit"), &[Str, Str, Int], move |a| {
@@ -116,7 +119,7 @@ pub(crate) fn register(r: &mut Registry<'_>) {
 }
 
 /// Go's `Regexp.Split`.
-fn split(re: &Regex, text: &str, limit: i64) -> Vec<String> {
+fn split(re: &Pattern, text: &str, limit: i64) -> Vec<String> {
     if limit == 0 {
         return Vec::new();
     }
@@ -130,11 +133,11 @@ fn split(re: &Regex, text: &str, limit: i64) -> Vec<String> {
         if limit > 0 && out.len() == max - 1 {
             break;
         }
-        end = m.start();
-        if m.end() != 0 {
+        end = m.start;
+        if m.end != 0 {
             out.push(text[beg..end].to_string());
         }
-        beg = m.end();
+        beg = m.end;
     }
     if end != text.len() {
         out.push(text[beg..].to_string());

@@ -102,6 +102,24 @@ impl GoTree {
     }
 }
 
+/// How many parsed trees a process keeps until it exits instead of freeing them.
+const TREES_KEPT: usize = 2;
+
+/// Freeing a tree's templates (Bitnami's `common` alone is tens of thousands of small
+/// allocations) cost 3.5% of a `bosun render`, which exits right after and whose memory the
+/// system takes back at once. The first trees a process parses are kept until it exits; later
+/// ones (a repository's many releases) are freed as usual, so at most [`TREES_KEPT`] are held.
+impl Drop for GoTree {
+    fn drop(&mut self) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static KEPT: AtomicUsize = AtomicUsize::new(0);
+        if KEPT.fetch_add(1, Ordering::Relaxed) < TREES_KEPT {
+            std::mem::forget(std::mem::take(&mut self.engine));
+            std::mem::forget(std::mem::take(&mut self.files));
+        }
+    }
+}
+
 /// One chart's Go templates, from the tree's set, and the data they all see.
 pub struct GoTemplates<'t> {
     tree: &'t GoTree,
@@ -124,6 +142,9 @@ impl<'t> GoTemplates<'t> {
         prefix: &str,
         tree: &'t GoTree,
     ) -> GoTemplates<'t> {
+        // Frozen once here rather than copied for every template: each template's render
+        // copies only the maps it changes (`gotmpl::Value::freeze`).
+        let data = data.into_iter().map(|(k, v)| (k, v.freeze())).collect();
         GoTemplates {
             tree,
             data,
@@ -172,13 +193,11 @@ pub fn tree_data(parts: &[Part], options: &RenderOptions) -> Vec<Option<BTreeMap
 impl GoTemplates<'_> {
     /// What the template `name`, known as `source`, sees as dot.
     fn data_for(&self, name: &str, source: &str) -> Value {
-        // Maps are shared and `set` changes them in place, as Go's do; each template gets its
-        // own copy of the values, so templates rendering in parallel never see each other's
-        // changes (Helm renders them one after another, in name order, on one shared copy).
+        // Maps are shared and `set` changes them in place, as Go's do; the data is frozen, so
+        // each template's changes stay in its own render and templates rendering in parallel
+        // never see each other's (Helm renders them one after another, in name order, on one
+        // shared copy).
         let mut data = self.data.clone();
-        if let Some(values) = data.get_mut("Values") {
-            *values = values.deep_copy();
-        }
         // Helm's BasePath is the chart's templates folder (`chart/templates`), whatever
         // subfolder the file is in.
         let base_path = source

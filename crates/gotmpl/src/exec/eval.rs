@@ -339,12 +339,13 @@ impl Run<'_> {
         last: Option<Value>,
     ) -> Result<Value, Error> {
         let ident = &args[0];
-        if let Some(host) = self.engine.functions.get(name).cloned() {
+        let engine = self.engine;
+        if let Some(host) = engine.functions.get(name) {
             let argv = match &host.signature {
                 Some(signature) => self.eval_typed_args(f, dot, name, signature, args, last)?,
                 None => self.eval_call_args(f, dot, args, last)?,
             };
-            let func = host.function;
+            let func = &host.function;
             let cmd_pos = ident.pos();
             let tmpl = f.tmpl;
             let mut context = Context {
@@ -454,7 +455,7 @@ impl Run<'_> {
                 value: Number::Float(x),
                 ..
             } => Ok(Value::Float(*x)),
-            Arg::String { value, .. } => Ok(Value::from(value.as_str())),
+            Arg::String { value, .. } => Ok(Value::String(value.clone())),
             Arg::Field { names, .. } => self.eval_field_chain(
                 f,
                 dot,

@@ -151,7 +151,7 @@ impl Run<'_> {
                 arg,
                 format!("cannot assign nil to {}", p.go_name()),
             )),
-            (Arg::String { value, .. }, Param::String) => Ok(Value::from(value.as_str())),
+            (Arg::String { value, .. }, Param::String) => Ok(Value::String(value.clone())),
             (Arg::Bool(_, b), Param::Bool) => Ok(Value::Bool(*b)),
             (Arg::Number { value, .. }, Param::Int | Param::Int64) => {
                 let int = match value {

@@ -142,7 +142,7 @@ pub fn parse(templates: &[RenderedTemplate], checks: Option<&Checks>) -> Result<
             parse_part(&template.source, &template.shown, first_line, part, checks)
         })
         .collect();
-    gather(parsed)
+    gather(parsed.len(), parsed)
 }
 
 /// Reads (and checks) one document of the template `source` (at `shown` on disk) that starts
@@ -160,14 +160,21 @@ pub(crate) fn parse_part(
 }
 
 /// The documents and outcomes of chunks in template order; the first error wins.
-pub(crate) fn gather(chunks: impl IntoIterator<Item = Chunk>) -> Result<Parsed, Error> {
-    let chunks = chunks.into_iter();
-    let mut documents = Vec::with_capacity(chunks.size_hint().0);
+pub(crate) fn gather(
+    count: usize,
+    chunks: impl IntoIterator<Item = Chunk>,
+) -> Result<Parsed, Error> {
+    let mut documents = Vec::with_capacity(count);
     let mut outcomes = Vec::new();
     for result in chunks {
         if let Some((document, outcome)) = result? {
             documents.push(document);
-            outcomes.extend(outcome);
+            if let Some(outcome) = outcome {
+                if outcomes.capacity() == 0 {
+                    outcomes.reserve(count);
+                }
+                outcomes.push(outcome);
+            }
         }
     }
     Ok((documents, outcomes))

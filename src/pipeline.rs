@@ -273,11 +273,10 @@ impl Rendered {
 
     /// The documents to record for `bosun diff`: all but the CRDs, which `bosun diff` does not
     /// render.
-    pub fn to_record(&self) -> Vec<Document> {
+    pub fn to_record(&self) -> Vec<&Document> {
         self.documents
             .iter()
             .filter(|d| !d.source.contains("/crds/"))
-            .cloned()
             .collect()
     }
 }

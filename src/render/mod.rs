@@ -47,7 +47,10 @@ pub fn render(
 }
 
 /// The enabled charts of the tree under `chart`, parent first, each with its values.
-pub(crate) fn enabled_tree<'a>(chart: &'a Chart, values: &Node) -> Result<Vec<tree::Part<'a>>, Error> {
+pub(crate) fn enabled_tree<'a>(
+    chart: &'a Chart,
+    values: &Node,
+) -> Result<Vec<tree::Part<'a>>, Error> {
     tree::enabled_tree(chart, values)
 }
 
@@ -87,7 +90,9 @@ pub(crate) fn render_tree(
 /// Every enabled subchart of the tree (the built-in library aside) with the values it renders
 /// with and where the user finds them (`postgresql.`), for checking each against its own
 /// `values.schema.json` as Helm does.
-pub(crate) fn subchart_values<'a>(parts: &'a [tree::Part<'a>]) -> Vec<(&'a Chart, &'a Node, String)> {
+pub(crate) fn subchart_values<'a>(
+    parts: &'a [tree::Part<'a>],
+) -> Vec<(&'a Chart, &'a Node, String)> {
     parts
         .iter()
         .skip(1)

@@ -103,18 +103,24 @@ pub(crate) fn parse_while_rendering(
             answers: &answers,
         })
     })?;
-    let mut answers: Vec<(Arc<Template>, usize, Chunk)> = answers
+    let mut batches = answers
         .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .into_iter()
-        .flat_map(|(template, chunks)| {
-            chunks
-                .into_iter()
-                .map(move |(at, chunk)| (Arc::clone(&template), at, chunk))
-        })
-        .collect();
-    answers.sort_unstable_by(|a, b| a.0.source.cmp(&b.0.source).then(a.1.cmp(&b.1)));
-    manifest::gather(answers.into_iter().map(|(_, _, chunk)| chunk))
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // A batch holds consecutive documents of one template: sorting the batches by template
+    // and first document puts every document in place without moving each one.
+    batches.sort_unstable_by(|a, b| {
+        let first = |chunks: &[(usize, Chunk)]| chunks.first().map(|(at, _)| *at);
+        a.0.source
+            .cmp(&b.0.source)
+            .then(first(&a.1).cmp(&first(&b.1)))
+    });
+    let count = batches.iter().map(|(_, chunks)| chunks.len()).sum();
+    manifest::gather(
+        count,
+        batches
+            .into_iter()
+            .flat_map(|(_, chunks)| chunks.into_iter().map(|(_, chunk)| chunk)),
+    )
 }
 
 impl<'env> Streamer<'_, 'env> {
@@ -138,8 +144,13 @@ impl<'env> Streamer<'_, 'env> {
             let chunks = batch
                 .into_iter()
                 .map(|(at, line, part)| {
-                    let chunk =
-                        manifest::parse_part(&template.source, &template.shown, line, &part, checks);
+                    let chunk = manifest::parse_part(
+                        &template.source,
+                        &template.shown,
+                        line,
+                        &part,
+                        checks,
+                    );
                     (at, chunk)
                 })
                 .collect();

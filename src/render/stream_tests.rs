@@ -37,7 +37,12 @@ fn whole(text: &str) -> Vec<(usize, String)> {
 #[test]
 fn documents_cut_while_written_are_those_of_the_whole_text() {
     let text = "a: 1\n---\nb: |\n  ---\n--- # c\n\n---\n# only a comment\n---\t\nc: 2   \n\n---";
-    for cuts in [vec![], vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10], vec![8], vec![9, 30]] {
+    for cuts in [
+        vec![],
+        vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        vec![8],
+        vec![9, 30],
+    ] {
         assert_eq!(streamed(text, &cuts), whole(text), "cuts {cuts:?}");
     }
     assert_eq!(whole(text)[2], (10, "c: 2".to_string()));

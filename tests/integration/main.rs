@@ -18,6 +18,7 @@ mod helm_lookup;
 mod helm_random;
 mod helm_rules;
 mod hostile;
+mod large_render;
 mod lint;
 mod pipeline;
 mod releases;

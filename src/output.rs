@@ -298,21 +298,49 @@ pub fn write_atomically_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
-    let write_error = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let parent = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(write_error)?;
-    let mut file = tempfile::NamedTempFile::new_in(parent).map_err(write_error)?;
-    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut file);
-    write(&mut buffered)
-        .and_then(|()| buffered.flush())
-        .map_err(write_error)?;
-    drop(buffered);
-    file.as_file().sync_all().map_err(write_error)?;
-    file.persist(path).map_err(|e| write_error(e.error))?;
-    Ok(())
+    Pending::write(path, write)?.put_in_place()
+}
+
+/// A file written and synced under a temporary name beside its path, not yet in its place;
+/// dropped, it is removed.
+pub struct Pending {
+    file: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl Pending {
+    /// Writes what `write` writes to a temporary file beside `path`.
+    pub fn write(
+        path: &Path,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<Pending, Error> {
+        let write_error = |source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        let parent = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(write_error)?;
+        let mut file = tempfile::NamedTempFile::new_in(parent).map_err(write_error)?;
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut file);
+        write(&mut buffered)
+            .and_then(|()| buffered.flush())
+            .map_err(write_error)?;
+        drop(buffered);
+        file.as_file().sync_all().map_err(write_error)?;
+        Ok(Pending {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Renames the file into its place, in one step.
+    pub fn put_in_place(self) -> Result<(), Error> {
+        self.file.persist(&self.path).map_err(|e| Error::Write {
+            path: self.path,
+            source: e.error,
+        })?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

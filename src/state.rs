@@ -91,8 +91,18 @@ pub fn state_dir(flag: Option<&Path>, chart_dir: &Path) -> PathBuf {
 /// Writes the record atomically, each Secret [sealed](seal) with `key`. Only the Secrets are
 /// copied (to seal them); the other documents are written from where they are.
 pub fn save(path: &Path, documents: &[&Document], key: Option<&SecretKey>) -> Result<(), Error> {
+    prepare(path, documents, key)?.put_in_place()
+}
+
+/// [`save`], all but the last step: the record written under a temporary name beside `path`,
+/// put in place by [`output::Pending::put_in_place`] (or thrown away when dropped).
+pub fn prepare(
+    path: &Path,
+    documents: &[&Document],
+    key: Option<&SecretKey>,
+) -> Result<output::Pending, Error> {
     let sealed: Vec<Cow<Document>> = documents.iter().map(|d| sealed(d, key)).collect();
-    output::write_atomically_with(path, |out| {
+    output::Pending::write(path, |out| {
         output::write_yaml(sealed.iter().map(|d| d.as_ref()), out)
     })
 }

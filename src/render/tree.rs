@@ -33,7 +33,6 @@ pub fn enabled_tree<'a>(chart: &'a Chart, values: &Node) -> Result<Vec<Part<'a>>
 
 /// Visits `chart` and its enabled subcharts, each pushed to `parts` with the values it
 /// renders with (`values`, its subcharts' sections coalesced in).
-
 fn visit<'a>(
     chart: &'a Chart,
     mut values: Node,

@@ -35,6 +35,27 @@ pub struct RenderOptions {
     pub lookup: Option<std::sync::Arc<gotpl::Cluster>>,
 }
 
+impl RenderOptions {
+    /// A first install of release `name` in `namespace` on the newest Kubernetes bosun knows,
+    /// with nothing else asked (no environment, all templates, no CRDs, fresh randomness).
+    pub fn install(name: &str, namespace: &str) -> RenderOptions {
+        RenderOptions {
+            release: Release {
+                name: name.to_string(),
+                namespace: namespace.to_string(),
+                revision: 1,
+                is_upgrade: false,
+            },
+            capabilities: Capabilities::new(crate::validate::schema::newest_version(), &[]),
+            environment: None,
+            show_only: Vec::new(),
+            include_crds: false,
+            random_seed: None,
+            lookup: None,
+        }
+    }
+}
+
 /// Renders `chart` with merged `values` into sorted documents, checking each with `checks`
 /// (the outcomes come in the documents' rendered order).
 pub fn render(

@@ -43,23 +43,28 @@ impl Default for Splitter {
 
 impl Splitter {
     /// Appends `data`; each document a `---` line completes goes to `emit` with its first line.
+    /// Each document is copied out once; what is left is the document still being written.
     pub(crate) fn push(&mut self, data: &[u8], emit: &mut impl FnMut(usize, Vec<u8>)) {
         let mut scanned = self.buffer.len();
         self.buffer.extend_from_slice(data);
+        let mut part_start = 0;
         while let Some(at) = self.buffer[scanned..].iter().position(|&b| b == b'\n') {
             let end = scanned + at + 1;
             if manifest::is_marker(&self.buffer[self.line_start..end]) {
-                let rest = self.buffer.split_off(end);
-                let mut part = std::mem::replace(&mut self.buffer, rest);
-                part.truncate(self.line_start);
-                emit(self.part_line, part);
+                emit(
+                    self.part_line,
+                    self.buffer[part_start..self.line_start].to_vec(),
+                );
+                part_start = end;
                 self.part_line = self.line + 1;
-                self.line_start = 0;
-            } else {
-                self.line_start = end;
             }
+            self.line_start = end;
             self.line += 1;
-            scanned = self.line_start;
+            scanned = end;
+        }
+        if part_start > 0 {
+            self.buffer.drain(..part_start);
+            self.line_start -= part_start;
         }
     }
 

@@ -6,27 +6,13 @@ use std::path::Path;
 use bosun::chart::Chart;
 use bosun::error::Error;
 use bosun::manifest::{self, Document};
-use bosun::render::engine::{Capabilities, Release};
 use bosun::render::{self, RenderOptions};
 use bosun::values::{self, ValueOptions};
 
 use crate::{root, run};
 
 fn options() -> RenderOptions {
-    RenderOptions {
-        release: Release {
-            name: "rel".into(),
-            namespace: "shop".into(),
-            revision: 1,
-            is_upgrade: false,
-        },
-        capabilities: Capabilities::new(bosun::validate::schema::newest_version(), &[]),
-        environment: None,
-        show_only: Vec::new(),
-        include_crds: false,
-        random_seed: None,
-        lookup: None,
-    }
+    RenderOptions::install("rel", "shop")
 }
 
 /// A Jinja chart in `dir` whose templates are `(file name, text)`.

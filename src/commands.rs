@@ -201,29 +201,39 @@ pub(crate) fn render(command: &RenderCommand) -> Result<i32, Error> {
     } else {
         None
     };
-    match &command.output_dir {
-        Some(dir) => {
-            let written = output::write_dir(dir, documents, command.output)?;
-            for path in &written.files {
-                eprintln!("wrote {}", path.display());
+    let print = || -> Result<(), Error> {
+        match &command.output_dir {
+            Some(dir) => {
+                let written = output::write_dir(dir, documents, command.output)?;
+                for path in &written.files {
+                    eprintln!("wrote {}", path.display());
+                }
+                if let Some((old, error)) = &written.leftover {
+                    eprintln!(
+                        "warning: cannot remove the earlier render's folder `{}`: {error}",
+                        crate::paths::shown(old)
+                    );
+                }
             }
-            if let Some((old, error)) = &written.leftover {
-                eprintln!(
-                    "warning: cannot remove the earlier render's folder `{}`: {error}",
-                    crate::paths::shown(old)
-                );
+            None => {
+                let mut stdout =
+                    std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                stdout_result(output::write_stream(documents, command.output, &mut stdout))?;
             }
         }
-        None => {
-            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            stdout_result(output::write_stream(documents, command.output, &mut stdout))?;
-        }
-    }
-    if save {
-        // The stream is out and whole: a record that cannot be written (a read-only checkout,
-        // as in Argo CD or a locked CI workspace) costs `bosun diff` its baseline, not the render.
-        if let Some(warning) = save_record(&rendered, key.as_ref()) {
-            eprintln!("{warning}");
+        Ok(())
+    };
+    // The record is written under a temporary name on another core while the stream prints,
+    // and put in place only once the stream is out and whole.
+    let (printed, record) = rayon::join(print, || {
+        save.then(|| state::prepare(&rendered.record.path, &rendered.to_record(), key.as_ref()))
+    });
+    printed?;
+    if let Some(record) = record {
+        // A record that cannot be written (a read-only checkout, as in Argo CD or a locked CI
+        // workspace) costs `bosun diff` its baseline, not the render.
+        if let Err(error) = record.and_then(output::Pending::put_in_place) {
+            eprintln!("{}", not_recorded(&error));
         }
     }
     warn_of_legacy_record(&rendered);
@@ -233,10 +243,15 @@ pub(crate) fn render(command: &RenderCommand) -> Result<i32, Error> {
 /// Records a render for `bosun diff`; a record that cannot be written is a warning, returned.
 pub(crate) fn save_record(rendered: &Rendered, key: Option<&state::SecretKey>) -> Option<String> {
     let error = state::save(&rendered.record.path, &rendered.to_record(), key).err()?;
-    Some(format!(
+    Some(not_recorded(&error))
+}
+
+/// The warning for a record that could not be written.
+fn not_recorded(error: &Error) -> String {
+    format!(
         "warning: this render is not recorded for `bosun diff`: {}\nhelp: --state-dir (or BOSUN_STATE_DIR) records elsewhere; --no-save skips recording",
         error.report(false).trim_start_matches("error: ")
-    ))
+    )
 }
 
 fn warn_of_legacy_record(rendered: &Rendered) {

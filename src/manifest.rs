@@ -72,10 +72,7 @@ pub fn split(text: &str) -> Vec<(usize, &str)> {
     let mut start_line = 1;
     let mut offset = 0;
     for (index, line) in text.split_inclusive('\n').enumerate() {
-        let bare = line.trim_end_matches(['\n', '\r']);
-        let is_marker =
-            bare == "---" || (bare.starts_with("---") && bare[3..].starts_with([' ', '\t']));
-        if is_marker {
+        if is_marker(line.as_bytes()) {
             parts.push((start_line, &text[start..offset]));
             start = offset + line.len();
             start_line = index + 2;
@@ -83,16 +80,34 @@ pub fn split(text: &str) -> Vec<(usize, &str)> {
         offset += line.len();
     }
     parts.push((start_line, &text[start..]));
-    parts.retain(|(_, part)| !yaml::is_blank(part));
+    parts
+        .into_iter()
+        .filter_map(|(line, part)| Some((line, trim_part(part)?)))
+        .collect()
+}
+
+/// Whether a line (with or without its line break) starts a new document: `---`, alone or
+/// followed by a space or tab.
+pub(crate) fn is_marker(line: &[u8]) -> bool {
+    let mut bare = line;
+    while let [rest @ .., b'\n' | b'\r'] = bare {
+        bare = rest;
+    }
+    bare == b"---" || (bare.starts_with(b"---") && matches!(bare.get(3), Some(b' ' | b'\t')))
+}
+
+/// One part of a stream as a document: `None` when it holds nothing but white space and
+/// comments.
+pub(crate) fn trim_part(part: &str) -> Option<&str> {
+    if yaml::is_blank(part) {
+        return None;
+    }
     // Helm trims the white space around each document and prints it with one line break, so
     // spaces ending a last block scalar (`|-` text ending in an `nindent`'s spaces) and blank
     // lines kept by `|+` are not part of it.
-    for (_, part) in &mut parts {
-        let end = part.trim_end().len();
-        let line_break = if part[end..].starts_with('\n') { 1 } else { 0 };
-        *part = &part[..end + line_break];
-    }
-    parts
+    let end = part.trim_end().len();
+    let line_break = if part[end..].starts_with('\n') { 1 } else { 0 };
+    Some(&part[..end + line_break])
 }
 
 /// Schema checks to run on each document while its tree is at hand.
@@ -107,7 +122,7 @@ pub struct Checks<'a> {
 pub type Parsed = (Vec<Document>, Vec<Outcome>);
 
 /// One chunk of rendered text: nothing (empty), or a document and its outcome.
-type Chunk = Result<Option<(Document, Option<Outcome>)>, Error>;
+pub(crate) type Chunk = Result<Option<(Document, Option<Outcome>)>, Error>;
 
 /// Parses (and checks) every document of every template, in order. The first parse error (in
 /// template order) wins, so the report is the same on every run.
@@ -124,17 +139,42 @@ pub fn parse(templates: &[RenderedTemplate], checks: Option<&Checks>) -> Result<
         .par_iter()
         .with_min_len(16)
         .map(|&(template, first_line, part)| {
-            let shown = format!("{} (rendered)", template.shown);
-            read_chunk(template, &shown, first_line, part, checks)
-                .map_err(|failure| failure.into_error(template, part))
+            parse_part(&template.source, &template.shown, first_line, part, checks)
         })
         .collect();
-    let mut documents = Vec::with_capacity(parsed.len());
+    gather(parsed.len(), parsed)
+}
+
+/// Reads (and checks) one document of the template `source` (at `shown` on disk) that starts
+/// on the rendered text's line `first_line`.
+pub(crate) fn parse_part(
+    source: &str,
+    shown: &str,
+    first_line: usize,
+    part: &str,
+    checks: Option<&Checks>,
+) -> Chunk {
+    let rendered = format!("{shown} (rendered)");
+    read_chunk(source, &rendered, first_line, part, checks)
+        .map_err(|failure| failure.into_error(source, shown, part))
+}
+
+/// The documents and outcomes of chunks in template order; the first error wins.
+pub(crate) fn gather(
+    count: usize,
+    chunks: impl IntoIterator<Item = Chunk>,
+) -> Result<Parsed, Error> {
+    let mut documents = Vec::with_capacity(count);
     let mut outcomes = Vec::new();
-    for result in parsed {
+    for result in chunks {
         if let Some((document, outcome)) = result? {
             documents.push(document);
-            outcomes.extend(outcome);
+            if let Some(outcome) = outcome {
+                if outcomes.capacity() == 0 {
+                    outcomes.reserve(count);
+                }
+                outcomes.push(outcome);
+            }
         }
     }
     Ok((documents, outcomes))
@@ -148,7 +188,7 @@ pub fn check_each(file: &RenderedTemplate, checks: &Checks) -> Vec<Outcome> {
         .par_iter()
         .with_min_len(16)
         .filter_map(|&(first_line, part)| {
-            match read_chunk(file, &file.shown, first_line, part, Some(checks)) {
+            match read_chunk(&file.source, &file.shown, first_line, part, Some(checks)) {
                 Ok(found) => found.and_then(|(_, outcome)| outcome),
                 Err(failure) => Some(failure.into_outcome(file)),
             }
@@ -179,17 +219,17 @@ const HIDDEN: &str = "the text is not shown because the document is a Secret or 
 
 impl Failure {
     /// The report for a rendered template.
-    fn into_error(self, template: &RenderedTemplate, part: &str) -> Error {
-        let shown = format!("{} (rendered)", template.shown);
+    fn into_error(self, source: &str, shown: &str, part: &str) -> Error {
+        let shown = format!("{shown} (rendered)");
         let at = format!("{shown}:{}:{}", self.line, self.column);
         match self.problem {
             Problem::Yaml(message) if self.hidden => Error::RenderedYaml {
-                template: template.source.clone(),
+                template: source.to_string(),
                 message: format!("{message} (at {at}; {HIDDEN})"),
                 snippet: None,
             },
             Problem::Yaml(message) => Error::RenderedYaml {
-                template: template.source.clone(),
+                template: source.to_string(),
                 snippet: Some(Box::new(SourceSnippet::in_part(
                     &shown,
                     part,
@@ -202,7 +242,7 @@ impl Failure {
                 message,
             },
             Problem::NotAnObject(reason) => Error::NotAnObject {
-                template: template.source.clone(),
+                template: source.to_string(),
                 reason: if self.hidden {
                     format!("{reason} (at {at}; {HIDDEN})")
                 } else {
@@ -256,7 +296,7 @@ impl Failure {
 
 /// Reads one chunk: nothing (empty), or a document and, with `checks`, its verdict.
 fn read_chunk(
-    template: &RenderedTemplate,
+    source: &str,
     shown: &str,
     first_line: usize,
     part: &str,
@@ -296,7 +336,7 @@ fn read_chunk(
             value: Some(Box::new(value)),
         });
     }
-    let document = Document::new(template.source.clone(), &value);
+    let document = Document::new(source.to_string(), &value);
     let outcome = checks.map(|checks| Outcome {
         source: document.source.clone(),
         resource: document.resource.clone(),

@@ -24,17 +24,24 @@ pub fn write_stream(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Yaml => {
-            for document in documents {
-                out.write_all(b"---\n# Source: ")?;
-                out.write_all(document.source.as_bytes())?;
-                out.write_all(b"\n")?;
-                out.write_all(document.yaml.as_bytes())?;
-            }
-        }
+        Format::Yaml => write_yaml(documents.iter(), out)?,
         Format::Json => out.write_all(to_text(documents, format).as_bytes())?,
     }
     out.flush()
+}
+
+/// Writes documents as one YAML stream, each with `---` and its `# Source:` line.
+pub fn write_yaml<'a>(
+    documents: impl Iterator<Item = &'a Document>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    for document in documents {
+        out.write_all(b"---\n# Source: ")?;
+        out.write_all(document.source.as_bytes())?;
+        out.write_all(b"\n")?;
+        out.write_all(document.yaml.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// The whole stream as text.
@@ -283,17 +290,57 @@ fn sibling(parent: &Path, name: &std::ffi::OsStr, what: &str, attempt: usize) ->
 
 /// Writes `bytes` to `path` through a temporary file in the same folder.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let write_error = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let parent = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(write_error)?;
-    let mut file = tempfile::NamedTempFile::new_in(parent).map_err(write_error)?;
-    file.write_all(bytes).map_err(write_error)?;
-    file.as_file().sync_all().map_err(write_error)?;
-    file.persist(path).map_err(|e| write_error(e.error))?;
-    Ok(())
+    write_atomically_with(path, |out| out.write_all(bytes))
+}
+
+/// Writes what `write` writes to `path` through a temporary file in the same folder.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    Pending::write(path, write)?.put_in_place()
+}
+
+/// A file written and synced under a temporary name beside its path, not yet in its place;
+/// dropped, it is removed.
+pub struct Pending {
+    file: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl Pending {
+    /// Writes what `write` writes to a temporary file beside `path`.
+    pub fn write(
+        path: &Path,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<Pending, Error> {
+        let write_error = |source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        let parent = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(write_error)?;
+        let mut file = tempfile::NamedTempFile::new_in(parent).map_err(write_error)?;
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut file);
+        write(&mut buffered)
+            .and_then(|()| buffered.flush())
+            .map_err(write_error)?;
+        drop(buffered);
+        file.as_file().sync_all().map_err(write_error)?;
+        Ok(Pending {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Renames the file into its place, in one step.
+    pub fn put_in_place(self) -> Result<(), Error> {
+        self.file.persist(&self.path).map_err(|e| Error::Write {
+            path: self.path,
+            source: e.error,
+        })?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -125,10 +125,13 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
     let chart = Chart::load(&request.chart)?;
     let values = values::layer(&chart, &request.values, stdin)?;
     let kube_version = catalog::kube_version(request.kube_version.as_deref())?;
+    // The tree is worked out once, here when the subcharts' values are checked.
+    let mut parts = None;
     if request.validate {
         validate::check_values(&chart, &values)?;
-        for (subchart, section, at) in render::subchart_values(&chart, &values)? {
-            validate::check_values_at(subchart, &section, &at)?;
+        let tree = parts.insert(render::enabled_tree(&chart, &values)?);
+        for (subchart, section, at) in render::subchart_values(tree) {
+            validate::check_values_at(subchart, section, &at)?;
         }
     }
     let release = request
@@ -174,7 +177,13 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
         policy: &policy,
         lenient_keys: false,
     });
-    let (documents, outcomes) = render::render(&chart, &values, &render_options, checks.as_ref())?;
+    let parts = match parts {
+        Some(parts) => parts,
+        None => render::enabled_tree(&chart, &values)?,
+    };
+    let (documents, outcomes) =
+        render::render_tree(&chart, &parts, &render_options, checks.as_ref())?;
+    drop(parts);
     let mut warnings = Vec::new();
     if request.release_name.is_none()
         && let Err(rule) = crate::names::release_name(&release)
@@ -264,11 +273,10 @@ impl Rendered {
 
     /// The documents to record for `bosun diff`: all but the CRDs, which `bosun diff` does not
     /// render.
-    pub fn to_record(&self) -> Vec<Document> {
+    pub fn to_record(&self) -> Vec<&Document> {
         self.documents
             .iter()
             .filter(|d| !d.source.contains("/crds/"))
-            .cloned()
             .collect()
     }
 }

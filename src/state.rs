@@ -9,6 +9,7 @@
 //! a keyed digest ([`seal`]) whose key lives outside the repository ([`SecretKey`]), or, with no
 //! key, by a marker that says only that the key is present.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -87,11 +88,23 @@ pub fn state_dir(flag: Option<&Path>, chart_dir: &Path) -> PathBuf {
     flag.map_or_else(|| chart_dir.join(DEFAULT_DIR), Path::to_path_buf)
 }
 
-/// Writes the record atomically, each Secret [sealed](seal) with `key`.
-pub fn save(path: &Path, documents: &[Document], key: Option<&SecretKey>) -> Result<(), Error> {
-    let sealed: Vec<Document> = documents.iter().map(|d| seal(d, key)).collect();
-    let text = output::to_text(&sealed, output::Format::Yaml);
-    output::write_atomically(path, text.as_bytes())
+/// Writes the record atomically, each Secret [sealed](seal) with `key`. Only the Secrets are
+/// copied (to seal them); the other documents are written from where they are.
+pub fn save(path: &Path, documents: &[&Document], key: Option<&SecretKey>) -> Result<(), Error> {
+    prepare(path, documents, key)?.put_in_place()
+}
+
+/// [`save`], all but the last step: the record written under a temporary name beside `path`,
+/// put in place by [`output::Pending::put_in_place`] (or thrown away when dropped).
+pub fn prepare(
+    path: &Path,
+    documents: &[&Document],
+    key: Option<&SecretKey>,
+) -> Result<output::Pending, Error> {
+    let sealed: Vec<Cow<Document>> = documents.iter().map(|d| sealed(d, key)).collect();
+    output::Pending::write(path, |out| {
+        output::write_yaml(sealed.iter().map(|d| d.as_ref()), out)
+    })
 }
 
 /// Reads a record, `None` when there is none yet. The record is bosun's own canonical YAML, so
@@ -276,8 +289,13 @@ pub fn is_secret(document: &Document) -> bool {
 /// Secrets' too) each replaced by a keyed digest, or by [`UNKEYED`] without a key. Values
 /// already sealed stay as they are; every other document is unchanged.
 pub fn seal(document: &Document, key: Option<&SecretKey>) -> Document {
+    sealed(document, key).into_owned()
+}
+
+/// [`seal`], borrowing the documents it leaves unchanged.
+fn sealed<'a>(document: &'a Document, key: Option<&SecretKey>) -> Cow<'a, Document> {
     if !is_secret(document) {
-        return document.clone();
+        return Cow::Borrowed(document);
     }
     let mut value = document.value();
     if value["kind"] == "Secret" {
@@ -287,7 +305,7 @@ pub fn seal(document: &Document, key: Option<&SecretKey>) -> Document {
             seal_values(item, key);
         }
     }
-    Document::new(document.source.clone(), &value)
+    Cow::Owned(Document::new(document.source.clone(), &value))
 }
 
 fn seal_values(secret: &mut Value, key: Option<&SecretKey>) {

@@ -44,6 +44,13 @@ pub trait TemplateEngine: Sync {
     /// templates read it as the template's name).
     fn render(&self, name: &str, source: &str) -> Result<String, Error>;
 
+    /// Renders `name` as [`TemplateEngine::render`] does, handing the text to `out` piece by
+    /// piece as it is written (an engine that cannot, all at once at the end).
+    fn render_to(&self, name: &str, source: &str, out: &mut dyn FnMut(&[u8])) -> Result<(), Error> {
+        out(self.render(name, source)?.as_bytes());
+        Ok(())
+    }
+
     /// Renders `name` as [`TemplateEngine::render`] does, with the template line that wrote each
     /// line of the text, as far as the engine can tell ([`crate::render::trace`]). Slower:
     /// asked only for templates that have findings.

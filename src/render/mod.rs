@@ -6,6 +6,7 @@
 pub mod engine;
 pub(crate) mod gotpl;
 pub(crate) mod jinja;
+mod stream;
 pub mod trace;
 pub(crate) mod tree;
 
@@ -34,6 +35,27 @@ pub struct RenderOptions {
     pub lookup: Option<std::sync::Arc<gotpl::Cluster>>,
 }
 
+impl RenderOptions {
+    /// A first install of release `name` in `namespace` on the newest Kubernetes bosun knows,
+    /// with nothing else asked (no environment, all templates, no CRDs, fresh randomness).
+    pub fn install(name: &str, namespace: &str) -> RenderOptions {
+        RenderOptions {
+            release: Release {
+                name: name.to_string(),
+                namespace: namespace.to_string(),
+                revision: 1,
+                is_upgrade: false,
+            },
+            capabilities: Capabilities::new(crate::validate::schema::newest_version(), &[]),
+            environment: None,
+            show_only: Vec::new(),
+            include_crds: false,
+            random_seed: None,
+            lookup: None,
+        }
+    }
+}
+
 /// Renders `chart` with merged `values` into sorted documents, checking each with `checks`
 /// (the outcomes come in the documents' rendered order).
 pub fn render(
@@ -42,15 +64,39 @@ pub fn render(
     options: &RenderOptions,
     checks: Option<&Checks>,
 ) -> Result<Parsed, Error> {
-    let parts = tree::enabled_tree(chart, values)?;
-    let rendered = render_parts(chart, &parts, options)?;
-    let (mut documents, outcomes) = manifest::parse(&rendered, checks)?;
-    drop(rendered);
+    render_tree(chart, &enabled_tree(chart, values)?, options, checks)
+}
+
+/// The enabled charts of the tree under `chart`, parent first, each with its values.
+pub(crate) fn enabled_tree<'a>(
+    chart: &'a Chart,
+    values: &Node,
+) -> Result<Vec<tree::Part<'a>>, Error> {
+    tree::enabled_tree(chart, values)
+}
+
+/// [`render`] of a tree [`enabled_tree`] gave. Documents are parsed while the templates
+/// render ([`stream`]).
+pub(crate) fn render_tree(
+    chart: &Chart,
+    parts: &[tree::Part],
+    options: &RenderOptions,
+    checks: Option<&Checks>,
+) -> Result<Parsed, Error> {
+    let (mut documents, outcomes) = stream::parse_while_rendering(checks, |streamer| {
+        render_parts(chart, parts, options, &|engine, name, source, shown| {
+            let mut writer = streamer.writer(source.clone(), shown);
+            engine.render_to(name, &source, &mut |data| writer.write(data))?;
+            writer.finish()?;
+            Ok(None)
+        })
+        .map(drop)
+    })?;
     manifest::sort_by_kind(&mut documents);
     hooks_last(&mut documents);
     if options.include_crds {
         let mut crds = Vec::new();
-        for part in &parts {
+        for part in parts {
             crds.extend(crd_documents(part.chart, &part.prefix)?);
         }
         crds.append(&mut documents);
@@ -65,12 +111,11 @@ pub fn render(
 /// Every enabled subchart of the tree (the built-in library aside) with the values it renders
 /// with and where the user finds them (`postgresql.`), for checking each against its own
 /// `values.schema.json` as Helm does.
-pub fn subchart_values<'a>(
-    chart: &'a Chart,
-    values: &Node,
-) -> Result<Vec<(&'a Chart, Node, String)>, Error> {
-    Ok(tree::enabled_tree(chart, values)?
-        .into_iter()
+pub(crate) fn subchart_values<'a>(
+    parts: &'a [tree::Part<'a>],
+) -> Vec<(&'a Chart, &'a Node, String)> {
+    parts
+        .iter()
         .skip(1)
         .filter(|part| part.chart.dir.join("values.schema.json").is_file())
         .map(|part| {
@@ -82,9 +127,9 @@ pub fn subchart_values<'a>(
                 .map(|name| format!("{name}."))
                 .collect();
             at.push_str(&format!("{}.", part.chart.name()));
-            (part.chart, part.values, at)
+            (part.chart, &part.values, at)
         })
-        .collect())
+        .collect()
 }
 
 /// The text of every template of the chart and its enabled subcharts, in template order.
@@ -93,13 +138,36 @@ pub fn render_templates(
     values: &Node,
     options: &RenderOptions,
 ) -> Result<Vec<RenderedTemplate>, Error> {
-    render_parts(chart, &tree::enabled_tree(chart, values)?, options)
+    let mut rendered = render_parts(
+        chart,
+        &tree::enabled_tree(chart, values)?,
+        options,
+        &|engine, name, source, shown| {
+            let text = engine.render(name, &source)?;
+            Ok(Some(RenderedTemplate {
+                source,
+                shown,
+                text,
+            }))
+        },
+    )?;
+    // Helm's template order: by the template's full name.
+    rendered.sort_by(|a, b| a.source.cmp(&b.source));
+    Ok(rendered)
 }
 
+/// What to do with one template of a chart: (engine, name, source, shown) to the rendered
+/// text, or to nothing when the text went elsewhere.
+type RenderOne<'a> = dyn Fn(&dyn engine::TemplateEngine, &str, String, String) -> Result<Option<RenderedTemplate>, Error>
+    + Sync
+    + 'a;
+
+/// Renders every template of the tree with `render_one`, in no particular order.
 fn render_parts(
     chart: &Chart,
     parts: &[tree::Part],
     options: &RenderOptions,
+    render_one: &RenderOne,
 ) -> Result<Vec<RenderedTemplate>, Error> {
     let go_tree = gotpl::GoTree::parse(
         chart,
@@ -124,10 +192,14 @@ fn render_parts(
             Some(data) => Box::new(gotpl::GoTemplates::with_data(data, &part.prefix, &go_tree)),
             None => engine::for_chart(inputs, &part.prefix, &go_tree),
         };
-        render_chart(part.chart, engine.as_ref(), &part.prefix, &mut rendered)?;
+        render_chart(
+            part.chart,
+            engine.as_ref(),
+            &part.prefix,
+            render_one,
+            &mut rendered,
+        )?;
     }
-    // Helm's template order: by the template's full name.
-    rendered.sort_by(|a, b| a.source.cmp(&b.source));
     Ok(rendered)
 }
 
@@ -147,6 +219,7 @@ fn render_chart(
     chart: &Chart,
     engine: &dyn engine::TemplateEngine,
     prefix: &str,
+    render_one: &RenderOne,
     out: &mut Vec<RenderedTemplate>,
 ) -> Result<(), Error> {
     let names: Vec<&String> = chart
@@ -154,24 +227,20 @@ fn render_chart(
         .keys()
         .filter(|name| Chart::is_rendered(name) || name.as_str() == "NOTES.txt")
         .collect();
-    let results: Vec<Result<RenderedTemplate, Error>> = names
+    let results: Vec<Result<Option<RenderedTemplate>, Error>> = names
         .par_iter()
         .map(|name| {
             let source = chart.source_name(prefix, name);
-            let text = engine.render(name, &source)?;
-            Ok(RenderedTemplate {
-                source,
-                shown: chart.templates[*name].path.display().to_string(),
-                text,
-            })
+            // NOTES.txt is rendered so its errors surface, but it is not a manifest.
+            if source.ends_with("/NOTES.txt") {
+                return engine.render(name, &source).map(|_| None);
+            }
+            let shown = chart.templates[*name].path.display().to_string();
+            render_one(engine, name, source, shown)
         })
         .collect();
     for result in results {
-        let template = result?;
-        // NOTES.txt is rendered so its errors surface, but it is not a manifest.
-        if !template.source.ends_with("/NOTES.txt") {
-            out.push(template);
-        }
+        out.extend(result?);
     }
     Ok(())
 }

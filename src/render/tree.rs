@@ -31,13 +31,15 @@ pub fn enabled_tree<'a>(chart: &'a Chart, values: &Node) -> Result<Vec<Part<'a>>
     Ok(parts)
 }
 
+/// Visits `chart` and its enabled subcharts, each pushed to `parts` with the values it
+/// renders with (`values`, its subcharts' sections coalesced in).
 fn visit<'a>(
     chart: &'a Chart,
     mut values: Node,
     prefix: &str,
     tags: Option<&Node>,
     parts: &mut Vec<Part<'a>>,
-) -> Result<Node, Error> {
+) -> Result<(), Error> {
     let index = parts.len();
     parts.push(Part {
         chart,
@@ -57,11 +59,16 @@ fn visit<'a>(
                 .then(|| for_subchart(&values, d.chart.name(), defaults_with_imports(&d.chart)))
         })
         .collect();
-    // Conditions read the parent's values with every subchart's defaults in them.
-    let mut with_defaults = values.clone();
+    // Conditions read the parent's values with every subchart's defaults in them (a copy
+    // only when there are defaults to put in: the values of a large chart take long to copy).
+    let mut with_defaults = std::borrow::Cow::Borrowed(&values);
     for (dependency, section) in chart.dependencies.iter().zip(&sections) {
         if let Some(section) = section {
-            set_key(&mut with_defaults, dependency.chart.name(), section.clone());
+            set_key(
+                with_defaults.to_mut(),
+                dependency.chart.name(),
+                section.clone(),
+            );
         }
     }
     // As Helm removes them: by name, so a chart under `charts/` outside a dependency's version
@@ -93,7 +100,7 @@ fn visit<'a>(
         }
         let child = parts.len();
         parts[index].children.push(child);
-        let section = visit(
+        visit(
             &dependency.chart,
             section.unwrap_or_default(),
             &sub_prefix,
@@ -101,11 +108,15 @@ fn visit<'a>(
             parts,
         )?;
         if !builtin(&dependency.spec) {
-            set_key(&mut values, dependency.chart.name(), section);
+            set_key(
+                &mut values,
+                dependency.chart.name(),
+                parts[child].values.clone(),
+            );
         }
     }
-    parts[index].values = values.clone();
-    Ok(values)
+    parts[index].values = values;
+    Ok(())
 }
 
 fn set_key(values: &mut Node, key: &str, section: Node) {

@@ -162,7 +162,13 @@ impl<'a> Reader<'a> {
                 self.child(indent, depth)?
             } else {
                 let column = indent + content.len() - rest.len();
-                if starts_sequence(rest) || key_of(rest)?.is_some() {
+                // A quoted scalar or a literal block is an item of its own (`- "x"`, `- |`),
+                // unless the quoted text is a key (`- "a": 1`).
+                let is_node = match rest.as_bytes()[0] {
+                    b'"' | b'\'' | b'|' => key_of(rest).flatten().is_some(),
+                    _ => starts_sequence(rest) || key_of(rest)?.is_some(),
+                };
+                if is_node {
                     self.pending = Some((column, rest));
                     self.node(column, depth + 1)?
                 } else {

@@ -52,6 +52,13 @@ fn anything_it_is_unsure_of_goes_elsewhere() {
 }
 
 #[test]
+fn quoted_and_literal_items_take_the_block_path() {
+    let doc = "args:\n  - \"--port=80\"\n  - 'x' # c\n  - \"a\": 1\n    b: 2\n  - |\n    line one\n    line two\n  - |-\n    last\nafter: 1\n";
+    let fast = parse(doc).expect("quoted and literal items take the block path");
+    assert_eq!(Ok(fast), slow(doc));
+}
+
+#[test]
 fn a_sequence_may_sit_at_its_keys_indent() {
     let text = "a:\n- 1\n- b: 2\n  c: [x]\nd: e\n";
     assert_eq!(

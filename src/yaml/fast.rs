@@ -21,16 +21,23 @@ enum Frame {
     Map(Map<String, Value>, Option<String>),
 }
 
+/// Whether a word of `text` (as `split_whitespace` cuts them) starts with `start`: found where
+/// it follows white space or opens the text. A search for `start` instead of cutting every word.
+fn has_word_starting(text: &str, start: &str) -> bool {
+    text.match_indices(start).any(|(at, _)| {
+        text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(char::is_whitespace)
+    })
+}
+
 /// The value of a one-document YAML text, or `None` when serde-saphyr must read it.
 pub fn parse(text: &str) -> Option<Value> {
     // Found by fuzzing: a word that starts like a document marker (`---`, `...`), tabs, and
     // plain scalars over several lines are read differently by the bare event parser than by
     // serde-saphyr. Templates seldom produce them; such documents go to serde-saphyr.
-    if text.contains('\t')
-        || text
-            .split_whitespace()
-            .any(|word| word.starts_with("---") || word.starts_with("..."))
-    {
+    if text.contains('\t') || has_word_starting(text, "---") || has_word_starting(text, "...") {
         return None;
     }
     if let Some(value) = super::block::parse(text) {
@@ -378,6 +385,16 @@ mod tests {
         #[test]
         fn fast_and_slow_paths_agree(text in document()) {
             agree(&text);
+        }
+
+        #[test]
+        fn marker_words_are_found_as_cutting_the_words_finds_them(
+            text in "[-. a\u{a0}\u{2003}\n]{0,24}"
+        ) {
+            for start in ["---", "..."] {
+                let cut = text.split_whitespace().any(|word| word.starts_with(start));
+                prop_assert_eq!(super::has_word_starting(&text, start), cut);
+            }
         }
     }
 }

@@ -183,13 +183,13 @@ pub fn parse_typed<T: DeserializeOwned>(path: &str, text: &str) -> Result<T, Err
 /// True when `text` holds nothing but whitespace and comments (of printable characters: YAML
 /// forbids control characters even in comments, so such a text goes to the parser).
 pub fn is_blank(text: &str) -> bool {
-    !text
+    // The lines first: a document's first line usually settles it, without reading the rest.
+    text.lines().all(|line| {
+        let line = line.trim_start();
+        line.is_empty() || line.starts_with('#')
+    }) && !text
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        && text.lines().all(|line| {
-            let line = line.trim_start();
-            line.is_empty() || line.starts_with('#')
-        })
 }
 
 /// Writes a value as canonical block YAML, ending with a newline.

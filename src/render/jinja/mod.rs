@@ -58,8 +58,28 @@ impl Engine {
 
     /// Renders the template `name` (relative to `templates/`) with `context`.
     pub fn render(&self, name: &str, context: &Value) -> Result<String, Error> {
+        let mut buffer = Vec::new();
+        self.render_to(name, context, &mut |data| buffer.extend_from_slice(data))?;
+        String::from_utf8(buffer).map_err(|_| Error::Template {
+            message: format!("`{}` rendered text that is not UTF-8", self.shown(name)),
+            snippet: None,
+            help: None,
+        })
+    }
+
+    /// Renders the template `name` with `context`, handing the text to `out` as it is written.
+    pub fn render_to(
+        &self,
+        name: &str,
+        context: &Value,
+        out: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), Error> {
         let template = self.env.get_template(name).map_err(|e| self.error(e))?;
-        let mut output = LimitedWriter::default();
+        let mut output = LimitedWriter {
+            out,
+            written: 0,
+            exceeded: false,
+        };
         match template.render_captured_to(context.clone(), &mut output) {
             Ok(_) => {}
             Err(_) if output.exceeded => {
@@ -85,11 +105,7 @@ impl Engine {
                 return Err(error);
             }
         }
-        String::from_utf8(output.buffer).map_err(|_| Error::Template {
-            message: format!("`{}` rendered text that is not UTF-8", self.shown(name)),
-            snippet: None,
-            help: None,
-        })
+        Ok(())
     }
 
     fn shown(&self, name: &str) -> String {
@@ -129,6 +145,11 @@ impl TemplateEngine for Jinja {
     fn render(&self, name: &str, source: &str) -> Result<String, Error> {
         self.engine
             .render(name, &context::for_template(&self.variables, source))
+    }
+
+    fn render_to(&self, name: &str, source: &str, out: &mut dyn FnMut(&[u8])) -> Result<(), Error> {
+        self.engine
+            .render_to(name, &context::for_template(&self.variables, source), out)
     }
 
     fn render_traced(&self, name: &str, source: &str) -> Result<Traced, Error> {
@@ -196,19 +217,20 @@ fn format_value(
     Ok(())
 }
 
-#[derive(Default)]
-struct LimitedWriter {
-    buffer: Vec<u8>,
+struct LimitedWriter<'a> {
+    out: &'a mut dyn FnMut(&[u8]),
+    written: usize,
     exceeded: bool,
 }
 
-impl io::Write for LimitedWriter {
+impl io::Write for LimitedWriter<'_> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        if self.buffer.len() + data.len() > MAX_OUTPUT {
+        if self.written + data.len() > MAX_OUTPUT {
             self.exceeded = true;
             return Err(io::Error::other("output limit reached"));
         }
-        self.buffer.extend_from_slice(data);
+        self.written += data.len();
+        (self.out)(data);
         Ok(data.len())
     }
     fn flush(&mut self) -> io::Result<()> {

@@ -2,19 +2,14 @@
 //! gives them, exponent 65537, two distinct primes far apart, a private exponent `rsa`
 //! validates, and with a key the same key for the same call site on every render.
 
-use gotmpl::{Engine, Options, Value};
+mod common;
+
+use gotmpl::Value;
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 
 fn render(key: Option<[u8; 32]>, text: &str) -> String {
-    let mut engine = Engine::with_options(Options::helm());
-    sprig::register_with(
-        &mut engine,
-        &sprig::Options {
-            key,
-            ..Default::default()
-        },
-    );
+    let mut engine = common::engine(key);
     engine.add_template("keys.yaml", text).unwrap();
     engine.render("keys.yaml", &Value::Nil).unwrap()
 }

@@ -1,19 +1,10 @@
 //! The random functions' source: fresh by default, and with a key the same value for the same
 //! call site on every render, another for every other call site or occurrence.
 
-use gotmpl::{Engine, Options, Value};
+mod common;
 
-fn engine(key: Option<[u8; 32]>) -> Engine {
-    let mut engine = Engine::with_options(Options::helm());
-    sprig::register_with(
-        &mut engine,
-        &sprig::Options {
-            key,
-            ..Default::default()
-        },
-    );
-    engine
-}
+use common::engine;
+use gotmpl::{Engine, Value};
 
 fn render(engine: &mut Engine, name: &str, text: &str) -> String {
     engine.add_template(name, text).unwrap();

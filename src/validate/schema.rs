@@ -299,11 +299,7 @@ impl Catalog {
         } else {
             // A CRDs-catalog file keeps the CRD's rules and defaults; one that does not read
             // is reported by `lookup`.
-            let path = self.schema_locations.iter().find_map(|dir| {
-                crate::validate::crd::candidates(dir, api_version, kind)
-                    .into_iter()
-                    .find(|path| path.is_file())
-            })?;
+            let path = self.located(api_version, kind)?;
             let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
             crate::validate::cel::Rules::from_schema(&schema)
         };
@@ -343,6 +339,15 @@ impl Catalog {
             .unwrap_or_default()
     }
 
+    /// The `--schema-location` file for `api_version` + `kind`, the first folder that has one.
+    fn located(&self, api_version: &str, kind: &str) -> Option<PathBuf> {
+        self.schema_locations.iter().find_map(|dir| {
+            crate::validate::crd::candidates(dir, api_version, kind)
+                .into_iter()
+                .find(|path| path.is_file())
+        })
+    }
+
     fn resolve(
         &self,
         api_version: &str,
@@ -374,11 +379,7 @@ impl Catalog {
                 source,
             )
         } else {
-            let path = self.schema_locations.iter().find_map(|dir| {
-                crate::validate::crd::candidates(dir, api_version, kind)
-                    .into_iter()
-                    .find(|path| path.is_file())
-            })?;
+            let path = self.located(api_version, kind)?;
             let origin = crate::paths::shown(&path);
             let broken = |reason: String| {
                 Some(Err(Broken {

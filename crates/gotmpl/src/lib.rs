@@ -189,13 +189,18 @@ impl Engine {
         names
     }
 
-    /// Executes the template `name` with `data` as dot.
-    pub fn render(&self, name: &str, data: &Value) -> Result<String, Error> {
-        let tmpl = self.templates.get(name).ok_or_else(|| {
+    /// The template `name`, or Go's error for a name nobody defined.
+    fn named(&self, name: &str) -> Result<&Arc<Template>, Error> {
+        self.templates.get(name).ok_or_else(|| {
             Error::new(format!(
                 "template: no template {name:?} associated with template {name:?}"
             ))
-        })?;
+        })
+    }
+
+    /// Executes the template `name` with `data` as dot.
+    pub fn render(&self, name: &str, data: &Value) -> Result<String, Error> {
+        let tmpl = self.named(name)?;
         let _scope = value::RenderScope::enter();
         let mut run = Run::new(self);
         let mut out = String::new();
@@ -211,11 +216,7 @@ impl Engine {
         name: &str,
         data: &Value,
     ) -> Result<(String, Vec<Option<SourceLine>>), Error> {
-        let tmpl = self.templates.get(name).ok_or_else(|| {
-            Error::new(format!(
-                "template: no template {name:?} associated with template {name:?}"
-            ))
-        })?;
+        let tmpl = self.named(name)?;
         let _scope = value::RenderScope::enter();
         let mut run = Run::new(self);
         run.trace = Some(Box::new(exec::Tracer::new()));

@@ -36,6 +36,7 @@ pub(super) fn parse_printable(text: &str) -> Option<Value> {
         lines: text.lines().collect(),
         next: 0,
         pending: None,
+        peeked: None,
     };
     let (indent, content) = reader.peek()?;
     // A document that is one scalar is not a manifest; serde-saphyr says what it is.
@@ -69,6 +70,9 @@ struct Reader<'a> {
     next: usize,
     /// What follows `- ` on a sequence item's line, read as a line of its own at its column.
     pending: Option<(usize, &'a str)>,
+    /// The answer of [`Reader::peek`] for the line `next` it names: a line is peeked at
+    /// several times (by the mapping, the node, the child) before it is taken.
+    peeked: Option<(usize, (usize, &'a str))>,
 }
 
 fn starts_sequence(content: &str) -> bool {
@@ -123,13 +127,20 @@ impl<'a> Reader<'a> {
         if self.pending.is_some() {
             return self.pending;
         }
+        if let Some((next, found)) = self.peeked
+            && next == self.next
+        {
+            return Some(found);
+        }
         while let Some(line) = self.lines.get(self.next) {
             let content = line.trim_start_matches(' ');
             if content.is_empty() || content.starts_with('#') {
                 self.next += 1;
                 continue;
             }
-            return Some((line.len() - content.len(), content.trim_end_matches(' ')));
+            let found = (line.len() - content.len(), content.trim_end_matches(' '));
+            self.peeked = Some((self.next, found));
+            return Some(found);
         }
         None
     }

@@ -421,21 +421,13 @@ const INSTALL_ORDER: &[&str] = &[
 
 /// Sorts by install order of kind, keeping the rendered order within a kind.
 pub fn sort_by_kind(documents: &mut [Document]) {
-    documents.sort_by(|a, b| {
-        let rank = |d: &Document| {
-            INSTALL_ORDER
-                .iter()
-                .position(|k| *k == d.resource.kind)
-                .unwrap_or(INSTALL_ORDER.len())
-        };
-        let (ra, rb) = (rank(a), rank(b));
-        ra.cmp(&rb).then_with(|| {
-            if ra == INSTALL_ORDER.len() {
-                a.resource.kind.cmp(&b.resource.kind)
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        })
+    // Each document's place in the order is found once, not at every comparison: a search of
+    // the list of kinds per comparison was most of the sort's time at 18,000 documents.
+    documents.sort_by_cached_key(|d| {
+        match INSTALL_ORDER.iter().position(|k| *k == d.resource.kind) {
+            Some(rank) => (rank, None),
+            None => (INSTALL_ORDER.len(), Some(d.resource.kind.clone())),
+        }
     });
 }
 

@@ -12,20 +12,31 @@
 
 use serde_json::{Map, Value};
 
-use super::fast::{map_key, scalar_plain};
+use std::borrow::Cow;
+
+use super::fast::{is_plain_key, map_key, scalar_plain};
 
 /// Deeper nesting than this is left to the other paths.
 const MAX_DEPTH: usize = 64;
 
 /// The value of a one-document YAML text, or `None` when another path must read it.
 pub fn parse(text: &str) -> Option<Value> {
-    if !text.ends_with('\n') || !printable(text) {
+    if !printable(text) {
+        return None;
+    }
+    parse_printable(text)
+}
+
+/// [`parse`] of a text already known to hold only YAML's printable characters (no tab).
+pub(super) fn parse_printable(text: &str) -> Option<Value> {
+    if !text.ends_with('\n') {
         return None;
     }
     let mut reader = Reader {
         lines: text.lines().collect(),
         next: 0,
         pending: None,
+        peeked: None,
     };
     let (indent, content) = reader.peek()?;
     // A document that is one scalar is not a manifest; serde-saphyr says what it is.
@@ -59,6 +70,9 @@ struct Reader<'a> {
     next: usize,
     /// What follows `- ` on a sequence item's line, read as a line of its own at its column.
     pending: Option<(usize, &'a str)>,
+    /// The answer of [`Reader::peek`] for the line `next` it names: a line is peeked at
+    /// several times (by the mapping, the node, the child) before it is taken.
+    peeked: Option<(usize, (usize, &'a str))>,
 }
 
 fn starts_sequence(content: &str) -> bool {
@@ -66,14 +80,15 @@ fn starts_sequence(content: &str) -> bool {
 }
 
 /// A block mapping entry's key and the text after its `:`; `Ok(None)` when the line is not a
-/// mapping entry, `None` when it may be one this reader does not read.
-fn key_of(content: &str) -> Option<Option<(String, &str)>> {
+/// mapping entry, `None` when it may be one this reader does not read. A plain key is borrowed
+/// from the line: the line is often only probed for being an entry.
+fn key_of(content: &str) -> Option<Option<(Cow<'_, str>, &str)>> {
     let (key, rest) = match content.as_bytes()[0] {
         b'"' | b'\'' => {
             let (key, used) = quoted(content)?;
             let rest = &content[used..];
             match rest.strip_prefix(':') {
-                Some(rest) if rest.is_empty() || rest.starts_with(' ') => (key, rest),
+                Some(rest) if rest.is_empty() || rest.starts_with(' ') => (Cow::Owned(key), rest),
                 _ => return None,
             }
         }
@@ -85,13 +100,15 @@ fn key_of(content: &str) -> Option<Option<(String, &str)>> {
             };
             let key = &content[..at];
             // Legal in a plain key, but rare enough in manifests to leave to serde-saphyr.
-            if key.ends_with(' ') || key.contains(['#', '[', ']', '{', '}', ',', '"', '\'']) {
+            if key.ends_with(' ')
+                || key
+                    .bytes()
+                    .any(|b| matches!(b, b'#' | b'[' | b']' | b'{' | b'}' | b',' | b'"' | b'\''))
+                || !is_plain_key(key)
+            {
                 return None;
             }
-            (
-                map_key(key, granit_parser::ScalarStyle::Plain)?,
-                &content[at + 1..],
-            )
+            (Cow::Borrowed(key), &content[at + 1..])
         }
     };
     Some(Some((key, rest.trim_start_matches(' '))))
@@ -110,13 +127,20 @@ impl<'a> Reader<'a> {
         if self.pending.is_some() {
             return self.pending;
         }
+        if let Some((next, found)) = self.peeked
+            && next == self.next
+        {
+            return Some(found);
+        }
         while let Some(line) = self.lines.get(self.next) {
             let content = line.trim_start_matches(' ');
             if content.is_empty() || content.starts_with('#') {
                 self.next += 1;
                 continue;
             }
-            return Some((line.len() - content.len(), content.trim_end_matches(' ')));
+            let found = (line.len() - content.len(), content.trim_end_matches(' '));
+            self.peeked = Some((self.next, found));
+            return Some(found);
         }
         None
     }
@@ -190,6 +214,7 @@ impl<'a> Reader<'a> {
                 return None;
             }
             let (key, rest) = key_of(content)??;
+            let key = key.into_owned();
             self.take();
             let value = if rest.is_empty() || rest.starts_with('#') {
                 match self.peek() {
@@ -234,16 +259,7 @@ impl<'a> Reader<'a> {
             }
             b'>' | b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b'?' | b':' | b',' | b']' | b'}'
             | b'#' => return None,
-            _ => {
-                let text = match text.find(" #") {
-                    Some(at) => text[..at].trim_end_matches(' '),
-                    None => text,
-                };
-                if text.ends_with(':') || text.contains(": ") {
-                    return None;
-                }
-                scalar_plain(text)?
-            }
+            _ => scalar_plain(plain_text(text)?)?,
         };
         // A plain or quoted scalar may go on over the next lines; those are for serde-saphyr.
         match self.peek() {
@@ -306,6 +322,24 @@ impl<'a> Reader<'a> {
         }
         Some(Value::String(text))
     }
+}
+
+/// A plain scalar written after a key or dash: the text before a comment (` #`), or `None`
+/// when it holds `: ` or ends with `:` (a mapping this reader does not take inline). One pass
+/// over the bytes, where searching for each pattern set up a substring searcher per value.
+fn plain_text(text: &str) -> Option<&str> {
+    let mut text = text;
+    for (at, pair) in text.as_bytes().windows(2).enumerate() {
+        match pair {
+            [b' ', b'#'] => {
+                text = text[..at].trim_end_matches(' ');
+                break;
+            }
+            [b':', b' '] => return None,
+            _ => {}
+        }
+    }
+    (!text.ends_with(':')).then_some(text)
 }
 
 /// What may follow a quoted scalar or flow collection on its line: nothing, or a comment.

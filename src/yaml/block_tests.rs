@@ -202,3 +202,18 @@ proptest! {
         agree(&text);
     }
 }
+
+proptest! {
+    /// The one-pass cut of a plain scalar gives what the two substring searches gave.
+    #[test]
+    fn plain_text_cuts_as_the_substring_searches_cut(text in "[a #:]{1,12}") {
+        let searched = {
+            let cut = match text.find(" #") {
+                Some(at) => text[..at].trim_end_matches(' '),
+                None => text.as_str(),
+            };
+            (!(cut.ends_with(':') || cut.contains(": "))).then_some(cut)
+        };
+        prop_assert_eq!(plain_text(&text), searched);
+    }
+}

@@ -32,16 +32,61 @@ fn has_word_starting(text: &str, start: &str) -> bool {
     })
 }
 
+/// What one pass over a document's bytes tells of it.
+#[derive(Debug, PartialEq)]
+enum Screen {
+    /// Printable ASCII and line breaks, and no word starting like a document marker.
+    Plain,
+    /// A word starting like a document marker (in printable ASCII).
+    Unusual,
+    /// Other characters: the slower checks decide.
+    Unknown,
+}
+
+/// Screens `text` in one pass over its bytes: what [`has_word_starting`] finds for `---` and
+/// `...` and what [`super::block`] checks of printable characters, for the usual ASCII text.
+fn screen(text: &str) -> Screen {
+    let bytes = text.as_bytes();
+    let mut previous = b'\n';
+    for (at, &byte) in bytes.iter().enumerate() {
+        if !(byte == b'\n' || (0x20..0x7f).contains(&byte)) {
+            return Screen::Unknown;
+        }
+        if matches!(byte, b'-' | b'.')
+            && matches!(previous, b' ' | b'\n')
+            && bytes.get(at + 1) == Some(&byte)
+            && bytes.get(at + 2) == Some(&byte)
+        {
+            return Screen::Unusual;
+        }
+        previous = byte;
+    }
+    Screen::Plain
+}
+
 /// The value of a one-document YAML text, or `None` when serde-saphyr must read it.
 pub fn parse(text: &str) -> Option<Value> {
     // Found by fuzzing: a word that starts like a document marker (`---`, `...`), tabs, and
     // plain scalars over several lines are read differently by the bare event parser than by
     // serde-saphyr. Templates seldom produce them; such documents go to serde-saphyr.
-    if text.contains('\t') || has_word_starting(text, "---") || has_word_starting(text, "...") {
-        return None;
-    }
-    if let Some(value) = super::block::parse(text) {
-        return Some(value);
+    match screen(text) {
+        Screen::Plain => {
+            if let Some(value) = super::block::parse_printable(text) {
+                return Some(value);
+            }
+        }
+        Screen::Unusual => return None,
+        Screen::Unknown => {
+            if text.contains('\t')
+                || has_word_starting(text, "---")
+                || has_word_starting(text, "...")
+            {
+                return None;
+            }
+            if let Some(value) = super::block::parse(text) {
+                return Some(value);
+            }
+        }
     }
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
@@ -125,16 +170,17 @@ fn push(stack: &mut [Frame], root: &mut Option<Value>, value: Value) -> Option<(
 /// A mapping key as serde-saphyr gives it to a JSON map: its text as written. Keys that could
 /// compare equal as numbers, or that read as null, are left to serde-saphyr.
 pub(super) fn map_key(text: &str, style: ScalarStyle) -> Option<String> {
-    if style == ScalarStyle::Plain {
-        let first = text.chars().next()?;
-        if first.is_ascii_digit()
-            || matches!(first, '+' | '-' | '.')
-            || matches!(text, "~" | "null" | "Null" | "NULL" | "<<")
-        {
-            return None;
-        }
-    }
-    Some(text.to_string())
+    (style != ScalarStyle::Plain || is_plain_key(text)).then(|| text.to_string())
+}
+
+/// Whether a plain key is its own text (see [`map_key`]).
+pub(super) fn is_plain_key(text: &str) -> bool {
+    let Some(&first) = text.as_bytes().first() else {
+        return false;
+    };
+    !(first.is_ascii_digit()
+        || matches!(first, b'+' | b'-' | b'.')
+        || matches!(text, "~" | "null" | "Null" | "NULL" | "<<"))
 }
 
 /// The YAML 1.1 words kubectl reads as booleans or null, spelled as the tests check.
@@ -149,6 +195,15 @@ fn word(text: &str) -> Option<Value> {
         "~" | "null" | "Null" | "NULL" => Value::Null,
         _ => return None,
     })
+}
+
+/// Whether `text` is one of [`word`]'s words in some mix of cases.
+fn is_word_in_any_case(text: &str) -> bool {
+    [
+        "true", "yes", "on", "y", "false", "no", "off", "n", "~", "null",
+    ]
+    .iter()
+    .any(|word| text.eq_ignore_ascii_case(word))
 }
 
 /// Characters that can appear in a YAML 1.1 number, date or time: a scalar that starts with a
@@ -185,7 +240,7 @@ fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {
     if matches!(
         first,
         '+' | '-' | '.' | '=' | '<' | '!' | '&' | '*' | '%' | '@' | '`'
-    ) || text.len() <= 5 && word(&text.to_ascii_lowercase()).is_some()
+    ) || text.len() <= 5 && is_word_in_any_case(text)
     {
         return resolve(text);
     }
@@ -385,6 +440,26 @@ mod tests {
         #[test]
         fn fast_and_slow_paths_agree(text in document()) {
             agree(&text);
+        }
+
+        #[test]
+        fn one_screening_pass_agrees_with_the_separate_checks(
+            text in "[-. a\u{a0}\t\n#:]{0,24}"
+        ) {
+            let separate = if text.contains('\t')
+                || super::has_word_starting(&text, "---")
+                || super::has_word_starting(&text, "...")
+            {
+                Screen::Unusual
+            } else if text.is_ascii() {
+                Screen::Plain
+            } else {
+                Screen::Unknown
+            };
+            match super::screen(&text) {
+                Screen::Unknown => prop_assert!(!text.is_ascii() || text.contains('\t')),
+                screened => prop_assert_eq!(screened, separate),
+            }
         }
 
         #[test]

@@ -12,6 +12,7 @@ use crate::diagnostics::SourceSnippet;
 use crate::error::Error;
 
 mod block;
+mod canonical;
 mod fast;
 
 /// A YAML syntax or type error with its place in the text.
@@ -194,6 +195,11 @@ pub fn is_blank(text: &str) -> bool {
 
 /// Writes a value as canonical block YAML, ending with a newline.
 pub fn to_string(value: &Value) -> String {
+    canonical::write(value).unwrap_or_else(|| to_string_slow(value))
+}
+
+/// Writes a value with serde-saphyr alone (what [`to_string`] must equal).
+pub fn to_string_slow(value: &Value) -> String {
     // Serializing a JSON value cannot fail: keys are strings and numbers are finite.
     serde_saphyr::to_string(value).unwrap_or_else(|e| format!("# unserializable: {e}\n"))
 }

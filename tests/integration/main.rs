@@ -2,6 +2,7 @@
 
 mod api_rules;
 mod builtin_library;
+mod canonical_write;
 mod cel_rules;
 mod consequence_reports;
 mod consequences;

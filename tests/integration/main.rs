@@ -32,6 +32,7 @@ mod trust_output;
 mod trust_record;
 mod trust_templates;
 mod validate;
+mod validate_speed;
 mod validation_speed;
 mod values;
 

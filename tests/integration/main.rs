@@ -19,6 +19,7 @@ mod helm_random;
 mod helm_rules;
 mod helm_speed;
 mod hostile;
+mod jinja_speed;
 mod large_render;
 mod lint;
 mod pipeline;

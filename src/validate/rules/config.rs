@@ -41,6 +41,9 @@ const GO_STD: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::n
     base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
 );
 
+/// A value's bytes once stored: borrowed from the document, or decoded from base64.
+type Stored<'a> = Cow<'a, [u8]>;
+
 pub(super) fn check(doc: &Doc, out: &mut Out) {
     let secret = doc.is("", "Secret");
     if !secret && !doc.is("", "ConfigMap") {
@@ -52,7 +55,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
         &["data", "binaryData"]
     };
     // Every key with its size in bytes once stored; stringData lands in data.
-    let mut keys: BTreeMap<&str, (usize, Option<Cow<[u8]>>)> = BTreeMap::new();
+    let mut keys: BTreeMap<&str, (usize, Option<Stored>)> = BTreeMap::new();
     let mut size = 0;
     for section in sections {
         for (key, value) in entries(doc.value, section) {

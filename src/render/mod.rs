@@ -174,7 +174,13 @@ fn render_parts(
         parts.iter().map(|part| (part.chart, part.prefix.as_str())),
         options,
     )?;
-    let go_data = gotpl::tree_data(parts, options);
+    // A tree without a Go chart (a Jinja chart alone) needs no Go data: building it copies
+    // every value once more, on the thread that renders.
+    let go_data = if parts.iter().any(|part| gotpl::is_go(part.chart)) {
+        gotpl::tree_data(parts, options)
+    } else {
+        vec![None; parts.len()]
+    };
     let mut rendered = Vec::new();
     for (part, data) in parts.iter().zip(go_data) {
         if part.chart.is_library() {

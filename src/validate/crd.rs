@@ -22,7 +22,7 @@ pub fn bundled(api_version: &str, kind: &str) -> Option<(Value, String)> {
     let wanted = format!("{group}/{}_{version}.json", kind.to_lowercase());
     let (path, text) = BUNDLED_CRDS.iter().find(|(path, _)| *path == wanted)?;
     let mut schema: Value = serde_json::from_str(text).ok()?;
-    add_cel_rules(&cel_rules(), path, &mut schema);
+    add_cel_rules(cel_rules(), path, &mut schema);
     (schema_key(&schema)? == format!("{api_version}/{kind}"))
         .then(|| (schema, format!("schemas/crds/{path}")))
 }
@@ -42,11 +42,13 @@ pub fn bundled_api_versions(kind: &str) -> Vec<String> {
         .collect()
 }
 
-fn cel_rules() -> Vec<Value> {
-    match crate::yaml::parse_value(CEL_RULES) {
+/// schemas/crds/cel-rules.yaml, parsed once per run: every bundled kind looked up reads it.
+fn cel_rules() -> &'static [Value] {
+    static RULES: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| match crate::yaml::parse_value(CEL_RULES) {
         Ok(Value::Array(rules)) => rules,
         _ => Vec::new(),
-    }
+    })
 }
 
 /// Adds each rule of `rules` that lists `path` to the schema node its `at` points to.
@@ -305,7 +307,7 @@ mod tests {
             rules.len() >= 30,
             "schemas/crds/cel-rules.yaml did not parse"
         );
-        for entry in &rules {
+        for entry in rules {
             for file in entry["files"].as_array().unwrap() {
                 let file = file.as_str().unwrap();
                 let (_, text) = BUNDLED_CRDS

@@ -20,6 +20,7 @@ mod helm_random;
 mod helm_rules;
 mod helm_speed;
 mod hostile;
+mod jinja_speed;
 mod large_render;
 mod lint;
 mod pipeline;
@@ -33,6 +34,7 @@ mod trust_output;
 mod trust_record;
 mod trust_templates;
 mod validate;
+mod validate_speed;
 mod validation_speed;
 mod values;
 

@@ -2,6 +2,8 @@
 //! `required`, `tpl`, `semver_compare`, ... Where Helm's behaviour is a known trap, bosun's
 //! differs and says so: `default` does not replace `false` or `0`.
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use minijinja::value::{Kwargs, Rest, Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, State};
@@ -48,24 +50,30 @@ fn to_json(value: &Value) -> Result<serde_json::Value, Error> {
     serde_json::to_value(value).map_err(|e| Error::new(ErrorKind::BadSerialization, e.to_string()))
 }
 
-/// The text of a value: strings as they are, everything else as YAML prints it.
-fn text_of(value: &Value) -> Result<String, Error> {
+/// The text of a value: strings as they are (borrowed), everything else as YAML prints it.
+fn text_of(value: &Value) -> Result<Cow<'_, str>, Error> {
     match value.kind() {
         ValueKind::Undefined => Err(Error::from(ErrorKind::UndefinedError)),
-        ValueKind::None => Ok(String::new()),
-        ValueKind::Bool => Ok(if value.is_true() { "true" } else { "false" }.into()),
-        ValueKind::String => Ok(value.as_str().unwrap_or_default().to_string()),
-        ValueKind::Map | ValueKind::Seq => {
-            Ok(serde_json::to_string(&to_json(value)?).map_err(|e| invalid(e.to_string()))?)
-        }
-        _ => Ok(value.to_string()),
+        ValueKind::None => Ok(Cow::Borrowed("")),
+        ValueKind::Bool => Ok(Cow::Borrowed(if value.is_true() {
+            "true"
+        } else {
+            "false"
+        })),
+        ValueKind::String => Ok(Cow::Borrowed(value.as_str().unwrap_or_default())),
+        ValueKind::Map | ValueKind::Seq => Ok(Cow::Owned(
+            serde_json::to_string(&to_json(value)?).map_err(|e| invalid(e.to_string()))?,
+        )),
+        _ => Ok(Cow::Owned(value.to_string())),
     }
 }
 
 /// Block YAML without the trailing newline, like Helm's `toYaml`.
 fn toyaml(value: &Value) -> Result<String, Error> {
     let json = to_json(value)?;
-    Ok(yaml::to_string(&json).trim_end_matches('\n').to_string())
+    let mut text = yaml::to_string(&json);
+    text.truncate(text.trim_end_matches('\n').len());
+    Ok(text)
 }
 
 pub(super) fn fromyaml(text: &str) -> Result<Value, Error> {
@@ -86,23 +94,28 @@ pub(super) fn fromjson(text: &str) -> Result<Value, Error> {
 
 /// Indents every non-empty line, the first included, like Helm's `indent`.
 fn indent(value: &Value, width: usize) -> Result<String, Error> {
+    indented(String::new(), value, width)
+}
+
+/// A newline, then the value indented: written in one buffer, not copied after `indent`.
+fn nindent(value: &Value, width: usize) -> Result<String, Error> {
+    indented(String::from("\n"), value, width)
+}
+
+/// `out` followed by `value`'s text with every non-empty line indented by `width` spaces.
+fn indented(mut out: String, value: &Value, width: usize) -> Result<String, Error> {
     let text = text_of(value)?;
-    let pad = " ".repeat(width);
-    let mut out = String::with_capacity(text.len() + width * 4);
+    out.reserve(text.len() + width * (text.matches('\n').count() + 1));
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
         }
         if !line.is_empty() {
-            out.push_str(&pad);
+            out.extend(std::iter::repeat_n(' ', width));
             out.push_str(line);
         }
     }
     Ok(out)
-}
-
-fn nindent(value: &Value, width: usize) -> Result<String, Error> {
-    Ok(format!("\n{}", indent(value, width)?))
 }
 
 /// Double quotes with JSON escapes, which YAML reads back as the same string.
@@ -115,7 +128,7 @@ fn squote(value: &Value) -> Result<String, Error> {
 }
 
 fn b64enc(value: &Value) -> Result<String, Error> {
-    Ok(base64::engine::general_purpose::STANDARD.encode(text_of(value)?))
+    Ok(base64::engine::general_purpose::STANDARD.encode(text_of(value)?.as_bytes()))
 }
 
 fn b64dec(text: &str) -> Result<String, Error> {
@@ -126,8 +139,14 @@ fn b64dec(text: &str) -> Result<String, Error> {
 }
 
 fn sha256sum(value: &Value) -> Result<String, Error> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = sha2::Sha256::digest(text_of(value)?.as_bytes());
-    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+    let mut out = String::with_capacity(digest.len() * 2);
+    for byte in digest {
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    Ok(out)
 }
 
 fn is_empty(value: &Value) -> bool {

@@ -2,6 +2,7 @@
 //! as `pkg/apis/core/validation/validation.go` `ValidateConfigMap` and `ValidateSecret` check
 //! them. A Secret's values are never quoted in a message.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
@@ -40,6 +41,9 @@ const GO_STD: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::n
     base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
 );
 
+/// A value's bytes once stored: borrowed from the document, or decoded from base64.
+type Stored<'a> = Cow<'a, [u8]>;
+
 pub(super) fn check(doc: &Doc, out: &mut Out) {
     let secret = doc.is("", "Secret");
     if !secret && !doc.is("", "ConfigMap") {
@@ -51,13 +55,14 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
         &["data", "binaryData"]
     };
     // Every key with its size in bytes once stored; stringData lands in data.
-    let mut keys: BTreeMap<&str, (usize, Option<Vec<u8>>)> = BTreeMap::new();
+    let mut keys: BTreeMap<&str, (usize, Option<Stored>)> = BTreeMap::new();
     let mut size = 0;
     for section in sections {
         for (key, value) in entries(doc.value, section) {
-            let path = at(&format!("/{section}"), key);
+            // Written only for a finding: most keys have none.
+            let path = || at(&format!("/{section}"), key);
             if let Some(problem) = formats::config_key(key) {
-                out.push(&KEYS, path.clone(), format!("key `{key}` {problem}"));
+                out.push(&KEYS, path(), format!("key `{key}` {problem}"));
             }
             // A value of the wrong type is the schema's to report; the key still counts.
             let Some(text) = value.as_str() else {
@@ -67,21 +72,21 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
             let decoded = if (secret && *section == "data") || *section == "binaryData" {
                 let clean: String = text.chars().filter(|c| *c != '\n' && *c != '\r').collect();
                 match GO_STD.decode(clean) {
-                    Ok(bytes) => Some(bytes),
+                    Ok(bytes) => Some(Cow::Owned(bytes)),
                     Err(_) => {
-                        out.push(&BASE64, path.clone(), format!("the value of `{key}` is not valid base64 (Secret `data` holds base64; put plain text under `stringData`)"));
+                        out.push(&BASE64, path(), format!("the value of `{key}` is not valid base64 (Secret `data` holds base64; put plain text under `stringData`)"));
                         continue;
                     }
                 }
             } else {
-                Some(text.as_bytes().to_vec())
+                Some(Cow::Borrowed(text.as_bytes()))
             };
-            let len = decoded.as_ref().map_or(0, Vec::len);
+            let len = decoded.as_ref().map_or(0, |bytes| bytes.len());
             size += len;
             if !secret && keys.contains_key(key.as_str()) {
                 out.push(
                     &KEYS,
-                    path,
+                    path(),
                     format!("key `{key}` is in both `data` and `binaryData`"),
                 );
             }

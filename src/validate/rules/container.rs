@@ -38,13 +38,13 @@ pub(super) fn check(
     }
     let mut port_names = HashSet::new();
     for (j, port) in items(container, "ports") {
-        let at_port = format!("{path}/ports/{j}");
+        let at_port = |field: &str| format!("{path}/ports/{j}/{field}");
         if let Some(protocol) = str_at(port, "protocol")
             && !["TCP", "UDP", "SCTP"].contains(&protocol)
         {
             out.push(
                 &ENUMS,
-                format!("{at_port}/protocol"),
+                at_port("protocol"),
                 format!(
                     "unsupported protocol `{protocol}`: supported values are `TCP`, `UDP`, `SCTP`"
                 ),
@@ -55,7 +55,7 @@ pub(super) fn check(
         {
             out.push(
                 &PORTS,
-                format!("{at_port}/containerPort"),
+                at_port("containerPort"),
                 format!("containerPort {n} {problem}"),
             );
         }
@@ -65,7 +65,7 @@ pub(super) fn check(
         {
             out.push(
                 &PORTS,
-                format!("{at_port}/hostPort"),
+                at_port("hostPort"),
                 format!("hostPort {n} {problem}"),
             );
         }
@@ -73,47 +73,45 @@ pub(super) fn check(
             if let Some(problem) = formats::port_name(name) {
                 out.push(
                     &PORTS,
-                    format!("{at_port}/name"),
+                    at_port("name"),
                     format!("port name `{name}` {problem}"),
                 );
             } else if !port_names.insert(name) {
                 out.push(
                     &PORTS,
-                    format!("{at_port}/name"),
+                    at_port("name"),
                     format!("duplicate port name `{name}` in this container"),
                 );
             }
         }
     }
     for (j, env) in items(container, "env") {
-        let at_env = format!("{path}/env/{j}");
+        let at_env = |field: &str| format!("{path}/env/{j}/{field}");
         match str_at(env, "name") {
             Some(name) => {
                 if let Some(problem) = formats::env_var_name(name) {
                     out.push(
                         &ENV,
-                        format!("{at_env}/name"),
+                        at_env("name"),
                         format!("env var name `{name}` {problem}"),
                     );
                 }
             }
-            None if env.is_object() => {
-                out.push(&ENV, format!("{at_env}/name"), "`name` is required")
-            }
+            None if env.is_object() => out.push(&ENV, at_env("name"), "`name` is required"),
             None => {}
         }
         if let Some(from) = env.get("valueFrom").and_then(Value::as_object) {
             if str_at(env, "value").is_some_and(|v| !v.is_empty()) {
                 out.push(
                     &ENV,
-                    format!("{at_env}/valueFrom"),
+                    at_env("valueFrom"),
                     "`valueFrom` may not be given when `value` is not empty",
                 );
             }
             if from.values().filter(|v| !v.is_null()).count() != 1 {
                 out.push(
                     &ENV,
-                    format!("{at_env}/valueFrom"),
+                    at_env("valueFrom"),
                     "`valueFrom` must name exactly one source (`fieldRef`, `resourceFieldRef`, `configMapKeyRef`, `secretKeyRef` or `fileKeyRef`)",
                 );
             }
@@ -121,28 +119,24 @@ pub(super) fn check(
     }
     let mut mount_paths = HashSet::new();
     for (j, mount) in items(container, "volumeMounts") {
-        let at_mount = format!("{path}/volumeMounts/{j}");
+        let at_mount = |field: &str| format!("{path}/volumeMounts/{j}/{field}");
         if let Some(name) = str_at(mount, "name")
             && !volumes.contains(name)
         {
             out.push(
                 &MOUNTS,
-                format!("{at_mount}/name"),
+                at_mount("name"),
                 format!("volume `{name}` is mounted but not defined in the Pod's `volumes`"),
             );
         }
         match str_at(mount, "mountPath") {
             None if mount.is_object() => {
-                out.push(
-                    &MOUNTS,
-                    format!("{at_mount}/mountPath"),
-                    "`mountPath` is required",
-                );
+                out.push(&MOUNTS, at_mount("mountPath"), "`mountPath` is required");
             }
             Some(mount_path) if !mount_paths.insert(mount_path) => {
                 out.push(
                     &MOUNTS,
-                    format!("{at_mount}/mountPath"),
+                    at_mount("mountPath"),
                     format!("mountPath `{mount_path}` must be unique within the container"),
                 );
             }
@@ -153,7 +147,7 @@ pub(super) fn check(
         {
             out.push(
                 &MOUNTS,
-                format!("{at_mount}/subPath"),
+                at_mount("subPath"),
                 format!("subPath `{sub}` must be a relative path without `..`"),
             );
         }

@@ -2,6 +2,8 @@
 //! size, as `staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go`
 //! `ValidateObjectMeta` checks them with each kind's name function.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::{Doc, Out, Rule, at, entries, formats, str_at};
@@ -131,21 +133,16 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     let meta = doc.value.get("metadata").unwrap_or(&Value::Null);
     // A generateName prefix is checked the way `maskTrailingDash` leaves it: a trailing `-` and
     // the character before it become one `a` (so `web-` is checked as `wea`).
-    let (name, field) = match (str_at(meta, "name"), str_at(meta, "generateName")) {
-        (Some(name), _) => (name.to_string(), "name"),
+    let (name, field): (Cow<str>, _) = match (str_at(meta, "name"), str_at(meta, "generateName")) {
+        (Some(name), _) => (name.into(), "name"),
         (None, Some(prefix)) if prefix.len() > 1 && prefix.ends_with('-') => {
             match prefix.get(..prefix.len() - 2) {
-                Some(kept) => (format!("{kept}a"), "generateName"),
-                None => (String::new(), "generateName"),
+                Some(kept) => (format!("{kept}a").into(), "generateName"),
+                None => ("".into(), "generateName"),
             }
         }
-        (None, Some(prefix)) => (prefix.to_string(), "generateName"),
-        (None, None) => (String::new(), "name"),
-    };
-    let shown = if field == "name" {
-        name.clone()
-    } else {
-        str_at(meta, "generateName").unwrap_or_default().to_string()
+        (None, Some(prefix)) => (prefix.into(), "generateName"),
+        (None, None) => ("".into(), "name"),
     };
     let rule = NAMES
         .iter()
@@ -155,7 +152,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     if let Some(rule) = rule
         && !name.is_empty()
     {
-        let name = name.as_str();
+        let name: &str = &name;
         let problem = match rule {
             NameRule::Subdomain => formats::dns1123_subdomain(name),
             NameRule::Label => formats::dns1123_label(name),
@@ -170,6 +167,11 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
             NameRule::ShortSubdomain(_) => formats::dns1123_subdomain(name),
         };
         if let Some(problem) = problem {
+            let shown = if field == "name" {
+                name
+            } else {
+                str_at(meta, "generateName").unwrap_or_default()
+            };
             out.push(
                 &NAME_FORMAT,
                 format!("/metadata/{field}"),
@@ -196,11 +198,16 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
 
 /// Labels and annotations of the metadata at `base` (an object's, or a Pod template's).
 pub(super) fn check_meta(meta: &Value, base: &str, out: &mut Out) {
-    check_labels(meta, "labels", &format!("{base}/labels"), out);
+    check_labels(meta, "labels", base, out);
     let mut size = 0;
     for (key, value) in entries(meta, "annotations") {
         // Annotation keys are checked lowercased (`ValidateAnnotations`), unlike label keys.
-        if let Some(problem) = formats::qualified_name(&key.to_ascii_lowercase()) {
+        let lowered = if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(key.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(key.as_str())
+        };
+        if let Some(problem) = formats::qualified_name(&lowered) {
             out.push(
                 &ANNOTATIONS,
                 at(&format!("{base}/annotations"), key),
@@ -218,14 +225,16 @@ pub(super) fn check_meta(meta: &Value, base: &str, out: &mut Out) {
     }
 }
 
-/// The keys and values of a label map at `parent[key]` (labels, or a selector's matchLabels).
-pub(super) fn check_labels(parent: &Value, key: &str, pointer: &str, out: &mut Out) {
+/// The keys and values of a label map at `parent[key]` (labels, or a selector's matchLabels),
+/// `parent` being at the JSON pointer `base`. Paths are written only for a finding: most
+/// labels have none.
+pub(super) fn check_labels(parent: &Value, key: &str, base: &str, out: &mut Out) {
+    let path = |label: &str| at(&format!("{base}/{key}"), label);
     for (label, value) in entries(parent, key) {
-        let path = at(pointer, label);
         if let Some(problem) = formats::qualified_name(label) {
             out.push(
                 &LABELS,
-                path.clone(),
+                path(label),
                 format!("label key `{label}`: {problem}"),
             );
         }
@@ -234,7 +243,7 @@ pub(super) fn check_labels(parent: &Value, key: &str, pointer: &str, out: &mut O
         {
             out.push(
                 &LABELS,
-                path,
+                path(label),
                 format!("value `{value}` of label `{label}` {problem}"),
             );
         }

@@ -151,8 +151,18 @@ pub fn check(value: &Value) -> Vec<Finding> {
 
 /// `base/segment` as a JSON pointer, escaping `~` and `/` in the segment.
 pub(crate) fn at(base: &str, segment: impl std::fmt::Display) -> String {
-    let segment = segment.to_string().replace('~', "~0").replace('/', "~1");
-    format!("{base}/{segment}")
+    let segment = segment.to_string();
+    let mut path = String::with_capacity(base.len() + 1 + segment.len());
+    path.push_str(base);
+    path.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
+        }
+    }
+    path
 }
 
 /// The string at `key`, when it is one and not empty. The API server defaults an empty enum

@@ -87,12 +87,7 @@ pub(super) fn check_label_selector(parent: &Value, key: &str, pointer: &str, out
     let Some(selector) = parent.get(key).filter(|s| s.is_object()) else {
         return;
     };
-    metadata::check_labels(
-        selector,
-        "matchLabels",
-        &format!("{pointer}/matchLabels"),
-        out,
-    );
+    metadata::check_labels(selector, "matchLabels", pointer, out);
     for (i, expression) in items(selector, "matchExpressions") {
         let path = format!("{pointer}/matchExpressions/{i}");
         let values = expression.get("values").and_then(Value::as_array);

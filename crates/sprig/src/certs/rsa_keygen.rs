@@ -7,8 +7,8 @@
 //! with the odd primes below [`SIEVE_LIMITS`] (the `rsa` crate sieves with the first 2,047),
 //! which leaves a fifth (1024-bit primes) to three tenths (2048-bit) fewer candidates to test;
 //! each survivor gets the Miller-Rabin test to base 2 of [`super::base_two`]; the one that
-//! passes is then checked by `crypto-primes`' `is_prime`, the Baillie-PSW test the `rsa` crate
-//! accepts its primes with. The key is assembled by `rsa`'s `from_primes` (which computes d)
+//! passes is then checked by the rest of `crypto-primes`' `is_prime`, the Baillie-PSW test the
+//! `rsa` crate accepts its primes with (its Lucas test: its base-2 test is the one just run). The key is assembled by `rsa`'s `from_primes` (which computes d)
 //! and checked with its `validate`.
 //!
 //! The base-2 test is variable-time in the candidate: the keys are generated locally, once,
@@ -16,7 +16,7 @@
 //! observer; that is the usual trade-off for key generation outside servers.
 
 use chacha20::ChaCha20Rng;
-use crypto_bigint::{BoxedUint, Limb, NonZero, Random, Reciprocal, U1024, U2048, Uint};
+use crypto_bigint::{BoxedUint, Limb, NonZero, Odd, Random, Reciprocal, U1024, U2048, Uint};
 use rand::{RngExt, SeedableRng};
 use std::sync::OnceLock;
 
@@ -28,10 +28,13 @@ const EXPONENT: u32 = 65_537;
 /// The exponent as a divisor, checked non-zero when compiling.
 const EXPONENT_DIVISOR: NonZero<Limb> = NonZero::<Limb>::new_unwrap(Limb::from_u32(EXPONENT));
 /// The sieve's small primes are the odd primes below these limits, the larger one for primes
-/// of 2048 bits and more: sieving a window then costs about one Miller-Rabin test, and leaves
-/// ln(limit)/ln(2^bits) of the window's odd numbers to test. A test costs about eight times
-/// more at twice the bits while sieving costs twice more, hence the larger limit there.
-const SIEVE_LIMITS: [u32; 2] = [1 << 18, 1 << 20];
+/// of 2048 bits and more: a larger limit leaves fewer of the window's odd numbers to test
+/// (about 1.12/ln(limit) of them) for more sieving. A test costs about eight times more at
+/// twice the bits while sieving costs twice more, hence the larger limit there. Measured
+/// with seeded keys (the limit does not change which prime is found: the first prime of the
+/// window that is not 1 mod 65537), these were the fastest once the base-2 tests ran eight at
+/// once; 2^18 and 2^20 were with one at a time.
+const SIEVE_LIMITS: [u32; 2] = [1 << 16, 1 << 17];
 /// Odd numbers sieved after each random start: about six times the expected distance to a
 /// prime for 2048-bit primes, so a fresh start is rarely needed.
 const WINDOW: usize = 4096;
@@ -124,8 +127,6 @@ pub(super) fn random_prime<
 ) -> Uint<LIMBS> {
     let top_two = Uint::<LIMBS>::from_u8(3).wrapping_shl_vartime(Uint::<LIMBS>::BITS - 2);
     let mut dead = vec![false; WINDOW];
-    let is_prime =
-        |candidate: &Uint<LIMBS>| crypto_primes::is_prime(crypto_primes::Flavor::Any, candidate);
     loop {
         let start = Uint::<LIMBS>::random_from_rng(rng) | top_two | Uint::ONE;
         sieve(&start, &mut dead);
@@ -142,7 +143,7 @@ pub(super) fn random_prime<
             Lanes::One => {
                 let mut survivors = survivors;
                 if let Some(prime) = survivors.find(|candidate| {
-                    passes_base_two::<LIMBS, WIDE>(candidate) && is_prime(candidate)
+                    passes_base_two::<LIMBS, WIDE>(candidate) && passes_lucas(candidate)
                 }) {
                     return prime;
                 }
@@ -157,13 +158,22 @@ pub(super) fn random_prime<
                 if let Some((&prime, _)) = batch
                     .iter()
                     .zip(passed)
-                    .find(|(candidate, passed)| *passed && is_prime(candidate))
+                    .find(|(candidate, passed)| *passed && passes_lucas(candidate))
                 {
                     return prime;
                 }
             },
         }
     }
+}
+
+/// Whether `candidate`, odd and above 3, which passed the base-2 test, passes the rest of
+/// `crypto_primes::is_prime`'s Baillie-PSW test (the strong base-2 test, then this one): its
+/// Lucas test, with the same base and check, so that the base-2 test is not run twice.
+pub(super) fn passes_lucas<const LIMBS: usize>(candidate: &Uint<LIMBS>) -> bool {
+    use crypto_primes::hazmat::{AStarBase, LucasCheck, lucas_test};
+    Option::<Odd<Uint<LIMBS>>>::from(Odd::new(*candidate))
+        .is_some_and(|odd| !lucas_test(odd, AStarBase, LucasCheck::Bpsw21).is_composite())
 }
 
 /// Candidates tested at once by [`Lanes::Eight`].
@@ -316,6 +326,34 @@ mod tests {
                 panic!("{keys:?}");
             };
             assert_eq!(one, eight, "{bits} bits");
+        }
+    }
+
+    #[test]
+    fn base_two_then_lucas_is_crypto_primes_is_prime() {
+        let mut rng = ChaCha20Rng::from_seed([10; 32]);
+        // Primes, the strong base-2 pseudoprimes 2047, 3215031751 and 2^1021 - 1, and random
+        // odd numbers.
+        let mut numbers: Vec<U1024> = (0..4)
+            .map(|_| {
+                random_prime::<{ U1024::LIMBS }, { 2 * U1024::LIMBS }, 20, 40>(&mut rng, Lanes::One)
+            })
+            .collect();
+        numbers.extend([2047u64, 3_215_031_751, 65_537].map(U1024::from_u64));
+        numbers.push(
+            U1024::ONE
+                .wrapping_shl_vartime(1021)
+                .wrapping_sub(&U1024::ONE),
+        );
+        numbers.extend((0..20).map(|_| U1024::random_from_rng(&mut rng) | U1024::ONE));
+        for n in numbers {
+            let ours =
+                passes_base_two::<{ U1024::LIMBS }, { 2 * U1024::LIMBS }>(&n) && passes_lucas(&n);
+            assert_eq!(
+                ours,
+                crypto_primes::is_prime(crypto_primes::Flavor::Any, &n),
+                "{n}"
+            );
         }
     }
 }

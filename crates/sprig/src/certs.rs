@@ -14,6 +14,8 @@
 //! and the certificate is still valid for at least half its lifetime when rendered.
 
 mod base_two;
+#[cfg(target_arch = "x86_64")]
+mod base_two_ifma;
 mod rsa_keygen;
 
 use std::net::IpAddr;

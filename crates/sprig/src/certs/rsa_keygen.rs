@@ -7,8 +7,8 @@
 //! with the odd primes below [`SIEVE_LIMITS`] (the `rsa` crate sieves with the first 2,047),
 //! which leaves a fifth (1024-bit primes) to three tenths (2048-bit) fewer candidates to test;
 //! each survivor gets the Miller-Rabin test to base 2 of [`super::base_two`]; the one that
-//! passes is then checked by `crypto-primes`' `is_prime`, the Baillie-PSW test the `rsa` crate
-//! accepts its primes with. The key is assembled by `rsa`'s `from_primes` (which computes d)
+//! passes is then checked by the rest of `crypto-primes`' `is_prime`, the Baillie-PSW test the
+//! `rsa` crate accepts its primes with (its Lucas test: its base-2 test is the one just run). The key is assembled by `rsa`'s `from_primes` (which computes d)
 //! and checked with its `validate`.
 //!
 //! The base-2 test is variable-time in the candidate: the keys are generated locally, once,
@@ -16,7 +16,7 @@
 //! observer; that is the usual trade-off for key generation outside servers.
 
 use chacha20::ChaCha20Rng;
-use crypto_bigint::{BoxedUint, Limb, NonZero, Random, Reciprocal, U1024, U2048, Uint};
+use crypto_bigint::{BoxedUint, Limb, NonZero, Odd, Random, Reciprocal, U1024, U2048, Uint};
 use rand::{RngExt, SeedableRng};
 use std::sync::OnceLock;
 
@@ -28,10 +28,13 @@ const EXPONENT: u32 = 65_537;
 /// The exponent as a divisor, checked non-zero when compiling.
 const EXPONENT_DIVISOR: NonZero<Limb> = NonZero::<Limb>::new_unwrap(Limb::from_u32(EXPONENT));
 /// The sieve's small primes are the odd primes below these limits, the larger one for primes
-/// of 2048 bits and more: sieving a window then costs about one Miller-Rabin test, and leaves
-/// ln(limit)/ln(2^bits) of the window's odd numbers to test. A test costs about eight times
-/// more at twice the bits while sieving costs twice more, hence the larger limit there.
-const SIEVE_LIMITS: [u32; 2] = [1 << 18, 1 << 20];
+/// of 2048 bits and more: a larger limit leaves fewer of the window's odd numbers to test
+/// (about 1.12/ln(limit) of them) for more sieving. A test costs about eight times more at
+/// twice the bits while sieving costs twice more, hence the larger limit there. Measured
+/// with seeded keys (the limit does not change which prime is found: the first prime of the
+/// window that is not 1 mod 65537), these were the fastest once the base-2 tests ran eight at
+/// once; 2^18 and 2^20 were with one at a time.
+const SIEVE_LIMITS: [u32; 2] = [1 << 16, 1 << 17];
 /// Odd numbers sieved after each random start: about six times the expected distance to a
 /// prime for 2048-bit primes, so a fresh start is rarely needed.
 const WINDOW: usize = 4096;
@@ -39,9 +42,19 @@ const WINDOW: usize = 4096;
 /// A `bits`-bit RSA private key with exponent 65537 from `draw`. Sizes other than 2048 and 4096
 /// (the ones sprig uses) go to the `rsa` crate's generator.
 pub(super) fn generate(draw: &mut Draw, bits: usize) -> Result<rsa::PrivateKey, rsa::Error> {
+    generate_with(draw, bits, Lanes::fastest())
+}
+
+/// [`generate`], with the base-2 tests run as `lanes` says (the key is the same either way).
+pub(super) fn generate_with(
+    draw: &mut Draw,
+    bits: usize,
+    lanes: Lanes,
+) -> Result<rsa::PrivateKey, rsa::Error> {
+    // 52-bit limbs for the eight-lane test: 20 hold 1040 bits, 40 hold 2080.
     let (p, q) = match bits {
-        2048 => prime_pair::<{ U1024::LIMBS }, { 2 * U1024::LIMBS }>(draw),
-        4096 => prime_pair::<{ U2048::LIMBS }, { 2 * U2048::LIMBS }>(draw),
+        2048 => prime_pair::<{ U1024::LIMBS }, { 2 * U1024::LIMBS }, 20, 40>(draw, lanes),
+        4096 => prime_pair::<{ U2048::LIMBS }, { 2 * U2048::LIMBS }, 40, 80>(draw, lanes),
         _ => return rsa::PrivateKey::new(draw, bits),
     };
     let key = rsa::PrivateKey::from_primes(vec![p, q], BoxedUint::from(u64::from(EXPONENT)))?;
@@ -52,19 +65,23 @@ pub(super) fn generate(draw: &mut Draw, bits: usize) -> Result<rsa::PrivateKey, 
 /// Two `64 * LIMBS`-bit primes p and q, neither 1 mod 65537 (so that 65537 is invertible mod
 /// (p-1)(q-1)), with |p - q| above 2^(bits - 100) as FIPS 186-5 asks. Each is drawn from its
 /// own generator seeded from `draw`.
-fn prime_pair<const LIMBS: usize, const WIDE: usize>(draw: &mut Draw) -> (BoxedUint, BoxedUint) {
+fn prime_pair<const LIMBS: usize, const WIDE: usize, const L: usize, const WIDE52: usize>(
+    draw: &mut Draw,
+    lanes: Lanes,
+) -> (BoxedUint, BoxedUint) {
     let mut p_rng = ChaCha20Rng::from_seed(draw.random());
     let mut q_rng = ChaCha20Rng::from_seed(draw.random());
     // p is searched for on a second thread while this one searches for q: the same primes as
     // one after the other (each has its own generator), in about half the wall time.
     let (p, mut q) = std::thread::scope(|scope| {
-        let p = std::thread::Builder::new()
-            .spawn_scoped(scope, || random_prime::<LIMBS, WIDE>(&mut p_rng));
-        let q = random_prime::<LIMBS, WIDE>(&mut q_rng);
+        let p = std::thread::Builder::new().spawn_scoped(scope, || {
+            random_prime::<LIMBS, WIDE, L, WIDE52>(&mut p_rng, lanes)
+        });
+        let q = random_prime::<LIMBS, WIDE, L, WIDE52>(&mut q_rng, lanes);
         (p.ok().and_then(|thread| thread.join().ok()), q)
     });
     // Without a second thread, p is searched for here.
-    let p = p.unwrap_or_else(|| random_prime::<LIMBS, WIDE>(&mut p_rng));
+    let p = p.unwrap_or_else(|| random_prime::<LIMBS, WIDE, L, WIDE52>(&mut p_rng, lanes));
     loop {
         let distance = if p > q {
             p.wrapping_sub(&q)
@@ -74,30 +91,108 @@ fn prime_pair<const LIMBS: usize, const WIDE: usize>(draw: &mut Draw) -> (BoxedU
         if distance.bit_width_vartime() > Uint::<LIMBS>::BITS - 100 {
             return (BoxedUint::from(&p), BoxedUint::from(&q));
         }
-        q = random_prime::<LIMBS, WIDE>(&mut q_rng);
+        q = random_prime::<LIMBS, WIDE, L, WIDE52>(&mut q_rng, lanes);
+    }
+}
+
+/// How the sieved candidates' base-2 tests run: one at a time, or eight at once (with AVX-512
+/// IFMA where the CPU has it, else one at a time); the first candidate in window order that
+/// passes is taken either way, so both give the same primes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Lanes {
+    One,
+    Eight,
+}
+
+impl Lanes {
+    /// Eight where the CPU runs them at once.
+    pub(super) fn fastest() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        if super::base_two_ifma::available() {
+            return Lanes::Eight;
+        }
+        Lanes::One
     }
 }
 
 /// A random prime of exactly `64 * LIMBS` bits, its top two bits set, not 1 mod 65537.
-fn random_prime<const LIMBS: usize, const WIDE: usize>(rng: &mut ChaCha20Rng) -> Uint<LIMBS> {
+pub(super) fn random_prime<
+    const LIMBS: usize,
+    const WIDE: usize,
+    const L: usize,
+    const WIDE52: usize,
+>(
+    rng: &mut ChaCha20Rng,
+    lanes: Lanes,
+) -> Uint<LIMBS> {
     let top_two = Uint::<LIMBS>::from_u8(3).wrapping_shl_vartime(Uint::<LIMBS>::BITS - 2);
     let mut dead = vec![false; WINDOW];
     loop {
         let start = Uint::<LIMBS>::random_from_rng(rng) | top_two | Uint::ONE;
         sieve(&start, &mut dead);
-        for (offset, _) in dead.iter().enumerate().filter(|(_, dead)| !**dead) {
-            let step = Uint::from_u64(2 * offset as u64);
-            let (candidate, carry) = start.carrying_add(&step, Limb::ZERO);
-            if carry != Limb::ZERO {
-                break;
+        let mut survivors = dead
+            .iter()
+            .enumerate()
+            .filter(|(_, dead)| !**dead)
+            .map_while(|(offset, _)| {
+                let step = Uint::from_u64(2 * offset as u64);
+                let (candidate, carry) = start.carrying_add(&step, Limb::ZERO);
+                (carry == Limb::ZERO).then_some(candidate)
+            });
+        match lanes {
+            Lanes::One => {
+                let mut survivors = survivors;
+                if let Some(prime) = survivors.find(|candidate| {
+                    passes_base_two::<LIMBS, WIDE>(candidate) && passes_lucas(candidate)
+                }) {
+                    return prime;
+                }
             }
-            if passes_base_two::<LIMBS, WIDE>(&candidate)
-                && crypto_primes::is_prime(crypto_primes::Flavor::Any, &candidate)
-            {
-                return candidate;
-            }
+            Lanes::Eight => loop {
+                let batch: Vec<Uint<LIMBS>> = survivors.by_ref().take(LANES).collect();
+                let Some(&first) = batch.first() else {
+                    break;
+                };
+                let lanes = std::array::from_fn(|i| batch.get(i).copied().unwrap_or(first));
+                let passed = passes_base_two_x8::<LIMBS, WIDE, L, WIDE52>(&lanes);
+                if let Some((&prime, _)) = batch
+                    .iter()
+                    .zip(passed)
+                    .find(|(candidate, passed)| *passed && passes_lucas(candidate))
+                {
+                    return prime;
+                }
+            },
         }
     }
+}
+
+/// Whether `candidate`, odd and above 3, which passed the base-2 test, passes the rest of
+/// `crypto_primes::is_prime`'s Baillie-PSW test (the strong base-2 test, then this one): its
+/// Lucas test, with the same base and check, so that the base-2 test is not run twice.
+pub(super) fn passes_lucas<const LIMBS: usize>(candidate: &Uint<LIMBS>) -> bool {
+    use crypto_primes::hazmat::{AStarBase, LucasCheck, lucas_test};
+    Option::<Odd<Uint<LIMBS>>>::from(Odd::new(*candidate))
+        .is_some_and(|odd| !lucas_test(odd, AStarBase, LucasCheck::Bpsw21).is_composite())
+}
+
+/// Candidates tested at once by [`Lanes::Eight`].
+const LANES: usize = 8;
+
+/// The base-2 test of eight candidates, with AVX-512 IFMA where the CPU has it.
+fn passes_base_two_x8<
+    const LIMBS: usize,
+    const WIDE: usize,
+    const L: usize,
+    const WIDE52: usize,
+>(
+    candidates: &[Uint<LIMBS>; LANES],
+) -> [bool; LANES] {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(passed) = super::base_two_ifma::passes_base_two::<LIMBS, L, WIDE52>(candidates) {
+        return passed;
+    }
+    candidates.map(|candidate| passes_base_two::<LIMBS, WIDE>(&candidate))
 }
 
 /// Marks in `dead` the numbers `start + 2i` of the window that a small prime divides or that
@@ -212,10 +307,53 @@ mod tests {
     #[test]
     fn random_primes_have_the_size_and_residues_asked_for() {
         let mut rng = ChaCha20Rng::from_seed([7; 32]);
-        let p = random_prime::<{ U1024::LIMBS }, { 2 * U1024::LIMBS }>(&mut rng);
+        let p = random_prime::<{ U1024::LIMBS }, { 2 * U1024::LIMBS }, 20, 40>(
+            &mut rng,
+            Lanes::fastest(),
+        );
         assert_eq!(p.bit_width_vartime(), U1024::BITS);
         assert!(p.bit_vartime(U1024::BITS - 2));
         assert!(crypto_primes::is_prime(crypto_primes::Flavor::Any, &p));
         assert_ne!(p.rem_limb(EXPONENT_DIVISOR).0, 1);
+    }
+
+    #[test]
+    fn a_seeded_key_is_the_same_tested_one_lane_or_eight_at_a_time() {
+        for bits in [2048, 4096] {
+            let mut keys = [Lanes::One, Lanes::Eight]
+                .map(|lanes| generate_with(&mut ChaCha20Rng::from_seed([9; 32]), bits, lanes));
+            let [Ok(one), Ok(eight)] = &mut keys else {
+                panic!("{keys:?}");
+            };
+            assert_eq!(one, eight, "{bits} bits");
+        }
+    }
+
+    #[test]
+    fn base_two_then_lucas_is_crypto_primes_is_prime() {
+        let mut rng = ChaCha20Rng::from_seed([10; 32]);
+        // Primes, the strong base-2 pseudoprimes 2047, 3215031751 and 2^1021 - 1, and random
+        // odd numbers.
+        let mut numbers: Vec<U1024> = (0..4)
+            .map(|_| {
+                random_prime::<{ U1024::LIMBS }, { 2 * U1024::LIMBS }, 20, 40>(&mut rng, Lanes::One)
+            })
+            .collect();
+        numbers.extend([2047u64, 3_215_031_751, 65_537].map(U1024::from_u64));
+        numbers.push(
+            U1024::ONE
+                .wrapping_shl_vartime(1021)
+                .wrapping_sub(&U1024::ONE),
+        );
+        numbers.extend((0..20).map(|_| U1024::random_from_rng(&mut rng) | U1024::ONE));
+        for n in numbers {
+            let ours =
+                passes_base_two::<{ U1024::LIMBS }, { 2 * U1024::LIMBS }>(&n) && passes_lucas(&n);
+            assert_eq!(
+                ours,
+                crypto_primes::is_prime(crypto_primes::Flavor::Any, &n),
+                "{n}"
+            );
+        }
     }
 }

@@ -218,7 +218,8 @@ fn hooks_last(documents: &mut [Document]) {
                 .get("helm.sh/hook")
                 .is_some()
     };
-    documents.sort_by_key(is_hook);
+    // The key is found once per document: a hook check searches the document's text.
+    documents.sort_by_cached_key(is_hook);
 }
 
 fn render_chart(

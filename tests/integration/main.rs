@@ -3,6 +3,7 @@
 mod api_rules;
 mod builtin_library;
 mod cel_rules;
+mod chart_speed;
 mod consequence_reports;
 mod consequences;
 mod crd_schemas;

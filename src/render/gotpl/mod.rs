@@ -22,7 +22,6 @@ pub use seed::RandomSeed;
 use std::collections::{BTreeMap, HashMap};
 
 use gotmpl::{Engine, Options, Value};
-use rayon::prelude::*;
 
 use crate::chart::Chart;
 use crate::diagnostics::{SourceSnippet, TemplateLine};
@@ -83,18 +82,12 @@ impl GoTree {
             }
         }
         // Helm parses in a fixed order; partials first, so a file's own `define` wins as Go's
-        // last definition does. The texts are parsed on every core (each parse needs only the
-        // functions), then added in that order; the first error in that order is the one
-        // reported, as when they were parsed one after another.
+        // last definition does.
         let mut names: Vec<&String> = files.keys().collect();
         names.sort();
-        let parsed: Vec<_> = names
-            .par_iter()
-            .map(|name| engine.parse_text(name, &files[*name].1))
-            .collect();
-        for (name, parsed) in names.into_iter().zip(parsed) {
+        for name in names {
             let (path, text) = &files[name];
-            let parsed = parsed.map_err(|e| {
+            engine.add_template(name, text).map_err(|e| {
                 let mut error = template_error(&e, &files, Some((path, text)));
                 if e.kind() == gotmpl::ErrorKind::Syntax
                     && chart_named_no_engine(root, name)
@@ -104,7 +97,6 @@ impl GoTree {
                 }
                 error
             })?;
-            engine.add_parsed(parsed);
         }
         Ok(GoTree { engine, files })
     }

@@ -1,6 +1,6 @@
-//! What the Go-template path's speed-ups must not change: the chart's templates are parsed on
-//! several threads, yet the first syntax error in name order is the one reported, and a
-//! file's own `define` still wins over a partial's as when the files were parsed in turn.
+//! What the Go-template path's speed-ups (a parse split from adding, the lexer's byte scans)
+//! must not change: of several broken templates the first in name order is the one reported,
+//! and a file's own `define` wins over a partial's, as Helm parses files in name order.
 
 use crate::{run, run_ok};
 
@@ -20,7 +20,7 @@ fn chart(templates: &[(&str, &str)]) -> (tempfile::TempDir, String) {
     (dir, path)
 }
 
-/// Many files, so the parse is split between threads, with two broken ones far apart.
+/// Many files, two of them broken and far apart in name order.
 fn chart_with_two_syntax_errors() -> (tempfile::TempDir, String) {
     let mut templates: Vec<(String, String)> = (0..40)
         .map(|i| {
@@ -42,7 +42,6 @@ fn chart_with_two_syntax_errors() -> (tempfile::TempDir, String) {
 #[test]
 fn of_two_broken_templates_the_first_in_name_order_is_reported() {
     let (_dir, path) = chart_with_two_syntax_errors();
-    // Several runs: the files are parsed on several threads, in no fixed order.
     for _ in 0..3 {
         let (code, stdout, stderr) = run(["render", &path, "--no-validate", "--no-save"]);
         assert_eq!(code, 1, "{stderr}");

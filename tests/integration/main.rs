@@ -4,6 +4,7 @@ mod api_rules;
 mod builtin_library;
 mod canonical_write;
 mod cel_rules;
+mod chart_speed;
 mod consequence_reports;
 mod consequences;
 mod crd_schemas;

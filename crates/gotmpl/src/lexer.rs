@@ -93,12 +93,27 @@ fn is_alnum(c: char) -> bool {
     c == '_' || c.is_alphanumeric()
 }
 
+/// Where the first `{{` of `text` starts: a search for its first byte, which is rare in
+/// templates' text, rather than a substring search set up anew for every action.
+fn find_left(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'{', &bytes[from..]) {
+        let at = from + i;
+        if bytes.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// Tokenizes a whole template.
 pub fn lex(src: &str) -> Result<Vec<Token<'_>>, LexError> {
     let mut lexer = Lexer {
         src,
         pos: 0,
-        tokens: Vec::new(),
+        tokens: Vec::with_capacity(src.len() / 4 + 2),
         paren_depth: 0,
     };
     lexer.run()?;
@@ -137,7 +152,7 @@ impl<'s> Lexer<'s> {
         let mut trim_next = false;
         loop {
             let start = self.pos;
-            let (text_end, found) = match self.rest().find(LEFT) {
+            let (text_end, found) = match find_left(self.rest()) {
                 Some(i) => (self.pos + i, true),
                 None => (self.src.len(), false),
             };
@@ -307,11 +322,20 @@ impl<'s> Lexer<'s> {
     }
 
     fn word(&mut self) -> &'s str {
-        let len = self
-            .rest()
-            .find(|c: char| !is_alnum(c))
-            .unwrap_or(self.rest().len());
-        let word = &self.rest()[..len];
+        let rest = self.rest();
+        let bytes = rest.as_bytes();
+        // Words are nearly always ASCII: bytes first, characters only past a non-ASCII one
+        // (Go's words take any Unicode letter or digit).
+        let mut len = bytes
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+            .unwrap_or(bytes.len());
+        if !bytes.get(len).is_none_or(u8::is_ascii) {
+            len += rest[len..]
+                .find(|c: char| !is_alnum(c))
+                .unwrap_or(rest.len() - len);
+        }
+        let word = &rest[..len];
         self.pos += len;
         word
     }

@@ -2,23 +2,7 @@
 //! must not change: of several broken templates the first in name order is the one reported,
 //! and a file's own `define` wins over a partial's, as Helm parses files in name order.
 
-use crate::{run, run_ok};
-
-/// A chart whose templates are the given (file name, text) pairs.
-fn chart(templates: &[(&str, &str)]) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    std::fs::write(
-        dir.path().join("Chart.yaml"),
-        "apiVersion: v2\nname: probe\nversion: 0.1.0\n",
-    )
-    .unwrap();
-    for (name, text) in templates {
-        std::fs::write(dir.path().join("templates").join(name), text).unwrap();
-    }
-    let path = dir.path().display().to_string();
-    (dir, path)
-}
+use crate::{probe_chart, run, run_ok};
 
 /// Many files, two of them broken and far apart in name order.
 fn chart_with_two_syntax_errors() -> (tempfile::TempDir, String) {
@@ -36,7 +20,7 @@ fn chart_with_two_syntax_errors() -> (tempfile::TempDir, String) {
         .iter()
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
-    chart(&borrowed)
+    probe_chart("", &borrowed)
 }
 
 #[test]
@@ -70,7 +54,7 @@ data:
     for (name, text) in names.iter().zip(&fillers) {
         templates.push((name.as_str(), text.as_str()));
     }
-    let (_dir, path) = chart(&templates);
+    let (_dir, path) = probe_chart("", &templates);
     for _ in 0..3 {
         let out = run_ok(["render", &path, "--no-validate", "--no-save"]);
         assert!(out.contains("who: page\n"), "{out}");

@@ -2,24 +2,7 @@
 //! data stay its own although the data is no longer copied per template (it is frozen once
 //! per chart), and the regexes Bitnami's helpers use answer as Go's do.
 
-use crate::run_ok;
-
-/// A chart whose templates are the given (file name, text) pairs, with `values`.
-fn chart(values: &str, templates: &[(&str, &str)]) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    std::fs::write(
-        dir.path().join("Chart.yaml"),
-        "apiVersion: v2\nname: probe\nversion: 0.1.0\n",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("values.yaml"), values).unwrap();
-    for (name, text) in templates {
-        std::fs::write(dir.path().join("templates").join(name), text).unwrap();
-    }
-    let path = dir.path().display().to_string();
-    (dir, path)
-}
+use crate::{probe_chart as chart, run_ok};
 
 #[test]
 fn a_template_that_sets_values_changes_them_for_itself_only() {

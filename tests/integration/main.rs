@@ -121,6 +121,24 @@ pub fn fixture(name: &str) -> String {
     format!("tests/fixtures/charts/{name}")
 }
 
+/// A throwaway Helm chart named `probe` whose templates are the given (file name, text) pairs,
+/// with `values` as its values.yaml; the folder lives as long as the returned guard.
+pub fn probe_chart(values: &str, templates: &[(&str, &str)]) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("Chart.yaml"),
+        "apiVersion: v2\nname: probe\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("values.yaml"), values).unwrap();
+    for (name, text) in templates {
+        std::fs::write(dir.path().join("templates").join(name), text).unwrap();
+    }
+    let path = dir.path().display().to_string();
+    (dir, path)
+}
+
 /// Copies a folder tree (for tests that change a chart).
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

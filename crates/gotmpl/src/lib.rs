@@ -52,9 +52,6 @@ pub(crate) struct HostFunction {
     pub(crate) signature: Option<Signature>,
 }
 
-/// A text parsed into its templates, not yet added to an engine ([`Engine::parse_text`]).
-pub struct ParsedText(HashMap<String, Arc<Template>>);
-
 /// Execution options and the limits that stop a hostile template.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -170,27 +167,14 @@ impl Engine {
     /// Parses `text` as the template `name` and adds it with every template it defines. As in
     /// Go, a definition with an empty body does not replace an existing template.
     pub fn add_template(&mut self, name: &str, text: &str) -> Result<(), Error> {
-        let parsed = self.parse_text(name, text)?;
-        self.add_parsed(parsed);
-        Ok(())
-    }
-
-    /// Parses `text` as the template `name` without adding it: the first half of
-    /// [`Engine::add_template`]. It needs only `&self`, so many texts can be parsed on several
-    /// threads and then added in the order they would have been ([`Engine::add_parsed`]).
-    pub fn parse_text(&self, name: &str, text: &str) -> Result<ParsedText, Error> {
-        self.parse_set(name, text).map(ParsedText)
-    }
-
-    /// Adds a text parsed by [`Engine::parse_text`] with every template it defines, as
-    /// [`Engine::add_template`] does.
-    pub fn add_parsed(&mut self, parsed: ParsedText) {
-        for (tname, tmpl) in parsed.0 {
+        let set = self.parse_set(name, text)?;
+        for (tname, tmpl) in set {
             let keep_old = parser::is_empty(&tmpl.root) && self.templates.contains_key(&tname);
             if !keep_old {
                 self.templates.insert(tname, tmpl);
             }
         }
+        Ok(())
     }
 
     /// Whether a template of that name was added or defined.

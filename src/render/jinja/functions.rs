@@ -139,14 +139,11 @@ fn b64dec(text: &str) -> Result<String, Error> {
 }
 
 fn sha256sum(value: &Value) -> Result<String, Error> {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = sha2::Sha256::digest(text_of(value)?.as_bytes());
-    let mut out = String::with_capacity(digest.len() * 2);
-    for byte in digest {
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 0xf)]));
-    }
-    Ok(out)
+    // The digest's own lower-case hex formatting, one write (not a `format!` per byte).
+    Ok(format!(
+        "{:x}",
+        sha2::Sha256::digest(text_of(value)?.as_bytes())
+    ))
 }
 
 fn is_empty(value: &Value) -> bool {

@@ -23,12 +23,13 @@ use crate::kube_version::KubeVersion;
 use crate::render::gotpl::RandomSeed;
 use crate::render::trace::Traced;
 use crate::render::{gotpl, jinja};
+use crate::values::Node;
 
 /// What the templates of one chart see, whatever the engine calls it.
 pub struct Inputs<'a> {
     pub chart: &'a Chart,
     /// The chart's merged values (a subchart's own, with `global`).
-    pub values: serde_json::Value,
+    pub values: &'a Node,
     pub release: &'a Release,
     pub capabilities: &'a Capabilities,
     /// The `--env` name.

@@ -70,7 +70,7 @@ pub fn render(
 /// The enabled charts of the tree under `chart`, parent first, each with its values.
 pub(crate) fn enabled_tree<'a>(
     chart: &'a Chart,
-    values: &Node,
+    values: &'a Node,
 ) -> Result<Vec<tree::Part<'a>>, Error> {
     tree::enabled_tree(chart, values)
 }
@@ -127,7 +127,7 @@ pub(crate) fn subchart_values<'a>(
                 .map(|name| format!("{name}."))
                 .collect();
             at.push_str(&format!("{}.", part.chart.name()));
-            (part.chart, &part.values, at)
+            (part.chart, part.values.as_ref(), at)
         })
         .collect()
 }
@@ -188,7 +188,7 @@ fn render_parts(
         }
         let inputs = Inputs {
             chart: part.chart,
-            values: part.values.to_value(),
+            values: &part.values,
             release: &options.release,
             capabilities: &options.capabilities,
             environment: options.environment.as_deref(),

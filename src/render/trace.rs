@@ -138,7 +138,7 @@ impl<'a> Origins<'a> {
         let tree = self.tree.as_mut()?.as_mut()?;
         let (index, name) = tree.find(source)?;
         let values = Rc::clone(tree.values[index].get_or_insert_with(|| {
-            let values = tree.parts[index].values.clone();
+            let values = tree.parts[index].values.as_ref().clone();
             Rc::new(ChartValues {
                 leaves: Leaves::of(&values),
                 values,
@@ -154,7 +154,7 @@ impl<'a> Origins<'a> {
             None => engine::for_chart(
                 Inputs {
                     chart: part.chart,
-                    values: part.values.to_value(),
+                    values: &part.values,
                     release: &self.options.release,
                     capabilities: &self.options.capabilities,
                     environment: self.options.environment.as_deref(),
@@ -194,7 +194,7 @@ struct Tree<'a> {
 }
 
 impl<'a> Tree<'a> {
-    fn new(chart: &'a Chart, values: &Node, options: &RenderOptions) -> Option<Tree<'a>> {
+    fn new(chart: &'a Chart, values: &'a Node, options: &RenderOptions) -> Option<Tree<'a>> {
         let parts = tree::enabled_tree(chart, values).ok()?;
         let go_tree = gotpl::GoTree::parse(
             chart,

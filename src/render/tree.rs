@@ -5,6 +5,8 @@
 //! A dependency Chart.yaml names but nobody fetched is an error only when it is on; every
 //! such dependency is named at once, with the command that fetches them.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::chart::{Chart, DependencySpec};
@@ -17,17 +19,18 @@ pub struct Part<'a> {
     pub chart: &'a Chart,
     /// What comes before the chart's name in its templates' names (`parent/charts/`).
     pub prefix: String,
-    /// The chart's values, its subcharts' sections coalesced in.
-    pub values: Node,
+    /// The chart's values, its subcharts' sections coalesced in: the root's are the merged
+    /// values themselves, borrowed, unless a subchart's section had to be put in.
+    pub values: Cow<'a, Node>,
     /// The parts of its enabled subcharts, by index.
     pub children: Vec<usize>,
 }
 
 /// The enabled charts of the tree under `chart`, parent before children, with their values.
-pub fn enabled_tree<'a>(chart: &'a Chart, values: &Node) -> Result<Vec<Part<'a>>, Error> {
-    let tags = values.get_key("tags").cloned();
+pub fn enabled_tree<'a>(chart: &'a Chart, values: &'a Node) -> Result<Vec<Part<'a>>, Error> {
+    let tags = values.get_key("tags");
     let mut parts = Vec::new();
-    visit(chart, values.clone(), "", tags.as_ref(), &mut parts)?;
+    visit(chart, Cow::Borrowed(values), "", tags, &mut parts)?;
     Ok(parts)
 }
 
@@ -35,7 +38,7 @@ pub fn enabled_tree<'a>(chart: &'a Chart, values: &Node) -> Result<Vec<Part<'a>>
 /// renders with (`values`, its subcharts' sections coalesced in).
 fn visit<'a>(
     chart: &'a Chart,
-    mut values: Node,
+    mut values: Cow<'a, Node>,
     prefix: &str,
     tags: Option<&Node>,
     parts: &mut Vec<Part<'a>>,
@@ -44,7 +47,7 @@ fn visit<'a>(
     parts.push(Part {
         chart,
         prefix: prefix.to_string(),
-        values: Node::default(),
+        values: Cow::Owned(Node::default()),
         children: Vec::new(),
     });
     // bosun's built-in library has no values of its own to lend its parent.
@@ -61,7 +64,7 @@ fn visit<'a>(
         .collect();
     // Conditions read the parent's values with every subchart's defaults in them (a copy
     // only when there are defaults to put in: the values of a large chart take long to copy).
-    let mut with_defaults = std::borrow::Cow::Borrowed(&values);
+    let mut with_defaults = Cow::Borrowed(&*values);
     for (dependency, section) in chart.dependencies.iter().zip(&sections) {
         if let Some(section) = section {
             set_key(
@@ -102,16 +105,16 @@ fn visit<'a>(
         parts[index].children.push(child);
         visit(
             &dependency.chart,
-            section.unwrap_or_default(),
+            Cow::Owned(section.unwrap_or_default()),
             &sub_prefix,
             tags,
             parts,
         )?;
         if !builtin(&dependency.spec) {
             set_key(
-                &mut values,
+                values.to_mut(),
                 dependency.chart.name(),
-                parts[child].values.clone(),
+                parts[child].values.as_ref().clone(),
             );
         }
     }

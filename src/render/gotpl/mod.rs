@@ -133,7 +133,9 @@ impl<'t> GoTemplates<'t> {
     /// The templates of `inputs.chart` in `tree`; `prefix` is what comes before the chart's
     /// name in its templates' names (`parent/charts/` for a subchart).
     pub fn new(inputs: Inputs, prefix: &str, tree: &'t GoTree) -> GoTemplates<'t> {
-        GoTemplates::with_data(objects::data(&inputs, true), prefix, tree)
+        let mut data = objects::data(&inputs, true);
+        data.insert("Values".into(), objects::values(inputs.values));
+        GoTemplates::with_data(data, prefix, tree)
     }
 
     /// The templates of a chart whose data ([`tree_data`]) is built.
@@ -162,8 +164,7 @@ pub fn tree_data(parts: &[Part], options: &RenderOptions) -> Vec<Option<BTreeMap
         let part = &parts[index];
         let inputs = Inputs {
             chart: part.chart,
-            // `.Values` comes from the tree below, keeping `--set` integers int64.
-            values: serde_json::Value::Null,
+            values: &part.values,
             release: &options.release,
             capabilities: &options.capabilities,
             environment: options.environment.as_deref(),

@@ -10,13 +10,12 @@ use gotmpl::{Error, Object, Value};
 use crate::chart::Chart;
 use crate::render::engine::Inputs;
 
-/// The data every template of one chart sees (`.Template` is added per file, `.Subcharts` by
-/// the tree); `is_root` is `.Chart.IsRoot`.
+/// The data every template of one chart sees but `.Values` ([`values`], added by the caller);
+/// `.Template` is added per file, `.Subcharts` by the tree; `is_root` is `.Chart.IsRoot`.
 pub fn data(inputs: &Inputs, is_root: bool) -> BTreeMap<String, Value> {
     let release = inputs.release;
     let kube = inputs.capabilities.kube_version;
     let mut data = BTreeMap::new();
-    data.insert("Values".into(), Value::from_json_as_float64(&inputs.values));
     data.insert(
         "Release".into(),
         map([

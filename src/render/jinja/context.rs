@@ -9,6 +9,7 @@ use minijinja::{Error, ErrorKind, State};
 use crate::chart::Chart;
 use crate::render::engine::{Capabilities, Release};
 use crate::render::jinja::files::Files;
+use crate::values::Node;
 
 /// `capabilities`: the Kubernetes version (as a cluster reports it) and the API versions.
 fn capabilities_value(capabilities: &Capabilities) -> Value {
@@ -71,13 +72,13 @@ fn release_value(release: &Release) -> Value {
 /// The variables shared by all templates of one chart; `template` is added per file.
 pub fn chart_variables(
     chart: &Chart,
-    values: &serde_json::Value,
+    values: &Node,
     release: &Release,
     capabilities: &Capabilities,
     environment: Option<&str>,
 ) -> Value {
     minijinja::context! {
-        values => Value::from(minijinja::value::Serde(values)),
+        values => super::values::from_node(values),
         release => release_value(release),
         chart => Value::from(minijinja::value::Serde(&chart.fields)),
         capabilities => capabilities_value(capabilities),

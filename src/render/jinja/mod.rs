@@ -24,6 +24,7 @@ mod context;
 mod files;
 mod functions;
 mod trace;
+mod values;
 
 /// Instructions one template may run. The 500-service fleet template uses about a tenth.
 pub const FUEL: u64 = 100_000_000;
@@ -132,7 +133,7 @@ impl Jinja {
             engine: Engine::new(inputs.chart),
             variables: context::chart_variables(
                 inputs.chart,
-                &inputs.values,
+                inputs.values,
                 inputs.release,
                 inputs.capabilities,
                 inputs.environment,

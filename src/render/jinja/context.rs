@@ -9,7 +9,6 @@ use minijinja::{Error, ErrorKind, State};
 use crate::chart::Chart;
 use crate::render::engine::{Capabilities, Release};
 use crate::render::jinja::files::Files;
-use crate::values::Node;
 
 /// `capabilities`: the Kubernetes version (as a cluster reports it) and the API versions.
 fn capabilities_value(capabilities: &Capabilities) -> Value {
@@ -69,16 +68,17 @@ fn release_value(release: &Release) -> Value {
     }
 }
 
-/// The variables shared by all templates of one chart; `template` is added per file.
+/// The variables shared by all templates of one chart, `values` built ([`super::values`]);
+/// `template` is added per file.
 pub fn chart_variables(
     chart: &Chart,
-    values: &Node,
+    values: Value,
     release: &Release,
     capabilities: &Capabilities,
     environment: Option<&str>,
 ) -> Value {
     minijinja::context! {
-        values => super::values::from_node(values),
+        values => values,
         release => release_value(release),
         chart => Value::from(minijinja::value::Serde(&chart.fields)),
         capabilities => capabilities_value(capabilities),

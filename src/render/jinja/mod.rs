@@ -25,6 +25,9 @@ mod files;
 mod functions;
 mod trace;
 mod values;
+#[cfg(test)]
+#[path = "values_tests.rs"]
+mod values_tests;
 
 /// Instructions one template may run. The 500-service fleet template uses about a tenth.
 pub const FUEL: u64 = 100_000_000;
@@ -133,7 +136,7 @@ impl Jinja {
             engine: Engine::new(inputs.chart),
             variables: context::chart_variables(
                 inputs.chart,
-                inputs.values,
+                values::from_node(inputs.values),
                 inputs.release,
                 inputs.capabilities,
                 inputs.environment,

@@ -8,15 +8,19 @@ object rejects unknown fields). For each Kubernetes version asked for, this keep
 A definition that reads the same in several versions (most do) is stored once.
 
 The bundle is plain text, one record a line, so a run reads only the definitions its kinds
-reach, without unpacking or parsing the rest:
+reach, without unpacking or parsing the rest. The names come first, in an index that says how
+long each schema is, so a run finds its schemas without reading through the others:
 
-    bosun-schemas 2
+    bosun-schemas 3
     source kubernetes-validate 1.37.0
     version 1.25 0 1 2 ...        the entries (numbered from 0) that make up each version
     ...
-    entries 1403
-    NAME<TAB>KINDS<TAB>JSON       one definition: its name, the kinds it serves in the
-    ...                           versions that list it (comma-separated, often none), its schema
+    index 1403
+    NAME<TAB>KINDS<TAB>BYTES      one definition: its name, the kinds it serves in the versions
+    ...                           that list it (comma-separated, often none), its schema's length
+    entries
+    JSON                          each entry's schema, one a line, in the order of the index
+    ...
 
 An entry's `$ref`s name other definitions (`#/$defs/NAME`) of the same version.
 
@@ -93,7 +97,7 @@ def main():
         subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-d", tmp,
                         f"kubernetes-validate=={WHEEL_VERSION}"], check=True)
         wheel_path = next(pathlib.Path(tmp).glob("*.whl"))
-    numbers, lines = {}, [f"bosun-schemas 2", f"source kubernetes-validate {WHEEL_VERSION}"]
+    numbers, lines = {}, [f"bosun-schemas 3", f"source kubernetes-validate {WHEEL_VERSION}"]
     with zipfile.ZipFile(wheel_path) as wheel:
         for version in args.versions:
             entries = version_entries(wheel, version)
@@ -101,9 +105,11 @@ def main():
             lines.append(f"version {version} " + " ".join(map(str, ids)))
             kinds = sum(1 for _, served, _ in entries if served)
             print(f"{version}: {len(entries)} definitions, {kinds} serving kinds")
-    lines.append(f"entries {len(numbers)}")
-    for (name, served, text), _ in sorted(numbers.items(), key=lambda item: item[1]):
-        lines.append(f"{name}\t{served}\t{text}")
+    ordered = [entry for entry, _ in sorted(numbers.items(), key=lambda item: item[1])]
+    lines.append(f"index {len(ordered)}")
+    lines.extend(f"{name}\t{served}\t{len(text.encode())}" for name, served, text in ordered)
+    lines.append("entries")
+    lines.extend(text for _, _, text in ordered)
     data = ("\n".join(lines) + "\n").encode()
     pathlib.Path(args.out).write_bytes(data)
     print(f"wrote {args.out}: {len(numbers)} distinct definitions, {len(data)} bytes")

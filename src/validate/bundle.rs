@@ -2,6 +2,8 @@
 //! definition a line, each stored once however many versions share it. A run looks up only
 //! the version it validates against and parses only the definitions its kinds reach, so a chart
 //! of ConfigMaps never reads the Pod schemas; nothing is unpacked and no whole-API tree is built.
+//! The bundle's index (names, kinds and lengths) is all a run reads through: the schemas' text,
+//! nine tenths of the bundle, is touched only where a definition is used.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -12,9 +14,20 @@ use crate::kube_version::KubeVersion;
 
 static BUNDLE: &str = include_str!("../../schemas/kubernetes.bundle");
 
-/// The bundle's versions, each with its line of entry numbers, and where the entries start.
+/// One definition of the bundle's index: where its schema's text is among the entries.
+struct Entry {
+    name: &'static str,
+    /// The `group/version/Kind`s it serves, comma-separated.
+    served: &'static str,
+    start: usize,
+    len: usize,
+}
+
+/// The bundle's versions, each with its line of entry numbers, its index, and the entries'
+/// text.
 struct Layout {
     versions: Vec<(KubeVersion, &'static str)>,
+    index: Vec<Entry>,
     entries: &'static str,
 }
 
@@ -22,6 +35,7 @@ fn layout() -> &'static Layout {
     static LAYOUT: OnceLock<Layout> = OnceLock::new();
     LAYOUT.get_or_init(|| {
         let mut versions = Vec::new();
+        let mut index = Vec::new();
         let mut rest = BUNDLE;
         while let Some((line, after)) = rest.split_once('\n') {
             rest = after;
@@ -30,22 +44,37 @@ fn layout() -> &'static Layout {
                 if let Ok(version) = KubeVersion::parse(version) {
                     versions.push((version, ids));
                 }
-            } else if line.starts_with("entries ") {
+            } else if line.starts_with("index ") {
                 break;
             }
+        }
+        let mut start = 0;
+        while let Some((line, after)) = rest.split_once('\n') {
+            rest = after;
+            if line == "entries" {
+                break;
+            }
+            let mut fields = line.splitn(3, '\t');
+            let (Some(name), Some(served), Some(Ok(len))) =
+                (fields.next(), fields.next(), fields.next().map(str::parse))
+            else {
+                break;
+            };
+            index.push(Entry {
+                name,
+                served,
+                start,
+                len,
+            });
+            start += len + 1;
         }
         versions.sort_by_key(|(version, _)| *version);
         Layout {
             versions,
+            index,
             entries: rest,
         }
     })
-}
-
-/// Each entry's line (`NAME<TAB>KINDS<TAB>JSON`), found once per run by one scan for newlines.
-fn entry_lines() -> &'static [&'static str] {
-    static LINES: OnceLock<Vec<&'static str>> = OnceLock::new();
-    LINES.get_or_init(|| layout().entries.lines().collect())
 }
 
 /// The Kubernetes versions whose schemas are bundled, oldest first.
@@ -59,7 +88,8 @@ pub fn versions() -> Vec<KubeVersion> {
 
 /// One version's definitions: each one's schema text by name, parsed on first use.
 pub struct Definitions {
-    texts: HashMap<&'static str, &'static str>,
+    /// Each definition's number in the bundle's index, by name.
+    entries: HashMap<&'static str, usize>,
     /// `apps/v1/Deployment` to the name of the definition that describes it.
     pub kinds: HashMap<String, &'static str>,
     parsed: Mutex<HashMap<&'static str, Arc<Value>>>,
@@ -68,21 +98,20 @@ pub struct Definitions {
 impl Definitions {
     /// `version`'s definitions, or `None` when the bundle does not hold that version.
     pub fn load(version: KubeVersion) -> Option<Definitions> {
-        let (_, ids) = layout().versions.iter().find(|(v, _)| *v == version)?;
-        let lines = entry_lines();
-        let mut texts = HashMap::with_capacity(1024);
+        let layout = layout();
+        let (_, ids) = layout.versions.iter().find(|(v, _)| *v == version)?;
+        let mut entries = HashMap::with_capacity(1024);
         let mut kinds = HashMap::with_capacity(256);
         for id in ids.split(' ') {
-            let line = lines.get(id.parse::<usize>().ok()?)?;
-            let (name, rest) = line.split_once('\t')?;
-            let (served, text) = rest.split_once('\t')?;
-            texts.insert(name, text);
-            for key in served.split(',').filter(|key| !key.is_empty()) {
-                kinds.insert(key.to_string(), name);
+            let number = id.parse::<usize>().ok()?;
+            let entry = layout.index.get(number)?;
+            entries.insert(entry.name, number);
+            for key in entry.served.split(',').filter(|key| !key.is_empty()) {
+                kinds.insert(key.to_string(), entry.name);
             }
         }
         Some(Definitions {
-            texts,
+            entries,
             kinds,
             parsed: Mutex::new(HashMap::new()),
         })
@@ -90,7 +119,7 @@ impl Definitions {
 
     /// The definition called `name`, parsed once and shared.
     pub fn get(&self, name: &str) -> Option<Arc<Value>> {
-        let (&name, &text) = self.texts.get_key_value(name)?;
+        let (&name, &number) = self.entries.get_key_value(name)?;
         let mut parsed = match self.parsed.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
@@ -98,6 +127,9 @@ impl Definitions {
         if let Some(found) = parsed.get(name) {
             return Some(Arc::clone(found));
         }
+        let layout = layout();
+        let entry = layout.index.get(number)?;
+        let text = layout.entries.get(entry.start..entry.start + entry.len)?;
         let value = Arc::new(serde_json::from_str(text).ok()?);
         parsed.insert(name, Arc::clone(&value));
         Some(value)
@@ -123,17 +155,39 @@ mod tests {
     fn every_version_lists_entries_that_read_as_named_definitions() {
         for version in versions() {
             let definitions = Definitions::load(version).expect("a listed version loads");
-            assert!(definitions.texts.len() > 500, "{version}");
+            assert!(definitions.entries.len() > 500, "{version}");
             for (key, name) in &definitions.kinds {
                 assert!(
-                    definitions.texts.contains_key(name),
+                    definitions.entries.contains_key(name),
                     "{version} {key}: no {name}"
                 );
             }
-            for name in definitions.texts.keys() {
+            for name in definitions.entries.keys() {
                 assert!(definitions.get(name).is_some(), "{version} {name}");
             }
         }
+    }
+
+    #[test]
+    fn the_index_cuts_the_entries_at_their_line_breaks() {
+        let layout = layout();
+        assert!(layout.index.len() > 1000);
+        for entry in &layout.index {
+            let end = entry.start + entry.len;
+            assert_eq!(
+                layout.entries.as_bytes().get(end),
+                Some(&b'\n'),
+                "{}",
+                entry.name
+            );
+            assert!(
+                !layout.entries[entry.start..end].contains('\n'),
+                "{}",
+                entry.name
+            );
+        }
+        let last = layout.index.last().unwrap();
+        assert_eq!(last.start + last.len + 1, layout.entries.len());
     }
 
     #[test]

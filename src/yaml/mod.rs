@@ -14,6 +14,7 @@ use crate::error::Error;
 mod block;
 mod canonical;
 mod fast;
+mod stream;
 
 /// A YAML syntax or type error with its place in the text.
 #[derive(Debug, Clone)]
@@ -159,7 +160,13 @@ pub fn parse_value_slow(text: &str) -> Result<Value, YamlError> {
 }
 
 /// Parses a stream of documents, dropping empty ones.
+///
+/// Plain streams (a chart's CRDs) are cut at their `---` lines and read on the fast path; any
+/// other stream, and every error, goes to serde-saphyr whole.
 pub fn parse_stream(text: &str) -> Result<Vec<Value>, YamlError> {
+    if let Some(documents) = stream::parse(text) {
+        return Ok(documents);
+    }
     serde_saphyr::from_multiple_with_options::<Value>(text, options())
         .map(|docs| docs.into_iter().filter(|d| !d.is_null()).collect())
         .map_err(convert_error)
@@ -168,6 +175,10 @@ pub fn parse_stream(text: &str) -> Result<Vec<Value>, YamlError> {
 /// Like [`parse_stream`], but a repeated key keeps its last value, as Go's YAML reader behind
 /// Helm's `fromYaml` does.
 pub fn parse_stream_lenient(text: &str) -> Result<Vec<Value>, YamlError> {
+    // The fast path leaves repeated keys to serde-saphyr, so it answers the same here.
+    if let Some(documents) = stream::parse(text) {
+        return Ok(documents);
+    }
     let mut options = options();
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::LastWins;
     serde_saphyr::from_multiple_with_options::<Value>(text, options)

@@ -3,7 +3,7 @@
 //! for whatever the validator does not read.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
@@ -250,11 +250,26 @@ fn names(value: &Value) -> Result<Vec<Box<str>>, String> {
     Ok(out)
 }
 
-fn pattern(value: &Value) -> Result<jsonschema::Validator, String> {
+/// `pattern`'s validator, built once a run for each pattern text: CRDs repeat a few patterns
+/// (Kubernetes quantities, names) hundreds of times, and each build is a whole `jsonschema`
+/// validator.
+fn pattern(value: &Value) -> Result<Arc<jsonschema::Validator>, String> {
+    static BUILT: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
     let text = value.as_str().ok_or("`pattern` is not a string")?;
-    jsonschema::options()
+    let built = BUILT.get_or_init(Default::default);
+    let lock = || match built.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if let Some(found) = lock().get(text) {
+        return Ok(Arc::clone(found));
+    }
+    let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(false)
         .build(&serde_json::json!({ "pattern": text }))
-        .map_err(|e| format!("pattern {text:?}: {e}"))
+        .map_err(|e| format!("pattern {text:?}: {e}"))?;
+    let validator = Arc::new(validator);
+    lock().insert(text.to_string(), Arc::clone(&validator));
+    Ok(validator)
 }

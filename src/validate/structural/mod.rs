@@ -98,7 +98,7 @@ struct Bounds {
     exclusive_maximum: Option<Number>,
     unique_items: bool,
     /// `pattern`, compiled by `jsonschema` itself so that it matches as it does.
-    pattern: Option<jsonschema::Validator>,
+    pattern: Option<Arc<jsonschema::Validator>>,
 }
 
 impl Bounds {

@@ -141,3 +141,23 @@ fn what_it_cannot_read_or_jsonschema_would_refuse_does_not_compile() {
         assert!(Structural::compile(&schema, &|_| None).is_err(), "{schema}");
     }
 }
+
+#[test]
+fn a_pattern_shared_by_many_properties_matches_in_each_and_a_bad_one_still_fails() {
+    let schema = json!({"properties": {
+        "a": {"type": "string", "pattern": "^[0-9]+m?$"},
+        "b": {"items": {"type": "string", "pattern": "^[0-9]+m?$"}},
+    }});
+    agrees(
+        schema,
+        &[
+            json!({"a": "100m", "b": ["1", "2m"]}),
+            json!({"a": "x"}),
+            json!({"b": ["1", "x"]}),
+        ],
+    );
+    for _ in 0..2 {
+        let broken = json!({"properties": {"a": {"pattern": "(["}}});
+        assert!(Structural::compile(&broken, &|_| None).is_err());
+    }
+}

@@ -8,8 +8,9 @@ pub type List = Vec<Node>;
 
 #[derive(Debug, Clone)]
 pub enum Node {
-    /// Literal text and its byte position in the source.
-    Text(usize, String),
+    /// Literal text: where it is in the source the template was parsed from (which the
+    /// template keeps), so parsing copies none of a template's text.
+    Text(std::ops::Range<usize>),
     /// `{{pipeline}}`: printed unless it declares variables.
     Action(Pipe),
     If(Branch),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::ast::{Arg, Branch, Command, List, Node, Number, Pipe};
 use crate::error::{Error, Location, line_col};
-use crate::lexer::{Keyword, Tok, Token, lex};
+use crate::lexer::{Keyword, Tok, Token, lex, string_value};
 
 /// A parsed text: its own body and the templates it defines (`define` and `block`).
 #[derive(Debug)]
@@ -191,8 +191,8 @@ impl<'a> Parser<'a> {
     fn add_define(&mut self, name: String, list: List) -> Result<(), Error> {
         match self.defines.iter_mut().find(|(n, _)| *n == name) {
             None => self.defines.push((name, list)),
-            Some((_, old)) if is_empty(old) => *old = list,
-            Some(_) if is_empty(&list) => {}
+            Some((_, old)) if is_empty(old, self.src) => *old = list,
+            Some(_) if is_empty(&list, self.src) => {}
             Some(_) => {
                 let message = format!("template: multiple definition of template {name:?}");
                 let pos = self.tokens[self.i.saturating_sub(1)].pos;
@@ -204,7 +204,7 @@ impl<'a> Parser<'a> {
 
     fn template_name(&self, tok: &Token, context: &str) -> Result<String, Error> {
         match &tok.kind {
-            Tok::Str(_, value) => Ok(value.to_string()),
+            Tok::Str(raw) => Ok(string_value(raw).into_owned()),
             _ => self.unexpected(tok, context),
         }
     }
@@ -225,7 +225,7 @@ impl<'a> Parser<'a> {
     fn text_or_action(&mut self) -> Result<Item, Error> {
         let tok = self.next();
         match tok.kind {
-            Tok::Text(text) => Ok(Item::Node(Node::Text(tok.pos, text.to_string()))),
+            Tok::Text(text) => Ok(Item::Node(Node::Text(tok.pos..tok.pos + text.len()))),
             Tok::LeftDelim => self.action(),
             _ => self.unexpected(&tok, "input"),
         }
@@ -560,10 +560,10 @@ impl<'a> Parser<'a> {
                 self.nesting -= 1;
                 Arg::Pipe(Box::new(pipe))
             }
-            Tok::Str(quoted, value) => Arg::String {
+            Tok::Str(quoted) => Arg::String {
                 pos,
                 quoted: quoted.to_string(),
-                value: value.into(),
+                value: string_value(quoted).into(),
             },
             _ => {
                 self.backup();
@@ -573,10 +573,10 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Go's `IsEmptyTree`: nothing but whitespace text.
-pub fn is_empty(list: &[Node]) -> bool {
+/// Go's `IsEmptyTree`: nothing but whitespace text (`src` is the text the list was parsed from).
+pub fn is_empty(list: &[Node], src: &str) -> bool {
     list.iter()
-        .all(|n| matches!(n, Node::Text(_, t) if t.trim().is_empty()))
+        .all(|n| matches!(n, Node::Text(range) if src[range.clone()].trim().is_empty()))
 }
 
 /// Go's `item.String()` as parse errors quote tokens.
@@ -593,7 +593,7 @@ fn describe(tok: &Token) -> String {
         Tok::Variable(n) => n.to_string(),
         Tok::Dot => ".".to_string(),
         Tok::Number(t) => t.to_string(),
-        Tok::Str(raw, _) | Tok::Char(raw, _) => raw.to_string(),
+        Tok::Str(raw) | Tok::Char(raw, _) => raw.to_string(),
         Tok::Bool(b) => b.to_string(),
         Tok::Nil => "nil".to_string(),
         Tok::Pipe => "|".to_string(),

@@ -240,9 +240,11 @@ impl<'e> Run<'e> {
     ) -> Result<Flow, Error> {
         for node in list {
             let flow = match node {
-                Node::Text(pos, text) => {
+                Node::Text(range) => {
+                    let tmpl = f.tmpl;
+                    let text = &tmpl.source[range.clone()];
                     if let Some(trace) = self.trace.as_mut() {
-                        trace.wrote(f.tmpl, *pos, true, out.len(), text);
+                        trace.wrote(tmpl, range.start, true, out.len(), text);
                     }
                     self.write(f, 0, &"", out, text)?;
                     Flow::Normal

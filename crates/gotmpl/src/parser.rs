@@ -1,9 +1,10 @@
 //! Builds the AST from tokens, following Go's `text/template/parse`: the same grammar, the same
 //! variable scoping checks, and its error messages.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::ast::{Arg, Branch, Command, List, Node, Number, Pipe};
+use crate::ast::{Arg, Branch, Command, List, Name, Node, Number, Pipe};
 use crate::error::{Error, Location, line_col};
 use crate::lexer::{Keyword, Tok, Token, lex, string_value};
 
@@ -54,6 +55,7 @@ pub fn parse(
         nesting: 0,
         max_nesting,
         defines: Vec::new(),
+        names: HashMap::default(),
     };
     let root = parser.top()?;
     Ok(Parsed {
@@ -86,9 +88,15 @@ struct Parser<'a> {
     nesting: usize,
     max_nesting: usize,
     defines: Vec<(String, List)>,
+    /// Every name parsed so far, shared by its uses.
+    names: HashMap<&'a str, Name, foldhash::fast::FixedState>,
 }
 
 impl<'a> Parser<'a> {
+    fn name(&mut self, name: &'a str) -> Name {
+        Arc::clone(self.names.entry(name).or_insert_with(|| Arc::from(name)))
+    }
+
     fn next(&mut self) -> Token<'a> {
         let tok = self.tokens[self.i.min(self.tokens.len() - 1)].clone();
         self.i = (self.i + 1).min(self.tokens.len());
@@ -381,13 +389,13 @@ impl<'a> Parser<'a> {
                 Tok::Assign | Tok::Declare => {
                     is_assign = next.kind == Tok::Assign;
                     self.next_non_space();
-                    decl.push(name.to_string());
+                    decl.push(self.name(name));
                     self.vars.push(name);
                     break;
                 }
                 Tok::Comma => {
                     self.next_non_space();
-                    decl.push(name.to_string());
+                    decl.push(self.name(name));
                     self.vars.push(name);
                     if context == "range" && decl.len() < 2 {
                         let peek = self.peek_non_space();
@@ -488,7 +496,7 @@ impl<'a> Parser<'a> {
         let pos = self.peek().pos;
         let mut fields = Vec::new();
         while let Tok::Field(name) = &self.peek().kind {
-            fields.push(name.to_string());
+            fields.push(self.name(name));
             self.next();
         }
         Ok(Some(match term {
@@ -521,7 +529,7 @@ impl<'a> Parser<'a> {
                 }
                 Arg::Identifier {
                     pos,
-                    name: name.to_string(),
+                    name: self.name(name),
                 }
             }
             Tok::Dot => Arg::Dot(pos),
@@ -532,13 +540,13 @@ impl<'a> Parser<'a> {
                 }
                 Arg::Variable {
                     pos,
-                    name: name.to_string(),
+                    name: self.name(name),
                     fields: Vec::new(),
                 }
             }
             Tok::Field(name) => Arg::Field {
                 pos,
-                names: vec![name.to_string()],
+                names: vec![self.name(name)],
             },
             Tok::Bool(b) => Arg::Bool(pos, b),
             Tok::Char(text, c) => Arg::Number {

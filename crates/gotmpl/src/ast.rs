@@ -19,14 +19,16 @@ pub enum Node {
     Text(std::ops::Range<usize>),
     /// `{{pipeline}}`: printed unless it declares variables.
     Action(Pipe),
-    If(Branch),
-    With(Branch),
-    Range(Branch),
+    // The large parts are boxed so that a node, most often text or an action, is 64 bytes
+    // rather than 128: every list of a chart's templates is an array of them.
+    If(Box<Branch>),
+    With(Box<Branch>),
+    Range(Box<Branch>),
     /// `{{template "name" pipeline}}`.
     Template {
         pos: usize,
         name: String,
-        pipe: Option<Pipe>,
+        pipe: Option<Box<Pipe>>,
     },
     Break(usize),
     Continue(usize),

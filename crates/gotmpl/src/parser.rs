@@ -321,12 +321,12 @@ impl<'a> Parser<'a> {
         };
         self.vars.truncate(vars_len);
         self.nesting -= 1;
-        let branch = Branch {
+        let branch = Box::new(Branch {
             pos,
             pipe,
             list,
             else_list,
-        };
+        });
         Ok(match kw {
             Keyword::If => Node::If(branch),
             Keyword::With => Node::With(branch),
@@ -342,7 +342,7 @@ impl<'a> Parser<'a> {
             None
         } else {
             self.backup();
-            Some(self.pipeline(CONTEXT, &Tok::RightDelim)?)
+            Some(Box::new(self.pipeline(CONTEXT, &Tok::RightDelim)?))
         };
         // Go places the node (and its errors) at the name.
         Ok(Node::Template {
@@ -369,7 +369,7 @@ impl<'a> Parser<'a> {
         Ok(Node::Template {
             pos: tok.pos,
             name,
-            pipe: Some(pipe),
+            pipe: Some(Box::new(pipe)),
         })
     }
 

@@ -273,7 +273,7 @@ impl<'e> Run<'e> {
                 Node::With(branch) => self.if_or_with(f, branch, dot, out, true)?,
                 Node::Range(branch) => self.range(f, branch, dot, out)?,
                 Node::Template { pos, name, pipe } => {
-                    let context = TemplateContext(name, pipe.as_ref());
+                    let context = TemplateContext(name, pipe.as_deref());
                     self.step(f, *pos, &context)?;
                     let Some(tmpl) = self.lookup(name) else {
                         return Err(self.error(

@@ -2,24 +2,33 @@
 //! `Display` prints nodes as Go's `String()` methods do, for the `at <...>` part of errors.
 
 use std::fmt;
+use std::sync::Arc;
+
+/// A field, variable or function name. One parse shares each distinct name among all its uses
+/// (`.Values` appears thousands of times in a Helm chart's templates), so a name costs the AST
+/// no allocation of its own and copying it into a running template's variables is a count.
+pub type Name = Arc<str>;
 
 /// A sequence of nodes (a template body, a branch, a loop body).
 pub type List = Vec<Node>;
 
 #[derive(Debug, Clone)]
 pub enum Node {
-    /// Literal text and its byte position in the source.
-    Text(usize, String),
+    /// Literal text: where it is in the source the template was parsed from (which the
+    /// template keeps), so parsing copies none of a template's text.
+    Text(std::ops::Range<usize>),
     /// `{{pipeline}}`: printed unless it declares variables.
     Action(Pipe),
-    If(Branch),
-    With(Branch),
-    Range(Branch),
+    // The large parts are boxed so that a node, most often text or an action, is 64 bytes
+    // rather than 128: every list of a chart's templates is an array of them.
+    If(Box<Branch>),
+    With(Box<Branch>),
+    Range(Box<Branch>),
     /// `{{template "name" pipeline}}`.
     Template {
         pos: usize,
         name: String,
-        pipe: Option<Pipe>,
+        pipe: Option<Box<Pipe>>,
     },
     Break(usize),
     Continue(usize),
@@ -38,7 +47,7 @@ pub struct Branch {
 #[derive(Debug, Clone)]
 pub struct Pipe {
     pub pos: usize,
-    pub decl: Vec<String>,
+    pub decl: Vec<Name>,
     /// `=` rather than `:=`.
     pub is_assign: bool,
     pub cmds: Vec<Command>,
@@ -57,23 +66,23 @@ pub enum Arg {
     /// `.a.b`: the field names.
     Field {
         pos: usize,
-        names: Vec<String>,
+        names: Vec<Name>,
     },
     /// `$x.a.b`: the variable and the field names after it.
     Variable {
         pos: usize,
-        name: String,
-        fields: Vec<String>,
+        name: Name,
+        fields: Vec<Name>,
     },
     /// `(pipeline).a.b` or another term followed by fields.
     Chain {
         pos: usize,
         node: Box<Arg>,
-        fields: Vec<String>,
+        fields: Vec<Name>,
     },
     Identifier {
         pos: usize,
-        name: String,
+        name: Name,
     },
     Pipe(Box<Pipe>),
     Dot(usize),
@@ -88,7 +97,7 @@ pub enum Arg {
         pos: usize,
         quoted: String,
         /// Shared with every value the literal evaluates to.
-        value: std::sync::Arc<str>,
+        value: Arc<str>,
     },
 }
 
@@ -159,7 +168,12 @@ impl fmt::Display for Command {
 impl fmt::Display for Pipe {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.decl.is_empty() {
-            f.write_str(&self.decl.join(", "))?;
+            for (i, name) in self.decl.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                f.write_str(name)?;
+            }
             f.write_str(if self.is_assign { " = " } else { " := " })?;
         }
         for (i, cmd) in self.cmds.iter().enumerate() {

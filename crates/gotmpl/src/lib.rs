@@ -167,9 +167,16 @@ impl Engine {
     /// Parses `text` as the template `name` and adds it with every template it defines. As in
     /// Go, a definition with an empty body does not replace an existing template.
     pub fn add_template(&mut self, name: &str, text: &str) -> Result<(), Error> {
+        self.add_template_source(name, Arc::from(text))
+    }
+
+    /// [`Engine::add_template`] for text the caller already shares: the templates keep `text`
+    /// itself rather than a copy.
+    pub fn add_template_source(&mut self, name: &str, text: Arc<str>) -> Result<(), Error> {
         let set = self.parse_set(name, text)?;
         for (tname, tmpl) in set {
-            let keep_old = parser::is_empty(&tmpl.root) && self.templates.contains_key(&tname);
+            let keep_old =
+                parser::is_empty(&tmpl.root, &tmpl.source) && self.templates.contains_key(&tname);
             if !keep_old {
                 self.templates.insert(tname, tmpl);
             }
@@ -251,11 +258,10 @@ impl Engine {
     pub(crate) fn parse_set(
         &self,
         name: &str,
-        text: &str,
+        source: Arc<str>,
     ) -> Result<HashMap<String, Arc<Template>>, Error> {
         let has_func = |f: &str| self.has_function(f);
-        let parsed = parser::parse(name, text, &has_func, self.options.max_nesting)?;
-        let source: Arc<str> = Arc::from(text);
+        let parsed = parser::parse(name, &source, &has_func, self.options.max_nesting)?;
         let make = |tname: &str, root: ast::List| {
             Arc::new(Template {
                 name: tname.to_string(),
@@ -269,7 +275,7 @@ impl Engine {
         for (dname, root) in parsed.defines {
             let tmpl = make(&dname, root);
             // Within one text a later definition wins unless it is empty (Go's rule).
-            if !(parser::is_empty(&tmpl.root) && set.contains_key(&dname)) {
+            if !(parser::is_empty(&tmpl.root, &source) && set.contains_key(&dname)) {
                 set.insert(dname, tmpl);
             }
         }

@@ -1,11 +1,12 @@
 //! Builds the AST from tokens, following Go's `text/template/parse`: the same grammar, the same
 //! variable scoping checks, and its error messages.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::ast::{Arg, Branch, Command, List, Node, Number, Pipe};
+use crate::ast::{Arg, Branch, Command, List, Name, Node, Number, Pipe};
 use crate::error::{Error, Location, line_col};
-use crate::lexer::{Keyword, Tok, Token, lex};
+use crate::lexer::{Keyword, Tok, Token, lex, string_value};
 
 /// A parsed text: its own body and the templates it defines (`define` and `block`).
 #[derive(Debug)]
@@ -54,6 +55,7 @@ pub fn parse(
         nesting: 0,
         max_nesting,
         defines: Vec::new(),
+        names: HashMap::default(),
     };
     let root = parser.top()?;
     Ok(Parsed {
@@ -86,9 +88,15 @@ struct Parser<'a> {
     nesting: usize,
     max_nesting: usize,
     defines: Vec<(String, List)>,
+    /// Every name parsed so far, shared by its uses.
+    names: HashMap<&'a str, Name, foldhash::fast::FixedState>,
 }
 
 impl<'a> Parser<'a> {
+    fn name(&mut self, name: &'a str) -> Name {
+        Arc::clone(self.names.entry(name).or_insert_with(|| Arc::from(name)))
+    }
+
     fn next(&mut self) -> Token<'a> {
         let tok = self.tokens[self.i.min(self.tokens.len() - 1)].clone();
         self.i = (self.i + 1).min(self.tokens.len());
@@ -191,8 +199,8 @@ impl<'a> Parser<'a> {
     fn add_define(&mut self, name: String, list: List) -> Result<(), Error> {
         match self.defines.iter_mut().find(|(n, _)| *n == name) {
             None => self.defines.push((name, list)),
-            Some((_, old)) if is_empty(old) => *old = list,
-            Some(_) if is_empty(&list) => {}
+            Some((_, old)) if is_empty(old, self.src) => *old = list,
+            Some(_) if is_empty(&list, self.src) => {}
             Some(_) => {
                 let message = format!("template: multiple definition of template {name:?}");
                 let pos = self.tokens[self.i.saturating_sub(1)].pos;
@@ -204,7 +212,7 @@ impl<'a> Parser<'a> {
 
     fn template_name(&self, tok: &Token, context: &str) -> Result<String, Error> {
         match &tok.kind {
-            Tok::Str(_, value) => Ok(value.to_string()),
+            Tok::Str(raw) => Ok(string_value(raw).into_owned()),
             _ => self.unexpected(tok, context),
         }
     }
@@ -225,7 +233,7 @@ impl<'a> Parser<'a> {
     fn text_or_action(&mut self) -> Result<Item, Error> {
         let tok = self.next();
         match tok.kind {
-            Tok::Text(text) => Ok(Item::Node(Node::Text(tok.pos, text.to_string()))),
+            Tok::Text(text) => Ok(Item::Node(Node::Text(tok.pos..tok.pos + text.len()))),
             Tok::LeftDelim => self.action(),
             _ => self.unexpected(&tok, "input"),
         }
@@ -313,12 +321,12 @@ impl<'a> Parser<'a> {
         };
         self.vars.truncate(vars_len);
         self.nesting -= 1;
-        let branch = Branch {
+        let branch = Box::new(Branch {
             pos,
             pipe,
             list,
             else_list,
-        };
+        });
         Ok(match kw {
             Keyword::If => Node::If(branch),
             Keyword::With => Node::With(branch),
@@ -334,7 +342,7 @@ impl<'a> Parser<'a> {
             None
         } else {
             self.backup();
-            Some(self.pipeline(CONTEXT, &Tok::RightDelim)?)
+            Some(Box::new(self.pipeline(CONTEXT, &Tok::RightDelim)?))
         };
         // Go places the node (and its errors) at the name.
         Ok(Node::Template {
@@ -361,7 +369,7 @@ impl<'a> Parser<'a> {
         Ok(Node::Template {
             pos: tok.pos,
             name,
-            pipe: Some(pipe),
+            pipe: Some(Box::new(pipe)),
         })
     }
 
@@ -381,13 +389,13 @@ impl<'a> Parser<'a> {
                 Tok::Assign | Tok::Declare => {
                     is_assign = next.kind == Tok::Assign;
                     self.next_non_space();
-                    decl.push(name.to_string());
+                    decl.push(self.name(name));
                     self.vars.push(name);
                     break;
                 }
                 Tok::Comma => {
                     self.next_non_space();
-                    decl.push(name.to_string());
+                    decl.push(self.name(name));
                     self.vars.push(name);
                     if context == "range" && decl.len() < 2 {
                         let peek = self.peek_non_space();
@@ -488,7 +496,7 @@ impl<'a> Parser<'a> {
         let pos = self.peek().pos;
         let mut fields = Vec::new();
         while let Tok::Field(name) = &self.peek().kind {
-            fields.push(name.to_string());
+            fields.push(self.name(name));
             self.next();
         }
         Ok(Some(match term {
@@ -521,7 +529,7 @@ impl<'a> Parser<'a> {
                 }
                 Arg::Identifier {
                     pos,
-                    name: name.to_string(),
+                    name: self.name(name),
                 }
             }
             Tok::Dot => Arg::Dot(pos),
@@ -532,13 +540,13 @@ impl<'a> Parser<'a> {
                 }
                 Arg::Variable {
                     pos,
-                    name: name.to_string(),
+                    name: self.name(name),
                     fields: Vec::new(),
                 }
             }
             Tok::Field(name) => Arg::Field {
                 pos,
-                names: vec![name.to_string()],
+                names: vec![self.name(name)],
             },
             Tok::Bool(b) => Arg::Bool(pos, b),
             Tok::Char(text, c) => Arg::Number {
@@ -560,10 +568,10 @@ impl<'a> Parser<'a> {
                 self.nesting -= 1;
                 Arg::Pipe(Box::new(pipe))
             }
-            Tok::Str(quoted, value) => Arg::String {
+            Tok::Str(quoted) => Arg::String {
                 pos,
                 quoted: quoted.to_string(),
-                value: value.into(),
+                value: string_value(quoted).into(),
             },
             _ => {
                 self.backup();
@@ -573,10 +581,10 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Go's `IsEmptyTree`: nothing but whitespace text.
-pub fn is_empty(list: &[Node]) -> bool {
+/// Go's `IsEmptyTree`: nothing but whitespace text (`src` is the text the list was parsed from).
+pub fn is_empty(list: &[Node], src: &str) -> bool {
     list.iter()
-        .all(|n| matches!(n, Node::Text(_, t) if t.trim().is_empty()))
+        .all(|n| matches!(n, Node::Text(range) if src[range.clone()].trim().is_empty()))
 }
 
 /// Go's `item.String()` as parse errors quote tokens.
@@ -593,7 +601,7 @@ fn describe(tok: &Token) -> String {
         Tok::Variable(n) => n.to_string(),
         Tok::Dot => ".".to_string(),
         Tok::Number(t) => t.to_string(),
-        Tok::Str(raw, _) | Tok::Char(raw, _) => raw.to_string(),
+        Tok::Str(raw) | Tok::Char(raw, _) => raw.to_string(),
         Tok::Bool(b) => b.to_string(),
         Tok::Nil => "nil".to_string(),
         Tok::Pipe => "|".to_string(),

@@ -9,15 +9,16 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostics::SourceSnippet;
 
 /// Where the texts an error may point into live.
 pub(super) struct Sources<'a> {
     /// Template name as parsed → file on disk and its text.
-    pub files: &'a HashMap<String, (String, String)>,
+    pub files: &'a HashMap<String, (String, Arc<str>)>,
     /// The file being parsed when parsing fails (it is not in `files` under its text yet).
-    pub parsing: Option<(&'a String, &'a String)>,
+    pub parsing: Option<(&'a String, &'a Arc<str>)>,
 }
 
 impl Sources<'_> {
@@ -72,8 +73,8 @@ pub(super) fn help(error: &gotmpl::Error, sources: &Sources) -> Option<String> {
 
 /// The file (path, text) a location's line counts in, when the text is a chart file's.
 fn file_of<'a>(at: &gotmpl::Location, sources: &Sources<'a>) -> Option<(&'a str, &'a str)> {
-    let same = |(path, text): (&'a String, &'a String)| {
-        (text.as_str() == &*at.text).then_some((path.as_str(), text.as_str()))
+    let same = |(path, text): (&'a String, &'a Arc<str>)| {
+        (**text == *at.text).then_some((path.as_str(), &**text))
     };
     sources
         .files

@@ -20,6 +20,7 @@ pub use lookup::Cluster;
 pub use seed::RandomSeed;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use gotmpl::{Engine, Options, Value};
 
@@ -35,7 +36,7 @@ use crate::render::tree::Part;
 pub struct GoTree {
     engine: Engine,
     /// Template name as parsed → file on disk and its text, for error snippets.
-    files: HashMap<String, (String, String)>,
+    files: HashMap<String, (String, Arc<str>)>,
 }
 
 impl GoTree {
@@ -77,7 +78,7 @@ impl GoTree {
                 let full = chart.source_name(prefix, name);
                 files.insert(
                     full.clone(),
-                    (file.path.display().to_string(), file.source.to_string()),
+                    (file.path.display().to_string(), Arc::clone(&file.source)),
                 );
             }
         }
@@ -87,16 +88,18 @@ impl GoTree {
         names.sort();
         for name in names {
             let (path, text) = &files[name];
-            engine.add_template(name, text).map_err(|e| {
-                let mut error = template_error(&e, &files, Some((path, text)));
-                if e.kind() == gotmpl::ErrorKind::Syntax
-                    && chart_named_no_engine(root, name)
-                    && let Error::Template { help, .. } = &mut error
-                {
-                    *help = Some(JINJA_HINT.to_string());
-                }
-                error
-            })?;
+            engine
+                .add_template_source(name, Arc::clone(text))
+                .map_err(|e| {
+                    let mut error = template_error(&e, &files, Some((path, text)));
+                    if e.kind() == gotmpl::ErrorKind::Syntax
+                        && chart_named_no_engine(root, name)
+                        && let Error::Template { help, .. } = &mut error
+                    {
+                        *help = Some(JINJA_HINT.to_string());
+                    }
+                    error
+                })?;
         }
         Ok(GoTree { engine, files })
     }
@@ -241,7 +244,7 @@ impl TemplateEngine for GoTemplates<'_> {
                 traced
                     .sources
                     .entry(path.clone())
-                    .or_insert_with(|| text.clone());
+                    .or_insert_with(|| text.to_string());
                 Some(TemplateLine {
                     file: path.clone(),
                     line: at.line,
@@ -257,8 +260,8 @@ impl TemplateEngine for GoTemplates<'_> {
 /// when the error knows where it happened (the innermost one, and help: [`errors`]).
 fn template_error(
     error: &gotmpl::Error,
-    files: &HashMap<String, (String, String)>,
-    parsing: Option<(&String, &String)>,
+    files: &HashMap<String, (String, Arc<str>)>,
+    parsing: Option<(&String, &Arc<str>)>,
 ) -> Error {
     let sources = errors::Sources { files, parsing };
     let snippet: Option<SourceSnippet> = errors::snippet(error, &sources);

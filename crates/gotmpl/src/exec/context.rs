@@ -1,6 +1,8 @@
 //! The context a host function receives: the way back into the engine, so Helm's `include`
 //! (execute a named template into a string) and `tpl` (parse and run text) can be built on it.
 
+use std::sync::Arc;
+
 use crate::Engine;
 use crate::error::Error;
 use crate::value::Value;
@@ -52,7 +54,7 @@ impl Context<'_, '_> {
     /// templates it defines are visible while it runs.
     pub fn execute_text(&mut self, name: &str, text: &str, data: &Value) -> Result<String, Error> {
         let engine = self.run.engine;
-        let set = engine.parse_set(name, text)?;
+        let set = engine.parse_set(name, Arc::from(text))?;
         let root = set.get(name).cloned();
         self.run.overlay.push(set);
         let mut out = String::new();

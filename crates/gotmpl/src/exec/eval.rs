@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::ast::{Arg, Command, Number, Pipe};
+use crate::ast::{Arg, Command, Name, Number, Pipe};
 use crate::builtins;
 use crate::error::{Error, ErrorKind};
 use crate::value::Value;
@@ -131,7 +131,7 @@ impl Run<'_> {
         pos: usize,
         node: &Arg,
         name: &str,
-        fields: &[String],
+        fields: &[Name],
         args: &[Arg],
         last: Option<Value>,
     ) -> Result<Value, Error> {
@@ -139,7 +139,7 @@ impl Run<'_> {
             .vars
             .iter()
             .rev()
-            .find(|(n, ..)| n == name)
+            .find(|(n, ..)| **n == *name)
             .map(|(_, v, iface)| (v.clone(), *iface))
         else {
             return Err(self.error(f, pos, node, format!("undefined variable: {name}")));
@@ -160,7 +160,7 @@ impl Run<'_> {
         receiver: Option<Value>,
         iface: bool,
         node: &Arg,
-        names: &[String],
+        names: &[Name],
         args: &[Arg],
         last: Option<Value>,
     ) -> Result<Value, Error> {

@@ -19,7 +19,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::Engine;
-use crate::ast::{Arg, Branch, List, Node, Pipe};
+use crate::ast::{Arg, Branch, List, Name, Node, Pipe};
 use crate::error::{Error, ErrorKind, Location, line_col};
 use crate::format;
 use crate::value::Value;
@@ -79,7 +79,7 @@ pub(crate) struct Run<'e> {
 struct Frame<'t> {
     tmpl: &'t Template,
     /// Name, value, and whether the value is typed `interface {}` (a range element).
-    vars: Vec<(String, Value, bool)>,
+    vars: Vec<(Name, Value, bool)>,
     /// Whether dot is a range element, typed `interface {}` in Go (it matters for error text
     /// and for nil: a nil element is a nil pointer, a nil from a pipeline is no value).
     iface_dot: bool,
@@ -126,7 +126,7 @@ impl<'e> Run<'e> {
         self.depth += 1;
         let mut frame = Frame {
             tmpl,
-            vars: vec![("$".to_string(), dot.clone(), false)],
+            vars: vec![(Arc::from("$"), dot.clone(), false)],
             iface_dot: false,
         };
         let root = Arc::clone(&tmpl.root);
@@ -240,9 +240,11 @@ impl<'e> Run<'e> {
     ) -> Result<Flow, Error> {
         for node in list {
             let flow = match node {
-                Node::Text(pos, text) => {
+                Node::Text(range) => {
+                    let tmpl = f.tmpl;
+                    let text = &tmpl.source[range.clone()];
                     if let Some(trace) = self.trace.as_mut() {
-                        trace.wrote(f.tmpl, *pos, true, out.len(), text);
+                        trace.wrote(tmpl, range.start, true, out.len(), text);
                     }
                     self.write(f, 0, &"", out, text)?;
                     Flow::Normal
@@ -271,7 +273,7 @@ impl<'e> Run<'e> {
                 Node::With(branch) => self.if_or_with(f, branch, dot, out, true)?,
                 Node::Range(branch) => self.range(f, branch, dot, out)?,
                 Node::Template { pos, name, pipe } => {
-                    let context = TemplateContext(name, pipe.as_ref());
+                    let context = TemplateContext(name, pipe.as_deref());
                     self.step(f, *pos, &context)?;
                     let Some(tmpl) = self.lookup(name) else {
                         return Err(self.error(
@@ -457,7 +459,7 @@ impl<'e> Run<'e> {
             .cmds
             .last()
             .map_or(&pipe.cmds[0].args[0], |c| &c.args[0]);
-        match f.vars.iter_mut().rev().find(|(n, ..)| n == name) {
+        match f.vars.iter_mut().rev().find(|(n, ..)| **n == *name) {
             Some(slot) => {
                 slot.1 = value;
                 slot.2 = iface;

@@ -49,7 +49,46 @@ fn embed(root: &Path, folder: &str, name: &str, out: &str, keep: &dyn Fn(&Path) 
     std::fs::write(path, code).unwrap();
 }
 
+/// On Linux with glibc 2.36 or later the binary's start-up relocations are packed (`DT_RELR`): a
+/// PIE has some 41,000 of them, one per pointer in its tables, and applying them one entry at a
+/// time was about 6% of a small chart's CPU. Packed, the loader applies them from a 10 KB
+/// bitmap. Measured on 2026-11-30, interleaved, 10 rounds: ten Bitnami charts 0.96x wall and
+/// CPU, a one-ConfigMap chart 3.2 -> 2.7 ms; linking without PIE did as well but gives up
+/// address randomisation, so it was not kept. Only for a native build whose C library reads
+/// packed relocations (glibc 2.36, 2022); a GNU ld older than 2.38 warns and ignores it.
+fn pack_relocations() {
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    // The build script runs on the host: for a native build that is the machine that links.
+    if var("HOST") == var("TARGET") && glibc_reads_relr() {
+        println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+    }
+}
+
+/// Whether this machine's glibc is 2.36 or later (the build script runs where it links).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn glibc_reads_relr() -> bool {
+    unsafe extern "C" {
+        fn gnu_get_libc_version() -> *const std::ffi::c_char;
+    }
+    // SAFETY: glibc returns a static NUL-terminated string such as "2.36".
+    let version = unsafe { std::ffi::CStr::from_ptr(gnu_get_libc_version()) };
+    let mut parts = version.to_str().unwrap_or("").split('.');
+    let mut number = || {
+        parts
+            .next()
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    (number(), number()) >= (2, 36)
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn glibc_reads_relr() -> bool {
+    false
+}
+
 fn main() {
+    pack_relocations();
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     embed(
         &root,

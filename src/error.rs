@@ -225,7 +225,7 @@ impl Error {
             )),
             Error::Template { help, .. } => help.clone(),
             Error::RenderedYaml { .. } => Some(
-                "check the indentation the template produces, for example `| nindent(4)` after a multi-line value".into(),
+                "check the indentation the template produces, for example `nindent` after a multi-line value (`| nindent(4)` in Jinja, `| nindent 4` in Go templates)".into(),
             ),
             Error::OutputDir { .. } => Some(
                 "--output-dir replaces the folder with exactly the render, so it must be new, empty, or one bosun wrote: remove it or name another".into(),

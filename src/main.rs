@@ -13,9 +13,10 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// A render is over in well under a second, so memory it frees is better kept for what it
 /// allocates next than given back to the kernel, which zeroes every page again when it is
-/// touched anew (half the CPU of a small chart went to zeroing pages). Measured side by side
-/// on 2026-11-30: 0.86x CPU on the 2,000-service fleet, 0.88x on ten Bitnami charts, the
-/// same peak memory. A `MIMALLOC_PURGE_DELAY` in the environment still wins.
+/// touched anew (up to half the CPU of a small chart went to zeroing pages). Measured side
+/// by side on 2026-11-30, same peak memory: on a busy machine 0.84x CPU over the 2,000-service
+/// fleet and six Bitnami charts; on a quiet one 0.96-0.97x. A `MIMALLOC_PURGE_DELAY` in the
+/// environment still wins.
 fn keep_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: sets one of mimalloc's global options; any value is valid (-1: never purge).

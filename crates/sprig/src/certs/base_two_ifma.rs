@@ -173,9 +173,14 @@ fn test_lanes<const L: usize, const WIDE: usize>(lanes: &[Lane<L>; LANES]) -> [b
     passed
 }
 
-/// The Montgomery square a²·R⁻¹ mod n of each lane's `a` (below 4n), below 2n: the products
-/// are accumulated in 64-bit columns without carrying (each column takes at most 4L + 2
-/// values below 2^52, which 64 bits hold for L up to 2^10), then reduced a limb at a time.
+/// The Montgomery square a²·R⁻¹ mod n of each lane's `a` (below 4n), below 2n, a column of
+/// the 104-bit products at a time (product scanning), so that the column sums stay in
+/// registers: column k takes the low halves of the products a[i]·a[j] with i + j = k and the
+/// high halves of those with i + j = k - 1 (the products with i < j once, then doubled, plus
+/// the squares), the same for u[j]·n[m], and the carry from column k - 1. For k below L, u[k]
+/// is chosen to clear the column's low 52 bits; from L on, the columns are the result. No
+/// sum overflows: a column takes at most 4L + 2 values below 2^52, which 64 bits hold for L
+/// up to 2^10. Each sum is split in two so that the multiply-adds' latency overlaps.
 #[target_feature(enable = "avx512f,avx512ifma")]
 fn square<const L: usize, const WIDE: usize>(
     a: &[__m512i; L],
@@ -183,38 +188,78 @@ fn square<const L: usize, const WIDE: usize>(
     inverse: __m512i,
 ) -> [__m512i; L] {
     let zero = _mm512_setzero_si512();
-    let mut t = [zero; WIDE];
-    // The products a[i]·a[j] for i < j, once each, then doubled...
-    for i in 0..L {
-        for j in i + 1..L {
-            t[i + j] = _mm512_madd52lo_epu64(t[i + j], a[i], a[j]);
-            t[i + j + 1] = _mm512_madd52hi_epu64(t[i + j + 1], a[i], a[j]);
-        }
-    }
-    for column in t.iter_mut() {
-        *column = _mm512_slli_epi64::<1>(*column);
-    }
-    // ...plus the squares a[i]².
-    for i in 0..L {
-        t[2 * i] = _mm512_madd52lo_epu64(t[2 * i], a[i], a[i]);
-        t[2 * i + 1] = _mm512_madd52hi_epu64(t[2 * i + 1], a[i], a[i]);
-    }
-    // Montgomery reduction: u·n clears column i's low 52 bits, the rest carries to i + 1.
-    for i in 0..L {
-        let u = _mm512_madd52lo_epu64(zero, t[i], inverse);
-        for j in 0..L {
-            t[i + j] = _mm512_madd52lo_epu64(t[i + j], u, modulus[j]);
-            t[i + j + 1] = _mm512_madd52hi_epu64(t[i + j + 1], u, modulus[j]);
-        }
-        t[i + 1] = _mm512_add_epi64(t[i + 1], _mm512_srli_epi64::<52>(t[i]));
-    }
     let mask = _mm512_set1_epi64(MASK as i64);
+    let mut u = [zero; L];
+    let mut result = [zero; L];
+    // The high halves for the current column gathered while the previous one was summed:
+    // of the cross products (to be doubled) and of the squares and u·n products.
+    let (mut cross_high, mut plain_high) = (zero, zero);
     let mut carry = zero;
-    std::array::from_fn(|k| {
-        let column = _mm512_add_epi64(t[L + k], carry);
+    for k in 0..WIDE {
+        // The pairs i < j with i + j = k and both below L.
+        let (low, high) = multiply_add_pairs(a, a, (k + 1).saturating_sub(L)..k.div_ceil(2), k);
+        let doubled = _mm512_add_epi64(low, cross_high);
+        let mut column = _mm512_add_epi64(_mm512_slli_epi64::<1>(doubled), plain_high);
+        column = _mm512_add_epi64(column, carry);
+        let mut next_plain = zero;
+        if k % 2 == 0 && k / 2 < L {
+            let half = a[k / 2];
+            column = _mm512_madd52lo_epu64(column, half, half);
+            next_plain = _mm512_madd52hi_epu64(next_plain, half, half);
+        }
+        // The u[j]·n[k - j] known so far, j below k and L, k - j below L.
+        let (low, reduction_high) =
+            multiply_add_pairs(&u, modulus, (k + 1).saturating_sub(L)..k.min(L), k);
+        column = _mm512_add_epi64(column, low);
+        next_plain = _mm512_add_epi64(next_plain, reduction_high);
+        if k < L {
+            u[k] = _mm512_madd52lo_epu64(zero, column, inverse);
+            column = _mm512_madd52lo_epu64(column, u[k], modulus[0]);
+            next_plain = _mm512_madd52hi_epu64(next_plain, u[k], modulus[0]);
+        } else {
+            result[k - L] = _mm512_and_si512(column, mask);
+        }
         carry = _mm512_srli_epi64::<52>(column);
-        _mm512_and_si512(column, mask)
-    })
+        cross_high = high;
+        plain_high = next_plain;
+    }
+    result
+}
+
+/// The sums of the low and of the high halves of x[i]·y[k - i] for i in `range`, each summed
+/// in two chains so that the multiply-adds' latency overlaps.
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn multiply_add_pairs<const L: usize>(
+    x: &[__m512i; L],
+    y: &[__m512i; L],
+    range: std::ops::Range<usize>,
+    k: usize,
+) -> (__m512i, __m512i) {
+    let zero = _mm512_setzero_si512();
+    let (mut low, mut low2, mut high, mut high2) = (zero, zero, zero, zero);
+    let (mut low3, mut low4, mut high3, mut high4) = (zero, zero, zero, zero);
+    let mut i = range.start;
+    while i + 3 < range.end {
+        low = _mm512_madd52lo_epu64(low, x[i], y[k - i]);
+        high = _mm512_madd52hi_epu64(high, x[i], y[k - i]);
+        low2 = _mm512_madd52lo_epu64(low2, x[i + 1], y[k - i - 1]);
+        high2 = _mm512_madd52hi_epu64(high2, x[i + 1], y[k - i - 1]);
+        low3 = _mm512_madd52lo_epu64(low3, x[i + 2], y[k - i - 2]);
+        high3 = _mm512_madd52hi_epu64(high3, x[i + 2], y[k - i - 2]);
+        low4 = _mm512_madd52lo_epu64(low4, x[i + 3], y[k - i - 3]);
+        high4 = _mm512_madd52hi_epu64(high4, x[i + 3], y[k - i - 3]);
+        i += 4;
+    }
+    while i < range.end {
+        low = _mm512_madd52lo_epu64(low, x[i], y[k - i]);
+        high = _mm512_madd52hi_epu64(high, x[i], y[k - i]);
+        i += 1;
+    }
+    low = _mm512_add_epi64(low, low3);
+    low2 = _mm512_add_epi64(low2, low4);
+    high = _mm512_add_epi64(high, high3);
+    high2 = _mm512_add_epi64(high2, high4);
+    (_mm512_add_epi64(low, low2), _mm512_add_epi64(high, high2))
 }
 
 /// Doubles `x` (below 2n) in the lanes of `lanes`, without reduction.

@@ -16,6 +16,7 @@
 mod base_two;
 #[cfg(target_arch = "x86_64")]
 mod base_two_ifma;
+mod prime_search;
 mod rsa_keygen;
 
 use std::net::IpAddr;

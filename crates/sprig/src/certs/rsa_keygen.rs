@@ -16,11 +16,12 @@
 //! observer; that is the usual trade-off for key generation outside servers.
 
 use chacha20::ChaCha20Rng;
-use crypto_bigint::{BoxedUint, Limb, NonZero, Odd, Random, Reciprocal, U1024, U2048, Uint};
+use crypto_bigint::{BoxedUint, Limb, NonZero, Odd, Reciprocal, U1024, U2048, Uint};
 use rand::{RngExt, SeedableRng};
 use std::sync::OnceLock;
 
 use super::base_two::passes_base_two;
+use super::prime_search::Search;
 use crate::random::Draw;
 
 /// The public exponent sprig's keys (Go's `rsa.GenerateKey`) use.
@@ -37,7 +38,7 @@ const EXPONENT_DIVISOR: NonZero<Limb> = NonZero::<Limb>::new_unwrap(Limb::from_u
 const SIEVE_LIMITS: [u32; 2] = [1 << 16, 1 << 17];
 /// Odd numbers sieved after each random start: about six times the expected distance to a
 /// prime for 2048-bit primes, so a fresh start is rarely needed.
-const WINDOW: usize = 4096;
+pub(super) const WINDOW: usize = 4096;
 
 /// A `bits`-bit RSA private key with exponent 65537 from `draw`. Sizes other than 2048 and 4096
 /// (the ones sprig uses) go to the `rsa` crate's generator.
@@ -64,24 +65,37 @@ pub(super) fn generate_with(
 
 /// Two `64 * LIMBS`-bit primes p and q, neither 1 mod 65537 (so that 65537 is invertible mod
 /// (p-1)(q-1)), with |p - q| above 2^(bits - 100) as FIPS 186-5 asks. Each is drawn from its
-/// own generator seeded from `draw`.
+/// own generator seeded from `draw`, and q again from where its generator stopped while it is
+/// too close to p.
 fn prime_pair<const LIMBS: usize, const WIDE: usize, const L: usize, const WIDE52: usize>(
     draw: &mut Draw,
     lanes: Lanes,
 ) -> (BoxedUint, BoxedUint) {
-    let mut p_rng = ChaCha20Rng::from_seed(draw.random());
-    let mut q_rng = ChaCha20Rng::from_seed(draw.random());
-    // p is searched for on a second thread while this one searches for q: the same primes as
-    // one after the other (each has its own generator), in about half the wall time.
-    let (p, mut q) = std::thread::scope(|scope| {
-        let p = std::thread::Builder::new().spawn_scoped(scope, || {
-            random_prime::<LIMBS, WIDE, L, WIDE52>(&mut p_rng, lanes)
+    let seeds: [[u8; 32]; 2] = [draw.random(), draw.random()];
+    let [p_search, q_search] = seeds
+        .map(|seed| Search::<LIMBS, WIDE, L, WIDE52>::new(ChaCha20Rng::from_seed(seed), lanes));
+    // A second thread starts on p while this one starts on q; each then helps with the other
+    // (see `prime_search`): the same primes as one thread searching alone, in about half the
+    // wall time. Without a second thread, this one searches for both.
+    let helped = std::thread::scope(|scope| {
+        let helper = std::thread::Builder::new().spawn_scoped(scope, || {
+            p_search.run();
+            q_search.run();
         });
-        let q = random_prime::<LIMBS, WIDE, L, WIDE52>(&mut q_rng, lanes);
-        (p.ok().and_then(|thread| thread.join().ok()), q)
+        q_search.run();
+        p_search.run();
+        helper.map_or(true, |thread| thread.join().is_ok())
     });
-    // Without a second thread, p is searched for here.
-    let p = p.unwrap_or_else(|| random_prime::<LIMBS, WIDE, L, WIDE52>(&mut p_rng, lanes));
+    let (p, (mut q, mut q_rng)) = match [p_search.prime(), q_search.prime()] {
+        [Some((p, _)), Some(q)] if helped => (p, q),
+        // A helper that stopped half-way may have left a batch untested: search again here.
+        _ => {
+            let [p, q] = seeds.map(|seed| {
+                random_prime_from::<LIMBS, WIDE, L, WIDE52>(ChaCha20Rng::from_seed(seed), lanes)
+            });
+            (p.0, q)
+        }
+    };
     loop {
         let distance = if p > q {
             p.wrapping_sub(&q)
@@ -91,7 +105,7 @@ fn prime_pair<const LIMBS: usize, const WIDE: usize, const L: usize, const WIDE5
         if distance.bit_width_vartime() > Uint::<LIMBS>::BITS - 100 {
             return (BoxedUint::from(&p), BoxedUint::from(&q));
         }
-        q = random_prime::<LIMBS, WIDE, L, WIDE52>(&mut q_rng, lanes);
+        (q, q_rng) = random_prime_from::<LIMBS, WIDE, L, WIDE52>(q_rng, lanes);
     }
 }
 
@@ -115,7 +129,9 @@ impl Lanes {
     }
 }
 
-/// A random prime of exactly `64 * LIMBS` bits, its top two bits set, not 1 mod 65537.
+/// A random prime of exactly `64 * LIMBS` bits, its top two bits set, not 1 mod 65537, searched
+/// for on this thread; `rng` is left where the search stopped drawing from it.
+#[cfg(test)]
 pub(super) fn random_prime<
     const LIMBS: usize,
     const WIDE: usize,
@@ -125,44 +141,25 @@ pub(super) fn random_prime<
     rng: &mut ChaCha20Rng,
     lanes: Lanes,
 ) -> Uint<LIMBS> {
-    let top_two = Uint::<LIMBS>::from_u8(3).wrapping_shl_vartime(Uint::<LIMBS>::BITS - 2);
-    let mut dead = vec![false; WINDOW];
+    let prime;
+    (prime, *rng) = random_prime_from::<LIMBS, WIDE, L, WIDE52>(
+        ChaCha20Rng::deserialize_state(&rng.serialize_state()),
+        lanes,
+    );
+    prime
+}
+
+/// [`random_prime`] from `rng`, and the generator where the search stopped drawing from it.
+fn random_prime_from<const LIMBS: usize, const WIDE: usize, const L: usize, const WIDE52: usize>(
+    rng: ChaCha20Rng,
+    lanes: Lanes,
+) -> (Uint<LIMBS>, ChaCha20Rng) {
+    let search = Search::<LIMBS, WIDE, L, WIDE52>::new(rng, lanes);
     loop {
-        let start = Uint::<LIMBS>::random_from_rng(rng) | top_two | Uint::ONE;
-        sieve(&start, &mut dead);
-        let mut survivors = dead
-            .iter()
-            .enumerate()
-            .filter(|(_, dead)| !**dead)
-            .map_while(|(offset, _)| {
-                let step = Uint::from_u64(2 * offset as u64);
-                let (candidate, carry) = start.carrying_add(&step, Limb::ZERO);
-                (carry == Limb::ZERO).then_some(candidate)
-            });
-        match lanes {
-            Lanes::One => {
-                let mut survivors = survivors;
-                if let Some(prime) = survivors.find(|candidate| {
-                    passes_base_two::<LIMBS, WIDE>(candidate) && passes_lucas(candidate)
-                }) {
-                    return prime;
-                }
-            }
-            Lanes::Eight => loop {
-                let batch: Vec<Uint<LIMBS>> = survivors.by_ref().take(LANES).collect();
-                let Some(&first) = batch.first() else {
-                    break;
-                };
-                let lanes = std::array::from_fn(|i| batch.get(i).copied().unwrap_or(first));
-                let passed = passes_base_two_x8::<LIMBS, WIDE, L, WIDE52>(&lanes);
-                if let Some((&prime, _)) = batch
-                    .iter()
-                    .zip(passed)
-                    .find(|(candidate, passed)| *passed && passes_lucas(candidate))
-                {
-                    return prime;
-                }
-            },
+        // Alone on the search, this thread stops only once it has found the prime.
+        search.run();
+        if let Some(found) = search.prime() {
+            return found;
         }
     }
 }
@@ -177,10 +174,10 @@ pub(super) fn passes_lucas<const LIMBS: usize>(candidate: &Uint<LIMBS>) -> bool 
 }
 
 /// Candidates tested at once by [`Lanes::Eight`].
-const LANES: usize = 8;
+pub(super) const LANES: usize = 8;
 
 /// The base-2 test of eight candidates, with AVX-512 IFMA where the CPU has it.
-fn passes_base_two_x8<
+pub(super) fn passes_base_two_x8<
     const LIMBS: usize,
     const WIDE: usize,
     const L: usize,
@@ -197,7 +194,7 @@ fn passes_base_two_x8<
 
 /// Marks in `dead` the numbers `start + 2i` of the window that a small prime divides or that
 /// are 1 mod 65537; `start` is odd.
-fn sieve<const LIMBS: usize>(start: &Uint<LIMBS>, dead: &mut [bool]) {
+pub(super) fn sieve<const LIMBS: usize>(start: &Uint<LIMBS>, dead: &mut [bool]) {
     let small = small_primes(usize::from(Uint::<LIMBS>::BITS >= 2048));
     dead.fill(false);
     for group in &small.groups {
@@ -275,7 +272,7 @@ fn small_primes(size: usize) -> &'static SmallPrimes {
 mod tests {
     //! The fast paths held to crypto-primes' answers.
 
-    use crypto_bigint::U256;
+    use crypto_bigint::{Random, U256};
     use rand::SeedableRng;
 
     use super::*;

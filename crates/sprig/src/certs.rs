@@ -16,6 +16,8 @@
 mod base_two;
 #[cfg(target_arch = "x86_64")]
 mod base_two_ifma;
+#[cfg(target_arch = "x86_64")]
+mod lucas_ifma;
 mod prime_search;
 mod rsa_keygen;
 

@@ -21,7 +21,7 @@ use crypto_bigint::Uint;
 
 /// Candidates tested at once: the 64-bit lanes of a zmm register.
 pub(super) const LANES: usize = 8;
-const MASK: u64 = (1 << 52) - 1;
+pub(super) const MASK: u64 = (1 << 52) - 1;
 
 /// Whether this CPU runs the eight-lane test (std caches the answer).
 pub(super) fn available() -> bool {
@@ -44,20 +44,20 @@ pub(super) fn passes_base_two<const LIMBS: usize, const L: usize, const WIDE: us
 }
 
 /// One candidate, in 52-bit limbs, with what its test needs.
-struct Lane<const L: usize> {
-    modulus: [u64; L],
+pub(super) struct Lane<const L: usize> {
+    pub(super) modulus: [u64; L],
     /// R mod n and n - (R mod n): 1 and -1 in Montgomery form.
-    one: [u64; L],
+    pub(super) one: [u64; L],
     minus_one: [u64; L],
     /// -n⁻¹ mod 2^52.
-    inverse: u64,
+    pub(super) inverse: u64,
     /// n's bit width, and the number of trailing zeros s of n - 1.
     width: usize,
     s: usize,
 }
 
 impl<const L: usize> Lane<L> {
-    fn new<const LIMBS: usize>(n: &Uint<LIMBS>) -> Self {
+    pub(super) fn new<const LIMBS: usize>(n: &Uint<LIMBS>) -> Self {
         let words: [u64; LIMBS] = std::array::from_fn(|i| n.as_limbs()[i].0);
         let modulus = to_limbs::<LIMBS, L>(&words);
         let width = n.bit_width_vartime() as usize;
@@ -112,7 +112,7 @@ fn to_limbs<const LIMBS: usize, const L: usize>(words: &[u64; LIMBS]) -> [u64; L
     })
 }
 
-fn shift_left<const L: usize>(x: &mut [u64; L]) {
+pub(super) fn shift_left<const L: usize>(x: &mut [u64; L]) {
     let mut carry = 0;
     for limb in x.iter_mut() {
         let shifted = *limb << 1 | carry;
@@ -121,12 +121,12 @@ fn shift_left<const L: usize>(x: &mut [u64; L]) {
     }
 }
 
-fn less<const L: usize>(a: &[u64; L], b: &[u64; L]) -> bool {
+pub(super) fn less<const L: usize>(a: &[u64; L], b: &[u64; L]) -> bool {
     a.iter().rev().cmp(b.iter().rev()).is_lt()
 }
 
 /// `a` -= `b` for `a` ≥ `b`, in 52-bit limbs.
-fn subtract<const L: usize>(a: &mut [u64; L], b: &[u64; L]) {
+pub(super) fn subtract<const L: usize>(a: &mut [u64; L], b: &[u64; L]) {
     let mut borrow = 0;
     for (a, b) in a.iter_mut().zip(b) {
         let difference = a.wrapping_sub(*b).wrapping_sub(borrow);
@@ -226,6 +226,39 @@ fn square<const L: usize, const WIDE: usize>(
     result
 }
 
+/// The Montgomery product a·b·R⁻¹ mod n of each lane's `a` and `b` (below 2n), below 2n: as
+/// [`square`], with every product a[i]·b[j] summed once.
+#[target_feature(enable = "avx512f,avx512ifma")]
+pub(super) fn multiply<const L: usize, const WIDE: usize>(
+    a: &[__m512i; L],
+    b: &[__m512i; L],
+    modulus: &[__m512i; L],
+    inverse: __m512i,
+) -> [__m512i; L] {
+    let zero = _mm512_setzero_si512();
+    let mask = _mm512_set1_epi64(MASK as i64);
+    let mut u = [zero; L];
+    let mut result = [zero; L];
+    let (mut high, mut carry) = (zero, zero);
+    for k in 0..WIDE {
+        let pairs = (k + 1).saturating_sub(L)..(k + 1).min(L);
+        let (low, next_high) = multiply_add_pairs(a, b, pairs.clone(), k);
+        let mut column = _mm512_add_epi64(_mm512_add_epi64(low, high), carry);
+        let (low, reduction_high) = multiply_add_pairs(&u, modulus, pairs.start..k.min(L), k);
+        column = _mm512_add_epi64(column, low);
+        high = _mm512_add_epi64(next_high, reduction_high);
+        if k < L {
+            u[k] = _mm512_madd52lo_epu64(zero, column, inverse);
+            column = _mm512_madd52lo_epu64(column, u[k], modulus[0]);
+            high = _mm512_madd52hi_epu64(high, u[k], modulus[0]);
+        } else {
+            result[k - L] = _mm512_and_si512(column, mask);
+        }
+        carry = _mm512_srli_epi64::<52>(column);
+    }
+    result
+}
+
 /// The sums of the low and of the high halves of x[i]·y[k - i] for i in `range`, each summed
 /// in two chains so that the multiply-adds' latency overlaps.
 #[target_feature(enable = "avx512f,avx512ifma")]
@@ -277,13 +310,13 @@ fn double<const L: usize>(x: &mut [__m512i; L], lanes: __mmask8) {
 }
 
 #[target_feature(enable = "avx512f")]
-fn load(values: &[u64; LANES]) -> __m512i {
+pub(super) fn load(values: &[u64; LANES]) -> __m512i {
     // SAFETY: `values` is 64 readable bytes, and the load has no alignment requirement.
     unsafe { _mm512_loadu_si512(values.as_ptr().cast()) }
 }
 
 #[target_feature(enable = "avx512f")]
-fn store(vector: __m512i) -> [u64; LANES] {
+pub(super) fn store(vector: __m512i) -> [u64; LANES] {
     let mut values = [0; LANES];
     // SAFETY: `values` is 64 writable bytes, and the store has no alignment requirement.
     unsafe { _mm512_storeu_si512(values.as_mut_ptr().cast(), vector) };

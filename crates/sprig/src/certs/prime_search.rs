@@ -154,7 +154,7 @@ impl<const LIMBS: usize, const WIDE: usize, const L: usize, const WIDE52: usize>
                 self.lock().pending += 1;
                 pending = true;
             }
-            if passes_lucas(candidate) {
+            if passes_lucas::<LIMBS, L, WIDE52>(candidate, self.lanes) {
                 let mut state = self.lock();
                 state.pending -= 1;
                 if state

@@ -301,7 +301,8 @@ mod tests {
         let mut numbers: Vec<Uint<LIMBS>> = (0..48)
             .map(|_| Uint::<LIMBS>::random_from_rng(rng) | Uint::ONE)
             .collect();
-        numbers.extend((0..3).map(|_| random_prime::<LIMBS, WIDE, L, WIDE52>(rng, Lanes::One)));
+        numbers
+            .extend((0..3).map(|_| random_prime::<LIMBS, WIDE, L, WIDE52>(rng, Lanes::fastest())));
         numbers.extend(
             [
                 323u64,

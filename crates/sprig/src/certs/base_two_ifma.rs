@@ -361,8 +361,9 @@ mod tests {
                 if i % 2 == 0 { n | top_two } else { n }
             })
             .collect();
-        // Primes from the key generator's search (one lane at a time).
-        numbers.extend((0..4).map(|_| random_prime::<LIMBS, WIDE, L, WIDE52>(rng, Lanes::One)));
+        // Primes from the key generator's search.
+        numbers
+            .extend((0..4).map(|_| random_prime::<LIMBS, WIDE, L, WIDE52>(rng, Lanes::fastest())));
         numbers.extend(
             [
                 561u64,

@@ -1,10 +1,11 @@
 //! The Lucas half of the Baillie-PSW test (`crypto-primes`' `lucas_test` with its A* base and
-//! its `Bpsw21` check), computed with AVX-512 IFMA where the CPU has it: each step of the Lucas
-//! sequence multiplies three or four independent numbers (U·V, V², Q^k squared, then P·U, D·U,
-//! P·V, Q·Q^k), which run as lanes of one eight-lane Montgomery product of
-//! [`super::base_two_ifma`]; the additions, halvings and comparisons are done on the lanes'
-//! 52-bit limbs one number at a time. It follows `lucas_test` step for step, so its answers are
-//! crypto-primes', which the tests hold it to; it is variable-time, as the rest of the search.
+//! its `Bpsw21` check), computed with AVX-512 IFMA where the CPU has it: V_d is reached by a
+//! ladder of (V_k, V_k+1) and (Q^k, Q^k+1), whose five products a step are independent and run
+//! as lanes of one eight-lane Montgomery product of [`super::base_two_ifma`]; U_d = 0 is read
+//! from D·U_d = 2V_d+1 - P·V_d. The additions and comparisons are done on the lanes' 52-bit
+//! limbs one number at a time. Its checks are `lucas_test`'s on the same U_d, V_d and Q^d, so
+//! its answers are crypto-primes', which the tests hold it to; it is variable-time, as the
+//! rest of the search.
 
 use std::arch::x86_64::{__m512i, _mm512_set1_epi64};
 
@@ -37,31 +38,20 @@ pub(super) fn passes_lucas<const LIMBS: usize, const L: usize, const WIDE: usize
             return Some(false);
         }
     }
-    let (abs_d, d_is_negative) = if q_is_negative {
-        (p * p + 4 * abs_q, false)
-    } else if 4 * abs_q > p * p {
-        (4 * abs_q - p * p, true)
-    } else {
-        (p * p - 4 * abs_q, false)
-    };
     let base = Base {
         p,
         abs_q,
         q_is_negative,
-        abs_d,
-        d_is_negative,
     };
     // SAFETY: the CPU has AVX-512F and AVX-512 IFMA, checked just above.
     Some(unsafe { sequence::<LIMBS, L, WIDE>(candidate, &base) })
 }
 
-/// The Lucas sequence's parameters: P, Q and D = P² - 4Q, as `AStarBase` chose them.
+/// The Lucas sequence's parameters P and Q, as `AStarBase` chose them (D = P² - 4Q).
 struct Base {
     p: u64,
     abs_q: u64,
     q_is_negative: bool,
-    abs_d: u64,
-    d_is_negative: bool,
 }
 
 fn gcd(mut a: u64, mut b: u64) -> u64 {
@@ -128,19 +118,6 @@ impl<const L: usize> Modulus<L> {
         self.subtract(&[0; L], a)
     }
 
-    /// a/2 mod n.
-    fn halve(&self, a: &Number<L>) -> Number<L> {
-        let mut x = *a;
-        if x[0] & 1 == 1 {
-            add_limbs(&mut x, &self.lane.modulus);
-        }
-        for k in 0..L {
-            let above = x.get(k + 1).map_or(0, |limb| limb & 1);
-            x[k] = x[k] >> 1 | above << 51;
-        }
-        x
-    }
-
     /// `value` (or its negative), in Montgomery form.
     fn small(&self, value: u64, negative: bool) -> Number<L> {
         let mut result = [0; L];
@@ -180,7 +157,6 @@ fn sequence<const LIMBS: usize, const L: usize, const WIDE: usize>(
         inverse: _mm512_set1_epi64(lane.inverse as i64),
         lane,
     };
-    let p_is_one = base.p == 1;
     let q_is_one = base.abs_q == 1 && !base.q_is_negative;
     // n + 1 = d·2^s with d odd: s is the number of n's trailing ones.
     let s = n.trailing_ones_vartime();
@@ -192,26 +168,29 @@ fn sequence<const LIMBS: usize, const L: usize, const WIDE: usize>(
     let minus_two = m.negate(&two);
     let q = m.small(base.abs_q, base.q_is_negative);
     let p = m.small(base.p, false);
-    let d_m = m.small(base.abs_d, base.d_is_negative);
 
-    // U_2k = U_k·V_k, V_2k = V_k² - 2Q^k, then for a set bit U_k+1 = (P·U_k + V_k)/2 and
-    // V_k+1 = (D·U_k + P·V_k)/2, from k = 0 up to k = d.
-    let (mut uk, mut vk, mut qk) = (zero, two, one);
+    // A ladder of (V_k, V_k+1) and (Q^k, Q^k+1) from k = 0 up to k = d, one round of products
+    // a bit: V_2k = V_k² - 2Q^k, V_2k+1 = V_k·V_k+1 - P·Q^k, V_2k+2 = V_k+1² - 2Q^k+1.
+    let (mut v0, mut v1, mut q0, mut q1) = (two, p, one, q);
     for i in (0..d.bit_width_vartime()).rev() {
-        let [uv, vv, qq] = m.products::<WIDE, 3>([(&uk, &vk), (&vk, &vk), (&qk, &qk)]);
-        uk = uv;
-        vk = m.subtract(&m.subtract(&vv, &qk), &qk);
-        qk = qq;
+        let [v01, square, q01, q_square, pq0] = if d.bit_vartime(i) {
+            m.products::<WIDE, 5>([(&v0, &v1), (&v1, &v1), (&q0, &q1), (&q1, &q1), (&q0, &p)])
+        } else {
+            m.products::<WIDE, 5>([(&v0, &v1), (&v0, &v0), (&q0, &q1), (&q0, &q0), (&q0, &p)])
+        };
+        let odd = m.subtract(&v01, &pq0);
         if d.bit_vartime(i) {
-            let [pu, du, pv, qq] =
-                m.products::<WIDE, 4>([(&uk, &p), (&uk, &d_m), (&vk, &p), (&qk, &q)]);
-            let (pu, pv) = if p_is_one { (uk, vk) } else { (pu, pv) };
-            uk = m.halve(&m.add(&pu, &vk));
-            vk = m.halve(&m.add(&du, &pv));
-            qk = qq;
+            (v0, v1) = (odd, m.subtract(&m.subtract(&square, &q1), &q1));
+            (q0, q1) = (q01, q_square);
+        } else {
+            (v0, v1) = (m.subtract(&m.subtract(&square, &q0), &q0), odd);
+            (q0, q1) = (q_square, q01);
         }
     }
-    let ud_equals_zero = uk == zero;
+    let (mut vk, mut qk) = (v0, q0);
+    // D·U_d = 2V_d+1 - P·V_d, and D is invertible mod n (its Jacobi symbol is -1).
+    let [pv] = m.products::<WIDE, 1>([(&v0, &p)]);
+    let ud_equals_zero = m.add(&v1, &v1) == pv;
     let mut one_of_vk_equals_zero = vk == zero;
     for _ in 1..s {
         if q_is_one && (vk == two || vk == minus_two) {

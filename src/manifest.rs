@@ -336,7 +336,8 @@ fn read_chunk(
             value: Some(Box::new(value)),
         });
     }
-    let document = Document::new(source.to_string(), &value);
+    let yaml = yaml::to_string_sized(&value, part.len());
+    let document = Document::from_canonical(source.to_string(), &value, yaml);
     let outcome = checks.map(|checks| Outcome {
         source: document.source.clone(),
         resource: document.resource.clone(),

@@ -242,7 +242,10 @@ impl Catalog {
                 Ok(guard) => guard,
                 Err(poisoned) => poisoned.into_inner(),
             };
-            Arc::clone(compiled.entry(key.clone()).or_default())
+            match compiled.get(&key) {
+                Some(slot) => Arc::clone(slot),
+                None => Arc::clone(compiled.entry(key.clone()).or_default()),
+            }
         };
         match slot.get_or_init(|| self.resolve(api_version, kind, &key)) {
             Some(Ok((validator, source))) => Lookup::Found(Arc::clone(validator), source.clone()),

@@ -33,10 +33,11 @@ pub(super) fn parse_printable(text: &str) -> Option<Value> {
         return None;
     }
     let mut reader = Reader {
-        lines: text.lines().collect(),
+        lines: lines(text),
         next: 0,
         pending: None,
         peeked: None,
+        entries: Vec::new(),
     };
     let (indent, content) = reader.peek()?;
     // A document that is one scalar is not a manifest; serde-saphyr says what it is.
@@ -48,6 +49,22 @@ pub(super) fn parse_printable(text: &str) -> Option<Value> {
         return None;
     }
     Some(value)
+}
+
+/// The lines of a text that ends with a line break and holds no carriage return: what
+/// `str::lines` gives, cut by bytes (`lines` compares each break it finds with `memcmp`) into
+/// a list sized up front (a manifest has a hundred lines or more, and the count vectorizes).
+fn lines(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'\n').count());
+    let mut start = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        if byte == b'\n' {
+            lines.push(&text[start..at]);
+            start = at + 1;
+        }
+    }
+    lines
 }
 
 /// YAML's printable characters, less the byte-order mark, carriage return and tab.
@@ -73,6 +90,9 @@ struct Reader<'a> {
     /// The answer of [`Reader::peek`] for the line `next` it names: a line is peeked at
     /// several times (by the mapping, the node, the child) before it is taken.
     peeked: Option<(usize, (usize, &'a str))>,
+    /// The entries of the mappings being read, innermost last: a mapping is built once its
+    /// size is known, at that size, instead of growing (and rehashing) entry by entry.
+    entries: Vec<(String, Value)>,
 }
 
 fn starts_sequence(content: &str) -> bool {
@@ -95,17 +115,12 @@ fn key_of(content: &str) -> Option<Option<(Cow<'_, str>, &str)>> {
         b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
         | b'|' | b'>' | b'%' | b'@' | b'`' => return None,
         _ => {
-            let Some(at) = separator(content) else {
+            let (at, unusual) = separator(content);
+            let Some(at) = at else {
                 return Some(None);
             };
             let key = &content[..at];
-            // Legal in a plain key, but rare enough in manifests to leave to serde-saphyr.
-            if key.ends_with(' ')
-                || key
-                    .bytes()
-                    .any(|b| matches!(b, b'#' | b'[' | b']' | b'{' | b'}' | b',' | b'"' | b'\''))
-                || !is_plain_key(key)
-            {
+            if unusual || key.ends_with(' ') || !is_plain_key(key) {
                 return None;
             }
             (Cow::Borrowed(key), &content[at + 1..])
@@ -114,10 +129,20 @@ fn key_of(content: &str) -> Option<Option<(Cow<'_, str>, &str)>> {
     Some(Some((key, rest.trim_start_matches(' '))))
 }
 
-/// Where the first `:` that ends a plain key is: followed by a space or the end of the line.
-fn separator(content: &str) -> Option<usize> {
+/// Where the first `:` that ends a plain key is (followed by a space or the end of the line),
+/// and whether the text before it holds a character that is legal in a plain key but rare
+/// enough in manifests to leave to serde-saphyr. One pass over the key's bytes.
+fn separator(content: &str) -> (Option<usize>, bool) {
     let bytes = content.as_bytes();
-    (0..bytes.len()).find(|&i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|b| *b == b' '))
+    let mut unusual = false;
+    for (at, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b':' if bytes.get(at + 1).is_none_or(|b| *b == b' ') => return (Some(at), unusual),
+            b'#' | b'[' | b']' | b'{' | b'}' | b',' | b'"' | b'\'' => unusual = true,
+            _ => {}
+        }
+    }
+    (None, unusual)
 }
 
 impl<'a> Reader<'a> {
@@ -205,7 +230,7 @@ impl<'a> Reader<'a> {
     }
 
     fn mapping(&mut self, indent: usize, depth: usize) -> Option<Value> {
-        let mut map = Map::new();
+        let start = self.entries.len();
         while let Some((at, content)) = self.peek() {
             if at < indent {
                 break;
@@ -227,6 +252,10 @@ impl<'a> Reader<'a> {
             } else {
                 self.inline(rest, indent, depth)?
             };
+            self.entries.push((key, value));
+        }
+        let mut map = Map::with_capacity(self.entries.len() - start);
+        for (key, value) in self.entries.drain(start..) {
             if map.insert(key, value).is_some() {
                 return None; // serde-saphyr reports the duplicate
             }
@@ -509,3 +538,7 @@ fn flow_scalar(text: &str, key: bool) -> Option<(Value, usize)> {
 #[cfg(test)]
 #[path = "block_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "block_lines_tests.rs"]
+mod lines_tests;

@@ -21,7 +21,14 @@ const STEP: usize = 2;
 
 /// `value` as serde-saphyr writes it, or `None` where serde-saphyr must write it.
 pub(super) fn write(value: &Value) -> Option<String> {
-    let mut out = String::with_capacity(512);
+    write_sized(value, 512)
+}
+
+/// [`write`] into a string of `capacity` bytes to begin with: sized from the text the value
+/// was read from, the text is written without growing (a copy at each doubling) and keeps
+/// little spare room for as long as the document lives.
+pub(super) fn write_sized(value: &Value, capacity: usize) -> Option<String> {
+    let mut out = String::with_capacity(capacity);
     match value {
         Value::Object(map) if !map.is_empty() => write_map(&mut out, map, 0, false)?,
         Value::Array(items) if !items.is_empty() => write_seq(&mut out, items, 0)?,
@@ -148,19 +155,20 @@ fn write_key(out: &mut String, key: &str) -> Option<()> {
 }
 
 /// Whether serde-saphyr surely writes `text` as it is (a plain scalar) in a block mapping
-/// value or list item: printable ASCII starting with a letter or `/` (so no number, date,
-/// indicator or document marker), no `: ` or ` #`, no space or `:` at the end, short enough
+/// value or list item: printable ASCII starting with a letter or `/`, a digit where the text
+/// cannot be a number or date, or a flag (`-c`, `--port`) (so no number, date, indicator or document
+/// marker), no `: ` or ` #`, no space or `:` at the end, short enough
 /// not to be folded, and no word YAML 1.1 reads as a boolean, null or special number.
 fn is_plain_word(text: &str) -> bool {
     let bytes = text.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
-    if !(first.is_ascii_alphabetic() || first == b'/')
-        || bytes.len() > FOLD_WIDTH
-        || last == b' '
-        || last == b':'
-    {
+    let lead_ok = first.is_ascii_alphabetic()
+        || first == b'/'
+        || (first.is_ascii_digit() && surely_not_numeric(bytes))
+        || (first == b'-' && dashed_word(bytes));
+    if !lead_ok || bytes.len() > FOLD_WIDTH || last == b' ' || last == b':' {
         return false;
     }
     let mut previous = 0u8;
@@ -174,6 +182,28 @@ fn is_plain_word(text: &str) -> bool {
         previous = byte;
     }
     !is_keyword(text)
+}
+
+/// Whether a string that starts with a digit is surely none of the forms YAML 1.1 resolves
+/// from digits (an integer in any radix, a float, a base-60 number, a timestamp): it holds a
+/// letter none of them has (`100m`, `256Mi`, a hex checksum), with no radix prefix and no `_`
+/// (serde-saphyr drops underscores before it looks for a prefix). Quantities, versions with a
+/// suffix and checksums are common in manifests; this keeps them off serde-saphyr's path.
+fn surely_not_numeric(bytes: &[u8]) -> bool {
+    let radix =
+        bytes[0] == b'0' && matches!(bytes.get(1), Some(b'b' | b'B' | b'o' | b'O' | b'x' | b'X'));
+    !radix
+        && !bytes.contains(&b'_')
+        && bytes
+            .iter()
+            .any(|b| b.is_ascii_alphabetic() && !matches!(b, b'e' | b'E' | b't' | b'T' | b'Z'))
+}
+
+/// Whether a string that starts with `-` goes on with a letter, or with `-` and a letter (a
+/// flag: `-c`, `--port=80`): no number, list item or document marker, unless it is `-inf`.
+fn dashed_word(bytes: &[u8]) -> bool {
+    let rest = bytes.strip_prefix(b"--").unwrap_or(&bytes[1..]);
+    rest.first().is_some_and(u8::is_ascii_alphabetic) && !bytes.eq_ignore_ascii_case(b"-inf")
 }
 
 /// Words a YAML 1.1 reader takes for a boolean, null, or special number, in any case.
@@ -234,3 +264,7 @@ fn write_literal(out: &mut String, text: &str, body: usize) {
 #[cfg(test)]
 #[path = "canonical_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "canonical_scalar_tests.rs"]
+mod scalar_tests;

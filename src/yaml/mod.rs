@@ -209,6 +209,13 @@ pub fn to_string(value: &Value) -> String {
     canonical::write(value).unwrap_or_else(|| to_string_slow(value))
 }
 
+/// [`to_string`] for a value read from a text of `read_from` bytes: the canonical text is
+/// about as long, so its string is sized from that.
+pub fn to_string_sized(value: &Value, read_from: usize) -> String {
+    canonical::write_sized(value, read_from + read_from / 8 + 64)
+        .unwrap_or_else(|| to_string_slow(value))
+}
+
 /// Writes a value with serde-saphyr alone (what [`to_string`] must equal).
 pub fn to_string_slow(value: &Value) -> String {
     // Serializing a JSON value cannot fail: keys are strings and numbers are finite.

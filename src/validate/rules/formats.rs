@@ -6,11 +6,12 @@ fn alnum_lower(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit()
 }
 
-fn label_like(part: &str) -> bool {
-    !part.is_empty()
-        && part.chars().all(|c| alnum_lower(c) || c == '-')
-        && part.starts_with(alnum_lower)
-        && part.ends_with(alnum_lower)
+/// A DNS-1123 label's characters, by bytes: a byte outside ASCII fails as its character would.
+fn label_like(part: &[u8]) -> bool {
+    let lower = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    part.first().is_some_and(lower)
+        && part.last().is_some_and(lower)
+        && part.iter().all(|b| lower(b) || *b == b'-')
 }
 
 /// `IsDNS1123Label`: at most 63 lowercase letters, digits and `-`, alphanumeric at both ends.
@@ -21,7 +22,7 @@ pub fn dns1123_label(s: &str) -> Option<String> {
             s.len()
         ));
     }
-    (!label_like(s)).then(|| {
+    (!label_like(s.as_bytes())).then(|| {
         "must be a DNS-1123 label: lowercase letters, digits and `-`, starting and ending with a letter or digit".to_string()
     })
 }
@@ -34,7 +35,7 @@ pub fn dns1123_subdomain(s: &str) -> Option<String> {
             s.len()
         ));
     }
-    (!s.split('.').all(label_like)).then(|| {
+    (!s.as_bytes().split(|&b| b == b'.').all(label_like)).then(|| {
         "must be a DNS-1123 subdomain: lowercase letters, digits, `-` and `.`, each dot-separated part starting and ending with a letter or digit".to_string()
     })
 }
@@ -49,23 +50,23 @@ pub fn host(s: &str) -> Option<String> {
 }
 
 fn name_part(s: &str) -> bool {
-    let edge = |c: char| c.is_ascii_alphanumeric();
-    !s.is_empty()
-        && s.len() <= 63
-        && s.starts_with(edge)
-        && s.ends_with(edge)
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    let bytes = s.as_bytes();
+    bytes.len() <= 63
+        && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// `IsQualifiedName`: `[prefix/]name`, the prefix a DNS-1123 subdomain, the name at most 63
 /// letters, digits, `-`, `_` and `.`, alphanumeric at both ends. Label and annotation keys.
 pub fn qualified_name(s: &str) -> Option<String> {
-    let (prefix, name) = match s.split_once('/') {
-        Some((prefix, name)) => (Some(prefix), name),
+    let (prefix, name) = match s.bytes().position(|b| b == b'/') {
+        Some(at) => (Some(&s[..at]), &s[at + 1..]),
         None => (None, s),
     };
-    if name.contains('/') {
+    if name.bytes().any(|b| b == b'/') {
         return Some("may hold at most one `/`, between a prefix and a name".into());
     }
     if let Some(prefix) = prefix {
@@ -273,3 +274,7 @@ mod tests {
         assert!(!is_ip("example.com"));
     }
 }
+
+#[cfg(test)]
+#[path = "formats_bytes_tests.rs"]
+mod bytes_tests;

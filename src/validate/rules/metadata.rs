@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::{Doc, Out, Rule, at, entries, formats, str_at};
+use super::{Doc, Out, Rule, at, entries, formats, same, str_at};
 
 pub static NAME_FORMAT: Rule = Rule {
     id: "metadata/name-format",
@@ -146,7 +146,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     };
     let rule = NAMES
         .iter()
-        .find(|(group, kind, _)| doc.group == *group && doc.kind == *kind)
+        .find(|(group, kind, _)| same(doc.kind, kind) && same(doc.group, group))
         .map(|(_, _, rule)| *rule)
         .or_else(|| (!built_in(doc.group)).then_some(NameRule::Subdomain));
     if let Some(rule) = rule
@@ -182,7 +182,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     if let Some(namespace) = str_at(meta, "namespace")
         && !namespace.is_empty()
         && built_in(doc.group)
-        && NAMESPACED.contains(&doc.kind)
+        && NAMESPACED.iter().any(|kind| same(doc.kind, kind))
         && let Some(problem) = formats::dns1123_label(namespace)
     {
         out.push(

@@ -93,8 +93,14 @@ pub(crate) struct Doc<'a> {
 impl Doc<'_> {
     /// Whether this is `kind` in `group` (any version).
     pub fn is(&self, group: &str, kind: &str) -> bool {
-        self.group == group && self.kind == kind
+        same(self.kind, kind) && same(self.group, group)
     }
+}
+
+/// `a == b` for the short names rules compare (kinds, groups): lengths first, then the bytes
+/// in line, where `==` calls `memcmp` even for two empty groups (1% of a fleet render).
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// Findings being collected.

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::{
     ANY, ARRAY, BOOLEAN, Bounds, INTEGER, NULL, NUMBER, Node, OBJECT, Resolve, STRING, Structural,
+    name_order,
 };
 
 impl Structural {
@@ -136,7 +137,7 @@ impl Compiler<'_> {
                         let schema = self.schema(property)?;
                         node.properties.push((name.as_str().into(), schema));
                     }
-                    node.properties.sort_by(|a, b| a.0.cmp(&b.0));
+                    node.properties.sort_by(|a, b| name_order(&a.0, &b.0));
                 }
                 "additionalProperties" => node.additional = Some(self.schema(value)?),
                 "items" => node.items = Some(self.schema(value)?),

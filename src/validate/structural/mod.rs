@@ -61,7 +61,7 @@ struct Node {
     never: bool,
     /// `$ref` targets and `allOf` branches: all must hold.
     all: Vec<usize>,
-    /// Sorted by name.
+    /// Sorted by [`name_order`].
     properties: Vec<(Box<str>, usize)>,
     /// `additionalProperties`: `None` allows any field.
     additional: Option<usize>,
@@ -261,7 +261,7 @@ impl Structural {
         for (key, field) in map {
             let schema = match node
                 .properties
-                .binary_search_by(|(name, _)| (**name).cmp(key.as_str()))
+                .binary_search_by(|(name, _)| name_order(name, key))
             {
                 Ok(found) => node.properties[found].1,
                 Err(_) => match node.additional {
@@ -297,6 +297,19 @@ impl Structural {
         }
         out
     }
+}
+
+/// The order properties are kept in for lookup: by length, then by bytes. Most comparisons
+/// of a binary search end at the lengths, where comparing bytes first would call `memcmp`
+/// for each (a quarter of this validator's time on the fleet).
+fn name_order(a: &str, b: &str) -> Ordering {
+    a.len().cmp(&b.len()).then_with(|| {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        match a.iter().zip(b).position(|(x, y)| x != y) {
+            Some(at) => a[at].cmp(&b[at]),
+            None => Ordering::Equal,
+        }
+    })
 }
 
 fn type_matches(types: u8, value: &Value) -> Verdict {
@@ -419,5 +432,8 @@ fn unique(items: &[Value]) -> Verdict {
 }
 
 mod compile;
+#[cfg(test)]
+#[path = "lookup_tests.rs"]
+mod lookup_tests;
 #[cfg(test)]
 mod tests;

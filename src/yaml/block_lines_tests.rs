@@ -1,0 +1,39 @@
+//! The block reader's line cutting and mapping building, held to what they replaced.
+
+use super::{lines, parse};
+use proptest::prelude::*;
+use serde_json::json;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn lines_cut_as_str_lines_cuts(body in "[a -~\n]{0,200}") {
+        let text = format!("{body}\n");
+        prop_assert_eq!(lines(&text), text.lines().collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn blank_lines_and_a_lone_break_are_lines_too() {
+    assert_eq!(lines("\n"), vec![""]);
+    assert_eq!(lines("a\n\n  b\n"), vec!["a", "", "  b"]);
+}
+
+#[test]
+fn nested_mappings_keep_their_entries_and_order() {
+    let text = "a: 1\nb:\n  c: x\n  d:\n    e: w\n  f: z\ng: 2\n";
+    let value = parse(text).expect("the block path reads it");
+    assert_eq!(
+        value,
+        json!({"a": 1, "b": {"c": "x", "d": {"e": "w"}, "f": "z"}, "g": 2})
+    );
+    let keys: Vec<&String> = value["b"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["c", "d", "f"]);
+}
+
+#[test]
+fn a_duplicate_key_in_an_inner_mapping_still_sends_the_text_elsewhere() {
+    assert_eq!(parse("a:\n  b: 1\n  c: 2\n  b: 3\nd: 4\n"), None);
+    assert_eq!(parse("a:\n  b: 1\nd: 4\na: 5\n"), None);
+}

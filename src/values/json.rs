@@ -15,10 +15,15 @@ use crate::values::Node;
 /// The tree of a JSON text whose top level is an object, every node tagged with `origin`;
 /// `None` when the text is not JSON or its top level is not an object.
 pub(super) fn read_object(text: &str, origin: &Origin) -> Option<Node> {
+    read_value(text, origin).filter(|node| matches!(node, Node::Map(..)))
+}
+
+/// The tree of any JSON text; `None` when it is not JSON.
+pub(super) fn read_value(text: &str, origin: &Origin) -> Option<Node> {
     let mut reader = serde_json::Deserializer::from_str(text);
     let node = Tagged(origin).deserialize(&mut reader).ok()?;
     reader.end().ok()?;
-    matches!(node, Node::Map(..)).then_some(node)
+    Some(node)
 }
 
 /// Reads one JSON value into a tree whose nodes carry this origin.
@@ -106,11 +111,11 @@ impl Tagged<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn origin() -> Origin {
+    pub(in crate::values) fn origin() -> Origin {
         Origin::File {
             path: "values.json".into(),
             line: 0,
@@ -125,19 +130,20 @@ mod tests {
         }
     }
 
-    fn json() -> impl Strategy<Value = Value> {
+    /// Any JSON value, its strings and keys full of what a scan of JSON text must skip.
+    pub(in crate::values) fn json() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::from),
             any::<u64>().prop_map(Value::from),
             any::<f64>().prop_map(Value::from),
-            "[a-z\\\\\"é\\n ]{0,6}".prop_map(Value::String),
+            "[a-z,:{}\\[\\]\\\\\"é\\n ]{0,6}".prop_map(Value::String),
         ];
-        leaf.prop_recursive(4, 48, 6, |inner| {
+        leaf.prop_recursive(4, 64, 6, |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-                prop::collection::vec(("[a-c]{1,2}", inner), 0..5)
+                prop::collection::vec(("[a-c,\"\\\\:{}]{1,2}", inner), 0..6)
                     .prop_map(|entries| Value::Object(entries.into_iter().collect())),
             ]
         })

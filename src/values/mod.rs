@@ -8,6 +8,7 @@ pub mod coalesce;
 mod environments;
 pub(crate) mod explain;
 mod json;
+mod json_split;
 pub mod set;
 mod tree;
 
@@ -56,7 +57,15 @@ pub fn read_values_file(shown: &str, text: &str, with_lines: bool) -> Result<Nod
             path: shown.to_string(),
             line: 0,
         };
-        if let Some(node) = json::read_object(text, &origin) {
+        // A large file's members are read on every core (`json_split`), the whole read
+        // deciding whatever the split read does not take.
+        let read = if text.len() >= json_split::LARGE {
+            json_split::read_object(text, &origin, json_split::LARGE)
+                .or_else(|| json::read_object(text, &origin))
+        } else {
+            json::read_object(text, &origin)
+        };
+        if let Some(node) = read {
             return Ok(node);
         }
     }

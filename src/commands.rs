@@ -192,7 +192,7 @@ pub(crate) fn lint_failed<'a>(
 /// `bosun render`: print (or write) the stream, then record it for `bosun diff`.
 pub(crate) fn render(command: &RenderCommand) -> Result<i32, Error> {
     refuse_two_stdin_readers(&command.request.values.files, None)?;
-    let rendered = render_and_judge(&command.request)?;
+    let mut rendered = render_and_judge(&command.request)?;
     let documents = &rendered.documents;
     let save = !command.no_save && command.request.show_only.is_empty();
     // The key is looked up before anything is printed, so a bad key leaves stdout empty.
@@ -226,18 +226,34 @@ pub(crate) fn render(command: &RenderCommand) -> Result<i32, Error> {
     // The record is written under a temporary name on another core while the stream prints,
     // and put in place only once the stream is out and whole.
     let (printed, record) = rayon::join(print, || {
-        save.then(|| state::prepare(&rendered.record.path, &rendered.to_record(), key.as_ref()))
+        save.then(|| state::prepare(&rendered.record.path, rendered.recorded(), key.as_ref()))
     });
     printed?;
     if let Some(record) = record {
         // A record that cannot be written (a read-only checkout, as in Argo CD or a locked CI
         // workspace) costs `bosun diff` its baseline, not the render.
-        if let Err(error) = record.and_then(output::Pending::put_in_place) {
+        if let Err(error) =
+            record.and_then(|pending| pending.map_or(Ok(()), output::Pending::put_in_place))
+        {
             eprintln!("{}", not_recorded(&error));
         }
     }
     warn_of_legacy_record(&rendered);
+    // The process ends next: the documents, their verdicts and the values are left for the
+    // kernel to take back, not freed one by one (18,000 documents: 7 ms of 200). The rest
+    // drops as usual: a packaged chart's unpacked folder is removed on drop.
+    leave_to_exit(&mut rendered);
     Ok(0)
+}
+
+/// Takes the biggest parts out of `rendered` and forgets them (`render` is the last step of
+/// the process); the rest of `rendered` still drops.
+fn leave_to_exit(rendered: &mut Rendered) {
+    std::mem::forget((
+        std::mem::take(&mut rendered.documents),
+        std::mem::take(&mut rendered.outcomes),
+        std::mem::take(&mut rendered.values),
+    ));
 }
 
 /// Records a render for `bosun diff`; a record that cannot be written is a warning, returned.

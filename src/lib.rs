@@ -52,6 +52,7 @@ pub mod repository;
 pub mod resource;
 mod secret;
 mod state;
+mod unchanged;
 pub mod validate;
 pub mod values;
 mod yaml;

@@ -425,11 +425,18 @@ pub fn sort_by_kind(documents: &mut [Document]) {
     // Each document's place in the order is found once, not at every comparison: a search of
     // the list of kinds per comparison was most of the sort's time at 18,000 documents.
     documents.sort_by_cached_key(|d| {
-        match INSTALL_ORDER.iter().position(|k| *k == d.resource.kind) {
-            Some(rank) => (rank, None),
-            None => (INSTALL_ORDER.len(), Some(d.resource.kind.clone())),
-        }
+        let (rank, unlisted) = kind_rank(&d.resource.kind);
+        (rank, unlisted.map(str::to_string))
     });
+}
+
+/// Where `kind` goes in Helm's install order: its place in the list, or after the list with
+/// the kind itself to order the unlisted ones alphabetically.
+pub fn kind_rank(kind: &str) -> (usize, Option<&str>) {
+    match INSTALL_ORDER.iter().position(|k| *k == kind) {
+        Some(rank) => (rank, None),
+        None => (INSTALL_ORDER.len(), Some(kind)),
+    }
 }
 
 #[cfg(test)]

@@ -274,10 +274,14 @@ impl Rendered {
     /// The documents to record for `bosun diff`: all but the CRDs, which `bosun diff` does not
     /// render.
     pub fn to_record(&self) -> Vec<&Document> {
+        self.recorded().collect()
+    }
+
+    /// [`Rendered::to_record`], one at a time.
+    pub fn recorded(&self) -> impl Iterator<Item = &Document> + Clone {
         self.documents
             .iter()
             .filter(|d| !d.source.contains("/crds/"))
-            .collect()
     }
 }
 

@@ -21,6 +21,7 @@ use sha2::Sha256;
 use crate::error::Error;
 use crate::manifest::{self, Document};
 use crate::output;
+use crate::unchanged;
 use crate::yaml;
 
 /// The state folder's default name, inside the chart folder.
@@ -91,20 +92,40 @@ pub fn state_dir(flag: Option<&Path>, chart_dir: &Path) -> PathBuf {
 /// Writes the record atomically, each Secret [sealed](seal) with `key`. Only the Secrets are
 /// copied (to seal them); the other documents are written from where they are.
 pub fn save(path: &Path, documents: &[&Document], key: Option<&SecretKey>) -> Result<(), Error> {
-    prepare(path, documents, key)?.put_in_place()
+    prepare(path, documents.iter().copied(), key)?.map_or(Ok(()), output::Pending::put_in_place)
 }
 
 /// [`save`], all but the last step: the record written under a temporary name beside `path`,
-/// put in place by [`output::Pending::put_in_place`] (or thrown away when dropped).
-pub fn prepare(
+/// put in place by [`output::Pending::put_in_place`] (or thrown away when dropped); `None` when
+/// the record at `path` already holds exactly these documents, and is left as it is.
+pub fn prepare<'a>(
     path: &Path,
-    documents: &[&Document],
+    documents: impl Iterator<Item = &'a Document> + Clone,
     key: Option<&SecretKey>,
-) -> Result<output::Pending, Error> {
-    let sealed: Vec<Cow<Document>> = documents.iter().map(|d| sealed(d, key)).collect();
-    output::Pending::write(path, |out| {
-        output::write_yaml(sealed.iter().map(|d| d.as_ref()), out)
-    })
+) -> Result<Option<output::Pending>, Error> {
+    // Only the sealed copies are kept: a list of all 18,000 documents, in memory the process
+    // had not touched yet, cost more than writing them (the kernel zeroes each fresh page).
+    let sealed: Vec<(usize, Document)> = documents
+        .clone()
+        .enumerate()
+        .filter_map(|(at, document)| match sealed(document, key) {
+            Cow::Owned(copy) => Some((at, copy)),
+            Cow::Borrowed(_) => None,
+        })
+        .collect();
+    let write = |out: &mut dyn std::io::Write| {
+        let mut copies = sealed.iter().peekable();
+        let recorded = documents.clone().enumerate().map(|(at, document)| {
+            copies
+                .next_if(|(copied, _)| *copied == at)
+                .map_or(document, |(_, copy)| copy)
+        });
+        output::write_yaml(recorded, out)
+    };
+    if unchanged::holds(path, write) {
+        return Ok(None);
+    }
+    output::Pending::write(path, write).map(Some)
 }
 
 /// Reads a record, `None` when there is none yet. The record is bosun's own canonical YAML, so

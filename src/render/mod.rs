@@ -6,6 +6,7 @@
 pub mod engine;
 pub(crate) mod gotpl;
 pub(crate) mod jinja;
+mod order;
 mod stream;
 pub mod trace;
 pub(crate) mod tree;
@@ -14,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::chart::Chart;
 use crate::error::Error;
-use crate::manifest::{self, Checks, Document, Parsed, RenderedTemplate};
+use crate::manifest::{Checks, Document, Parsed, RenderedTemplate};
 use crate::render::engine::{Capabilities, Inputs, Release};
 use crate::values::Node;
 use crate::yaml;
@@ -92,8 +93,7 @@ pub(crate) fn render_tree(
         })
         .map(drop)
     })?;
-    manifest::sort_by_kind(&mut documents);
-    hooks_last(&mut documents);
+    order::helm_order(&mut documents);
     if options.include_crds {
         let mut crds = Vec::new();
         for part in parts {
@@ -207,19 +207,6 @@ fn render_parts(
         )?;
     }
     Ok(rendered)
-}
-
-/// `helm template` prints hooks (documents with a `helm.sh/hook` annotation) after the
-/// release's other documents, each group in install order.
-fn hooks_last(documents: &mut [Document]) {
-    let is_hook = |d: &Document| {
-        d.yaml.contains("helm.sh/hook")
-            && d.value()["metadata"]["annotations"]
-                .get("helm.sh/hook")
-                .is_some()
-    };
-    // The key is found once per document: a hook check searches the document's text.
-    documents.sort_by_cached_key(is_hook);
 }
 
 fn render_chart(

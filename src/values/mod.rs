@@ -7,6 +7,8 @@
 pub mod coalesce;
 mod environments;
 pub(crate) mod explain;
+mod json;
+mod json_split;
 pub mod set;
 mod tree;
 
@@ -50,15 +52,22 @@ pub struct ValueOptions {
 /// A JSON file (generated values often are) is read by serde_json, ten times faster than the
 /// YAML reader, unless `with_lines` asks for the line of every key (`--explain`).
 pub fn read_values_file(shown: &str, text: &str, with_lines: bool) -> Result<Node, Error> {
-    if !with_lines
-        && text.trim_start().starts_with('{')
-        && let Ok(value @ Value::Object(_)) = serde_json::from_str::<Value>(text)
-    {
+    if !with_lines && text.trim_start().starts_with('{') {
         let origin = Origin::File {
             path: shown.to_string(),
             line: 0,
         };
-        return Ok(Node::from_value(value, &origin));
+        // A large file's members are read on every core (`json_split`), the whole read
+        // deciding whatever the split read does not take.
+        let read = if text.len() >= json_split::LARGE {
+            json_split::read_object(text, &origin, json_split::LARGE)
+                .or_else(|| json::read_object(text, &origin))
+        } else {
+            json::read_object(text, &origin)
+        };
+        if let Some(node) = read {
+            return Ok(node);
+        }
     }
     match yaml::parse_located(shown, text)? {
         Located::Leaf(Value::Null) => Ok(Node::default()),

@@ -25,6 +25,7 @@ mod jinja_speed;
 mod large_render;
 mod lint;
 mod pipeline;
+mod record_unchanged;
 mod releases;
 mod render;
 mod repository;

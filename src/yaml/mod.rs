@@ -14,6 +14,7 @@ use crate::error::Error;
 mod block;
 mod canonical;
 mod fast;
+mod located;
 mod stream;
 
 /// A YAML syntax or type error with its place in the text.
@@ -236,6 +237,14 @@ pub fn parse_located(path: &str, text: &str) -> Result<Located, Error> {
     if is_blank(text) {
         return Ok(Located::Map(Vec::new()));
     }
+    if let Some(tree) = located::parse(text) {
+        return Ok(tree);
+    }
+    parse_located_slow(path, text)
+}
+
+/// [`parse_located`] with serde-saphyr alone (what the fast read must equal).
+fn parse_located_slow(path: &str, text: &str) -> Result<Located, Error> {
     serde_saphyr::from_str_with_options(text, options())
         .map_err(|e| convert_error(e).into_error(path, text))
 }

@@ -123,6 +123,8 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
         .flatten()
         .map(|version| std::thread::spawn(move || schema::preload(version)));
     let chart = Chart::load(&request.chart)?;
+    // The chart's CRDs (kuberay's are 3 MB of YAML) are parsed on other cores meanwhile too.
+    let crds = request.validate.then(|| catalog::chart_crds(&chart));
     let values = values::layer(&chart, &request.values, stdin)?;
     let kube_version = catalog::kube_version(request.kube_version.as_deref())?;
     // The tree is worked out once, here when the subcharts' values are checked.
@@ -165,11 +167,14 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
     if let Some(preload) = preload {
         let _ = preload.join();
     }
-    let catalog = if request.validate {
-        let crds = catalog::chart_crds(&chart)?;
-        Some(catalog::catalog(kube_version, &request.schemas, &crds)?)
-    } else {
-        None
+    let catalog = match crds {
+        Some(parsing) => {
+            let crds = parsing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            Some(catalog::catalog(kube_version, &request.schemas, &crds)?)
+        }
+        None => None,
     };
     let policy = Policy::default();
     let checks = catalog.as_ref().map(|catalog| Checks {

@@ -34,19 +34,49 @@ pub fn kube_version(given: Option<&str>) -> Result<KubeVersion, Error> {
     }
 }
 
-/// The CRDs in a chart's crds/ folder (and its subcharts'), as parsed documents with the file
-/// each came from.
-pub fn chart_crds(chart: &Chart) -> Result<Vec<(String, serde_json::Value)>, Error> {
+/// The documents of CRD files given as (shown path, text).
+fn parse_crd_files(
+    files: &[(String, impl AsRef<str> + Sync)],
+) -> Result<Vec<(String, serde_json::Value)>, Error> {
+    // A CRD file is often a megabyte of YAML (kuberay's three are 3 MB): each is parsed on a
+    // core of its own, and the first error in file order is the one reported.
+    let parsed: Vec<Result<Vec<(String, serde_json::Value)>, Error>> = files
+        .par_iter()
+        .map(|(shown, text)| {
+            let text = text.as_ref();
+            let documents = yaml::parse_stream(text).map_err(|e| e.into_error(shown, text))?;
+            Ok(documents.into_iter().map(|d| (shown.clone(), d)).collect())
+        })
+        .collect();
     let mut out = Vec::new();
-    for (name, text) in &chart.crds {
-        let shown = chart.dir.join(name).display().to_string();
-        let documents = yaml::parse_stream(text).map_err(|e| e.into_error(&shown, text))?;
-        out.extend(documents.into_iter().map(|d| (shown.clone(), d)));
-    }
-    for dependency in &chart.dependencies {
-        out.extend(chart_crds(&dependency.chart)?);
+    for documents in parsed {
+        out.extend(documents?);
     }
     Ok(out)
+}
+
+/// The CRDs in a chart's crds/ folder (and its subcharts'), as parsed documents with the file
+/// each came from, parsed on other threads: the caller joins the handle when it needs them.
+pub fn chart_crds(
+    chart: &Chart,
+) -> std::thread::JoinHandle<Result<Vec<(String, serde_json::Value)>, Error>> {
+    let mut files = Vec::new();
+    crd_files(chart, &mut files);
+    let files: Vec<(String, String)> = files
+        .into_iter()
+        .map(|(shown, text)| (shown, text.to_string()))
+        .collect();
+    std::thread::spawn(move || parse_crd_files(&files))
+}
+
+/// The CRD files of `chart` and its subcharts, in the order they are read: (shown path, text).
+fn crd_files<'a>(chart: &'a Chart, files: &mut Vec<(String, &'a str)>) {
+    for (name, text) in &chart.crds {
+        files.push((chart.dir.join(name).display().to_string(), text.as_str()));
+    }
+    for dependency in &chart.dependencies {
+        crd_files(&dependency.chart, files);
+    }
 }
 
 /// The schemas for `version`: bundled, from `crds` and `--crd` files, and `--schema-location`.

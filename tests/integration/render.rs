@@ -5,7 +5,7 @@ use std::process::Stdio;
 use insta_cmd::assert_cmd_snapshot;
 
 use crate::documents::{command_line, quiet_stdout, unified_diff};
-use crate::{bosun, fixture, run, run_ok};
+use crate::{bosun, fixture, probe_chart, run, run_ok};
 
 #[test]
 fn demo_without_environment() {
@@ -153,6 +153,23 @@ fn include_crds_puts_the_crds_first() {
     assert!(!without.contains("CustomResourceDefinition"));
     let with = run_ok(["render", "charts/demo", "--include-crds"]);
     assert!(with.starts_with("---\n# Source: demo/crds/widgets.yaml\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"), "{with}");
+}
+
+/// The CRD files are parsed side by side, yet of two broken ones the first in file order is the
+/// one the error names, every time.
+#[test]
+fn of_two_broken_crd_files_the_first_is_named() {
+    let config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+    let (dir, chart) = probe_chart("", &[("cm.yaml", config_map)]);
+    std::fs::create_dir(dir.path().join("crds")).unwrap();
+    std::fs::write(dir.path().join("crds/a.yaml"), "kind: [\n").unwrap();
+    std::fs::write(dir.path().join("crds/b.yaml"), "kind: {\n").unwrap();
+    for _ in 0..5 {
+        let (code, stdout, stderr) = run(["render", &chart, "--no-save"]);
+        assert_eq!((code, stdout.as_str()), (1, ""));
+        assert!(stderr.contains("crds/a.yaml:1:"), "{stderr}");
+        assert!(!stderr.contains("b.yaml"), "{stderr}");
+    }
 }
 
 #[test]

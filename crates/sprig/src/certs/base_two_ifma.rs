@@ -323,6 +323,16 @@ pub(super) fn store(vector: __m512i) -> [u64; LANES] {
     values
 }
 
+/// The smallest Carmichael numbers: composites that pass Fermat's test to every base prime to
+/// them, for the tests of both eight-lane tests.
+#[cfg(test)]
+pub(super) const CARMICHAEL: [u64; 7] = [561, 1105, 1729, 2465, 2821, 6601, 8911];
+
+/// Strong pseudoprimes to base 2: composites the base-2 Miller-Rabin test passes.
+#[cfg(test)]
+pub(super) const STRONG_BASE_TWO_PSEUDOPRIMES: [u64; 6] =
+    [2047, 3277, 4033, 4681, 8321, 3_215_031_751];
+
 #[cfg(test)]
 mod tests {
     //! The eight-lane test held to the scalar one's answers, at the two sizes keys use.
@@ -366,30 +376,20 @@ mod tests {
             .extend((0..4).map(|_| random_prime::<LIMBS, WIDE, L, WIDE52>(rng, Lanes::fastest())));
         numbers.extend(
             [
-                561u64,
-                1105,
-                1729,
-                2465,
-                2821,
-                6601,
-                8911,
-                41041,
+                41041u64,
                 825265,
                 321197185,
                 5394826801,
                 232250619601,
                 9746347772161,
-                2047,
-                3277,
-                4033,
-                4681,
-                8321,
-                3_215_031_751,
                 3,
                 5,
                 7,
                 65_537,
             ]
+            .into_iter()
+            .chain(CARMICHAEL)
+            .chain(STRONG_BASE_TWO_PSEUDOPRIMES)
             .map(Uint::from_u64),
         );
         for (k, plus) in [(1021, false), (2039, false), (512, true), (bits - 1, true)] {

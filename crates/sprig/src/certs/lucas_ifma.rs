@@ -268,6 +268,7 @@ mod tests {
     use rand::SeedableRng;
 
     use super::*;
+    use crate::certs::base_two_ifma::{CARMICHAEL, STRONG_BASE_TWO_PSEUDOPRIMES};
     use crate::certs::rsa_keygen::{Lanes, random_prime};
 
     /// Odd numbers of every kind: random ones, primes from the key search, Lucas and strong
@@ -310,19 +311,6 @@ mod tests {
                 58519,
                 75077,
                 97439,
-                2047,
-                3277,
-                4033,
-                4681,
-                8321,
-                3_215_031_751,
-                561,
-                1105,
-                1729,
-                2465,
-                2821,
-                6601,
-                8911,
                 25,
                 49,
                 121,
@@ -356,6 +344,9 @@ mod tests {
                 999_999_999_989,
                 1_000_000_007,
             ]
+            .into_iter()
+            .chain(CARMICHAEL)
+            .chain(STRONG_BASE_TWO_PSEUDOPRIMES)
             .map(Uint::from_u64),
         );
         for k in [61, 89, 127, 521, 607, 1021, 1279, 2039] {

@@ -127,68 +127,52 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
     let crds = request.validate.then(|| catalog::chart_crds(&chart));
     let values = values::layer(&chart, &request.values, stdin)?;
     let kube_version = catalog::kube_version(request.kube_version.as_deref())?;
-    // The tree is worked out once, here when the subcharts' values are checked.
-    let mut parts = None;
-    if request.validate {
-        validate::check_values(&chart, &values)?;
-        let tree = parts.insert(render::enabled_tree(&chart, &values)?);
-        for (subchart, section, at) in render::subchart_values(tree) {
-            validate::check_values_at(subchart, section, &at)?;
-        }
-    }
+    let environment = request.values.env.clone();
     let release = request
         .release_name
         .clone()
         .unwrap_or_else(|| chart.name().to_string());
-    // Both name the record's path, so neither may climb out of the state folder.
-    state::check_name("namespace", &request.namespace, 63, false)?;
-    state::check_name("release name", &release, 253, true)?;
-    let environment = request.values.env.clone();
-    let render_options = RenderOptions {
-        release: Release {
-            name: release.clone(),
-            namespace: request.namespace.clone(),
-            revision: 1,
-            is_upgrade: request.is_upgrade,
-        },
-        capabilities: Capabilities {
-            kube_given: request.kube_version.clone(),
-            ..Capabilities::new(kube_version, &request.api_versions)
-        },
-        environment: environment.clone(),
-        show_only: request.show_only.clone(),
-        include_crds: request.include_crds,
-        random_seed: RandomSeed::find(request.random_seed_file.as_deref())?,
-        lookup: match &request.lookup_file {
-            Some(path) => Some(std::sync::Arc::new(Cluster::read(path)?)),
-            None => None,
-        },
+    let rest = Rest {
+        request,
+        chart: &chart,
+        release: &release,
+        environment: &environment,
+        kube_version,
+        preload,
+        crds,
     };
-    if let Some(preload) = preload {
-        let _ = preload.join();
-    }
-    let catalog = match crds {
-        Some(parsing) => {
-            let crds = parsing
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            Some(catalog::catalog(kube_version, &request.schemas, &crds)?)
+    let (documents, outcomes, catalog, render_options) = if request.validate {
+        // The values' schema checks feed nothing the render needs, so they run beside it on
+        // another core. Their errors still come first, in the order they always came: the
+        // root chart's values, the tree, the subcharts' values, then the rest.
+        let tree = render::enabled_tree(&chart, &values);
+        let parts = match tree {
+            Ok(parts) => parts,
+            Err(error) => {
+                validate::check_values(&chart, &values)?;
+                return Err(error);
+            }
+        };
+        let has_schema =
+            |part: &render::tree::Part| part.chart.dir.join("values.schema.json").is_file();
+        if !parts.iter().any(has_schema) {
+            // Nothing to check: no thread to start.
+            rest.render(|| Ok(parts.as_slice()))?
+        } else {
+            let (checked, rendered) = std::thread::scope(|scope| {
+                let checking = scope.spawn(|| check_all_values(&chart, &values, &parts));
+                let rendered = rest.render(|| Ok(parts.as_slice()));
+                let checked = checking
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (checked, rendered)
+            });
+            checked?;
+            rendered?
         }
-        None => None,
+    } else {
+        rest.render(|| render::enabled_tree(&chart, &values))?
     };
-    let policy = Policy::default();
-    let checks = catalog.as_ref().map(|catalog| Checks {
-        catalog,
-        policy: &policy,
-        lenient_keys: false,
-    });
-    let parts = match parts {
-        Some(parts) => parts,
-        None => render::enabled_tree(&chart, &values)?,
-    };
-    let (documents, outcomes) =
-        render::render_tree(&chart, &parts, &render_options, checks.as_ref())?;
-    drop(parts);
     let mut warnings = Vec::new();
     if request.release_name.is_none()
         && let Err(rule) = crate::names::release_name(&release)
@@ -229,6 +213,96 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
         chart,
         render_options,
     })
+}
+
+/// The root chart's values and every enabled subchart's, each against its own
+/// `values.schema.json`, in that order.
+fn check_all_values(
+    chart: &Chart,
+    values: &Node,
+    parts: &[render::tree::Part],
+) -> Result<(), Error> {
+    validate::check_values(chart, values)?;
+    for (subchart, section, at) in render::subchart_values(parts) {
+        validate::check_values_at(subchart, section, &at)?;
+    }
+    Ok(())
+}
+
+/// What a render does once the values are layered, apart from checking them.
+struct Rest<'a> {
+    request: &'a Request,
+    chart: &'a Chart,
+    release: &'a str,
+    environment: &'a Option<String>,
+    kube_version: KubeVersion,
+    preload: Option<std::thread::JoinHandle<()>>,
+    crds: Option<std::thread::JoinHandle<Result<Vec<(String, serde_json::Value)>, Error>>>,
+}
+
+impl Rest<'_> {
+    /// Checks the release's names, builds the render options and the schema catalog, then
+    /// renders the tree `parts` gives (worked out here, after the names are checked, when the
+    /// values are not validated). The errors come in the order the steps are listed.
+    fn render<'p, P>(
+        self,
+        parts: impl FnOnce() -> Result<P, Error>,
+    ) -> Result<(Vec<Document>, Vec<Outcome>, Option<Catalog>, RenderOptions), Error>
+    where
+        P: std::ops::Deref<Target = [render::tree::Part<'p>]>,
+    {
+        let request = self.request;
+        // Both name the record's path, so neither may climb out of the state folder.
+        state::check_name("namespace", &request.namespace, 63, false)?;
+        state::check_name("release name", self.release, 253, true)?;
+        let render_options = RenderOptions {
+            release: Release {
+                name: self.release.to_string(),
+                namespace: request.namespace.clone(),
+                revision: 1,
+                is_upgrade: request.is_upgrade,
+            },
+            capabilities: Capabilities {
+                kube_given: request.kube_version.clone(),
+                ..Capabilities::new(self.kube_version, &request.api_versions)
+            },
+            environment: self.environment.clone(),
+            show_only: request.show_only.clone(),
+            include_crds: request.include_crds,
+            random_seed: RandomSeed::find(request.random_seed_file.as_deref())?,
+            lookup: match &request.lookup_file {
+                Some(path) => Some(std::sync::Arc::new(Cluster::read(path)?)),
+                None => None,
+            },
+        };
+        if let Some(preload) = self.preload {
+            let _ = preload.join();
+        }
+        let catalog = match self.crds {
+            Some(parsing) => {
+                let crds = parsing
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+                Some(catalog::catalog(
+                    self.kube_version,
+                    &request.schemas,
+                    &crds,
+                )?)
+            }
+            None => None,
+        };
+        let policy = Policy::default();
+        let checks = catalog.as_ref().map(|catalog| Checks {
+            catalog,
+            policy: &policy,
+            lenient_keys: false,
+        });
+        let parts = parts()?;
+        let (documents, outcomes) =
+            render::render_tree(self.chart, &parts, &render_options, checks.as_ref())?;
+        drop(checks);
+        Ok((documents, outcomes, catalog, render_options))
+    }
 }
 
 impl Rendered {

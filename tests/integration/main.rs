@@ -39,6 +39,7 @@ mod validate;
 mod validate_speed;
 mod validation_speed;
 mod values;
+mod values_checked_beside;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

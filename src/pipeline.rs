@@ -141,7 +141,12 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
         preload,
         crds,
     };
-    let (documents, outcomes, catalog, render_options) = if request.validate {
+    let Rendering {
+        documents,
+        outcomes,
+        catalog,
+        render_options,
+    } = if request.validate {
         // The values' schema checks feed nothing the render needs, so they run beside it on
         // another core. Their errors still come first, in the order they always came: the
         // root chart's values, the tree, the subcharts' values, then the rest.
@@ -237,17 +242,25 @@ struct Rest<'a> {
     environment: &'a Option<String>,
     kube_version: KubeVersion,
     preload: Option<std::thread::JoinHandle<()>>,
-    crds: Option<std::thread::JoinHandle<Result<Vec<(String, serde_json::Value)>, Error>>>,
+    crds: Option<CrdsParsing>,
+}
+
+/// The chart's CRD files being parsed on another thread: (shown path, document) each.
+type CrdsParsing = std::thread::JoinHandle<Result<Vec<(String, serde_json::Value)>, Error>>;
+
+/// What [`Rest::render`] hands back.
+struct Rendering {
+    documents: Vec<Document>,
+    outcomes: Vec<Outcome>,
+    catalog: Option<Catalog>,
+    render_options: RenderOptions,
 }
 
 impl Rest<'_> {
     /// Checks the release's names, builds the render options and the schema catalog, then
     /// renders the tree `parts` gives (worked out here, after the names are checked, when the
     /// values are not validated). The errors come in the order the steps are listed.
-    fn render<'p, P>(
-        self,
-        parts: impl FnOnce() -> Result<P, Error>,
-    ) -> Result<(Vec<Document>, Vec<Outcome>, Option<Catalog>, RenderOptions), Error>
+    fn render<'p, P>(self, parts: impl FnOnce() -> Result<P, Error>) -> Result<Rendering, Error>
     where
         P: std::ops::Deref<Target = [render::tree::Part<'p>]>,
     {
@@ -300,8 +313,12 @@ impl Rest<'_> {
         let parts = parts()?;
         let (documents, outcomes) =
             render::render_tree(self.chart, &parts, &render_options, checks.as_ref())?;
-        drop(checks);
-        Ok((documents, outcomes, catalog, render_options))
+        Ok(Rendering {
+            documents,
+            outcomes,
+            catalog,
+            render_options,
+        })
     }
 }
 

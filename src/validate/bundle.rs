@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde_json::Value;
 
 use crate::kube_version::KubeVersion;
+use crate::validate::structural::Source;
 
 static BUNDLE: &str = include_str!("../../schemas/kubernetes.bundle");
 
@@ -88,8 +89,10 @@ pub fn versions() -> Vec<KubeVersion> {
 
 /// One version's definitions: each one's schema text by name, parsed on first use.
 pub struct Definitions {
-    /// Each definition's number in the bundle's index, by name.
-    entries: HashMap<&'static str, usize>,
+    /// Each definition's place in `numbers`, by name.
+    entries: HashMap<&'static str, u32>,
+    /// Each definition's number in the bundle's index.
+    numbers: Vec<u32>,
     /// `apps/v1/Deployment` to the name of the definition that describes it.
     pub kinds: HashMap<String, &'static str>,
     parsed: Mutex<HashMap<&'static str, Arc<Value>>>,
@@ -101,17 +104,20 @@ impl Definitions {
         let layout = layout();
         let (_, ids) = layout.versions.iter().find(|(v, _)| *v == version)?;
         let mut entries = HashMap::with_capacity(1024);
+        let mut numbers = Vec::with_capacity(1024);
         let mut kinds = HashMap::with_capacity(256);
         for id in ids.split(' ') {
-            let number = id.parse::<usize>().ok()?;
-            let entry = layout.index.get(number)?;
-            entries.insert(entry.name, number);
+            let number = id.parse::<u32>().ok()?;
+            let entry = layout.index.get(number as usize)?;
+            entries.insert(entry.name, numbers.len() as u32);
+            numbers.push(number);
             for key in entry.served.split(',').filter(|key| !key.is_empty()) {
                 kinds.insert(key.to_string(), entry.name);
             }
         }
         Some(Definitions {
             entries,
+            numbers,
             kinds,
             parsed: Mutex::new(HashMap::new()),
         })
@@ -119,7 +125,7 @@ impl Definitions {
 
     /// The definition called `name`, parsed once and shared.
     pub fn get(&self, name: &str) -> Option<Arc<Value>> {
-        let (&name, &number) = self.entries.get_key_value(name)?;
+        let (&name, &place) = self.entries.get_key_value(name)?;
         let mut parsed = match self.parsed.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
@@ -127,12 +133,24 @@ impl Definitions {
         if let Some(found) = parsed.get(name) {
             return Some(Arc::clone(found));
         }
-        let layout = layout();
-        let entry = layout.index.get(number)?;
-        let text = layout.entries.get(entry.start..entry.start + entry.len)?;
-        let value = Arc::new(serde_json::from_str(text).ok()?);
+        let value = Arc::new(self.parse(place)?);
         parsed.insert(name, Arc::clone(&value));
         Some(value)
+    }
+
+    /// The schema of the definition at `place`, parsed afresh.
+    fn parse(&self, place: u32) -> Option<Value> {
+        let entry = layout()
+            .index
+            .get(*self.numbers.get(place as usize)? as usize)?;
+        let text = layout().entries.get(entry.start..entry.start + entry.len)?;
+        serde_json::from_str(text).ok()
+    }
+
+    /// The names of the version's definitions.
+    #[cfg(test)]
+    pub fn names(&self) -> Vec<&'static str> {
+        self.entries.keys().copied().collect()
     }
 
     /// What a JSON pointer into `{"$defs": {...}}` (`/$defs/NAME/properties`) points to.
@@ -144,6 +162,22 @@ impl Definitions {
         };
         let name = name.replace("~1", "/").replace("~0", "~");
         self.get(&name)?.pointer(inner).cloned()
+    }
+}
+
+/// The structural validator's library reads the definitions by place, each parsed once when
+/// first compiled and not kept: the validator keeps what it compiled.
+impl Source for Definitions {
+    fn count(&self) -> usize {
+        self.numbers.len()
+    }
+
+    fn number(&self, name: &str) -> Option<u32> {
+        self.entries.get(name).copied()
+    }
+
+    fn schema(&self, number: u32) -> Option<Value> {
+        self.parse(number)
     }
 }
 

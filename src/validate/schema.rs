@@ -13,7 +13,7 @@ use crate::kube_version::KubeVersion;
 use crate::validate::bundle::{self, Definitions};
 use crate::validate::kind_schema::{self, KindSchema};
 use crate::validate::removed_apis;
-use crate::validate::structural::Structural;
+use crate::validate::structural::{Library, Structural};
 
 /// A kind's compiled schema, shared between threads.
 pub type Validator = Arc<KindSchema>;
@@ -145,14 +145,23 @@ pub fn preload(version: KubeVersion) {
 }
 
 fn definitions(version: KubeVersion) -> Option<Arc<Definitions>> {
-    static CACHE: OnceLock<Mutex<HashMap<KubeVersion, Arc<Definitions>>>> = OnceLock::new();
+    library(version).map(|(definitions, _)| definitions)
+}
+
+/// `version`'s definitions, and the structural validator's library of them (compiled on first
+/// use, shared by every kind and every catalog of that version).
+fn library(version: KubeVersion) -> Option<(Arc<Definitions>, Arc<Library>)> {
+    type Loaded = (Arc<Definitions>, Arc<Library>);
+    static CACHE: OnceLock<Mutex<HashMap<KubeVersion, Loaded>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(found) = cache.lock().ok()?.get(&version) {
-        return Some(Arc::clone(found));
+    if let Some((definitions, library)) = cache.lock().ok()?.get(&version) {
+        return Some((Arc::clone(definitions), Arc::clone(library)));
     }
-    let loaded = Arc::new(Definitions::load(version)?);
-    cache.lock().ok()?.insert(version, Arc::clone(&loaded));
-    Some(loaded)
+    let definitions = Arc::new(Definitions::load(version)?);
+    let library = Arc::new(Library::new(Arc::clone(&definitions) as _));
+    let loaded = (Arc::clone(&definitions), Arc::clone(&library));
+    cache.lock().ok()?.insert(version, loaded);
+    Some((definitions, library))
 }
 
 /// A custom resource schema and where it came from.
@@ -162,6 +171,8 @@ type CustomSchema = (Arc<Value>, String);
 pub struct Catalog {
     version: KubeVersion,
     definitions: Arc<Definitions>,
+    /// The bundled definitions as the structural validator compiles them, on first use.
+    library: Arc<Library>,
     /// Schemas from CRDs and `--crd` files, by `apiVersion/Kind`.
     custom: HashMap<String, CustomSchema>,
     /// Bundled custom resource schemas (schemas/crds/), read on first use.
@@ -175,7 +186,7 @@ pub struct Catalog {
 impl Catalog {
     /// The catalog for `version`; custom resource schemas are added with [`Catalog::add_custom`].
     pub fn new(version: KubeVersion) -> Result<Catalog, crate::error::Error> {
-        let definitions = definitions(version).ok_or_else(|| {
+        let (definitions, library) = library(version).ok_or_else(|| {
             let versions = bundled_versions();
             crate::error::Error::UnknownKubeVersion {
                 version: version.to_string(),
@@ -190,6 +201,7 @@ impl Catalog {
         Ok(Catalog {
             version,
             definitions,
+            library,
             custom: HashMap::new(),
             bundled: Mutex::new(HashMap::new()),
             schema_locations: Vec::new(),
@@ -359,8 +371,7 @@ impl Catalog {
     ) -> Option<Result<(Validator, SchemaSource), Broken>> {
         let definitions = &self.definitions;
         let (schema, source) = if let Some(&name) = definitions.kinds.get(key) {
-            let root = serde_json::json!({ "$ref": format!("#/$defs/{name}") });
-            if let Ok(fast) = Structural::compile(&root, &|name| definitions.get(name)) {
+            if let Ok(fast) = Structural::of_definition(name, Arc::clone(&self.library)) {
                 let definitions = Arc::clone(definitions);
                 let document = Box::new(move || schema_for(&definitions, name));
                 return Some(Ok((

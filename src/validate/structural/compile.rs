@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde_json::Value;
 
 use super::{
-    ANY, ARRAY, BOOLEAN, Bounds, INTEGER, NULL, NUMBER, Node, OBJECT, Resolve, STRING, Structural,
-    name_order,
+    ANY, ARRAY, BOOLEAN, Bounds, INTEGER, Library, NULL, NUMBER, Node, OBJECT, Resolve, STRING,
+    Structural, name_order,
 };
 
 impl Structural {
@@ -19,6 +19,7 @@ impl Structural {
         let mut compiler = Compiler {
             root,
             resolve,
+            library: None,
             nodes: vec![Node::default()],
             refs: HashMap::new(),
         };
@@ -32,6 +33,42 @@ impl Structural {
         }
         Ok(Structural {
             nodes: compiler.nodes,
+            library: None,
+        })
+    }
+
+    /// The validator of `library`'s definition `name`, which compiles nothing yet: each
+    /// definition a document reaches is compiled when a value first meets it, once for every
+    /// kind that shares it. `Err` when the library has no such definition.
+    pub fn of_definition(name: &str, library: Arc<Library>) -> Result<Structural, String> {
+        let number = library
+            .number(name)
+            .ok_or_else(|| format!("`$ref` #/$defs/{name} points nowhere"))?;
+        let root = Node {
+            types: ANY,
+            definition: Some(number),
+            ..Node::default()
+        };
+        Ok(Structural {
+            nodes: vec![root],
+            library: Some(library),
+        })
+    }
+
+    /// Compiles one definition of `library`: its own `$ref`s become nodes that name other
+    /// definitions of the library, compiled when first met.
+    pub(super) fn compile_in(schema: &Value, library: &Library) -> Result<Structural, String> {
+        let mut compiler = Compiler {
+            root: &Value::Null,
+            resolve: &|_| None,
+            library: Some(library),
+            nodes: vec![Node::default()],
+            refs: HashMap::new(),
+        };
+        compiler.fill(0, schema, false)?;
+        Ok(Structural {
+            nodes: compiler.nodes,
+            library: None,
         })
     }
 }
@@ -39,6 +76,8 @@ impl Structural {
 struct Compiler<'a> {
     root: &'a Value,
     resolve: Resolve<'a>,
+    /// Where `#/$defs/NAME` points when the root does not hold NAME, instead of `resolve`.
+    library: Option<&'a Library>,
     nodes: Vec<Node>,
     refs: HashMap<String, usize>,
 }
@@ -58,6 +97,29 @@ impl Compiler<'_> {
             }
             _ => Err(format!("`{keyword}` is not a non-empty list of schemas")),
         }
+    }
+
+    /// The library's number for `reference` when it names one of the library's definitions;
+    /// `None` when there is no library (or the root holds a definition of that name).
+    fn in_library(&self, reference: &str) -> Result<Option<u32>, String> {
+        let Some(library) = self.library else {
+            return Ok(None);
+        };
+        let Some(name) = reference.strip_prefix("#/$defs/") else {
+            return Ok(None);
+        };
+        if self
+            .root
+            .get("$defs")
+            .and_then(|defs| defs.get(name))
+            .is_some()
+        {
+            return Ok(None);
+        }
+        library
+            .number(name)
+            .map(Some)
+            .ok_or_else(|| format!("`$ref` {reference} points nowhere"))
     }
 
     fn reference(&mut self, reference: &str) -> Result<usize, String> {
@@ -113,8 +175,13 @@ impl Compiler<'_> {
                 "type" => node.types = types(value)?,
                 "$ref" => {
                     let reference = value.as_str().ok_or("`$ref` is not a string")?;
-                    let target = self.reference(reference)?;
-                    node.all.push(target);
+                    match self.in_library(reference)? {
+                        Some(number) => node.definition = Some(number),
+                        None => {
+                            let target = self.reference(reference)?;
+                            node.all.push(target);
+                        }
+                    }
                 }
                 "allOf" => node.all.extend(self.schemas(value, key)?),
                 "anyOf" => bounds.any_of = self.schemas(value, key)?,

@@ -24,19 +24,25 @@ struct Entry {
     len: usize,
 }
 
-/// The bundle's versions, each with its line of entry numbers, its index, and the entries'
-/// text.
-struct Layout {
+/// The bundle's versions, oldest first, each with its line of entry numbers; and where the
+/// index starts.
+struct Header {
     versions: Vec<(KubeVersion, &'static str)>,
+    index: &'static str,
+}
+
+/// The bundle's index and the entries' text.
+struct Layout {
     index: Vec<Entry>,
     entries: &'static str,
 }
 
-fn layout() -> &'static Layout {
-    static LAYOUT: OnceLock<Layout> = OnceLock::new();
-    LAYOUT.get_or_init(|| {
+/// The bundle's first lines only: the default Kubernetes version is asked for first, on the
+/// way to rendering, and needs none of the index.
+fn header() -> &'static Header {
+    static HEADER: OnceLock<Header> = OnceLock::new();
+    HEADER.get_or_init(|| {
         let mut versions = Vec::new();
-        let mut index = Vec::new();
         let mut rest = BUNDLE;
         while let Some((line, after)) = rest.split_once('\n') {
             rest = after;
@@ -49,6 +55,19 @@ fn layout() -> &'static Layout {
                 break;
             }
         }
+        versions.sort_by_key(|(version, _)| *version);
+        Header {
+            versions,
+            index: rest,
+        }
+    })
+}
+
+fn layout() -> &'static Layout {
+    static LAYOUT: OnceLock<Layout> = OnceLock::new();
+    LAYOUT.get_or_init(|| {
+        let mut index = Vec::new();
+        let mut rest = header().index;
         let mut start = 0;
         while let Some((line, after)) = rest.split_once('\n') {
             rest = after;
@@ -69,9 +88,7 @@ fn layout() -> &'static Layout {
             });
             start += len + 1;
         }
-        versions.sort_by_key(|(version, _)| *version);
         Layout {
-            versions,
             index,
             entries: rest,
         }
@@ -80,7 +97,7 @@ fn layout() -> &'static Layout {
 
 /// The Kubernetes versions whose schemas are bundled, oldest first.
 pub fn versions() -> Vec<KubeVersion> {
-    layout()
+    header()
         .versions
         .iter()
         .map(|(version, _)| *version)
@@ -101,8 +118,8 @@ pub struct Definitions {
 impl Definitions {
     /// `version`'s definitions, or `None` when the bundle does not hold that version.
     pub fn load(version: KubeVersion) -> Option<Definitions> {
+        let (_, ids) = header().versions.iter().find(|(v, _)| *v == version)?;
         let layout = layout();
-        let (_, ids) = layout.versions.iter().find(|(v, _)| *v == version)?;
         let mut entries = HashMap::with_capacity(1024);
         let mut numbers = Vec::with_capacity(1024);
         let mut kinds = HashMap::with_capacity(256);

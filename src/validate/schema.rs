@@ -382,7 +382,14 @@ impl Catalog {
             (schema_for(definitions, name), SchemaSource::Kubernetes)
         } else if let Some((schema, origin)) = self.custom(api_version, kind) {
             let source = SchemaSource::Custom(origin);
-            if let Ok(fast) = Structural::compile(&schema, &|name| definitions.get(name)) {
+            let resolve = |name: &str| definitions.get(name);
+            // A schema of schemas/crds/ (no CRD of the chart's or `--crd` replaced it).
+            let compiled = if self.custom.contains_key(key) {
+                Structural::compile(&schema, &resolve)
+            } else {
+                Structural::compile_shipped(&schema, &resolve)
+            };
+            if let Ok(fast) = compiled {
                 let definitions = Arc::clone(definitions);
                 let document =
                     Box::new(move || with_kubernetes_refs(&definitions, Value::clone(&schema)));

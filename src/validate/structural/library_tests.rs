@@ -13,7 +13,7 @@ use crate::validate::bundle::{self, Definitions};
 
 /// Every Kubernetes object in the `.yaml` files under tests/fixtures (templates that do not
 /// parse are passed over).
-fn fixtures() -> Vec<Value> {
+pub(super) fn fixtures() -> Vec<Value> {
     fn walk(dir: &Path, out: &mut Vec<Value>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
@@ -44,7 +44,7 @@ fn fixtures() -> Vec<Value> {
 
 /// `document` and, for each value in it, copies with that value replaced by values of other
 /// types, with an unknown field added to an object, and with a field removed.
-fn mutations(document: &Value) -> Vec<Value> {
+pub(super) fn mutations(document: &Value) -> Vec<Value> {
     fn at(document: &Value, path: &[Value], out: &mut Vec<Value>) {
         let here = path_get(document, path);
         for replacement in [

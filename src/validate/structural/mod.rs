@@ -101,8 +101,8 @@ struct Bounds {
     exclusive_minimum: Option<Number>,
     exclusive_maximum: Option<Number>,
     unique_items: bool,
-    /// `pattern`, compiled by `jsonschema` itself so that it matches as it does.
-    pattern: Option<Arc<jsonschema::Validator>>,
+    /// `pattern`, matched by `jsonschema` itself so that it matches as it does.
+    pattern: Option<Arc<Pattern>>,
 }
 
 impl Bounds {
@@ -364,8 +364,13 @@ fn check_string(node: &Node, text: &str, value: &Value) -> Verdict {
             return Verdict::Invalid;
         }
     }
-    match &bounds.pattern {
-        Some(pattern) if !pattern.is_valid(value) => Verdict::Invalid,
+    match bounds
+        .pattern
+        .as_ref()
+        .map(|pattern| pattern.matches(value))
+    {
+        Some(Some(false)) => Verdict::Invalid,
+        Some(None) => Verdict::Unsure,
         _ => Verdict::Valid,
     }
 }
@@ -449,12 +454,17 @@ fn unique(items: &[Value]) -> Verdict {
 
 mod compile;
 mod library;
+mod pattern;
 pub use library::{Library, Source};
+use pattern::Pattern;
 #[cfg(test)]
 #[path = "library_tests.rs"]
 mod library_tests;
 #[cfg(test)]
 #[path = "lookup_tests.rs"]
 mod lookup_tests;
+#[cfg(test)]
+#[path = "pattern_tests.rs"]
+mod pattern_tests;
 #[cfg(test)]
 mod tests;

@@ -145,23 +145,28 @@ pub fn preload(version: KubeVersion) {
 }
 
 fn definitions(version: KubeVersion) -> Option<Arc<Definitions>> {
-    library(version).map(|(definitions, _)| definitions)
+    static CACHE: OnceLock<Mutex<HashMap<KubeVersion, Arc<Definitions>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().ok()?.get(&version) {
+        return Some(Arc::clone(found));
+    }
+    let loaded = Arc::new(Definitions::load(version)?);
+    cache.lock().ok()?.insert(version, Arc::clone(&loaded));
+    Some(loaded)
 }
 
-/// `version`'s definitions, and the structural validator's library of them (compiled on first
-/// use, shared by every kind and every catalog of that version).
+/// `version`'s definitions as the structural validator compiles them, on first use, shared by
+/// every kind and every catalog of that version. (An older version read only to say when a
+/// kind was removed needs none.)
 fn library(version: KubeVersion) -> Option<(Arc<Definitions>, Arc<Library>)> {
-    type Loaded = (Arc<Definitions>, Arc<Library>);
-    static CACHE: OnceLock<Mutex<HashMap<KubeVersion, Loaded>>> = OnceLock::new();
+    static CACHE: OnceLock<Mutex<HashMap<KubeVersion, Arc<Library>>>> = OnceLock::new();
+    let definitions = definitions(version)?;
     let cache = CACHE.get_or_init(Default::default);
-    if let Some((definitions, library)) = cache.lock().ok()?.get(&version) {
-        return Some((Arc::clone(definitions), Arc::clone(library)));
-    }
-    let definitions = Arc::new(Definitions::load(version)?);
-    let library = Arc::new(Library::new(Arc::clone(&definitions) as _));
-    let loaded = (Arc::clone(&definitions), Arc::clone(&library));
-    cache.lock().ok()?.insert(version, loaded);
-    Some((definitions, library))
+    let mut cache = cache.lock().ok()?;
+    let library = cache
+        .entry(version)
+        .or_insert_with(|| Arc::new(Library::new(Arc::clone(&definitions) as _)));
+    Some((definitions, Arc::clone(library)))
 }
 
 /// A custom resource schema and where it came from.
@@ -303,7 +308,7 @@ impl Catalog {
             Err(poisoned) => poisoned.into_inner(),
         };
         // Kubernetes' own kinds have no CEL rules here: no lock taken for them.
-        if self.definitions.kinds.contains_key(&key) {
+        if self.definitions.kind(&key).is_some() {
             return None;
         }
         if let Some(found) = cached(&lock()) {
@@ -370,7 +375,7 @@ impl Catalog {
         key: &str,
     ) -> Option<Result<(Validator, SchemaSource), Broken>> {
         let definitions = &self.definitions;
-        let (schema, source) = if let Some(&name) = definitions.kinds.get(key) {
+        let (schema, source) = if let Some(name) = definitions.kind(key) {
             if let Ok(fast) = Structural::of_definition(name, Arc::clone(&self.library)) {
                 let definitions = Arc::clone(definitions);
                 let document = Box::new(move || schema_for(&definitions, name));
@@ -460,10 +465,13 @@ impl Catalog {
         let suffix = format!("/{kind}");
         let mut found: Vec<String> = self
             .definitions
-            .kinds
-            .keys()
-            .chain(self.custom.keys())
+            .kinds()
             .filter_map(|k| k.strip_suffix(&suffix).map(str::to_string))
+            .chain(
+                self.custom
+                    .keys()
+                    .filter_map(|k| k.strip_suffix(&suffix).map(str::to_string)),
+            )
             .chain(crate::validate::crd::bundled_api_versions(kind))
             .collect();
         found.sort();
@@ -484,8 +492,7 @@ fn removed(
             let suffix = format!("/{kind}");
             let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
             let mut options: Vec<&str> = defs
-                .kinds
-                .keys()
+                .kinds()
                 .filter_map(|k| k.strip_suffix(&suffix))
                 .filter(|v| !v.contains("beta") && !v.contains("alpha"))
                 .collect();
@@ -513,7 +520,7 @@ fn removed(
     let last_served = older
         .iter()
         .rev()
-        .find(|v| definitions(**v).is_some_and(|d| d.kinds.contains_key(&key)))?;
+        .find(|v| definitions(**v).is_some_and(|d| d.kind(&key).is_some()))?;
     let removed_in = bundled_versions()
         .into_iter()
         .find(|v| v > last_served)

@@ -142,7 +142,7 @@ fn a_kind_compiled_on_first_use_agrees_with_its_whole_schema_compiled_up_front()
             document["apiVersion"].as_str().unwrap_or_default(),
             document["kind"].as_str().unwrap_or_default()
         );
-        let Some(&name) = definitions.kinds.get(&key) else {
+        let Some(name) = definitions.kind(&key) else {
             continue;
         };
         kinds.insert(key);

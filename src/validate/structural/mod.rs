@@ -2,7 +2,8 @@
 //! `$ref`, `properties`, `additionalProperties`, `items`, `required`, `enum`, `const`, the
 //! `allOf`/`anyOf`/`oneOf`/`not`/`if` combinators, `propertyNames`, `dependentSchemas`,
 //! `pattern` and the size and range bounds). A schema compiles (`compile.rs`) into a flat graph
-//! of nodes, shared by every document of its kind.
+//! of nodes, shared by every document of its kind; Kubernetes' own definitions compile on first
+//! use, once for every kind that reaches them (`library.rs`).
 //!
 //! It only ever answers "surely valid": [`Structural::is_valid`] is `true` only when the
 //! `jsonschema` crate (Draft 2020-12, formats off) would accept the document too. Anything else,

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde_json::Value;
 
 use crate::kube_version::KubeVersion;
+use crate::validate::structural::Source;
 
 static BUNDLE: &str = include_str!("../../schemas/kubernetes.bundle");
 
@@ -23,19 +24,25 @@ struct Entry {
     len: usize,
 }
 
-/// The bundle's versions, each with its line of entry numbers, its index, and the entries'
-/// text.
-struct Layout {
+/// The bundle's versions, oldest first, each with its line of entry numbers; and where the
+/// index starts.
+struct Header {
     versions: Vec<(KubeVersion, &'static str)>,
+    index: &'static str,
+}
+
+/// The bundle's index and the entries' text.
+struct Layout {
     index: Vec<Entry>,
     entries: &'static str,
 }
 
-fn layout() -> &'static Layout {
-    static LAYOUT: OnceLock<Layout> = OnceLock::new();
-    LAYOUT.get_or_init(|| {
+/// The bundle's first lines only: the default Kubernetes version is asked for first, on the
+/// way to rendering, and needs none of the index.
+fn header() -> &'static Header {
+    static HEADER: OnceLock<Header> = OnceLock::new();
+    HEADER.get_or_init(|| {
         let mut versions = Vec::new();
-        let mut index = Vec::new();
         let mut rest = BUNDLE;
         while let Some((line, after)) = rest.split_once('\n') {
             rest = after;
@@ -48,6 +55,19 @@ fn layout() -> &'static Layout {
                 break;
             }
         }
+        versions.sort_by_key(|(version, _)| *version);
+        Header {
+            versions,
+            index: rest,
+        }
+    })
+}
+
+fn layout() -> &'static Layout {
+    static LAYOUT: OnceLock<Layout> = OnceLock::new();
+    LAYOUT.get_or_init(|| {
+        let mut index = Vec::new();
+        let mut rest = header().index;
         let mut start = 0;
         while let Some((line, after)) = rest.split_once('\n') {
             rest = after;
@@ -68,9 +88,7 @@ fn layout() -> &'static Layout {
             });
             start += len + 1;
         }
-        versions.sort_by_key(|(version, _)| *version);
         Layout {
-            versions,
             index,
             entries: rest,
         }
@@ -79,60 +97,115 @@ fn layout() -> &'static Layout {
 
 /// The Kubernetes versions whose schemas are bundled, oldest first.
 pub fn versions() -> Vec<KubeVersion> {
-    layout()
+    header()
         .versions
         .iter()
         .map(|(version, _)| *version)
         .collect()
 }
 
-/// One version's definitions: each one's schema text by name, parsed on first use.
+/// One version's definitions: each one's schema text by name, parsed on first use. Names and
+/// kinds are found by binary search in two short lists, which cost a run less to build than
+/// hash maps of them (a thousand entries, most never asked for).
 pub struct Definitions {
-    /// Each definition's number in the bundle's index, by name.
-    entries: HashMap<&'static str, usize>,
-    /// `apps/v1/Deployment` to the name of the definition that describes it.
-    pub kinds: HashMap<String, &'static str>,
-    parsed: Mutex<HashMap<&'static str, Arc<Value>>>,
+    /// Each definition's number in the bundle's index, in name order.
+    numbers: Vec<u32>,
+    /// `apps/v1/Deployment` and the place in `numbers` of the definition that describes it, in
+    /// key order.
+    kinds: Vec<(&'static str, u32)>,
+    parsed: Mutex<HashMap<u32, Arc<Value>>>,
 }
 
 impl Definitions {
     /// `version`'s definitions, or `None` when the bundle does not hold that version.
     pub fn load(version: KubeVersion) -> Option<Definitions> {
-        let layout = layout();
-        let (_, ids) = layout.versions.iter().find(|(v, _)| *v == version)?;
-        let mut entries = HashMap::with_capacity(1024);
-        let mut kinds = HashMap::with_capacity(256);
+        let (_, ids) = header().versions.iter().find(|(v, _)| *v == version)?;
+        let index = &layout().index;
+        let mut numbers = Vec::with_capacity(1024);
+        let mut in_order = true;
         for id in ids.split(' ') {
-            let number = id.parse::<usize>().ok()?;
-            let entry = layout.index.get(number)?;
-            entries.insert(entry.name, number);
-            for key in entry.served.split(',').filter(|key| !key.is_empty()) {
-                kinds.insert(key.to_string(), entry.name);
+            let number = id.parse::<u32>().ok()?;
+            let entry = index.get(number as usize)?;
+            if let Some(&last) = numbers.last() {
+                in_order &= index[last as usize].name < entry.name;
+            }
+            numbers.push(number);
+        }
+        // build_bundle.py lists each version's entries in name order; should one not be, the
+        // list is sorted here.
+        if !in_order {
+            numbers.sort_by_key(|&number| index[number as usize].name);
+        }
+        let mut kinds = Vec::with_capacity(256);
+        for (place, &number) in numbers.iter().enumerate() {
+            let served = index[number as usize].served;
+            for key in served.split(',').filter(|key| !key.is_empty()) {
+                kinds.push((key, place as u32));
             }
         }
+        kinds.sort_by_key(|&(key, _)| key);
         Some(Definitions {
-            entries,
+            numbers,
             kinds,
             parsed: Mutex::new(HashMap::new()),
         })
     }
 
+    /// The place in `numbers` of the definition called `name`.
+    fn place(&self, name: &str) -> Option<u32> {
+        let index = &layout().index;
+        self.numbers
+            .binary_search_by(|&number| index[number as usize].name.cmp(name))
+            .ok()
+            .map(|place| place as u32)
+    }
+
+    fn name(&self, place: u32) -> &'static str {
+        layout().index[self.numbers[place as usize] as usize].name
+    }
+
+    /// The name of the definition that describes `key` (`apps/v1/Deployment`).
+    pub fn kind(&self, key: &str) -> Option<&'static str> {
+        let found = self.kinds.binary_search_by(|&(k, _)| k.cmp(key)).ok()?;
+        Some(self.name(self.kinds[found].1))
+    }
+
+    /// Every `group/version/Kind` the version serves.
+    pub fn kinds(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.kinds.iter().map(|&(key, _)| key)
+    }
+
     /// The definition called `name`, parsed once and shared.
     pub fn get(&self, name: &str) -> Option<Arc<Value>> {
-        let (&name, &number) = self.entries.get_key_value(name)?;
+        let place = self.place(name)?;
         let mut parsed = match self.parsed.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if let Some(found) = parsed.get(name) {
+        if let Some(found) = parsed.get(&place) {
             return Some(Arc::clone(found));
         }
-        let layout = layout();
-        let entry = layout.index.get(number)?;
-        let text = layout.entries.get(entry.start..entry.start + entry.len)?;
-        let value = Arc::new(serde_json::from_str(text).ok()?);
-        parsed.insert(name, Arc::clone(&value));
+        let value = Arc::new(self.parse(place)?);
+        parsed.insert(place, Arc::clone(&value));
         Some(value)
+    }
+
+    /// The schema of the definition at `place`, parsed afresh.
+    fn parse(&self, place: u32) -> Option<Value> {
+        let layout = layout();
+        let entry = layout
+            .index
+            .get(*self.numbers.get(place as usize)? as usize)?;
+        let text = layout.entries.get(entry.start..entry.start + entry.len)?;
+        serde_json::from_str(text).ok()
+    }
+
+    /// The names of the version's definitions, in order.
+    #[cfg(test)]
+    pub fn names(&self) -> Vec<&'static str> {
+        (0..self.numbers.len() as u32)
+            .map(|place| self.name(place))
+            .collect()
     }
 
     /// What a JSON pointer into `{"$defs": {...}}` (`/$defs/NAME/properties`) points to.
@@ -147,6 +220,22 @@ impl Definitions {
     }
 }
 
+/// The structural validator's library reads the definitions by place, each parsed once when
+/// first compiled and not kept: the validator keeps what it compiled.
+impl Source for Definitions {
+    fn count(&self) -> usize {
+        self.numbers.len()
+    }
+
+    fn number(&self, name: &str) -> Option<u32> {
+        self.place(name)
+    }
+
+    fn schema(&self, number: u32) -> Option<Value> {
+        self.parse(number)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,14 +244,24 @@ mod tests {
     fn every_version_lists_entries_that_read_as_named_definitions() {
         for version in versions() {
             let definitions = Definitions::load(version).expect("a listed version loads");
-            assert!(definitions.entries.len() > 500, "{version}");
-            for (key, name) in &definitions.kinds {
+            let names = definitions.names();
+            assert!(names.len() > 500, "{version}");
+            assert!(names.is_sorted(), "{version}: names in order");
+            for key in definitions.kinds() {
+                let name = definitions.kind(key).unwrap();
                 assert!(
-                    definitions.entries.contains_key(name),
+                    definitions.get(name).is_some(),
                     "{version} {key}: no {name}"
                 );
             }
-            for name in definitions.entries.keys() {
+            let keys: Vec<&str> = definitions.kinds().collect();
+            assert!(keys.is_sorted_by(|a, b| a < b), "{version}: each kind once");
+            assert!(
+                definitions.kind("apps/v1/Deployment").is_some(),
+                "{version}"
+            );
+            assert!(definitions.kind("apps/v1/Gizmo").is_none(), "{version}");
+            for name in names {
                 assert!(definitions.get(name).is_some(), "{version} {name}");
             }
         }

@@ -13,7 +13,7 @@ use crate::kube_version::KubeVersion;
 use crate::validate::bundle::{self, Definitions};
 use crate::validate::kind_schema::{self, KindSchema};
 use crate::validate::removed_apis;
-use crate::validate::structural::Structural;
+use crate::validate::structural::{Library, Structural};
 
 /// A kind's compiled schema, shared between threads.
 pub type Validator = Arc<KindSchema>;
@@ -155,6 +155,20 @@ fn definitions(version: KubeVersion) -> Option<Arc<Definitions>> {
     Some(loaded)
 }
 
+/// `version`'s definitions as the structural validator compiles them, on first use, shared by
+/// every kind and every catalog of that version. (An older version read only to say when a
+/// kind was removed needs none.)
+fn library(version: KubeVersion) -> Option<(Arc<Definitions>, Arc<Library>)> {
+    static CACHE: OnceLock<Mutex<HashMap<KubeVersion, Arc<Library>>>> = OnceLock::new();
+    let definitions = definitions(version)?;
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache.lock().ok()?;
+    let library = cache
+        .entry(version)
+        .or_insert_with(|| Arc::new(Library::new(Arc::clone(&definitions) as _)));
+    Some((definitions, Arc::clone(library)))
+}
+
 /// A custom resource schema and where it came from.
 type CustomSchema = (Arc<Value>, String);
 
@@ -162,6 +176,8 @@ type CustomSchema = (Arc<Value>, String);
 pub struct Catalog {
     version: KubeVersion,
     definitions: Arc<Definitions>,
+    /// The bundled definitions as the structural validator compiles them, on first use.
+    library: Arc<Library>,
     /// Schemas from CRDs and `--crd` files, by `apiVersion/Kind`.
     custom: HashMap<String, CustomSchema>,
     /// Bundled custom resource schemas (schemas/crds/), read on first use.
@@ -175,7 +191,7 @@ pub struct Catalog {
 impl Catalog {
     /// The catalog for `version`; custom resource schemas are added with [`Catalog::add_custom`].
     pub fn new(version: KubeVersion) -> Result<Catalog, crate::error::Error> {
-        let definitions = definitions(version).ok_or_else(|| {
+        let (definitions, library) = library(version).ok_or_else(|| {
             let versions = bundled_versions();
             crate::error::Error::UnknownKubeVersion {
                 version: version.to_string(),
@@ -190,6 +206,7 @@ impl Catalog {
         Ok(Catalog {
             version,
             definitions,
+            library,
             custom: HashMap::new(),
             bundled: Mutex::new(HashMap::new()),
             schema_locations: Vec::new(),
@@ -291,7 +308,7 @@ impl Catalog {
             Err(poisoned) => poisoned.into_inner(),
         };
         // Kubernetes' own kinds have no CEL rules here: no lock taken for them.
-        if self.definitions.kinds.contains_key(&key) {
+        if self.definitions.kind(&key).is_some() {
             return None;
         }
         if let Some(found) = cached(&lock()) {
@@ -358,9 +375,8 @@ impl Catalog {
         key: &str,
     ) -> Option<Result<(Validator, SchemaSource), Broken>> {
         let definitions = &self.definitions;
-        let (schema, source) = if let Some(&name) = definitions.kinds.get(key) {
-            let root = serde_json::json!({ "$ref": format!("#/$defs/{name}") });
-            if let Ok(fast) = Structural::compile(&root, &|name| definitions.get(name)) {
+        let (schema, source) = if let Some(name) = definitions.kind(key) {
+            if let Ok(fast) = Structural::of_definition(name, Arc::clone(&self.library)) {
                 let definitions = Arc::clone(definitions);
                 let document = Box::new(move || schema_for(&definitions, name));
                 return Some(Ok((
@@ -371,7 +387,14 @@ impl Catalog {
             (schema_for(definitions, name), SchemaSource::Kubernetes)
         } else if let Some((schema, origin)) = self.custom(api_version, kind) {
             let source = SchemaSource::Custom(origin);
-            if let Ok(fast) = Structural::compile(&schema, &|name| definitions.get(name)) {
+            let resolve = |name: &str| definitions.get(name);
+            // A schema of schemas/crds/ (no CRD of the chart's or `--crd` replaced it).
+            let compiled = if self.custom.contains_key(key) {
+                Structural::compile(&schema, &resolve)
+            } else {
+                Structural::compile_shipped(&schema, &resolve)
+            };
+            if let Ok(fast) = compiled {
                 let definitions = Arc::clone(definitions);
                 let document =
                     Box::new(move || with_kubernetes_refs(&definitions, Value::clone(&schema)));
@@ -442,10 +465,13 @@ impl Catalog {
         let suffix = format!("/{kind}");
         let mut found: Vec<String> = self
             .definitions
-            .kinds
-            .keys()
-            .chain(self.custom.keys())
+            .kinds()
             .filter_map(|k| k.strip_suffix(&suffix).map(str::to_string))
+            .chain(
+                self.custom
+                    .keys()
+                    .filter_map(|k| k.strip_suffix(&suffix).map(str::to_string)),
+            )
             .chain(crate::validate::crd::bundled_api_versions(kind))
             .collect();
         found.sort();
@@ -466,8 +492,7 @@ fn removed(
             let suffix = format!("/{kind}");
             let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
             let mut options: Vec<&str> = defs
-                .kinds
-                .keys()
+                .kinds()
                 .filter_map(|k| k.strip_suffix(&suffix))
                 .filter(|v| !v.contains("beta") && !v.contains("alpha"))
                 .collect();
@@ -495,7 +520,7 @@ fn removed(
     let last_served = older
         .iter()
         .rev()
-        .find(|v| definitions(**v).is_some_and(|d| d.kinds.contains_key(&key)))?;
+        .find(|v| definitions(**v).is_some_and(|d| d.kind(&key).is_some()))?;
     let removed_in = bundled_versions()
         .into_iter()
         .find(|v| v > last_served)

@@ -3,22 +3,34 @@
 //! for whatever the validator does not read.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use serde_json::Value;
 
 use super::{
-    ANY, ARRAY, BOOLEAN, Bounds, INTEGER, NULL, NUMBER, Node, OBJECT, Resolve, STRING, Structural,
-    name_order,
+    ANY, ARRAY, BOOLEAN, Bounds, INTEGER, Library, NULL, NUMBER, Node, OBJECT, Pattern, Resolve,
+    STRING, Structural, name_order,
 };
 
 impl Structural {
     /// Compiles `root`. `Err` names what this validator does not handle (or what `jsonschema`
     /// would refuse): the caller then uses `jsonschema` alone.
     pub fn compile(root: &Value, resolve: Resolve) -> Result<Structural, String> {
+        Structural::compile_with(root, resolve, false)
+    }
+
+    /// Compiles `root`, a schema bosun ships (schemas/crds/): its patterns are known to build,
+    /// so each is built only when a string first meets it.
+    pub fn compile_shipped(root: &Value, resolve: Resolve) -> Result<Structural, String> {
+        Structural::compile_with(root, resolve, true)
+    }
+
+    fn compile_with(root: &Value, resolve: Resolve, shipped: bool) -> Result<Structural, String> {
         let mut compiler = Compiler {
             root,
             resolve,
+            library: None,
+            shipped,
             nodes: vec![Node::default()],
             refs: HashMap::new(),
         };
@@ -32,6 +44,43 @@ impl Structural {
         }
         Ok(Structural {
             nodes: compiler.nodes,
+            library: None,
+        })
+    }
+
+    /// The validator of `library`'s definition `name`, which compiles nothing yet: each
+    /// definition a document reaches is compiled when a value first meets it, once for every
+    /// kind that shares it. `Err` when the library has no such definition.
+    pub fn of_definition(name: &str, library: Arc<Library>) -> Result<Structural, String> {
+        let number = library
+            .number(name)
+            .ok_or_else(|| format!("`$ref` #/$defs/{name} points nowhere"))?;
+        let root = Node {
+            types: ANY,
+            definition: Some(number),
+            ..Node::default()
+        };
+        Ok(Structural {
+            nodes: vec![root],
+            library: Some(library),
+        })
+    }
+
+    /// Compiles one definition of `library`: its own `$ref`s become nodes that name other
+    /// definitions of the library, compiled when first met.
+    pub(super) fn compile_in(schema: &Value, library: &Library) -> Result<Structural, String> {
+        let mut compiler = Compiler {
+            root: &Value::Null,
+            resolve: &|_| None,
+            library: Some(library),
+            shipped: true,
+            nodes: vec![Node::default()],
+            refs: HashMap::new(),
+        };
+        compiler.fill(0, schema, false)?;
+        Ok(Structural {
+            nodes: compiler.nodes,
+            library: None,
         })
     }
 }
@@ -39,6 +88,10 @@ impl Structural {
 struct Compiler<'a> {
     root: &'a Value,
     resolve: Resolve<'a>,
+    /// Where `#/$defs/NAME` points when the root does not hold NAME, instead of `resolve`.
+    library: Option<&'a Library>,
+    /// A schema bosun ships, whose patterns are known to build: each is built on first use.
+    shipped: bool,
     nodes: Vec<Node>,
     refs: HashMap<String, usize>,
 }
@@ -58,6 +111,29 @@ impl Compiler<'_> {
             }
             _ => Err(format!("`{keyword}` is not a non-empty list of schemas")),
         }
+    }
+
+    /// The library's number for `reference` when it names one of the library's definitions;
+    /// `None` when there is no library (or the root holds a definition of that name).
+    fn in_library(&self, reference: &str) -> Result<Option<u32>, String> {
+        let Some(library) = self.library else {
+            return Ok(None);
+        };
+        let Some(name) = reference.strip_prefix("#/$defs/") else {
+            return Ok(None);
+        };
+        if self
+            .root
+            .get("$defs")
+            .and_then(|defs| defs.get(name))
+            .is_some()
+        {
+            return Ok(None);
+        }
+        library
+            .number(name)
+            .map(Some)
+            .ok_or_else(|| format!("`$ref` {reference} points nowhere"))
     }
 
     fn reference(&mut self, reference: &str) -> Result<usize, String> {
@@ -113,8 +189,13 @@ impl Compiler<'_> {
                 "type" => node.types = types(value)?,
                 "$ref" => {
                     let reference = value.as_str().ok_or("`$ref` is not a string")?;
-                    let target = self.reference(reference)?;
-                    node.all.push(target);
+                    match self.in_library(reference)? {
+                        Some(number) => node.definition = Some(number),
+                        None => {
+                            let target = self.reference(reference)?;
+                            node.all.push(target);
+                        }
+                    }
                 }
                 "allOf" => node.all.extend(self.schemas(value, key)?),
                 "anyOf" => bounds.any_of = self.schemas(value, key)?,
@@ -170,7 +251,8 @@ impl Compiler<'_> {
                         value.as_bool().ok_or("`uniqueItems` is not a boolean")?;
                 }
                 "pattern" => {
-                    bounds.pattern = Some(pattern(value)?);
+                    let text = value.as_str().ok_or("`pattern` is not a string")?;
+                    bounds.pattern = Some(Pattern::get(text, !self.shipped)?);
                 }
                 "$defs" | "definitions" if is_root => {
                     value.as_object().ok_or("`$defs` is not a map")?;
@@ -249,28 +331,4 @@ fn names(value: &Value) -> Result<Vec<Box<str>>, String> {
         out.push(name.into());
     }
     Ok(out)
-}
-
-/// `pattern`'s validator, built once a run for each pattern text: CRDs repeat a few patterns
-/// (Kubernetes quantities, names) hundreds of times, and each build is a whole `jsonschema`
-/// validator.
-fn pattern(value: &Value) -> Result<Arc<jsonschema::Validator>, String> {
-    static BUILT: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
-    let text = value.as_str().ok_or("`pattern` is not a string")?;
-    let built = BUILT.get_or_init(Default::default);
-    let lock = || match built.lock() {
-        Ok(guard) => guard,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    if let Some(found) = lock().get(text) {
-        return Ok(Arc::clone(found));
-    }
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .should_validate_formats(false)
-        .build(&serde_json::json!({ "pattern": text }))
-        .map_err(|e| format!("pattern {text:?}: {e}"))?;
-    let validator = Arc::new(validator);
-    lock().insert(text.to_string(), Arc::clone(&validator));
-    Ok(validator)
 }

@@ -2,7 +2,8 @@
 //! `$ref`, `properties`, `additionalProperties`, `items`, `required`, `enum`, `const`, the
 //! `allOf`/`anyOf`/`oneOf`/`not`/`if` combinators, `propertyNames`, `dependentSchemas`,
 //! `pattern` and the size and range bounds). A schema compiles (`compile.rs`) into a flat graph
-//! of nodes, shared by every document of its kind.
+//! of nodes, shared by every document of its kind; Kubernetes' own definitions compile on first
+//! use, once for every kind that reaches them (`library.rs`).
 //!
 //! It only ever answers "surely valid": [`Structural::is_valid`] is `true` only when the
 //! `jsonschema` crate (Draft 2020-12, formats off) would accept the document too. Anything else,
@@ -20,9 +21,11 @@ use serde_json::{Map, Number, Value};
 /// Resolves `#/$defs/NAME` (and `#/definitions/NAME`) references the schema's root does not hold.
 pub type Resolve<'a> = &'a dyn Fn(&str) -> Option<Arc<Value>>;
 
-/// A compiled schema: nodes, the first of which is the root.
+/// A compiled schema: nodes, the first of which is the root, and the library of shared
+/// definitions its `$ref`s may name (Kubernetes' own, compiled on first use).
 pub struct Structural {
     nodes: Vec<Node>,
+    library: Option<Arc<Library>>,
 }
 
 const NULL: u8 = 1;
@@ -61,6 +64,8 @@ struct Node {
     never: bool,
     /// `$ref` targets and `allOf` branches: all must hold.
     all: Vec<usize>,
+    /// A `$ref` to a definition of the library: its number there.
+    definition: Option<u32>,
     /// Sorted by [`name_order`].
     properties: Vec<(Box<str>, usize)>,
     /// `additionalProperties`: `None` allows any field.
@@ -97,8 +102,8 @@ struct Bounds {
     exclusive_minimum: Option<Number>,
     exclusive_maximum: Option<Number>,
     unique_items: bool,
-    /// `pattern`, compiled by `jsonschema` itself so that it matches as it does.
-    pattern: Option<Arc<jsonschema::Validator>>,
+    /// `pattern`, matched by `jsonschema` itself so that it matches as it does.
+    pattern: Option<Arc<Pattern>>,
 }
 
 impl Bounds {
@@ -139,34 +144,40 @@ impl Bounds {
 impl Structural {
     /// `true` only when `jsonschema` would find `value` valid too.
     pub fn is_valid(&self, value: &Value) -> bool {
-        self.check(0, value) == Verdict::Valid
+        self.check(self.library.as_deref(), 0, value) == Verdict::Valid
     }
 
-    fn check(&self, at: usize, value: &Value) -> Verdict {
+    fn check(&self, library: Option<&Library>, at: usize, value: &Value) -> Verdict {
         let node = &self.nodes[at];
         if node.never {
             return Verdict::Invalid;
         }
         let mut out = Verdict::Valid;
         step!(out, type_matches(node.types, value));
+        if let Some(number) = node.definition {
+            step!(
+                out,
+                library.map_or(Verdict::Unsure, |library| library.check(number, value))
+            );
+        }
         for &next in &node.all {
-            step!(out, self.check(next, value));
+            step!(out, self.check(library, next, value));
         }
         match value {
-            Value::Object(map) => step!(out, self.check_object(node, map, value)),
-            Value::Array(items) => step!(out, self.check_array(node, items)),
+            Value::Object(map) => step!(out, self.check_object(library, node, map, value)),
+            Value::Array(items) => step!(out, self.check_array(library, node, items)),
             Value::String(text) => step!(out, check_string(node, text, value)),
             Value::Number(number) => step!(out, check_number(node, number)),
             _ => {}
         }
         if let Some(bounds) = &node.bounds {
-            step!(out, self.check_combined(bounds, value));
+            step!(out, self.check_combined(library, bounds, value));
         }
         out
     }
 
     /// `enum`, `const` and the combinators.
-    fn check_combined(&self, bounds: &Bounds, value: &Value) -> Verdict {
+    fn check_combined(&self, library: Option<&Library>, bounds: &Bounds, value: &Value) -> Verdict {
         let mut out = Verdict::Valid;
         for allowed in &bounds.allowed {
             step!(out, one_of_values(allowed, value));
@@ -174,7 +185,7 @@ impl Structural {
         if !bounds.any_of.is_empty() {
             let mut found = Verdict::Invalid;
             for &branch in &bounds.any_of {
-                match self.check(branch, value) {
+                match self.check(library, branch, value) {
                     Verdict::Valid => {
                         found = Verdict::Valid;
                         break;
@@ -189,7 +200,7 @@ impl Structural {
             let mut valid = 0;
             let mut unsure = false;
             for &branch in &bounds.one_of {
-                match self.check(branch, value) {
+                match self.check(library, branch, value) {
                     Verdict::Valid => valid += 1,
                     Verdict::Unsure => unsure = true,
                     Verdict::Invalid => {}
@@ -206,19 +217,19 @@ impl Structural {
             );
         }
         if let Some(condition) = bounds.condition {
-            let branch = match self.check(condition, value) {
+            let branch = match self.check(library, condition, value) {
                 Verdict::Valid => bounds.then,
                 Verdict::Invalid => bounds.otherwise,
                 Verdict::Unsure => return Verdict::Unsure,
             };
             if let Some(branch) = branch {
-                step!(out, self.check(branch, value));
+                step!(out, self.check(library, branch, value));
             }
         }
         if let Some(negated) = bounds.not {
             step!(
                 out,
-                match self.check(negated, value) {
+                match self.check(library, negated, value) {
                     Verdict::Valid => Verdict::Invalid,
                     Verdict::Invalid => Verdict::Valid,
                     Verdict::Unsure => Verdict::Unsure,
@@ -228,7 +239,13 @@ impl Structural {
         out
     }
 
-    fn check_object(&self, node: &Node, map: &Map<String, Value>, value: &Value) -> Verdict {
+    fn check_object(
+        &self,
+        library: Option<&Library>,
+        node: &Node,
+        map: &Map<String, Value>,
+        value: &Value,
+    ) -> Verdict {
         let mut out = Verdict::Valid;
         if node
             .required
@@ -246,12 +263,12 @@ impl Structural {
             }
             for (field, schema) in &bounds.dependent {
                 if map.contains_key(&**field) {
-                    step!(out, self.check(*schema, value));
+                    step!(out, self.check(library, *schema, value));
                 }
             }
             if let Some(names) = bounds.property_names {
                 for key in map.keys() {
-                    step!(out, self.check(names, &Value::String(key.clone())));
+                    step!(out, self.check(library, names, &Value::String(key.clone())));
                 }
             }
         }
@@ -269,12 +286,12 @@ impl Structural {
                     None => continue,
                 },
             };
-            step!(out, self.check(schema, field));
+            step!(out, self.check(library, schema, field));
         }
         out
     }
 
-    fn check_array(&self, node: &Node, items: &[Value]) -> Verdict {
+    fn check_array(&self, library: Option<&Library>, node: &Node, items: &[Value]) -> Verdict {
         let mut out = Verdict::Valid;
         if let Some(bounds) = &node.bounds {
             let count = items.len() as u64;
@@ -292,7 +309,7 @@ impl Structural {
         }
         if let Some(schema) = node.items {
             for item in items {
-                step!(out, self.check(schema, item));
+                step!(out, self.check(library, schema, item));
             }
         }
         out
@@ -348,8 +365,13 @@ fn check_string(node: &Node, text: &str, value: &Value) -> Verdict {
             return Verdict::Invalid;
         }
     }
-    match &bounds.pattern {
-        Some(pattern) if !pattern.is_valid(value) => Verdict::Invalid,
+    match bounds
+        .pattern
+        .as_ref()
+        .map(|pattern| pattern.matches(value))
+    {
+        Some(Some(false)) => Verdict::Invalid,
+        Some(None) => Verdict::Unsure,
         _ => Verdict::Valid,
     }
 }
@@ -432,8 +454,18 @@ fn unique(items: &[Value]) -> Verdict {
 }
 
 mod compile;
+mod library;
+mod pattern;
+pub use library::{Library, Source};
+use pattern::Pattern;
+#[cfg(test)]
+#[path = "library_tests.rs"]
+mod library_tests;
 #[cfg(test)]
 #[path = "lookup_tests.rs"]
 mod lookup_tests;
+#[cfg(test)]
+#[path = "pattern_tests.rs"]
+mod pattern_tests;
 #[cfg(test)]
 mod tests;

@@ -23,6 +23,10 @@ mod blocks;
 mod context;
 mod files;
 mod functions;
+mod merge;
+#[cfg(test)]
+#[path = "merge_tests.rs"]
+mod merge_tests;
 mod trace;
 mod values;
 #[cfg(test)]

@@ -9,6 +9,7 @@ use minijinja::value::{Kwargs, Rest, Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, State};
 use sha2::Digest as _;
 
+use crate::render::jinja::merge;
 use crate::yaml;
 
 /// Adds every bosun filter and function to `env`.
@@ -303,8 +304,17 @@ fn tpl(state: &State, text: &str, context: Option<Value>) -> Result<String, Erro
     state.env().render_named_str("tpl", text, context)
 }
 
-/// Deep merge of maps where the leftmost wins, like Helm's `merge`.
+/// Deep merge of maps where the leftmost wins, like Helm's `merge`: plain maps as they are
+/// ([`merge::merge_plain`]), anything else through JSON.
 fn merge(maps: Rest<Value>) -> Result<Value, Error> {
+    match merge::merge_plain(&maps) {
+        Some(merged) => Ok(merged),
+        None => merge_as_json(&maps),
+    }
+}
+
+/// [`merge`] through JSON: each map turned into JSON, merged, and the result turned back.
+pub(super) fn merge_as_json(maps: &[Value]) -> Result<Value, Error> {
     let mut result = serde_json::Value::Object(Default::default());
     for value in maps.iter().rev() {
         if value.is_none() {

@@ -23,6 +23,10 @@ mod blocks;
 mod context;
 mod files;
 mod functions;
+mod merge;
+#[cfg(test)]
+#[path = "merge_tests.rs"]
+mod merge_tests;
 mod trace;
 mod values;
 #[cfg(test)]
@@ -81,11 +85,12 @@ impl Engine {
         let template = self.env.get_template(name).map_err(|e| self.error(e))?;
         let mut output = LimitedWriter {
             out,
+            pending: Vec::with_capacity(WRITE_CHUNK),
             written: 0,
             exceeded: false,
         };
         match template.render_captured_to(context.clone(), &mut output) {
-            Ok(_) => {}
+            Ok(_) => output.hand_over(),
             Err(_) if output.exceeded => {
                 return Err(Error::Template {
                     message: format!(
@@ -211,6 +216,8 @@ fn format_value(
     match value.kind() {
         ValueKind::Bool => out.write_str(if value.is_true() { "true" } else { "false" })?,
         ValueKind::None => out.write_str("null")?,
+        // Auto-escape is off: a string is written as it is, without `Display`'s machinery.
+        ValueKind::String => out.write_str(value.as_str().unwrap_or_default())?,
         ValueKind::Map | ValueKind::Seq => {
             let json = serde_json::to_string(value)
                 .map_err(|e| minijinja::Error::new(ErrorKind::BadSerialization, e.to_string()))?;
@@ -221,10 +228,26 @@ fn format_value(
     Ok(())
 }
 
+/// Bytes gathered before they go to the output: a template writes a few bytes at a time,
+/// and each hand-over costs a call through `dyn` and a search for line breaks.
+const WRITE_CHUNK: usize = 8 * 1024;
+
+/// Stops the render at [`MAX_OUTPUT`], and hands the text on in pieces of [`WRITE_CHUNK`].
 struct LimitedWriter<'a> {
     out: &'a mut dyn FnMut(&[u8]),
+    pending: Vec<u8>,
     written: usize,
     exceeded: bool,
+}
+
+impl LimitedWriter<'_> {
+    /// Hands the text gathered so far to the output.
+    fn hand_over(&mut self) {
+        if !self.pending.is_empty() {
+            (self.out)(&self.pending);
+            self.pending.clear();
+        }
+    }
 }
 
 impl io::Write for LimitedWriter<'_> {
@@ -234,7 +257,14 @@ impl io::Write for LimitedWriter<'_> {
             return Err(io::Error::other("output limit reached"));
         }
         self.written += data.len();
-        (self.out)(data);
+        if self.pending.len() + data.len() > WRITE_CHUNK {
+            self.hand_over();
+        }
+        if data.len() > WRITE_CHUNK {
+            (self.out)(data);
+        } else {
+            self.pending.extend_from_slice(data);
+        }
         Ok(data.len())
     }
     fn flush(&mut self) -> io::Result<()> {

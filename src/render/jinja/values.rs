@@ -7,12 +7,26 @@
 
 use indexmap::IndexMap;
 use minijinja::value::Value;
+use rayon::prelude::*;
 
 use crate::values::Node;
+
+/// Entries of a map past which its values are converted on all cores: the map of a fleet's
+/// services, built before the template starts, while the other cores have nothing to do.
+const PARALLEL: usize = 128;
 
 /// `values` for a chart's templates, from its merged tree.
 pub fn from_node(node: &Node) -> Value {
     match node {
+        Node::Map(map, _) if map.len() >= PARALLEL => {
+            let pairs: Vec<(&String, &Node)> = map.iter().collect();
+            let converted: Vec<(Value, Value)> = pairs
+                .par_iter()
+                .with_min_len(PARALLEL / 4)
+                .map(|(key, child)| (Value::from(key.as_str()), from_node(child)))
+                .collect();
+            Value::from_object(converted.into_iter().collect::<IndexMap<Value, Value>>())
+        }
         Node::Map(map, _) => {
             let mut entries = IndexMap::with_capacity(map.len());
             for (key, child) in map {

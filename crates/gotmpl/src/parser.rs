@@ -82,7 +82,10 @@ fn spare_tokens<'s>() -> Vec<Token<'s>> {
 /// Empties `tokens` and keeps its room for this thread's next parse. Collecting an empty list
 /// into one of the same layout keeps its allocation (std's in-place `collect`), and the
 /// `filter_map` is what turns its tokens' borrow into `'static` without a token to convert.
-#[expect(clippy::unnecessary_filter_map, reason = "the type changes, not the tokens")]
+#[expect(
+    clippy::unnecessary_filter_map,
+    reason = "the type changes, not the tokens"
+)]
 fn keep_tokens(mut tokens: Vec<Token<'_>>) {
     if tokens.capacity() > SPARE_TOKENS_MAX {
         return;

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::gitignore::Gitignore;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -15,6 +15,7 @@ use crate::diagnostics::SourceSnippet;
 use crate::error::Error;
 use crate::yaml;
 
+mod helmignore;
 mod subcharts;
 
 /// Chart.yaml's fields that bosun acts on. All fields, as written, are kept in [`Chart::fields`].
@@ -208,7 +209,7 @@ fn load(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart, Error> {
     let (metadata, fields) = read_chart_yaml(&chart_yaml_name, &text)?;
     check_metadata(dir, &chart_yaml_name, &text, &metadata)?;
 
-    let ignore = Arc::new(helmignore(&root));
+    let ignore = helmignore::load(&root);
     let values_path = dir.join("values.yaml");
     let values = if values_path.is_file() {
         let text = read_text(&values_path)?;
@@ -345,16 +346,6 @@ fn check_metadata(dir: &Path, path: &str, text: &str, metadata: &Metadata) -> Re
         ));
     }
     Ok(())
-}
-
-fn helmignore(root: &Path) -> Gitignore {
-    let mut builder = GitignoreBuilder::new(root);
-    let file = root.join(".helmignore");
-    if file.is_file() {
-        // A malformed line is skipped rather than failing the chart, as Helm does.
-        let _ = builder.add(file);
-    }
-    builder.build().unwrap_or_else(|_| Gitignore::empty())
 }
 
 /// Lists the regular files under `folder` (relative to `root`), sorted, skipping ignored ones.

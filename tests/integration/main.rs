@@ -30,6 +30,7 @@ mod releases;
 mod render;
 mod repository;
 mod seeds;
+mod shared_templates;
 mod trust_checks;
 mod trust_messages;
 mod trust_output;

@@ -150,10 +150,19 @@ pub fn string_value(raw: &str) -> Cow<'_, str> {
 
 /// Tokenizes a whole template.
 pub fn lex(src: &str) -> Result<Vec<Token<'_>>, LexError> {
+    lex_into(src, Vec::new())
+}
+
+/// [`lex`] into `tokens`, an empty list whose room is reused: one list kept for all of a
+/// process's parses touches fresh memory once, where a list per template took fresh pages for
+/// each of its sizes.
+pub fn lex_into<'s>(src: &'s str, mut tokens: Vec<Token<'s>>) -> Result<Vec<Token<'s>>, LexError> {
+    tokens.clear();
+    tokens.reserve(estimate_tokens(src));
     let mut lexer = Lexer {
         src,
         pos: 0,
-        tokens: Vec::with_capacity(estimate_tokens(src)),
+        tokens,
         paren_depth: 0,
     };
     lexer.run()?;

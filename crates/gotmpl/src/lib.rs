@@ -29,6 +29,7 @@ mod error;
 pub mod exec;
 pub mod format;
 pub mod lexer;
+mod parsed_text;
 pub mod parser;
 mod value;
 
@@ -37,6 +38,7 @@ use std::sync::Arc;
 
 pub use error::{Error, ErrorKind, Location};
 pub use exec::{CallSite, Context, MissingKey, Param, Signature, SourceLine};
+pub use parsed_text::ParsedText;
 pub use value::{Callable, Map, Object, Value};
 
 use exec::{Run, Template};
@@ -173,15 +175,37 @@ impl Engine {
     /// [`Engine::add_template`] for text the caller already shares: the templates keep `text`
     /// itself rather than a copy.
     pub fn add_template_source(&mut self, name: &str, text: Arc<str>) -> Result<(), Error> {
-        let set = self.parse_set(name, text)?;
-        for (tname, tmpl) in set {
+        let parsed = self.parse_source(name, text)?;
+        self.add_parsed(name, &parsed);
+        Ok(())
+    }
+
+    /// Parses `text` as the template `name` without adding it (see [`Engine::add_parsed`]).
+    /// It takes the engine shared, so that many texts can be parsed on many threads; the parse
+    /// depends on the functions the engine has now.
+    pub fn parse_source(&self, name: &str, text: Arc<str>) -> Result<ParsedText, Error> {
+        let has_func = |f: &str| self.has_function(f);
+        let parsed = parser::parse(name, &text, &has_func, self.options.max_nesting)?;
+        Ok(ParsedText {
+            root: Arc::new(parsed.root),
+            defines: (parsed.defines.into_iter())
+                .map(|(dname, root)| (dname, Arc::new(root)))
+                .collect(),
+            text,
+        })
+    }
+
+    /// Adds a parsed text as the template `name`, with every template it defines, as
+    /// [`Engine::add_template`] does. The name may differ from the one it was parsed under
+    /// when the text is the same: its templates share the parsed trees.
+    pub fn add_parsed(&mut self, name: &str, parsed: &ParsedText) {
+        for (tname, tmpl) in Engine::template_set(name, parsed) {
             let keep_old =
                 parser::is_empty(&tmpl.root, &tmpl.source) && self.templates.contains_key(&tname);
             if !keep_old {
                 self.templates.insert(tname, tmpl);
             }
         }
-        Ok(())
     }
 
     /// Whether a template of that name was added or defined.
@@ -260,25 +284,28 @@ impl Engine {
         name: &str,
         source: Arc<str>,
     ) -> Result<HashMap<String, Arc<Template>>, Error> {
-        let has_func = |f: &str| self.has_function(f);
-        let parsed = parser::parse(name, &source, &has_func, self.options.max_nesting)?;
-        let make = |tname: &str, root: ast::List| {
+        let parsed = self.parse_source(name, source)?;
+        Ok(Engine::template_set(name, &parsed))
+    }
+
+    /// The templates of a parsed text added as `name`: the text itself, then its definitions.
+    fn template_set(name: &str, parsed: &ParsedText) -> HashMap<String, Arc<Template>> {
+        let make = |tname: &str, root: &Arc<ast::List>| {
             Arc::new(Template {
                 name: tname.to_string(),
                 parse_name: name.to_string(),
-                source: Arc::clone(&source),
-                root: Arc::new(root),
+                source: Arc::clone(&parsed.text),
+                root: Arc::clone(root),
             })
         };
         let mut set = HashMap::new();
-        set.insert(name.to_string(), make(name, parsed.root));
-        for (dname, root) in parsed.defines {
-            let tmpl = make(&dname, root);
+        set.insert(name.to_string(), make(name, &parsed.root));
+        for (dname, root) in &parsed.defines {
             // Within one text a later definition wins unless it is empty (Go's rule).
-            if !(parser::is_empty(&tmpl.root, &source) && set.contains_key(&dname)) {
-                set.insert(dname, tmpl);
+            if !(parser::is_empty(root, &parsed.text) && set.contains_key(dname)) {
+                set.insert(dname.clone(), make(dname, root));
             }
         }
-        Ok(set)
+        set
     }
 }

@@ -1,12 +1,13 @@
 //! Builds the AST from tokens, following Go's `text/template/parse`: the same grammar, the same
 //! variable scoping checks, and its error messages.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::ast::{Arg, Branch, Command, List, Name, Node, Number, Pipe};
 use crate::error::{Error, Location, line_col};
-use crate::lexer::{Keyword, Tok, Token, lex, string_value};
+use crate::lexer::{Keyword, Tok, Token, lex_into, string_value};
 
 /// A parsed text: its own body and the templates it defines (`define` and `block`).
 #[derive(Debug)]
@@ -30,7 +31,7 @@ pub fn parse(
     has_func: &dyn Fn(&str) -> bool,
     max_nesting: usize,
 ) -> Result<Parsed, Error> {
-    let tokens = lex(src).map_err(|e| {
+    let tokens = lex_into(src, spare_tokens()).map_err(|e| {
         // Go names the action's first line when the error is on a later one.
         let line = line_col(src, e.pos).0;
         let message = match e.action.map(|a| line_col(src, a).0) {
@@ -58,10 +59,40 @@ pub fn parse(
         names: HashMap::default(),
     };
     let root = parser.top()?;
+    keep_tokens(parser.tokens);
     Ok(Parsed {
         root,
         defines: parser.defines,
     })
+}
+
+thread_local! {
+    /// The token list of this thread's last parse, emptied, for the next one to fill.
+    static SPARE_TOKENS: Cell<Vec<Token<'static>>> = const { Cell::new(Vec::new()) };
+}
+
+/// A list kept longer than this many tokens (32 bytes each) is freed after its parse.
+const SPARE_TOKENS_MAX: usize = 1 << 18;
+
+/// The spare token list, empty, for tokens borrowing from any text.
+fn spare_tokens<'s>() -> Vec<Token<'s>> {
+    SPARE_TOKENS.take()
+}
+
+/// Empties `tokens` and keeps its room for this thread's next parse. Collecting an empty list
+/// into one of the same layout keeps its allocation (std's in-place `collect`), and the
+/// `filter_map` is what turns its tokens' borrow into `'static` without a token to convert.
+#[expect(
+    clippy::unnecessary_filter_map,
+    reason = "the type changes, not the tokens"
+)]
+fn keep_tokens(mut tokens: Vec<Token<'_>>) {
+    if tokens.capacity() > SPARE_TOKENS_MAX {
+        return;
+    }
+    tokens.clear();
+    let spare: Vec<Token<'static>> = tokens.into_iter().filter_map(|_| None).collect();
+    SPARE_TOKENS.set(spare);
 }
 
 fn syntax_error(name: &str, src: &str, pos: usize, message: String) -> Error {
@@ -658,4 +689,18 @@ fn parse_number(text: &str) -> Option<Number> {
     }
     let v: f64 = digits.parse().ok()?;
     Some(Number::Float(if neg { -v } else { v }))
+}
+
+#[cfg(test)]
+mod spare_tokens_tests {
+    use super::{parse, spare_tokens};
+
+    #[test]
+    fn a_parse_leaves_its_token_list_for_the_next_one() {
+        let has_func = |_: &str| true;
+        parse("t", "a {{ .b }} c {{ if .d }}e{{ end }}", &has_func, 100).unwrap();
+        let spare = spare_tokens();
+        assert!(spare.is_empty());
+        assert!(spare.capacity() >= 10, "room kept: {}", spare.capacity());
+    }
 }

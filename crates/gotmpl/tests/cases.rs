@@ -17,41 +17,13 @@
 //! Every engine also has `indent`, declared as sprig declares it in Go (`func(int, string)
 //! string`), so the cases can pin Go's argument checks for typed host functions.
 
+mod case_engine;
 mod case_table;
 
 use case_table::Case;
-use gotmpl::{Engine, Options, Param, Signature, Value};
 
 fn run(case: &Case) -> String {
-    let json: serde_json::Value = if case.data.trim().is_empty() {
-        serde_json::Value::Null
-    } else {
-        serde_json::from_str(&case.data)
-            .unwrap_or_else(|e| panic!("{}: case {}: bad JSON: {e}", case.file, case.name))
-    };
-    let (mut engine, data, name) = if case.helm {
-        (
-            Engine::with_options(Options::helm()),
-            Value::from_json_as_float64(&json),
-            "gotpl",
-        )
-    } else {
-        (Engine::new(), Value::from(&json), "t")
-    };
-    engine.add_function_with_signature(
-        "indent",
-        Signature::new(&[Param::Int, Param::String]),
-        |_, args| {
-            let (Value::Int(spaces), Value::String(text)) = (&args[0], &args[1]) else {
-                unreachable!("the signature guarantees the types");
-            };
-            let pad = " ".repeat(usize::try_from(*spaces).unwrap_or(0));
-            Ok(Value::from(format!(
-                "{pad}{}",
-                text.replace('\n', &format!("\n{pad}"))
-            )))
-        },
-    );
+    let (mut engine, data, name) = case_engine::setup(case);
     let result = engine
         .add_template(name, &case.template)
         .and_then(|()| engine.render(name, &data));

@@ -19,6 +19,7 @@ mod seed;
 pub use lookup::Cluster;
 pub use seed::RandomSeed;
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -86,22 +87,47 @@ impl GoTree {
         // last definition does.
         let mut names: Vec<&String> = files.keys().collect();
         names.sort();
+        // Each distinct text is parsed once, under the first name that has it (each subchart's
+        // copy of Bitnami's `common` is the same text); a name whose text fails is the first
+        // that has it, so the error is the one parsing every name would give.
+        let mut parsed: HashMap<TextKey, gotmpl::ParsedText> = HashMap::new();
         for name in names {
             let (path, text) = &files[name];
-            engine
-                .add_template_source(name, Arc::clone(text))
-                .map_err(|e| {
-                    let mut error = template_error(&e, &files, Some((path, text)));
-                    if e.kind() == gotmpl::ErrorKind::Syntax
-                        && chart_named_no_engine(root, name)
-                        && let Error::Template { help, .. } = &mut error
-                    {
-                        *help = Some(JINJA_HINT.to_string());
-                    }
-                    error
-                })?;
+            let parsed_text = match parsed.entry(TextKey(text)) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => {
+                    let parse = engine.parse_source(name, Arc::clone(text)).map_err(|e| {
+                        let mut error = template_error(&e, &files, Some((path, text)));
+                        if e.kind() == gotmpl::ErrorKind::Syntax
+                            && chart_named_no_engine(root, name)
+                            && let Error::Template { help, .. } = &mut error
+                        {
+                            *help = Some(JINJA_HINT.to_string());
+                        }
+                        error
+                    })?;
+                    entry.insert(parse)
+                }
+            };
+            engine.add_parsed(name, parsed_text);
         }
         Ok(GoTree { engine, files })
+    }
+}
+
+/// A template's text as a map key, hashed by its length and ends only: texts are kilobytes,
+/// and two of the same length and ends are nearly always copies of one file, which equality
+/// then compares whole.
+#[derive(PartialEq, Eq)]
+struct TextKey<'t>(&'t str);
+
+impl std::hash::Hash for TextKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        const ENDS: usize = 64;
+        let bytes = self.0.as_bytes();
+        bytes.len().hash(state);
+        bytes[..bytes.len().min(ENDS)].hash(state);
+        bytes[bytes.len().saturating_sub(ENDS)..].hash(state);
     }
 }
 

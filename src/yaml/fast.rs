@@ -92,23 +92,22 @@ fn screen_bytes(text: &str) -> Screen {
 pub fn parse(text: &str) -> Option<Value> {
     // Found by fuzzing: a word that starts like a document marker (`---`, `...`), tabs, and
     // plain scalars over several lines are read differently by the bare event parser than by
-    // serde-saphyr. Templates seldom produce them; such documents go to serde-saphyr.
+    // serde-saphyr. Such documents are for the block reader (which reads a marker only at the
+    // start of a line, and then declines) or serde-saphyr.
     match screen(text) {
         Screen::Plain => {
             if let Some(value) = super::block::parse_printable(text) {
                 return Some(value);
             }
         }
-        Screen::Unusual => return None,
+        Screen::Unusual => return super::block::parse_printable(text),
         Screen::Unknown => {
-            if text.contains('\t')
-                || has_word_starting(text, "---")
-                || has_word_starting(text, "...")
-            {
+            if text.contains('\t') {
                 return None;
             }
-            if let Some(value) = super::block::parse(text) {
-                return Some(value);
+            let value = super::block::parse(text);
+            if value.is_some() || has_word_starting(text, "---") || has_word_starting(text, "...") {
+                return value;
             }
         }
     }
@@ -259,6 +258,10 @@ fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {
         if text.chars().all(numeric_char) {
             return resolve(text);
         }
+        return Some(Value::String(text.to_string()));
+    }
+    // Read alone, these would start with a document marker: no number or word starts so.
+    if text.starts_with("---") || text.starts_with("...") {
         return Some(Value::String(text.to_string()));
     }
     if matches!(

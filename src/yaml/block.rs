@@ -70,12 +70,19 @@ fn lines(text: &str) -> Vec<&str> {
 
 /// YAML's printable characters, less the byte-order mark, carriage return and tab.
 fn printable(text: &str) -> bool {
-    if text
-        .bytes()
-        .all(|b| b == b'\n' || (0x20..0x7f).contains(&b))
-    {
-        return true;
-    }
+    // Beyond ASCII, the characters YAML forbids all start with one of two bytes: 0xC2 (the
+    // C1 controls, U+0080 to U+009F) and 0xEF (the byte-order mark, U+FFFE and U+FFFF). A
+    // text without either is checked a byte at a time, in blocks the compiler vectorizes.
+    let bytes_ok = text.as_bytes().chunks(64).all(|block| {
+        block.iter().fold(true, |ok, &b| {
+            ok & (b == b'\n' || (0x20..0x7f).contains(&b) || (b >= 0x80 && b != 0xc2 && b != 0xef))
+        })
+    });
+    bytes_ok || printable_chars(text)
+}
+
+/// [`printable`] a character at a time.
+fn printable_chars(text: &str) -> bool {
     text.chars().all(|c| {
         matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{10000}'..='\u{10ffff}')
             || (('\u{e000}'..='\u{fffd}').contains(&c) && c != '\u{feff}')

@@ -90,24 +90,28 @@ fn screen_bytes(text: &str) -> Screen {
 
 /// The value of a one-document YAML text, or `None` when serde-saphyr must read it.
 pub fn parse(text: &str) -> Option<Value> {
+    // The block reader first: it reads a document marker only at the start of a line (and
+    // then declines), so it needs no screening beyond its own for printable characters.
+    let block = if all_printable_ascii(text.as_bytes()) {
+        super::block::parse_printable(text)
+    } else {
+        super::block::parse(text)
+    };
+    if block.is_some() {
+        return block;
+    }
     // Found by fuzzing: a word that starts like a document marker (`---`, `...`), tabs, and
     // plain scalars over several lines are read differently by the bare event parser than by
-    // serde-saphyr. Such documents are for the block reader (which reads a marker only at the
-    // start of a line, and then declines) or serde-saphyr.
+    // serde-saphyr. Such documents go to serde-saphyr.
     match screen(text) {
-        Screen::Plain => {
-            if let Some(value) = super::block::parse_printable(text) {
-                return Some(value);
-            }
-        }
-        Screen::Unusual => return super::block::parse_printable(text),
+        Screen::Plain => {}
+        Screen::Unusual => return None,
         Screen::Unknown => {
-            if text.contains('\t') {
+            if text.contains('\t')
+                || has_word_starting(text, "---")
+                || has_word_starting(text, "...")
+            {
                 return None;
-            }
-            let value = super::block::parse(text);
-            if value.is_some() || has_word_starting(text, "---") || has_word_starting(text, "...") {
-                return value;
             }
         }
     }

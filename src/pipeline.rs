@@ -172,7 +172,7 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
             let crds = parsing
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            Some(catalog::catalog(kube_version, &request.schemas, &crds)?)
+            Some(catalog::catalog(kube_version, &request.schemas, crds)?)
         }
         None => None,
     };

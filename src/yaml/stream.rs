@@ -17,17 +17,22 @@ pub(super) fn parse(text: &str) -> Option<Vec<Value>> {
     }
     let mut documents = Vec::new();
     let mut start = 0;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix("---") {
-            if !rest.trim_end_matches(['\n', '\r']).is_empty() {
-                // `--- text`, `---x`: left to serde-saphyr, which knows what each one means.
-                return None;
-            }
-            read_part(&text[start..offset], &mut documents)?;
-            start = offset + line.len();
+    // The lines that start with `---`, found by one vectorized search rather than a look at
+    // every line (a CRD file has tens of thousands).
+    let bytes = text.as_bytes();
+    let markers = text
+        .starts_with("---")
+        .then_some(0)
+        .into_iter()
+        .chain(memchr::memmem::find_iter(bytes, b"\n---").map(|at| at + 1));
+    for at in markers {
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n + 1);
+        if !text[at + 3..end].trim_end_matches(['\n', '\r']).is_empty() {
+            // `--- text`, `---x`: left to serde-saphyr, which knows what each one means.
+            return None;
         }
-        offset += line.len();
+        read_part(&text[start..at], &mut documents)?;
+        start = end;
     }
     read_part(&text[start..], &mut documents)?;
     Some(documents)

@@ -442,7 +442,7 @@ pub(crate) fn values(command: &ValuesCommand) -> Result<i32, Error> {
 pub(crate) fn validate(command: &ValidateCommand) -> Result<i32, Error> {
     let version = catalog::kube_version(command.kube_version.as_deref())?;
     let files = crate::validate::inputs::read(&command.inputs, read_stdin)?;
-    let catalog = catalog::catalog(version, &command.schemas, &[])?;
+    let catalog = catalog::catalog(version, &command.schemas, Vec::new())?;
     let checks = Checks {
         catalog: &catalog,
         policy: &command.policy,

@@ -245,8 +245,8 @@ struct Rest<'a> {
     crds: Option<CrdsParsing>,
 }
 
-/// The chart's CRD files being parsed on another thread: (shown path, document) each.
-type CrdsParsing = std::thread::JoinHandle<Result<Vec<(String, serde_json::Value)>, Error>>;
+/// The chart's CRD files being parsed, and their schemas made, on other threads.
+type CrdsParsing = std::thread::JoinHandle<Result<Vec<catalog::CrdSchemas>, Error>>;
 
 /// What [`Rest::render`] hands back.
 struct Rendering {
@@ -296,11 +296,7 @@ impl Rest<'_> {
                 let crds = parsing
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-                Some(catalog::catalog(
-                    self.kube_version,
-                    &request.schemas,
-                    &crds,
-                )?)
+                Some(catalog::catalog(self.kube_version, &request.schemas, crds)?)
             }
             None => None,
         };

@@ -34,32 +34,58 @@ pub fn kube_version(given: Option<&str>) -> Result<KubeVersion, Error> {
     }
 }
 
-/// The documents of CRD files given as (shown path, text).
-fn parse_crd_files(
-    files: &[(String, impl AsRef<str> + Sync)],
-) -> Result<Vec<(String, serde_json::Value)>, Error> {
-    // A CRD file is often a megabyte of YAML (kuberay's three are 3 MB): each is parsed on a
-    // core of its own, and the first error in file order is the one reported.
-    let parsed: Vec<Result<Vec<(String, serde_json::Value)>, Error>> = files
+/// The schemas of one CustomResourceDefinition read from a file, or why they could not be
+/// made: what the catalog keeps of a CRD document, which is megabytes of parsed YAML when
+/// its descriptions are long.
+#[derive(Debug)]
+pub struct CrdSchemas {
+    /// The file, as shown in messages.
+    file: String,
+    /// The CRD's `metadata.name`.
+    name: String,
+    /// `apiVersion/Kind` and schema, one per served version ([`crd::from_crd`]).
+    schemas: Result<Vec<(String, serde_json::Value)>, String>,
+}
+
+/// The CRDs among the documents of the file `file`; the other documents are dropped.
+fn crd_schemas(file: &str, documents: Vec<serde_json::Value>) -> Vec<CrdSchemas> {
+    documents
+        .into_iter()
+        .filter(|document| document["kind"] == "CustomResourceDefinition")
+        .map(|document| CrdSchemas {
+            file: file.to_string(),
+            name: document["metadata"]["name"]
+                .as_str()
+                .unwrap_or("?")
+                .to_string(),
+            schemas: crd::from_crd(&document),
+        })
+        .collect()
+}
+
+/// The CRDs of CRD files given as (shown path, text).
+fn parse_crd_files(files: &[(String, impl AsRef<str> + Sync)]) -> Result<Vec<CrdSchemas>, Error> {
+    // A CRD file is often a megabyte of YAML (kuberay's three are 3 MB): each is parsed, and
+    // its schemas made, on a core of its own, and the first error in file order is the one
+    // reported. The parsed documents are dropped there too.
+    let parsed: Vec<Result<Vec<CrdSchemas>, Error>> = files
         .par_iter()
         .map(|(shown, text)| {
             let text = text.as_ref();
             let documents = yaml::parse_stream(text).map_err(|e| e.into_error(shown, text))?;
-            Ok(documents.into_iter().map(|d| (shown.clone(), d)).collect())
+            Ok(crd_schemas(shown, documents))
         })
         .collect();
     let mut out = Vec::new();
-    for documents in parsed {
-        out.extend(documents?);
+    for schemas in parsed {
+        out.extend(schemas?);
     }
     Ok(out)
 }
 
-/// The CRDs in a chart's crds/ folder (and its subcharts'), as parsed documents with the file
-/// each came from, parsed on other threads: the caller joins the handle when it needs them.
-pub fn chart_crds(
-    chart: &Chart,
-) -> std::thread::JoinHandle<Result<Vec<(String, serde_json::Value)>, Error>> {
+/// The CRDs in a chart's crds/ folder (and its subcharts'), as their schemas with the file
+/// each came from, read on other threads: the caller joins the handle when it needs them.
+pub fn chart_crds(chart: &Chart) -> std::thread::JoinHandle<Result<Vec<CrdSchemas>, Error>> {
     let mut files = Vec::new();
     crd_files(chart, &mut files);
     let files: Vec<(String, String)> = files
@@ -83,7 +109,7 @@ fn crd_files<'a>(chart: &'a Chart, files: &mut Vec<(String, &'a str)>) {
 pub fn catalog(
     version: KubeVersion,
     sources: &SchemaSources,
-    crds: &[(String, serde_json::Value)],
+    crds: Vec<CrdSchemas>,
 ) -> Result<Catalog, Error> {
     let mut catalog = Catalog::new(version)?;
     let mut from_files = Vec::new();
@@ -94,21 +120,22 @@ pub fn catalog(
         })?;
         let shown = file.display().to_string();
         let found = yaml::parse_stream(&text).map_err(|e| e.into_error(&shown, &text))?;
-        from_files.extend(found.into_iter().map(|d| (shown.clone(), d)));
+        from_files.extend(crd_schemas(&shown, found));
     }
     let mut added = Vec::new();
-    // The chart's CRDs are read where they are: a large CRD is megabytes of parsed YAML.
-    for (file, document) in crds.iter().chain(&from_files) {
-        if document["kind"] == "CustomResourceDefinition" {
-            let name = document["metadata"]["name"].as_str().unwrap_or("?");
-            let schemas = crd::from_crd(document).map_err(|reason| Error::BadSchema {
-                path: file.clone(),
-                reason: format!("CRD `{name}`: {reason}"),
-            })?;
-            for (key, schema) in schemas {
-                catalog.add_custom(&key, schema, format!("CRD {name}"));
-                added.push((key, file, name));
-            }
+    for CrdSchemas {
+        file,
+        name,
+        schemas,
+    } in crds.into_iter().chain(from_files)
+    {
+        let schemas = schemas.map_err(|reason| Error::BadSchema {
+            path: file.clone(),
+            reason: format!("CRD `{name}`: {reason}"),
+        })?;
+        for (key, schema) in schemas {
+            catalog.add_custom(&key, schema, format!("CRD {name}"));
+            added.push((key, file.clone(), name.clone()));
         }
     }
     let broken = added.par_iter().find_map_first(|(key, file, name)| {

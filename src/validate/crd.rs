@@ -191,7 +191,7 @@ fn strict(node: &Value) -> Value {
     {
         insert(&mut map, "type", Cow::Owned(json!([t, "null"])));
     }
-    let mut out = Map::new();
+    let mut out = Map::with_capacity(map.len() + 1);
     for (key, value) in map {
         // `properties: null` and the like say nothing (kube-arangodb's CRDs have them); only a
         // null `default`, `enum`, `const` or `example` means something.

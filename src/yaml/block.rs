@@ -4,7 +4,7 @@
 //! the odd literal block (`|`) and short flow list (`["ALL"]`). This reader takes that subset
 //! line by line, about ten times faster than the event parser under serde-saphyr, and answers
 //! `None` for anything else, or anything it is unsure of: folded or indented-indicator blocks,
-//! multi-line plain or quoted scalars, nested flow collections, anchors, tags, directives,
+//! nested flow collections, anchors, tags, directives,
 //! duplicate keys, control characters. Those documents go to the slower paths in [`super::fast`]
 //! and serde-saphyr. Plain scalars are typed by the same rules as the event path, which asks
 //! serde-saphyr about the unusual ones; the differential tests in [`super::fast`] hold all the
@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 
 use super::fast::{is_plain_key, map_key, scalar_plain};
+use super::folding::{self, fold};
 
 /// Deeper nesting than this is left to the other paths.
 const MAX_DEPTH: usize = 64;
@@ -69,12 +70,19 @@ fn lines(text: &str) -> Vec<&str> {
 
 /// YAML's printable characters, less the byte-order mark, carriage return and tab.
 fn printable(text: &str) -> bool {
-    if text
-        .bytes()
-        .all(|b| b == b'\n' || (0x20..0x7f).contains(&b))
-    {
-        return true;
-    }
+    // Beyond ASCII, the characters YAML forbids all start with one of two bytes: 0xC2 (the
+    // C1 controls, U+0080 to U+009F) and 0xEF (the byte-order mark, U+FFFE and U+FFFF). A
+    // text without either is checked a byte at a time, in blocks the compiler vectorizes.
+    let bytes_ok = text.as_bytes().chunks(64).all(|block| {
+        block.iter().fold(true, |ok, &b| {
+            ok & (b == b'\n' || (0x20..0x7f).contains(&b) || (b >= 0x80 && b != 0xc2 && b != 0xef))
+        })
+    });
+    bytes_ok || printable_chars(text)
+}
+
+/// [`printable`] a character at a time.
+fn printable_chars(text: &str) -> bool {
     text.chars().all(|c| {
         matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{10000}'..='\u{10ffff}')
             || (('\u{e000}'..='\u{fffd}').contains(&c) && c != '\u{feff}')
@@ -187,9 +195,10 @@ impl<'a> Reader<'a> {
         } else if key_of(content)?.is_some() {
             self.mapping(indent, depth)
         } else {
-            // A scalar on a line of its own, under a key or an item.
+            // A scalar on a line of its own, under a key or an item: the lines that go on it
+            // are those as deep as it is (deeper than its parent, which it is deeper than).
             self.take();
-            self.inline(content, indent, depth)
+            self.inline(content, indent, indent.saturating_sub(1), depth)
         }
     }
 
@@ -221,7 +230,7 @@ impl<'a> Reader<'a> {
                     self.pending = Some((column, rest));
                     self.node(column, depth + 1)?
                 } else {
-                    self.inline(rest, indent, depth)?
+                    self.inline(rest, indent, indent, depth)?
                 }
             };
             items.push(item);
@@ -250,7 +259,7 @@ impl<'a> Reader<'a> {
                     _ => self.child(indent, depth)?,
                 }
             } else {
-                self.inline(rest, indent, depth)?
+                self.inline(rest, indent, indent, depth)?
             };
             self.entries.push((key, value));
         }
@@ -272,15 +281,31 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A value written on its key's or item's line; `indent` is that key's or item's.
-    fn inline(&mut self, text: &'a str, indent: usize, depth: usize) -> Option<Value> {
+    /// A value written on its key's or item's line; `indent` is that key's or item's. A plain
+    /// scalar goes on over the lines deeper than `fold_above`.
+    fn inline(
+        &mut self,
+        text: &'a str,
+        indent: usize,
+        fold_above: usize,
+        depth: usize,
+    ) -> Option<Value> {
         let value = match text.as_bytes()[0] {
             b'|' => return self.literal(&text[1..], indent),
-            b'"' | b'\'' => {
-                let (value, used) = quoted(text)?;
-                after_value(&text[used..])?;
-                Value::String(value)
-            }
+            b'"' | b'\'' => match quoted(text) {
+                Some((value, used)) => {
+                    after_value(&text[used..])?;
+                    Value::String(value)
+                }
+                None if self.pending.is_none() => {
+                    let (value, used, rest) =
+                        folding::quoted(text, &self.lines[self.next..], fold_above)?;
+                    after_value(rest)?;
+                    self.next += used;
+                    Value::String(value)
+                }
+                None => return None,
+            },
             b'[' | b'{' => {
                 let (value, used) = flow(text, depth)?;
                 after_value(&text[used..])?;
@@ -288,12 +313,35 @@ impl<'a> Reader<'a> {
             }
             b'>' | b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b'?' | b':' | b',' | b']' | b'}'
             | b'#' => return None,
-            _ => scalar_plain(plain_text(text)?)?,
+            _ => self.plain(text, fold_above)?,
         };
-        // A plain or quoted scalar may go on over the next lines; those are for serde-saphyr.
+        // A deeper line after the value (after a comment, or a quoted scalar's closing quote)
+        // is an error serde-saphyr words.
         match self.peek() {
             Some((at, _)) if at > indent => None,
             _ => Some(value),
+        }
+    }
+
+    /// A plain scalar whose first line is `text`, with the lines deeper than `fold_above`
+    /// that go on it.
+    fn plain(&mut self, text: &'a str, fold_above: usize) -> Option<Value> {
+        let first = plain_text(text)?;
+        // After a comment (`a: b # c`) the scalar has ended.
+        if first.len() < text.len() || self.pending.is_some() {
+            return scalar_plain(first);
+        }
+        let (folded, used) = fold(first, &self.lines[self.next..], fold_above)?;
+        self.next += used;
+        match folded {
+            // Line breaks make it a string whatever its words; the typing rules (and
+            // serde-saphyr, asked about unusual scalars) read one line. A first character
+            // that may not start a plain scalar (`- x`) is for serde-saphyr to judge.
+            Cow::Owned(text) if text.contains('\n') => {
+                let starts_plain = first.starts_with(|c: char| c.is_alphanumeric() || c == '_');
+                starts_plain.then_some(Value::String(text))
+            }
+            folded => scalar_plain(&folded),
         }
     }
 
@@ -409,7 +457,7 @@ fn quoted(text: &str) -> Option<(String, usize)> {
 }
 
 /// A double-quoted escape (after the `\`): the character and the bytes it took.
-fn escape(text: &str) -> Option<(char, usize)> {
+pub(super) fn escape(text: &str) -> Option<(char, usize)> {
     let hex = |len: usize| {
         let digits = text.get(1..1 + len)?;
         if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {

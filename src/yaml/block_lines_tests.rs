@@ -1,11 +1,18 @@
 //! The block reader's line cutting and mapping building, held to what they replaced.
 
-use super::{lines, parse};
+use super::{lines, parse, printable, printable_chars};
 use proptest::prelude::*;
 use serde_json::json;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn printable_by_bytes_answers_as_the_character_check_answers(
+        text in "[a \t\r\n\u{7f}\u{80}-\u{a0}\u{e9}\u{2019}\u{d7ff}\u{e000}\u{feff}\u{fffd}-\u{ffff}\u{1f600}]{0,12}"
+    ) {
+        prop_assert_eq!(printable(&text), printable_chars(&text));
+    }
 
     #[test]
     fn lines_cut_as_str_lines_cuts(body in "[a -~\n]{0,200}") {

@@ -29,11 +29,11 @@ fn the_fleet_shapes_take_the_block_path() {
 #[test]
 fn anything_it_is_unsure_of_goes_elsewhere() {
     for text in [
-        "a: b\n  c\n",
+        "a: b # c\n  d\n",
         "a: >\n  folded\n",
         "a: |2\n   x\n",
         "a: |+\n  x\n\n",
-        "a: \"x\n  y\"\n",
+        "a: \"x\\\n  y\"\n",
         "a: [[1]]\n",
         "a: [1, ]\n",
         "a: &x 1\n",

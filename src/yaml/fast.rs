@@ -90,15 +90,21 @@ fn screen_bytes(text: &str) -> Screen {
 
 /// The value of a one-document YAML text, or `None` when serde-saphyr must read it.
 pub fn parse(text: &str) -> Option<Value> {
+    // The block reader first: it reads a document marker only at the start of a line (and
+    // then declines), so it needs no screening beyond its own for printable characters.
+    let block = if all_printable_ascii(text.as_bytes()) {
+        super::block::parse_printable(text)
+    } else {
+        super::block::parse(text)
+    };
+    if block.is_some() {
+        return block;
+    }
     // Found by fuzzing: a word that starts like a document marker (`---`, `...`), tabs, and
     // plain scalars over several lines are read differently by the bare event parser than by
-    // serde-saphyr. Templates seldom produce them; such documents go to serde-saphyr.
+    // serde-saphyr. Such documents go to serde-saphyr.
     match screen(text) {
-        Screen::Plain => {
-            if let Some(value) = super::block::parse_printable(text) {
-                return Some(value);
-            }
-        }
+        Screen::Plain => {}
         Screen::Unusual => return None,
         Screen::Unknown => {
             if text.contains('\t')
@@ -106,9 +112,6 @@ pub fn parse(text: &str) -> Option<Value> {
                 || has_word_starting(text, "...")
             {
                 return None;
-            }
-            if let Some(value) = super::block::parse(text) {
-                return Some(value);
             }
         }
     }
@@ -259,6 +262,10 @@ fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {
         if text.chars().all(numeric_char) {
             return resolve(text);
         }
+        return Some(Value::String(text.to_string()));
+    }
+    // Read alone, these would start with a document marker: no number or word starts so.
+    if text.starts_with("---") || text.starts_with("...") {
         return Some(Value::String(text.to_string()));
     }
     if matches!(

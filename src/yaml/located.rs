@@ -6,9 +6,10 @@
 //! are plain block YAML under many comment lines, which the event parser alone reads several
 //! times faster. This path takes what [`super::fast`] takes (its rules for keys and plain
 //! scalars) and answers `None` for anything else — anchors, aliases, tags, duplicate keys,
-//! multi-line plain or quoted scalars, document markers, tabs, syntax errors — so that serde-saphyr reads
-//! those files and writes the error messages. The differential tests in `located_tests.rs` hold
-//! it to serde-saphyr's answers, lines included.
+//! quoted scalars over several lines, plain ones with a blank line inside, document markers,
+//! tabs, syntax errors — so that serde-saphyr reads those files and writes the error messages.
+//! The differential tests in `located_tests.rs` hold it to serde-saphyr's answers, lines
+//! included.
 
 use granit_parser::{Event, Parser, ScalarStyle};
 use serde_json::{Map, Value};
@@ -55,10 +56,16 @@ pub fn parse(text: &str) -> Option<Located> {
             }
             Event::Scalar(value, style, anchor, tag) => {
                 // Quoted ones too: a comment-like line inside one escapes [`screened`].
-                let multi_line_flow = matches!(
-                    style,
-                    ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
-                ) && span.end.line() > span.start.line();
+                // A plain one folded over lines is read here only when no blank line is in it
+                // (Bitnami's `Chart.yaml` descriptions): serde-saphyr keeps more line breaks for
+                // blank lines than the bare event parser does.
+                let multi_line = span.end.line() > span.start.line();
+                let multi_line_flow = multi_line
+                    && match style {
+                        ScalarStyle::Plain => value.contains('\n'),
+                        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => true,
+                        _ => false,
+                    };
                 if anchor != 0 || tag.is_some() || multi_line_flow {
                     return None;
                 }

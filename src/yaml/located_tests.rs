@@ -41,6 +41,26 @@ fn keys_keep_their_lines_across_comments_and_blank_values() {
     assert_eq!(global[1].1, Located::Leaf(Value::Null));
 }
 
+/// Bitnami's `Chart.yaml` folds its `description` over several lines: such plain scalars take
+/// this path, and read as serde-saphyr reads them (the same event parser folds them), their
+/// type resolved on the folded text.
+#[test]
+fn multi_line_plain_scalars_take_the_fast_path() {
+    for text in [
+        "description: Redis(R) is an open source, advanced key-value store. It is often referred\n  to as a data structure server since keys can contain strings, hashes, lists, sets\n  and sorted sets.\nname: redis\n",
+        "a: b\n  c\n",
+        "a: b   \n    c  \n  d\n",
+        "a: 1\n  2\n",
+        "a: true\n  false\n",
+        "a: 2001-12-14\n  21:59:43.10 -5\n",
+        "a: ~\n  x\n",
+        "l:\n  - one\n    two\n  - three\n",
+        "m:\n  k: x # c\n  j: y\n    z\n",
+    ] {
+        assert!(agree(text), "{text}");
+    }
+}
+
 #[test]
 fn anything_unusual_goes_to_serde_saphyr() {
     for text in [
@@ -54,7 +74,7 @@ fn anything_unusual_goes_to_serde_saphyr() {
         "a: [1, 2\n",
         "a: 1\n---\nb: 2\n",
         "a: ---x\n",
-        "a: b\n  c\n",
+        "a: b\n\n  c\n",
         "a: \"b\n  # --- c\"\n",
         "a:\tb\n",
         "---\na: 1\n",
@@ -144,16 +164,22 @@ fn scalar_text() -> impl Strategy<Value = String> {
     ]
 }
 
-/// A values-like text: nested block mappings and lists, scalars plain, quoted or empty, flow
-/// collections, and comment lines between entries.
+/// A values-like text: nested block mappings and lists, scalars plain (over one line or
+/// several), quoted or empty, flow collections, and comment lines between entries.
 fn document() -> impl Strategy<Value = String> {
-    let leaf = (scalar_text(), 0..5u8).prop_map(|(s, style)| match style {
-        0 => s,
-        1 => format!("'{}'", s.replace('\'', "''")),
-        2 => serde_json::to_string(&s).unwrap(),
-        3 => format!("[{}]", serde_json::to_string(&s).unwrap()),
-        _ => String::new(),
-    });
+    let fold = prop::sample::select(&["\n", "\n\n", "  \n", "\n   ", "\n\n\n"][..]);
+    let leaf =
+        (scalar_text(), 0..6u8, scalar_text(), fold).prop_map(
+            |(s, style, more, fold)| match style {
+                0 => s,
+                // A plain scalar folded over several lines (only plain words fold as they are).
+                5 if !s.is_empty() => format!("{s}{fold}{more}"),
+                1 => format!("'{}'", s.replace('\'', "''")),
+                2 => serde_json::to_string(&s).unwrap(),
+                3 => format!("[{}]", serde_json::to_string(&s).unwrap()),
+                _ => String::new(),
+            },
+        );
     let comment = prop::sample::select(&["", "# note\n", "## e.g. ... or --- x\n", "\n"][..]);
     let node = leaf.prop_recursive(4, 32, 4, move |inner| {
         prop_oneof![

@@ -13,7 +13,7 @@ fn slow(text: &str) -> Result<Value, String> {
 
 #[test]
 fn controller_gen_descriptions_take_the_block_path() {
-    let text = "properties:\n  spec:\n    description: Spec is the desired state of the\n      cluster, as the user wrote it.\n\n      More text after a blank line.\n    type: object\n  status:\n    description: 'APIVersion defines the versioned schema: of this\n      representation of an object; it''s  \n\n      kept.'\n    items:\n    - first item of a list\n      goes on here\n    - \"a double-quoted \\\"one\\\"\n      over two lines\"\n";
+    let text = "properties:\n  spec:\n    description: Spec is the desired state of the\n      cluster, as the user wrote it.\n\n      More text after a blank line.\n    type: object\n  status:\n    description: 'Gadget versions name the schema: of this\n      kind of gadget; it''s  \n\n      kept.'\n    items:\n    - first item of a list\n      goes on here\n    - \"a double-quoted \\\"one\\\"\n      over two lines\"\n";
     let fast = parse(text).expect("the block reader reads folded descriptions");
     assert_eq!(Ok(fast.clone()), slow(text));
     assert_eq!(
@@ -25,7 +25,7 @@ fn controller_gen_descriptions_take_the_block_path() {
     assert_eq!(
         fast["properties"]["status"]["description"],
         json!(
-            "APIVersion defines the versioned schema: of this representation of an object; it's\nkept."
+            "Gadget versions name the schema: of this kind of gadget; it's\nkept."
         )
     );
 }

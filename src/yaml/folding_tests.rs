@@ -24,9 +24,7 @@ fn controller_gen_descriptions_take_the_block_path() {
     );
     assert_eq!(
         fast["properties"]["status"]["description"],
-        json!(
-            "Gadget versions name the schema: of this kind of gadget; it's\nkept."
-        )
+        json!("Gadget versions name the schema: of this kind of gadget; it's\nkept.")
     );
 }
 

@@ -20,20 +20,7 @@
 mod case_engine;
 mod case_table;
 
-use case_table::Case;
-
-fn run(case: &Case) -> String {
-    let (mut engine, data, name) = case_engine::setup(case);
-    let result = engine
-        .add_template(name, &case.template)
-        .and_then(|()| engine.render(name, &data));
-    match result {
-        Ok(out) => out,
-        Err(e) => format!("error: {e}"),
-    }
-}
-
 #[test]
 fn cases() {
-    case_table::run_all(env!("CARGO_MANIFEST_DIR"), run);
+    case_table::run_all(env!("CARGO_MANIFEST_DIR"), case_engine::run);
 }

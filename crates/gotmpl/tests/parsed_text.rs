@@ -19,22 +19,11 @@ fn run_shared(case: &Case) -> String {
     let (mut engine, data, name) = case_engine::setup(case);
     let parsed = match engine.parse_source("first", Arc::from(case.template.as_str())) {
         Ok(parsed) => parsed,
-        Err(_) => return usual(case),
+        Err(_) => return case_engine::run(case),
     };
     engine.add_parsed("first", &parsed);
     engine.add_parsed(name, &parsed);
     match engine.render(name, &data) {
-        Ok(out) => out,
-        Err(e) => format!("error: {e}"),
-    }
-}
-
-fn usual(case: &Case) -> String {
-    let (mut engine, data, name) = case_engine::setup(case);
-    let result = engine
-        .add_template(name, &case.template)
-        .and_then(|()| engine.render(name, &data));
-    match result {
         Ok(out) => out,
         Err(e) => format!("error: {e}"),
     }

@@ -38,3 +38,16 @@ pub fn setup(case: &Case) -> (Engine, Value, &'static str) {
     );
     (engine, data, name)
 }
+
+/// What `case` gives the usual way: its template added and rendered, or the error either
+/// step gives.
+pub fn run(case: &Case) -> String {
+    let (mut engine, data, name) = setup(case);
+    let result = engine
+        .add_template(name, &case.template)
+        .and_then(|()| engine.render(name, &data));
+    match result {
+        Ok(out) => out,
+        Err(e) => format!("error: {e}"),
+    }
+}

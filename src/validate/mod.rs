@@ -12,6 +12,7 @@ mod removed_apis;
 pub mod report;
 pub mod rules;
 pub mod schema;
+mod schema_refs;
 mod structural;
 
 use serde::Serialize;

@@ -150,14 +150,7 @@ proptest! {
 #[test]
 fn the_repositorys_yaml_documents_read_as_serde_saphyr_reads_them() {
     let (mut read, mut folded) = (0, 0);
-    for entry in ignore::Walk::new(env!("CARGO_MANIFEST_DIR")).flatten() {
-        let path = entry.path();
-        if !path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
+    for (path, text) in crate::yaml::repository_yaml_files() {
         for (_, part) in crate::manifest::split(&text) {
             let Some(fast) = crate::yaml::fast_parse(part) else {
                 continue;

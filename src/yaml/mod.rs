@@ -250,6 +250,18 @@ fn parse_located_slow(path: &str, text: &str) -> Result<Located, Error> {
         .map_err(|e| convert_error(e).into_error(path, text))
 }
 
+/// Every YAML file of the repository (`ignore`'s walk, so not `target/`), with its text: the
+/// corpus the fast readers' differential tests hold to serde-saphyr.
+#[cfg(test)]
+pub(crate) fn repository_yaml_files() -> Vec<(std::path::PathBuf, String)> {
+    ignore::Walk::new(env!("CARGO_MANIFEST_DIR"))
+        .flatten()
+        .map(|entry| entry.into_path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(&path).ok()?)))
+        .collect()
+}
+
 impl<'de> de::Deserialize<'de> for Located {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(LocatedVisitor)

@@ -99,14 +99,7 @@ mod tests {
     #[test]
     fn the_repositorys_yaml_files_read_as_serde_saphyr_reads_them() {
         let (mut read, mut crds) = (0, 0);
-        for entry in ignore::Walk::new(env!("CARGO_MANIFEST_DIR")).flatten() {
-            let path = entry.path();
-            if !path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(path) else {
-                continue;
-            };
+        for (path, text) in crate::yaml::repository_yaml_files() {
             if let Some(fast) = parse(&text) {
                 assert_eq!(Some(fast), slow(&text), "{}", path.display());
                 read += 1;

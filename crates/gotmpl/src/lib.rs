@@ -33,7 +33,6 @@ mod parsed_text;
 pub mod parser;
 mod value;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use error::{Error, ErrorKind, Location};
@@ -42,6 +41,11 @@ pub use parsed_text::ParsedText;
 pub use value::{Callable, Map, Object, Value};
 
 use exec::{Run, Template};
+
+/// The engine's tables, looked up by name on every call, `include` and `template`: hashed by
+/// foldhash rather than std's SipHash (names are short, and nobody chooses them to collide
+/// but the chart's own author).
+pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A function the host adds: it receives the [`Context`] and the evaluated arguments.
 pub type Function =
@@ -298,7 +302,7 @@ impl Engine {
                 root: Arc::clone(root),
             })
         };
-        let mut set = HashMap::new();
+        let mut set = HashMap::default();
         set.insert(name.to_string(), make(name, &parsed.root));
         for (dname, root) in &parsed.defines {
             // Within one text a later definition wins unless it is empty (Go's rule).

@@ -14,15 +14,14 @@ pub use signature::{Param, Signature};
 pub use trace::SourceLine;
 pub(crate) use trace::Tracer;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::Engine;
 use crate::ast::{Arg, Branch, List, Name, Node, Pipe};
 use crate::error::{Error, ErrorKind, Location, line_col};
 use crate::format;
 use crate::value::Value;
+use crate::{Engine, HashMap};
 
 /// A named template ready to execute.
 #[derive(Debug)]
@@ -75,6 +74,11 @@ pub(crate) struct Run<'e> {
     calls: HashMap<(String, usize), u64>,
 }
 
+thread_local! {
+    /// The name of the variable every template starts with, shared by all of them.
+    static DOLLAR: Name = Arc::from("$");
+}
+
 /// One executing template: its variables.
 struct Frame<'t> {
     tmpl: &'t Template,
@@ -100,7 +104,7 @@ impl<'e> Run<'e> {
             output: 0,
             trace: None,
             root: String::new(),
-            calls: HashMap::new(),
+            calls: HashMap::default(),
         }
     }
 
@@ -126,7 +130,7 @@ impl<'e> Run<'e> {
         self.depth += 1;
         let mut frame = Frame {
             tmpl,
-            vars: vec![(Arc::from("$"), dot.clone(), false)],
+            vars: vec![(DOLLAR.with(Arc::clone), dot.clone(), false)],
             iface_dot: false,
         };
         let root = Arc::clone(&tmpl.root);

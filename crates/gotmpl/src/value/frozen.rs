@@ -9,9 +9,9 @@
 //! holder of the map in that render finds the same copy.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use super::Map;
+use crate::HashMap;
 
 thread_local! {
     /// The running render's copies (frozen map's address → copy); `None` outside a render.
@@ -27,7 +27,7 @@ pub(crate) struct RenderScope {
 
 impl RenderScope {
     pub(crate) fn enter() -> RenderScope {
-        let outer = COPIES.with(|copies| copies.replace(Some(HashMap::new())));
+        let outer = COPIES.with(|copies| copies.replace(Some(HashMap::default())));
         RenderScope { outer }
     }
 }

@@ -7,6 +7,8 @@ use gotmpl::{Context, Engine, Error, Param, Signature, Value};
 use super::go_json;
 use crate::yaml;
 
+mod kept;
+
 /// A host function as the engine takes it.
 type HostFn = fn(&mut Context<'_, '_>, &[Value]) -> Result<Value, Error>;
 
@@ -178,8 +180,15 @@ enum Shape {
 }
 
 /// `fromYaml` / `fromJson` and the array forms: Helm puts a parse error under `Error` (a map)
-/// or as the only item (a list) instead of failing.
+/// or as the only item (a list) instead of failing. A short text read before on this thread is
+/// answered from what it was read into (`helm/kept.rs`).
 fn from_text(text: &str, json: bool, shape: Shape) -> Value {
+    let kind = (u8::from(json) << 1) | u8::from(matches!(shape, Shape::List));
+    kept::read_kept(text, kind, |text| read_text(text, json, shape))
+}
+
+/// [`from_text`]'s reading itself.
+fn read_text(text: &str, json: bool, shape: Shape) -> Value {
     let parsed: Result<serde_json::Value, String> = if json {
         serde_json::from_str(text).map_err(|e| e.to_string())
     } else {

@@ -6,6 +6,8 @@ use gotmpl::{Param, Value};
 use crate::cast::strval;
 
 mod case;
+#[cfg(test)]
+mod indent_same;
 
 use crate::random::Source;
 use crate::{Registry, n, s, strings_value};
@@ -99,10 +101,10 @@ pub(crate) fn register(r: &mut Registry<'_>, rng: &Source) {
         Ok(parts.join(" ").into())
     });
     r.typed("indent", &[Int, Str], |a| {
-        Ok(indent(n(a, 0), s(a, 1))?.into())
+        Ok(indent(n(a, 0), s(a, 1), false)?.into())
     });
     r.typed("nindent", &[Int, Str], |a| {
-        Ok(format!("\n{}", indent(n(a, 0), s(a, 1))?).into())
+        Ok(indent(n(a, 0), s(a, 1), true)?.into())
     });
     r.typed("replace", &[Str, Str, Str], |a| {
         Ok(s(a, 2).replace(s(a, 0), s(a, 1)).into())
@@ -201,12 +203,25 @@ fn indexed_map(parts: Vec<String>) -> Value {
     )
 }
 
-fn indent(spaces: i64, text: &str) -> Result<String, gotmpl::Error> {
+/// `indent` (and `nindent`, with a line break first): `spaces` spaces before every line of
+/// `text`, written into one string of the size it needs (Bitnami's charts pass nearly every
+/// `include` through `nindent`).
+fn indent(spaces: i64, text: &str, break_first: bool) -> Result<String, gotmpl::Error> {
     let width = usize::try_from(spaces).unwrap_or(0);
-    let lines = text.matches('\n').count() as u128 + 1;
-    crate::check_len("indent", text.len() as u128 + lines * width as u128)?;
-    let pad = " ".repeat(width);
-    Ok(format!("{pad}{}", text.replace('\n', &format!("\n{pad}"))))
+    let lines = text.matches('\n').count() + 1;
+    crate::check_len("indent", text.len() as u128 + lines as u128 * width as u128)?;
+    let mut out = String::with_capacity(usize::from(break_first) + text.len() + lines * width);
+    if break_first {
+        out.push('\n');
+    }
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.extend(std::iter::repeat_n(' ', width));
+        out.push_str(line);
+    }
+    Ok(out)
 }
 
 /// Go's `strings.Title`: a letter after a separator (space, ASCII punctuation) is upper-cased.

@@ -6,6 +6,9 @@
 
 use serde_json::Value;
 
+#[cfg(test)]
+mod folded_same;
+
 /// Go's emitter breaks a plain or single-quoted scalar at a space once a line passes this.
 const BEST_WIDTH: usize = 80;
 
@@ -139,6 +142,11 @@ fn string_scalar(s: &str, indent: usize, column: usize) -> String {
 
 /// Breaks text at single spaces once the line passes column 80, as Go's emitter does.
 fn folded(text: &str, indent: usize, column: usize) -> String {
+    // A break is made only at a space past the width: most scalars have no space, or end
+    // before the width (counted in bytes, at least its characters).
+    if !text.contains(' ') || column + text.len() <= BEST_WIDTH + 1 {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut col = column;
     let chars: Vec<char> = text.chars().collect();

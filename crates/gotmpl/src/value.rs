@@ -404,6 +404,40 @@ impl Value {
         self.freeze_within(64)
     }
 
+    /// [`Value::freeze`] for a value the caller gives up: its maps and lists that nobody else
+    /// holds are frozen where they are, keeping their entries, and only shared ones are copied
+    /// (as `freeze` copies every one). A host that builds its data to freeze it (bosun's
+    /// `.Values`) saves a copy of all of it.
+    pub fn into_frozen(self) -> Value {
+        self.into_frozen_within(64)
+    }
+
+    fn into_frozen_within(self, limit: usize) -> Value {
+        match self {
+            Value::Map(map) if map.0.frozen => Value::Map(map),
+            Value::Map(map) if limit > 0 => match Arc::try_unwrap(map.0) {
+                Ok(shared) => {
+                    let mut entries = (shared.entries)
+                        .into_inner()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    for value in entries.values_mut() {
+                        *value = std::mem::take(value).into_frozen_within(limit - 1);
+                    }
+                    Value::Map(Map::new_frozen(entries))
+                }
+                Err(shared) => Value::Map(Map(shared)).freeze_within(limit),
+            },
+            Value::List(items) if limit > 0 => {
+                let mut items = Arc::unwrap_or_clone(items);
+                for item in &mut items {
+                    *item = std::mem::take(item).into_frozen_within(limit - 1);
+                }
+                Value::List(Arc::new(items))
+            }
+            other => other,
+        }
+    }
+
     fn freeze_within(&self, limit: usize) -> Value {
         match self {
             Value::Map(map) if map.0.frozen => self.clone(),

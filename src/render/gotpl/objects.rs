@@ -72,16 +72,28 @@ pub fn data(inputs: &Inputs, is_root: bool) -> BTreeMap<String, Value> {
         }),
     );
     data.insert("Subcharts".into(), Value::map(BTreeMap::new()));
+    // Frozen as built, as `.Values` is ([`values`]).
+    for value in data.values_mut() {
+        *value = std::mem::take(value).into_frozen();
+    }
     data
 }
 
 /// `.Values` from the values tree: numbers are float64, as Helm reads values files through
 /// JSON, but for the integers a `--set` flag gave, which Helm's flag parser makes int64.
 pub fn values(node: &crate::values::Node) -> Value {
+    // Built frozen (renders share `.Values`; see `GoTemplates::with_data`), so that freezing it
+    // there shares it rather than copying all of it.
+    values_of(node).into_frozen()
+}
+
+fn values_of(node: &crate::values::Node) -> Value {
     use crate::diagnostics::Origin;
     use crate::values::Node;
     match node {
-        Node::Map(map, _) => Value::map(map.iter().map(|(k, v)| (k.clone(), values(v))).collect()),
+        Node::Map(map, _) => {
+            Value::map(map.iter().map(|(k, v)| (k.clone(), values_of(v))).collect())
+        }
         Node::Leaf(leaf, Origin::Flag { flag: "--set", .. }) => with_int64(leaf),
         Node::Leaf(leaf, _) => Value::from_json_as_float64(leaf),
     }

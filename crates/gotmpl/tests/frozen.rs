@@ -4,6 +4,9 @@
 use gotmpl::{Engine, Value};
 use serde_json::json;
 
+#[path = "frozen/into_frozen.rs"]
+mod into_frozen;
+
 /// An engine with Go-map `set` (as sprig's: changes the map in place and returns it) and
 /// Helm's `include`, and the templates given.
 fn engine(templates: &[(&str, &str)]) -> Engine {

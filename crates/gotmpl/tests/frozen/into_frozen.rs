@@ -1,25 +1,11 @@
 //! `Value::into_frozen`: the owned form of `Value::freeze`, which freezes in place the maps and
 //! lists nobody else holds. Renders must see exactly what `freeze` gives them.
 
-use gotmpl::{Engine, Value};
+use gotmpl::Value;
 use proptest::prelude::*;
 use serde_json::json;
 
-/// An engine with Go-map `set` (in place, as sprig's) and the templates given.
-fn engine(templates: &[(&str, &str)]) -> Engine {
-    let mut engine = Engine::new();
-    engine.add_function("set", |_, args| match &args[0] {
-        Value::Map(map) => {
-            map.insert(args[1].to_string(), args[2].clone());
-            Ok(args[0].clone())
-        }
-        other => Ok(other.clone()),
-    });
-    for (name, text) in templates {
-        engine.add_template(name, text).unwrap();
-    }
-    engine
-}
+use super::engine;
 
 #[test]
 fn a_change_to_data_frozen_by_value_stays_in_the_render_that_made_it() {

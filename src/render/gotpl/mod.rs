@@ -14,9 +14,11 @@ mod go_yaml;
 mod helm;
 mod lookup;
 mod objects;
+mod preparse;
 mod seed;
 
 pub use lookup::Cluster;
+pub use preparse::Preparse;
 pub use seed::RandomSeed;
 
 use std::collections::hash_map::Entry;
@@ -49,6 +51,16 @@ impl GoTree {
         root: &Chart,
         charts: impl IntoIterator<Item = (&'c Chart, &'c str)>,
         options: &RenderOptions,
+    ) -> Result<GoTree, Error> {
+        GoTree::parse_with(root, charts, options, None)
+    }
+
+    /// [`GoTree::parse`], taking the texts `preparse` has parsed ahead.
+    pub fn parse_with<'c>(
+        root: &Chart,
+        charts: impl IntoIterator<Item = (&'c Chart, &'c str)>,
+        options: &RenderOptions,
+        preparse: Option<&Preparse>,
     ) -> Result<GoTree, Error> {
         let mut engine = Engine::with_options(Options::helm());
         // As Helm builds its function map: sprig's, then Helm's own over them.
@@ -91,9 +103,19 @@ impl GoTree {
         // copy of Bitnami's `common` is the same text); a name whose text fails is the first
         // that has it, so the error is the one parsing every name would give.
         let mut parsed: HashMap<TextKey, gotmpl::ParsedText> = HashMap::new();
+        let mut ahead = preparse
+            .map(|preparse| preparse.finish(files.values().map(|(_, text)| text), &engine))
+            .unwrap_or_default();
         for name in names {
             let (path, text) = &files[name];
-            let parsed_text = match parsed.entry(TextKey(text)) {
+            let entry = parsed.entry(TextKey(text));
+            if let Entry::Vacant(_) = entry
+                && let Some(parse) = ahead.remove(&preparse::address(text))
+            {
+                engine.add_parsed(name, entry.or_insert(parse));
+                continue;
+            }
+            let parsed_text = match entry {
                 Entry::Occupied(entry) => entry.into_mut(),
                 Entry::Vacant(entry) => {
                     let parse = engine.parse_source(name, Arc::clone(text)).map_err(|e| {

@@ -62,8 +62,6 @@ impl GoTree {
         options: &RenderOptions,
         preparse: Option<&Preparse>,
     ) -> Result<GoTree, Error> {
-        let mut engine = Engine::with_options(Options::helm());
-        // As Helm builds its function map: sprig's, then Helm's own over them.
         let release = &options.release;
         let random = sprig::Options {
             key: options
@@ -72,8 +70,17 @@ impl GoTree {
                 .map(|seed| seed.release_key(&release.name, &release.namespace, root.name())),
             ..Default::default()
         };
-        sprig::register_with(&mut engine, &random);
-        helm::register(&mut engine);
+        let unseeded = match (preparse, random.key) {
+            (Some(preparse), None) => preparse.engine(),
+            _ => None,
+        };
+        let mut engine = unseeded.unwrap_or_else(|| {
+            let mut engine = Engine::with_options(Options::helm());
+            // As Helm builds its function map: sprig's, then Helm's own over them.
+            sprig::register_with(&mut engine, &random);
+            helm::register(&mut engine);
+            engine
+        });
         if let Some(cluster) = options.lookup.clone() {
             engine.add_function("lookup", move |_, args| {
                 let text =
@@ -135,6 +142,15 @@ impl GoTree {
         }
         Ok(GoTree { engine, files })
     }
+}
+
+/// The engine with sprig's functions and Helm's own over them (as Helm builds its function
+/// map), drawing fresh randomness.
+fn unseeded_engine() -> Engine {
+    let mut engine = Engine::with_options(Options::helm());
+    sprig::register_with(&mut engine, &sprig::Options::default());
+    helm::register(&mut engine);
+    engine
 }
 
 /// A template's text as a map key, hashed by its length and ends only: texts are kilobytes,

@@ -12,9 +12,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use gotmpl::{Engine, Options, ParsedText};
+use gotmpl::{Engine, ParsedText};
 
-use super::{TextKey, helm, is_go};
+use super::{TextKey, is_go};
 use crate::chart::Chart;
 
 /// Texts being parsed ahead by a thread of their own.
@@ -25,6 +25,9 @@ pub struct Preparse {
 }
 
 struct Shared {
+    /// Sprig's functions and Helm's, without a random seed: the engine the tree starts from
+    /// when the render has no seed (`None` if building it failed).
+    engine: OnceLock<Option<Engine>>,
     /// The distinct texts of the tree's Go templates, the root chart's first.
     texts: Vec<Arc<str>>,
     /// Taken by whichever thread parses it.
@@ -62,6 +65,7 @@ impl Preparse {
         }
         let count = texts.len();
         let shared = Arc::new(Shared {
+            engine: OnceLock::new(),
             texts,
             claimed: (0..count).map(|_| AtomicBool::new(false)).collect(),
             skipped: (0..count).map(|_| AtomicBool::new(false)).collect(),
@@ -69,19 +73,26 @@ impl Preparse {
         });
         let worker = Arc::clone(&shared);
         let spawned = std::thread::Builder::new().spawn(move || {
-            // The engine the tree builds has the same function names: sprig's and Helm's.
-            let mut engine = Engine::with_options(Options::helm());
-            sprig::register_with(&mut engine, &sprig::Options::default());
-            helm::register(&mut engine);
+            let built = std::panic::catch_unwind(super::unseeded_engine).ok();
+            let _ = worker.engine.set(built);
+            let Some(Some(engine)) = worker.engine.get() else {
+                return;
+            };
             for index in 0..worker.texts.len() {
                 if !worker.skipped[index].load(Ordering::Relaxed) {
-                    worker.parse(index, &engine);
+                    worker.parse(index, engine);
                 }
             }
         });
         // Without a thread, the tree parses every text itself, as it would have.
         spawned.ok()?;
         Some(Preparse { shared, by_text })
+    }
+
+    /// A copy of the engine with sprig's and Helm's functions and no random seed, built on
+    /// the other thread; `None` if it could not be.
+    pub(super) fn engine(&self) -> Option<Engine> {
+        self.shared.engine.wait().clone()
     }
 
     /// The parses of the texts `wanted` (template sources of the tree), by their index: those

@@ -210,33 +210,15 @@ fn load(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart, Error> {
     check_metadata(dir, &chart_yaml_name, &text, &metadata)?;
 
     let ignore = helmignore::load(&root);
-    let values_path = dir.join("values.yaml");
-    let values = if values_path.is_file() {
-        let text = read_text(&values_path)?;
-        Some(yaml::parse_located(
-            &values_path.display().to_string(),
-            &text,
-        )?)
-    } else {
-        None
-    };
-    let templates = read_templates(dir, &root, &ignore)?;
-    let crds = read_crds(dir, &root, &ignore)?;
-
-    stack.push(root.clone());
-    let found = subcharts::load_dependencies(
-        dir,
-        &root,
-        &metadata.name,
-        &metadata.dependencies,
-        &ignore,
-        stack,
-    )?;
-    stack.pop();
-    let files = list_files(&root, &root, &ignore)?
-        .iter()
-        .map(|path| relative_name(&root, path))
-        .collect();
+    // values.yaml (most charts' largest file, read with every line's place) is parsed on one
+    // core while the other reads the templates and loads the subcharts. Its error still comes
+    // first, as when the load went one step after the other.
+    let (values, contents) = rayon::join(
+        || read_values(dir),
+        || read_contents(dir, &root, &metadata, &ignore, stack),
+    );
+    let values = values?;
+    let (templates, crds, found, files) = contents?;
 
     Ok(Chart {
         dir: dir.to_path_buf(),
@@ -252,6 +234,55 @@ fn load(dir: &Path, stack: &mut Vec<PathBuf>) -> Result<Chart, Error> {
         ignore,
         files: Arc::new(files),
     })
+}
+
+/// values.yaml, parsed with lines, if the chart has one.
+fn read_values(dir: &Path) -> Result<Option<yaml::Located>, Error> {
+    let values_path = dir.join("values.yaml");
+    if !values_path.is_file() {
+        return Ok(None);
+    }
+    let text = read_text(&values_path)?;
+    Ok(Some(yaml::parse_located(
+        &values_path.display().to_string(),
+        &text,
+    )?))
+}
+
+/// What a chart holds besides its values: templates, CRDs, subcharts and the list of its
+/// files, read in that order (the first that fails is the error).
+type Contents = (
+    BTreeMap<String, TemplateFile>,
+    Vec<(String, String)>,
+    subcharts::Found,
+    Vec<String>,
+);
+
+fn read_contents(
+    dir: &Path,
+    root: &Path,
+    metadata: &Metadata,
+    ignore: &Gitignore,
+    stack: &mut Vec<PathBuf>,
+) -> Result<Contents, Error> {
+    let templates = read_templates(dir, root, ignore)?;
+    let crds = read_crds(dir, root, ignore)?;
+    stack.push(root.to_path_buf());
+    let found = subcharts::load_dependencies(
+        dir,
+        root,
+        &metadata.name,
+        &metadata.dependencies,
+        ignore,
+        stack,
+    );
+    stack.pop();
+    let found = found?;
+    let files = list_files(root, root, ignore)?
+        .iter()
+        .map(|path| relative_name(root, path))
+        .collect();
+    Ok((templates, crds, found, files))
 }
 
 /// Chart.yaml's fields bosun acts on and all of them. Read once, as plain values, when every

@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::kube_version::KubeVersion;
 use crate::manifest::{Checks, Document};
 use crate::render::engine::{Capabilities, Release};
-use crate::render::gotpl::{Cluster, RandomSeed};
+use crate::render::gotpl::{Cluster, Preparse, RandomSeed};
 use crate::render::trace::Origins;
 use crate::render::{self, RenderOptions};
 use crate::state;
@@ -123,6 +123,9 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
         .flatten()
         .map(|version| std::thread::spawn(move || schema::preload(version)));
     let chart = Chart::load(&request.chart)?;
+    // The Go templates are parsed on another core while the values are layered and the
+    // catalog is built; the render takes what is parsed and parses the rest.
+    let preparse = Preparse::start(&chart);
     // The chart's CRDs (kuberay's are 3 MB of YAML) are parsed on other cores meanwhile too.
     let crds = request.validate.then(|| catalog::chart_crds(&chart));
     let values = values::layer(&chart, &request.values, stdin)?;
@@ -140,6 +143,7 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
         kube_version,
         preload,
         crds,
+        preparse,
     };
     let Rendering {
         documents,
@@ -243,6 +247,7 @@ struct Rest<'a> {
     kube_version: KubeVersion,
     preload: Option<std::thread::JoinHandle<()>>,
     crds: Option<CrdsParsing>,
+    preparse: Option<Preparse>,
 }
 
 /// The chart's CRD files being parsed, and their schemas made, on other threads.
@@ -307,8 +312,13 @@ impl Rest<'_> {
             lenient_keys: false,
         });
         let parts = parts()?;
-        let (documents, outcomes) =
-            render::render_tree(self.chart, &parts, &render_options, checks.as_ref())?;
+        let (documents, outcomes) = render::render_tree(
+            self.chart,
+            &parts,
+            &render_options,
+            checks.as_ref(),
+            self.preparse.as_ref(),
+        )?;
         Ok(Rendering {
             documents,
             outcomes,

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ignore::gitignore::Gitignore;
+use rayon::prelude::*;
 
 use super::{Chart, Dependency, DependencySpec, load};
 use crate::dependency::archive;
@@ -151,7 +152,7 @@ fn load_charts_folder(
     dir: &Path,
     root: &Path,
     ignore: &Gitignore,
-    stack: &mut Vec<PathBuf>,
+    stack: &[PathBuf],
 ) -> Result<Vec<Chart>, Error> {
     let folder = root.join("charts");
     let entries = match fs::read_dir(&folder) {
@@ -179,18 +180,26 @@ fn load_charts_folder(
         names.push((name, is_dir));
     }
     names.sort();
-    let mut charts = Vec::new();
-    for (name, is_dir) in names {
-        let shown = dir.join("charts").join(&name);
-        if is_dir {
-            if shown.join("Chart.yaml").is_file() {
-                charts.push(load(&shown, stack)?);
+    // Each subchart loads as a task of its own, on whichever core is free; the first that
+    // fails in name order is the error, as when they loaded one after the other.
+    let loaded: Vec<Result<Option<Chart>, Error>> = names
+        .par_iter()
+        .map(|(name, is_dir)| {
+            let mut stack = stack.to_vec();
+            let shown = dir.join("charts").join(name);
+            if *is_dir {
+                if !shown.join("Chart.yaml").is_file() {
+                    return Ok(None);
+                }
+                load(&shown, &mut stack).map(Some)
+            } else if name.ends_with(".tgz") {
+                load_archive(&shown, &mut stack).map(Some)
+            } else {
+                Ok(None)
             }
-        } else if name.ends_with(".tgz") {
-            charts.push(load_archive(&shown, stack)?);
-        }
-    }
-    Ok(charts)
+        })
+        .collect();
+    loaded.into_iter().filter_map(Result::transpose).collect()
 }
 
 /// Loads a chart from a `.tgz` archive, unpacked with the archive checks into a temporary

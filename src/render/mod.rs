@@ -65,7 +65,7 @@ pub fn render(
     options: &RenderOptions,
     checks: Option<&Checks>,
 ) -> Result<Parsed, Error> {
-    render_tree(chart, &enabled_tree(chart, values)?, options, checks)
+    render_tree(chart, &enabled_tree(chart, values)?, options, checks, None)
 }
 
 /// The enabled charts of the tree under `chart`, parent first, each with its values.
@@ -76,21 +76,28 @@ pub(crate) fn enabled_tree<'a>(
     tree::enabled_tree(chart, values)
 }
 
-/// [`render`] of a tree [`enabled_tree`] gave. Documents are parsed while the templates
-/// render ([`stream`]).
+/// [`render`] of a tree [`enabled_tree`] gave, taking the Go templates `preparse` parsed
+/// ahead. Documents are parsed while the templates render ([`stream`]).
 pub(crate) fn render_tree(
     chart: &Chart,
     parts: &[tree::Part],
     options: &RenderOptions,
     checks: Option<&Checks>,
+    preparse: Option<&gotpl::Preparse>,
 ) -> Result<Parsed, Error> {
     let (mut documents, outcomes) = stream::parse_while_rendering(checks, |streamer| {
-        render_parts(chart, parts, options, &|engine, name, source, shown| {
-            let mut writer = streamer.writer(source.clone(), shown);
-            engine.render_to(name, &source, &mut |data| writer.write(data))?;
-            writer.finish()?;
-            Ok(None)
-        })
+        render_parts(
+            chart,
+            parts,
+            options,
+            preparse,
+            &|engine, name, source, shown| {
+                let mut writer = streamer.writer(source.clone(), shown);
+                engine.render_to(name, &source, &mut |data| writer.write(data))?;
+                writer.finish()?;
+                Ok(None)
+            },
+        )
         .map(drop)
     })?;
     order::helm_order(&mut documents);
@@ -142,6 +149,7 @@ pub fn render_templates(
         chart,
         &tree::enabled_tree(chart, values)?,
         options,
+        None,
         &|engine, name, source, shown| {
             let text = engine.render(name, &source)?;
             Ok(Some(RenderedTemplate {
@@ -167,12 +175,14 @@ fn render_parts(
     chart: &Chart,
     parts: &[tree::Part],
     options: &RenderOptions,
+    preparse: Option<&gotpl::Preparse>,
     render_one: &RenderOne,
 ) -> Result<Vec<RenderedTemplate>, Error> {
-    let go_tree = gotpl::GoTree::parse(
+    let go_tree = gotpl::GoTree::parse_with(
         chart,
         parts.iter().map(|part| (part.chart, part.prefix.as_str())),
         options,
+        preparse,
     )?;
     // A tree without a Go chart (a Jinja chart alone) needs no Go data: building it copies
     // every value once more, on the thread that renders.

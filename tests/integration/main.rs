@@ -24,6 +24,7 @@ mod hostile;
 mod jinja_speed;
 mod large_render;
 mod lint;
+mod parallel_load;
 mod pipeline;
 mod record_unchanged;
 mod releases;

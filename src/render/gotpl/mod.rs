@@ -14,9 +14,11 @@ mod go_yaml;
 mod helm;
 mod lookup;
 mod objects;
+mod preparse;
 mod seed;
 
 pub use lookup::Cluster;
+pub use preparse::Preparse;
 pub use seed::RandomSeed;
 
 use std::collections::hash_map::Entry;
@@ -50,8 +52,16 @@ impl GoTree {
         charts: impl IntoIterator<Item = (&'c Chart, &'c str)>,
         options: &RenderOptions,
     ) -> Result<GoTree, Error> {
-        let mut engine = Engine::with_options(Options::helm());
-        // As Helm builds its function map: sprig's, then Helm's own over them.
+        GoTree::parse_with(root, charts, options, None)
+    }
+
+    /// [`GoTree::parse`], taking the texts `preparse` has parsed ahead.
+    pub fn parse_with<'c>(
+        root: &Chart,
+        charts: impl IntoIterator<Item = (&'c Chart, &'c str)>,
+        options: &RenderOptions,
+        preparse: Option<&Preparse>,
+    ) -> Result<GoTree, Error> {
         let release = &options.release;
         let random = sprig::Options {
             key: options
@@ -60,8 +70,17 @@ impl GoTree {
                 .map(|seed| seed.release_key(&release.name, &release.namespace, root.name())),
             ..Default::default()
         };
-        sprig::register_with(&mut engine, &random);
-        helm::register(&mut engine);
+        let unseeded = match (preparse, random.key) {
+            (Some(preparse), None) => preparse.engine(),
+            _ => None,
+        };
+        let mut engine = unseeded.unwrap_or_else(|| {
+            let mut engine = Engine::with_options(Options::helm());
+            // As Helm builds its function map: sprig's, then Helm's own over them.
+            sprig::register_with(&mut engine, &random);
+            helm::register(&mut engine);
+            engine
+        });
         if let Some(cluster) = options.lookup.clone() {
             engine.add_function("lookup", move |_, args| {
                 let text =
@@ -91,9 +110,19 @@ impl GoTree {
         // copy of Bitnami's `common` is the same text); a name whose text fails is the first
         // that has it, so the error is the one parsing every name would give.
         let mut parsed: HashMap<TextKey, gotmpl::ParsedText> = HashMap::new();
+        let mut ahead = preparse
+            .map(|preparse| preparse.finish(files.values().map(|(_, text)| text), &engine))
+            .unwrap_or_default();
         for name in names {
             let (path, text) = &files[name];
-            let parsed_text = match parsed.entry(TextKey(text)) {
+            let entry = parsed.entry(TextKey(text));
+            if let Entry::Vacant(_) = entry
+                && let Some(parse) = ahead.remove(&preparse::address(text))
+            {
+                engine.add_parsed(name, entry.or_insert(parse));
+                continue;
+            }
+            let parsed_text = match entry {
                 Entry::Occupied(entry) => entry.into_mut(),
                 Entry::Vacant(entry) => {
                     let parse = engine.parse_source(name, Arc::clone(text)).map_err(|e| {
@@ -113,6 +142,15 @@ impl GoTree {
         }
         Ok(GoTree { engine, files })
     }
+}
+
+/// The engine with sprig's functions and Helm's own over them (as Helm builds its function
+/// map), drawing fresh randomness.
+fn unseeded_engine() -> Engine {
+    let mut engine = Engine::with_options(Options::helm());
+    sprig::register_with(&mut engine, &sprig::Options::default());
+    helm::register(&mut engine);
+    engine
 }
 
 /// A template's text as a map key, hashed by its length and ends only: texts are kilobytes,

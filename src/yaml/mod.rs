@@ -16,6 +16,7 @@ mod canonical;
 mod fast;
 mod folding;
 mod located;
+mod spaces;
 mod stream;
 
 /// A YAML syntax or type error with its place in the text.

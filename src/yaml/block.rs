@@ -465,7 +465,9 @@ fn quoted(text: &str) -> Option<(String, usize)> {
     let mut value = String::new();
     let mut from = 1;
     loop {
-        let at = from + text[from..].find(['"', '\\'])?;
+        // `memchr2` looks for both bytes a vector at a time; a search for either character
+        // decoded the text a character at a time.
+        let at = from + memchr::memchr2(b'"', b'\\', &bytes[from..])?;
         value.push_str(&text[from..at]);
         if bytes[at] == b'"' {
             return Some((value, at + 1));
@@ -577,7 +579,9 @@ fn flow_scalar(text: &str, key: bool) -> Option<(Value, usize)> {
         b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
         | b'|' | b'>' | b'%' | b'@' | b'`' => None,
         _ => {
-            let end = text.find([',', ']', '}', ':', '#', '[', '{'])?;
+            let end = text
+                .bytes()
+                .position(|b| matches!(b, b',' | b']' | b'}' | b':' | b'#' | b'[' | b'{'))?;
             if text.as_bytes()[end] != b',' && text.as_bytes()[end] != b']' {
                 // `:` ends a key (and nothing else); `}` ends a value.
                 let ok = match text.as_bytes()[end] {

@@ -1,0 +1,48 @@
+//! The canonical writer's byte-level checks, held to the character-level forms they replaced.
+
+use proptest::prelude::*;
+
+use super::{KEY_BYTES, is_keyword};
+
+/// The keyword test as it was written first: each word compared in turn.
+fn is_keyword_by_words(text: &str) -> bool {
+    text.len() <= 5
+        && [
+            "null", "true", "false", "yes", "no", "y", "n", "on", "off", "nan", "inf",
+        ]
+        .iter()
+        .any(|word| text.eq_ignore_ascii_case(word))
+}
+
+#[test]
+fn every_keyword_is_found_in_any_case_and_nothing_longer() {
+    for word in [
+        "null", "NULL", "True", "fAlSe", "yes", "No", "y", "N", "on", "OFF", "nan", "Inf",
+    ] {
+        assert!(is_keyword(word), "{word}");
+    }
+    for word in [
+        "", "nul", "nulls", "truey", "o", "yess", "infinity", "ñ", "é",
+    ] {
+        assert!(!is_keyword(word), "{word}");
+    }
+}
+
+#[test]
+fn key_bytes_are_letters_digits_and_four_marks() {
+    for byte in 0..=255u8 {
+        let expected = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'/');
+        assert_eq!(KEY_BYTES[usize::from(byte)], expected, "{byte}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    #[test]
+    fn keywords_are_found_as_comparing_each_word_finds_them(
+        text in "[nNuUlLtTrReEfFaAsSyYoOiI\u{e9}x]{0,6}"
+    ) {
+        prop_assert_eq!(is_keyword(&text), is_keyword_by_words(&text));
+    }
+}

@@ -14,6 +14,7 @@ use crate::error::Error;
 mod block;
 mod canonical;
 mod fast;
+mod flow;
 mod folding;
 mod located;
 mod spaces;

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 
-use super::{KEY_BYTES, is_keyword};
+use super::{FOLD_WIDTH, KEY_BYTES, dashed_word, is_keyword, is_plain_word, surely_not_numeric};
 
 /// The keyword test as it was written first: each word compared in turn.
 fn is_keyword_by_words(text: &str) -> bool {
@@ -36,8 +36,41 @@ fn key_bytes_are_letters_digits_and_four_marks() {
     }
 }
 
+/// The plain-word test as it was written first: one loop over the bytes with an early exit.
+fn is_plain_word_by_loop(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    let lead_ok = first.is_ascii_alphabetic()
+        || first == b'/'
+        || (first.is_ascii_digit() && surely_not_numeric(bytes))
+        || (first == b'-' && dashed_word(bytes));
+    if !lead_ok || bytes.len() > FOLD_WIDTH || last == b' ' || last == b':' {
+        return false;
+    }
+    let mut previous = 0u8;
+    for &byte in bytes {
+        if !(0x20..0x7f).contains(&byte)
+            || (previous == b':' && byte == b' ')
+            || (previous == b' ' && byte == b'#')
+        {
+            return false;
+        }
+        previous = byte;
+    }
+    !is_keyword(text)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    #[test]
+    fn plain_words_are_found_as_the_byte_loop_found_them(
+        text in "[a-c0-9/: #\t\u{e9}-]{0,12}"
+    ) {
+        prop_assert_eq!(is_plain_word(&text), is_plain_word_by_loop(&text));
+    }
 
     #[test]
     fn keywords_are_found_as_comparing_each_word_finds_them(

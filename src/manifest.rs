@@ -127,35 +127,50 @@ pub(crate) type Chunk = Result<Option<(Document, Option<Outcome>)>, Error>;
 /// Parses (and checks) every document of every template, in order. The first parse error (in
 /// template order) wins, so the report is the same on every run.
 pub fn parse(templates: &[RenderedTemplate], checks: Option<&Checks>) -> Result<Parsed, Error> {
-    let chunks: Vec<(&RenderedTemplate, usize, &str)> = templates
+    let rendered: Vec<String> = templates.iter().map(|t| rendered_name(&t.shown)).collect();
+    let chunks: Vec<(&RenderedTemplate, &str, usize, &str)> = templates
         .iter()
-        .flat_map(|t| {
+        .zip(&rendered)
+        .flat_map(|(t, rendered)| {
             split(&t.text)
                 .into_iter()
-                .map(move |(line, part)| (t, line, part))
+                .map(move |(line, part)| (t, rendered.as_str(), line, part))
         })
         .collect();
     let parsed: Vec<Chunk> = chunks
         .par_iter()
         .with_min_len(16)
-        .map(|&(template, first_line, part)| {
-            parse_part(&template.source, &template.shown, first_line, part, checks)
+        .map(|&(template, rendered, first_line, part)| {
+            parse_part(
+                &template.source,
+                &template.shown,
+                rendered,
+                first_line,
+                part,
+                checks,
+            )
         })
         .collect();
     gather(parsed.len(), parsed)
 }
 
-/// Reads (and checks) one document of the template `source` (at `shown` on disk) that starts
-/// on the rendered text's line `first_line`.
+/// How verdicts name the text a template at `shown` rendered: `shown (rendered)`.
+pub(crate) fn rendered_name(shown: &str) -> String {
+    format!("{shown} (rendered)")
+}
+
+/// Reads (and checks) one document of the template `source` (at `shown` on disk, its text
+/// named `rendered` by [`rendered_name`], made once per template rather than per document)
+/// that starts on the rendered text's line `first_line`.
 pub(crate) fn parse_part(
     source: &str,
     shown: &str,
+    rendered: &str,
     first_line: usize,
     part: &str,
     checks: Option<&Checks>,
 ) -> Chunk {
-    let rendered = format!("{shown} (rendered)");
-    read_chunk(source, &rendered, first_line, part, checks)
+    read_chunk(source, rendered, first_line, part, checks)
         .map_err(|failure| failure.into_error(source, shown, part))
 }
 

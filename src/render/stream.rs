@@ -81,10 +81,12 @@ impl Splitter {
     }
 }
 
-/// A template known by its name in `# Source:` and its path on disk.
+/// A template known by its name in `# Source:`, its path on disk, and the name of the text it
+/// rendered ([`manifest::rendered_name`]).
 struct Template {
     source: String,
     shown: String,
+    rendered: String,
 }
 
 /// The parse jobs' answers: per batch, its template and each document's place and chunk.
@@ -137,7 +139,11 @@ impl<'env> Streamer<'_, 'env> {
     pub(crate) fn writer(&self, source: String, shown: String) -> DocumentWriter<'_, '_, 'env> {
         DocumentWriter {
             streamer: self,
-            template: Arc::new(Template { source, shown }),
+            template: Arc::new(Template {
+                source,
+                rendered: manifest::rendered_name(&shown),
+                shown,
+            }),
             splitter: Splitter::default(),
             batch: Vec::with_capacity(BATCH),
             written: 0,
@@ -156,6 +162,7 @@ impl<'env> Streamer<'_, 'env> {
                     let chunk = manifest::parse_part(
                         &template.source,
                         &template.shown,
+                        &template.rendered,
                         line,
                         &part,
                         checks,

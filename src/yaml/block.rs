@@ -14,11 +14,13 @@ use serde_json::{Map, Value};
 
 use std::borrow::Cow;
 
-use super::fast::{is_plain_key, map_key, scalar_plain};
+use super::fast::{is_plain_key, scalar_plain};
+use super::flow;
 use super::folding::{self, fold};
+use super::spaces;
 
 /// Deeper nesting than this is left to the other paths.
-const MAX_DEPTH: usize = 64;
+pub(super) const MAX_DEPTH: usize = 64;
 
 /// The value of a one-document YAML text, or `None` when another path must read it.
 pub fn parse(text: &str) -> Option<Value> {
@@ -38,11 +40,12 @@ pub(super) fn parse_printable(text: &str) -> Option<Value> {
         next: 0,
         pending: None,
         peeked: None,
+        keyed: None,
         entries: Vec::new(),
     };
     let (indent, content) = reader.peek()?;
     // A document that is one scalar is not a manifest; serde-saphyr says what it is.
-    if !starts_sequence(content) && key_of(content)?.is_none() {
+    if !starts_sequence(content) && reader.key(content)?.is_none() {
         return None;
     }
     let value = reader.node(indent, 0)?;
@@ -53,17 +56,15 @@ pub(super) fn parse_printable(text: &str) -> Option<Value> {
 }
 
 /// The lines of a text that ends with a line break and holds no carriage return: what
-/// `str::lines` gives, cut by bytes (`lines` compares each break it finds with `memcmp`) into
-/// a list sized up front (a manifest has a hundred lines or more, and the count vectorizes).
+/// `str::lines` gives, cut where `memchr` finds the breaks (a vector at a time, where a loop
+/// over the bytes took one byte per step, and a second pass counted them to size the list).
 fn lines(text: &str) -> Vec<&str> {
-    let bytes = text.as_bytes();
-    let mut lines = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'\n').count());
+    // About one line per 24 bytes in a manifest: the list grows at most a few times.
+    let mut lines = Vec::with_capacity(text.len() / 24 + 1);
     let mut start = 0;
-    for (at, &byte) in bytes.iter().enumerate() {
-        if byte == b'\n' {
-            lines.push(&text[start..at]);
-            start = at + 1;
-        }
+    for at in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(&text[start..at]);
+        start = at + 1;
     }
     lines
 }
@@ -101,7 +102,14 @@ struct Reader<'a> {
     /// The entries of the mappings being read, innermost last: a mapping is built once its
     /// size is known, at that size, instead of growing (and rehashing) entry by entry.
     entries: Vec<(String, Value)>,
+    /// The text [`Reader::key`] last read a key from (where it starts, its length) and what
+    /// it found: a mapping's first line is probed by the node and the list item holding it
+    /// before the mapping takes its key.
+    keyed: Option<((usize, usize), Key<'a>)>,
 }
+
+/// What [`key_of`] answers.
+type Key<'a> = Option<Option<(Cow<'a, str>, &'a str)>>;
 
 fn starts_sequence(content: &str) -> bool {
     content == "-" || content.starts_with("- ")
@@ -110,7 +118,7 @@ fn starts_sequence(content: &str) -> bool {
 /// A block mapping entry's key and the text after its `:`; `Ok(None)` when the line is not a
 /// mapping entry, `None` when it may be one this reader does not read. A plain key is borrowed
 /// from the line: the line is often only probed for being an entry.
-fn key_of(content: &str) -> Option<Option<(Cow<'_, str>, &str)>> {
+fn key_of(content: &str) -> Key<'_> {
     let (key, rest) = match content.as_bytes()[0] {
         b'"' | b'\'' => {
             let (key, used) = quoted(content)?;
@@ -134,26 +142,61 @@ fn key_of(content: &str) -> Option<Option<(Cow<'_, str>, &str)>> {
             (Cow::Borrowed(key), &content[at + 1..])
         }
     };
-    Some(Some((key, rest.trim_start_matches(' '))))
+    Some(Some((key, spaces::trim_start(rest))))
 }
 
 /// Where the first `:` that ends a plain key is (followed by a space or the end of the line),
 /// and whether the text before it holds a character that is legal in a plain key but rare
-/// enough in manifests to leave to serde-saphyr. One pass over the key's bytes.
+/// enough in manifests to leave to serde-saphyr. One pass over the key's bytes, one table
+/// look-up per byte ([`KEY_SCAN`]).
 fn separator(content: &str) -> (Option<usize>, bool) {
     let bytes = content.as_bytes();
     let mut unusual = false;
     for (at, &byte) in bytes.iter().enumerate() {
-        match byte {
-            b':' if bytes.get(at + 1).is_none_or(|b| *b == b' ') => return (Some(at), unusual),
-            b'#' | b'[' | b']' | b'{' | b'}' | b',' | b'"' | b'\'' => unusual = true,
-            _ => {}
+        match KEY_SCAN[usize::from(byte)] {
+            ORDINARY => {}
+            COLON => {
+                if bytes.get(at + 1).is_none_or(|b| *b == b' ') {
+                    return (Some(at), unusual);
+                }
+            }
+            _ => unusual = true,
         }
     }
     (None, unusual)
 }
 
+/// What a byte of a key is to [`separator`]: most are [`ORDINARY`]; a `:` may end the key;
+/// the others are rare in keys. A match on the byte took about twice the instructions.
+static KEY_SCAN: [u8; 256] = {
+    let mut table = [ORDINARY; 256];
+    table[b':' as usize] = COLON;
+    let rare = b"#[]{},\"'";
+    let mut at = 0;
+    while at < rare.len() {
+        table[rare[at] as usize] = RARE;
+        at += 1;
+    }
+    table
+};
+const ORDINARY: u8 = 0;
+const COLON: u8 = 1;
+const RARE: u8 = 2;
+
 impl<'a> Reader<'a> {
+    /// [`key_of`] `content`, a line's text or what follows a list item's dash, read once.
+    fn key(&mut self, content: &'a str) -> Key<'a> {
+        let id = (content.as_ptr() as usize, content.len());
+        if let Some((keyed, found)) = &self.keyed
+            && *keyed == id
+        {
+            return found.clone();
+        }
+        let found = key_of(content);
+        self.keyed = Some((id, found.clone()));
+        found
+    }
+
     /// The next line holding something, as (indent, text without the indent); comments and
     /// blank lines are passed over.
     fn peek(&mut self) -> Option<(usize, &'a str)> {
@@ -166,12 +209,12 @@ impl<'a> Reader<'a> {
             return Some(found);
         }
         while let Some(line) = self.lines.get(self.next) {
-            let content = line.trim_start_matches(' ');
+            let content = spaces::trim_start(line);
             if content.is_empty() || content.starts_with('#') {
                 self.next += 1;
                 continue;
             }
-            let found = (line.len() - content.len(), content.trim_end_matches(' '));
+            let found = (line.len() - content.len(), spaces::trim_end(content));
             self.peeked = Some((self.next, found));
             return Some(found);
         }
@@ -192,7 +235,7 @@ impl<'a> Reader<'a> {
         let (_, content) = self.peek()?;
         if starts_sequence(content) {
             self.sequence(indent, depth)
-        } else if key_of(content)?.is_some() {
+        } else if self.key(content)?.is_some() {
             self.mapping(indent, depth)
         } else {
             // A scalar on a line of its own, under a key or an item: the lines that go on it
@@ -214,7 +257,7 @@ impl<'a> Reader<'a> {
             if !starts_sequence(content) {
                 break; // the next key of the mapping this sequence is the value of
             }
-            let rest = content[1..].trim_start_matches(' ');
+            let rest = spaces::trim_start(&content[1..]);
             self.take();
             let item = if rest.is_empty() || rest.starts_with('#') {
                 self.child(indent, depth)?
@@ -223,8 +266,8 @@ impl<'a> Reader<'a> {
                 // A quoted scalar or a literal block is an item of its own (`- "x"`, `- |`),
                 // unless the quoted text is a key (`- "a": 1`).
                 let is_node = match rest.as_bytes()[0] {
-                    b'"' | b'\'' | b'|' => key_of(rest).flatten().is_some(),
-                    _ => starts_sequence(rest) || key_of(rest)?.is_some(),
+                    b'"' | b'\'' | b'|' => self.key(rest).flatten().is_some(),
+                    _ => starts_sequence(rest) || self.key(rest)?.is_some(),
                 };
                 if is_node {
                     self.pending = Some((column, rest));
@@ -247,7 +290,7 @@ impl<'a> Reader<'a> {
             if at > indent {
                 return None;
             }
-            let (key, rest) = key_of(content)??;
+            let (key, rest) = self.key(content)??;
             let key = key.into_owned();
             self.take();
             let value = if rest.is_empty() || rest.starts_with('#') {
@@ -307,7 +350,7 @@ impl<'a> Reader<'a> {
                 None => return None,
             },
             b'[' | b'{' => {
-                let (value, used) = flow(text, depth)?;
+                let (value, used) = flow::flow(text, depth)?;
                 after_value(&text[used..])?;
                 value
             }
@@ -361,7 +404,7 @@ impl<'a> Reader<'a> {
         let mut longest_blank = 0;
         let mut content_indent = None;
         for line in &self.lines[self.next..] {
-            let content = line.trim_start_matches(' ');
+            let content = spaces::trim_start(line);
             if content.is_empty() {
                 longest_blank = longest_blank.max(line.len());
             } else {
@@ -376,7 +419,7 @@ impl<'a> Reader<'a> {
         let mut text = String::new();
         let mut blank_run = 0;
         while let Some(line) = self.lines.get(self.next) {
-            let content = line.trim_start_matches(' ');
+            let content = spaces::trim_start(line);
             if content.is_empty() {
                 if line.len() > content_indent {
                     return None;
@@ -409,7 +452,7 @@ fn plain_text(text: &str) -> Option<&str> {
     for (at, pair) in text.as_bytes().windows(2).enumerate() {
         match pair {
             [b' ', b'#'] => {
-                text = text[..at].trim_end_matches(' ');
+                text = spaces::trim_end(&text[..at]);
                 break;
             }
             [b':', b' '] => return None,
@@ -421,12 +464,12 @@ fn plain_text(text: &str) -> Option<&str> {
 
 /// What may follow a quoted scalar or flow collection on its line: nothing, or a comment.
 fn after_value(rest: &str) -> Option<()> {
-    let trimmed = rest.trim_start_matches(' ');
+    let trimmed = spaces::trim_start(rest);
     (trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len())).then_some(())
 }
 
 /// A one-line quoted scalar at the start of `text`: its value and the bytes it took.
-fn quoted(text: &str) -> Option<(String, usize)> {
+pub(super) fn quoted(text: &str) -> Option<(String, usize)> {
     let bytes = text.as_bytes();
     if bytes[0] == b'\'' {
         let mut value = String::new();
@@ -445,7 +488,9 @@ fn quoted(text: &str) -> Option<(String, usize)> {
     let mut value = String::new();
     let mut from = 1;
     loop {
-        let at = from + text[from..].find(['"', '\\'])?;
+        // `memchr2` looks for both bytes a vector at a time; a search for either character
+        // decoded the text a character at a time.
+        let at = from + memchr::memchr2(b'"', b'\\', &bytes[from..])?;
         value.push_str(&text[from..at]);
         if bytes[at] == b'"' {
             return Some((value, at + 1));
@@ -487,100 +532,6 @@ pub(super) fn escape(text: &str) -> Option<(char, usize)> {
         b'U' => hex(8)?,
         _ => return None,
     })
-}
-
-/// A flow list or mapping of scalars on one line (`["ALL"]`, `{cpu: 1}`, `[]`): the value and
-/// the bytes it took. Nested collections are left to the other paths.
-fn flow(text: &str, depth: usize) -> Option<(Value, usize)> {
-    if depth + 1 >= MAX_DEPTH {
-        return None;
-    }
-    let is_map = text.starts_with('{');
-    let close = if is_map { '}' } else { ']' };
-    let mut items = Vec::new();
-    let mut map = Map::new();
-    let skip = |at: usize| at + text[at..].len() - text[at..].trim_start_matches(' ').len();
-    let mut at = skip(1);
-    if text[at..].starts_with(close) {
-        let empty = if is_map {
-            Value::Object(map)
-        } else {
-            Value::Array(items)
-        };
-        return Some((empty, at + 1));
-    }
-    loop {
-        if is_map {
-            let (key, used) = flow_scalar(&text[at..], true)?;
-            let Value::String(key) = key else {
-                return None;
-            };
-            at += used;
-            at = skip(text[at..].strip_prefix(": ").map(|_| at + 2)?);
-            let (value, used) = flow_scalar(&text[at..], false)?;
-            if map.insert(key, value).is_some() {
-                return None;
-            }
-            at += used;
-        } else {
-            let (value, used) = flow_scalar(&text[at..], false)?;
-            items.push(value);
-            at += used;
-        }
-        at = skip(at);
-        match text[at..].chars().next()? {
-            ',' => at = skip(at + 1),
-            c if c == close => {
-                let value = if is_map {
-                    Value::Object(map)
-                } else {
-                    Value::Array(items)
-                };
-                return Some((value, at + 1));
-            }
-            _ => return None,
-        }
-        // `[a, ]` and `[a, , b]` are for serde-saphyr.
-        if text[at..].starts_with([',', ']', '}']) {
-            return None;
-        }
-    }
-}
-
-/// One scalar inside a flow collection: quoted, or plain up to `,`, `]` or `}`.
-fn flow_scalar(text: &str, key: bool) -> Option<(Value, usize)> {
-    match text.as_bytes().first()? {
-        b'"' | b'\'' => {
-            let (value, used) = quoted(text)?;
-            Some((Value::String(value), used))
-        }
-        b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
-        | b'|' | b'>' | b'%' | b'@' | b'`' => None,
-        _ => {
-            let end = text.find([',', ']', '}', ':', '#', '[', '{'])?;
-            if text.as_bytes()[end] != b',' && text.as_bytes()[end] != b']' {
-                // `:` ends a key (and nothing else); `}` ends a value.
-                let ok = match text.as_bytes()[end] {
-                    b':' => key,
-                    b'}' => !key,
-                    _ => false,
-                };
-                if !ok {
-                    return None;
-                }
-            }
-            let plain = text[..end].trim_end_matches(' ');
-            if plain.is_empty() {
-                return None;
-            }
-            let value = if key {
-                Value::String(map_key(plain, granit_parser::ScalarStyle::Plain)?)
-            } else {
-                scalar_plain(plain)?
-            };
-            Some((value, plain.len()))
-        }
-    }
 }
 
 #[cfg(test)]

@@ -44,3 +44,28 @@ fn a_duplicate_key_in_an_inner_mapping_still_sends_the_text_elsewhere() {
     assert_eq!(parse("a:\n  b: 1\n  c: 2\n  b: 3\nd: 4\n"), None);
     assert_eq!(parse("a:\n  b: 1\nd: 4\na: 5\n"), None);
 }
+
+/// The table-driven key scan, held to the byte match it replaced.
+fn separator_by_match(content: &str) -> (Option<usize>, bool) {
+    let bytes = content.as_bytes();
+    let mut unusual = false;
+    for (at, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b':' if bytes.get(at + 1).is_none_or(|b| *b == b' ') => return (Some(at), unusual),
+            b'#' | b'[' | b']' | b'{' | b'}' | b',' | b'"' | b'\'' => unusual = true,
+            _ => {}
+        }
+    }
+    (None, unusual)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    #[test]
+    fn keys_end_where_the_byte_match_ended_them(
+        content in "[a: #\\[\\]{},\"'./\u{e9}-]{0,16}"
+    ) {
+        prop_assert_eq!(super::separator(&content), separator_by_match(&content));
+    }
+}

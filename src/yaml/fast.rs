@@ -259,7 +259,11 @@ fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {
             }
             return resolve(text);
         }
-        if text.chars().all(numeric_char) {
+        // A checksum (`checksum/config: 9da5…`) holds only such characters, yet a letter no
+        // number or date has makes it a string: asking serde-saphyr cost a parser set up (and
+        // fresh pages) per document.
+        if text.chars().all(numeric_char) && !super::canonical::surely_not_numeric(text.as_bytes())
+        {
             return resolve(text);
         }
         return Some(Value::String(text.to_string()));
@@ -508,3 +512,7 @@ mod tests {
 #[cfg(test)]
 #[path = "screen_tests.rs"]
 mod screen_tests;
+
+#[cfg(test)]
+#[path = "digit_scalar_tests.rs"]
+mod digit_scalar_tests;

@@ -22,7 +22,7 @@ pub(super) fn fold<'a>(
     let mut folded: Option<String> = None;
     let (mut blank, mut used) = (0, 0);
     for (at, line) in lines.iter().enumerate() {
-        let content = line.trim_start_matches(' ');
+        let content = super::spaces::trim_start(line);
         if content.is_empty() {
             blank += 1;
             continue;
@@ -31,8 +31,8 @@ pub(super) fn fold<'a>(
             break;
         }
         let (text, comment) = match content.find(" #") {
-            Some(cut) => (content[..cut].trim_end_matches(' '), true),
-            None => (content.trim_end_matches(' '), false),
+            Some(cut) => (super::spaces::trim_end(&content[..cut]), true),
+            None => (super::spaces::trim_end(content), false),
         };
         if text.contains(": ") || text.ends_with(':') {
             return None;
@@ -76,7 +76,7 @@ pub(super) fn quoted<'l>(
     unescape(line_end(body, double)?, double, &mut value)?;
     let mut blank = 0;
     for (at, line) in lines.iter().enumerate() {
-        let content = line.trim_start_matches(' ');
+        let content = super::spaces::trim_start(line);
         if content.is_empty() {
             blank += 1;
             continue;
@@ -130,7 +130,7 @@ fn close_at(text: &str, double: bool) -> Option<Option<usize>> {
 /// A line of a quoted scalar that the line break folds: without its trailing spaces. `None`
 /// when it then ends in a backslash (the spaces or the break were escaped).
 fn line_end(text: &str, double: bool) -> Option<&str> {
-    let text = text.trim_end_matches(' ');
+    let text = super::spaces::trim_end(text);
     (!(double && text.ends_with('\\'))).then_some(text)
 }
 

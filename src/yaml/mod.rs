@@ -14,8 +14,10 @@ use crate::error::Error;
 mod block;
 mod canonical;
 mod fast;
+mod flow;
 mod folding;
 mod located;
+mod spaces;
 mod stream;
 
 /// A YAML syntax or type error with its place in the text.

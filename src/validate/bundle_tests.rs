@@ -77,7 +77,11 @@ fn the_build_time_index_finds_what_reading_the_bundle_text_finds() {
             .collect();
         assert_eq!(kinds, expected.kinds, "{version}");
         for (place, name) in expected.names.iter().enumerate() {
-            assert_eq!(definitions.place(name), Some(place as u32), "{version} {name}");
+            assert_eq!(
+                definitions.place(name),
+                Some(place as u32),
+                "{version} {name}"
+            );
         }
         assert_eq!(definitions.place("io.k8s.no.such.Thing"), None);
     }
@@ -86,5 +90,11 @@ fn the_build_time_index_finds_what_reading_the_bundle_text_finds() {
 #[test]
 fn an_unbundled_version_has_no_definitions() {
     assert!(Definitions::load(KubeVersion { major: 1, minor: 2 }).is_none());
-    assert!(Definitions::load(KubeVersion { major: 2, minor: 30 }).is_none());
+    assert!(
+        Definitions::load(KubeVersion {
+            major: 2,
+            minor: 30
+        })
+        .is_none()
+    );
 }

@@ -465,6 +465,9 @@ mod library_tests;
 #[path = "lookup_tests.rs"]
 mod lookup_tests;
 #[cfg(test)]
+#[path = "pattern_lite_tests.rs"]
+mod pattern_lite_tests;
+#[cfg(test)]
 #[path = "pattern_tests.rs"]
 mod pattern_tests;
 #[cfg(test)]

@@ -50,7 +50,9 @@ fn read(bundle: &str) -> (Vec<(&str, Vec<usize>)>, Vec<Entry<'_>>) {
         }
         index_lines.push(line);
     }
-    let text_start = lines.next().map_or(bundle.len(), |first| offset(bundle, first));
+    let text_start = lines
+        .next()
+        .map_or(bundle.len(), |first| offset(bundle, first));
     let mut start = text_start;
     for line in index_lines {
         let mut fields = line.splitn(3, '\t');
@@ -85,7 +87,10 @@ pub fn write(path: &Path, out: &Path) {
     println!("cargo:rerun-if-changed={}", path.display());
     let bundle = std::fs::read_to_string(path).expect("schemas/kubernetes.bundle reads");
     let (versions, entries) = read(&bundle);
-    assert!(entries.len() <= usize::from(u16::MAX), "entry numbers fit in u16");
+    assert!(
+        entries.len() <= usize::from(u16::MAX),
+        "entry numbers fit in u16"
+    );
     let mut code = String::new();
     writeln!(
         code,

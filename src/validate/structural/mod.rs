@@ -454,6 +454,7 @@ fn unique(items: &[Value]) -> Verdict {
 }
 
 mod compile;
+mod keywords;
 mod library;
 mod pattern;
 pub use library::{Library, Source};

@@ -115,7 +115,7 @@ pub fn write(path: &Path, out: &Path) {
         code,
         "/// Each version as the bundle spells it, its entry numbers in name order, and the \
          kinds it serves, (key start, key length, place in the numbers), in key order.\n\
-         static VERSIONS: [(&str, &[u16], &[(u32, u32, u16)]); {}] = [",
+         static VERSIONS: [Version; {}] = [",
         versions.len()
     )
     .unwrap();

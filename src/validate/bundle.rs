@@ -16,6 +16,10 @@ use crate::validate::structural::Source;
 
 static BUNDLE: &str = include_str!("../../schemas/kubernetes.bundle");
 
+/// One version's row of the index: the version as the bundle spells it, its entry numbers in
+/// name order, and its kinds, (key start, key length, place in the numbers), in key order.
+type Version = (&'static str, &'static [u16], &'static [(u32, u32, u16)]);
+
 // `ENTRIES` and `VERSIONS`: the bundle's index, read at build time (build/bundle_index.rs).
 include!(concat!(env!("OUT_DIR"), "/bundle_index.rs"));
 

@@ -1,12 +1,14 @@
 //! Holds the structural shortcut of the values check (`vouched`) to `jsonschema`: whatever it
 //! vouches for, `jsonschema` finds valid too, on the repository's values schemas with their
-//! charts' values and mutations of them, and on a schema written as Bitnami's are.
+//! charts' values and mutations of them (each value replaced by others of other types, removed,
+//! an unknown key added), and on a schema written as Bitnami's are.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
 use super::{ChartFiles, vouched};
+use crate::validate::structural::mutations;
 
 /// `jsonschema`'s answer, compiled as the values check compiles it.
 fn full(schema: &Value, file: &Path) -> jsonschema::Validator {
@@ -16,54 +18,6 @@ fn full(schema: &Value, file: &Path) -> jsonschema::Validator {
         .with_retriever(ChartFiles { roots: vec![root] })
         .build(schema)
         .unwrap()
-}
-
-/// `value` with each scalar, list and mapping replaced in turn, and an unknown key added to
-/// each mapping.
-fn mutations(value: &Value) -> Vec<Value> {
-    fn walk(value: &Value, rebuild: &dyn Fn(Value) -> Value, out: &mut Vec<Value>) {
-        for replacement in [
-            json!("x"),
-            json!(7),
-            json!(-1),
-            json!(1.5),
-            json!(null),
-            json!([]),
-        ] {
-            if *value != replacement {
-                out.push(rebuild(replacement));
-            }
-        }
-        match value {
-            Value::Object(map) => {
-                let mut widened = map.clone();
-                widened.insert("notAKey".into(), json!("x"));
-                out.push(rebuild(Value::Object(widened)));
-                for (key, inner) in map {
-                    let rebuild_inner = |replacement: Value| {
-                        let mut copy = map.clone();
-                        copy.insert(key.clone(), replacement);
-                        rebuild(Value::Object(copy))
-                    };
-                    walk(inner, &rebuild_inner, out);
-                }
-            }
-            Value::Array(items) => {
-                for (i, inner) in items.iter().enumerate() {
-                    let rebuild_inner = |replacement: Value| {
-                        let mut copy = items.clone();
-                        copy[i] = replacement;
-                        rebuild(Value::Array(copy))
-                    };
-                    walk(inner, &rebuild_inner, out);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = vec![value.clone()];
-    walk(value, &|v| v, &mut out);
-    out
 }
 
 /// Checks that `vouched` implies `jsonschema`'s yes on each mutation; returns how many it

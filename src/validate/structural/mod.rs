@@ -463,6 +463,8 @@ use pattern::Pattern;
 #[path = "library_tests.rs"]
 mod library_tests;
 #[cfg(test)]
+pub(super) use library_tests::mutations;
+#[cfg(test)]
 #[path = "lookup_tests.rs"]
 mod lookup_tests;
 #[cfg(test)]

@@ -6,26 +6,13 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 use super::pattern::{build, lite};
+use super::pattern_tests::patterns;
 
 /// Every pattern of the shipped CRD schemas, once each.
 fn shipped_patterns() -> Vec<String> {
-    fn walk(node: &Value, out: &mut Vec<String>) {
-        match node {
-            Value::Object(map) => {
-                for (key, value) in map {
-                    match (key.as_str(), value) {
-                        ("pattern", Value::String(text)) => out.push(text.clone()),
-                        _ => walk(value, out),
-                    }
-                }
-            }
-            Value::Array(items) => items.iter().for_each(|item| walk(item, out)),
-            _ => {}
-        }
-    }
     let mut out = Vec::new();
     for (_, text) in crate::validate::crd::BUNDLED_CRDS {
-        walk(&serde_json::from_str(text).unwrap(), &mut out);
+        patterns(&serde_json::from_str(text).unwrap(), &mut out);
     }
     out.sort();
     out.dedup();

@@ -1,9 +1,13 @@
 //! Embeds every custom resource schema under schemas/crds/ into the binary, so adding a schema
 //! file is all it takes to bundle one; and the generic service library (templates/service/),
-//! file by file, so the binary carries the library it was built with.
+//! file by file, so the binary carries the library it was built with. Indexes the Kubernetes
+//! schema bundle (build/bundle_index.rs), so a run starts from tables instead of reading it.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+#[path = "build/bundle_index.rs"]
+mod bundle_index;
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>, keep: &dyn Fn(&Path) -> bool) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -103,6 +107,10 @@ fn main() {
         "BUILTIN_LIBRARY",
         "builtin_library.rs",
         &|_| true,
+    );
+    bundle_index::write(
+        &root.join("schemas/kubernetes.bundle"),
+        &PathBuf::from(std::env::var("OUT_DIR").unwrap()),
     );
     // The library's Chart.yaml version, for `bosun --version` and dependency ranges.
     let chart = std::fs::read_to_string(root.join("templates/service/Chart.yaml")).unwrap();

@@ -2,8 +2,9 @@
 //! definition a line, each stored once however many versions share it. A run looks up only
 //! the version it validates against and parses only the definitions its kinds reach, so a chart
 //! of ConfigMaps never reads the Pod schemas; nothing is unpacked and no whole-API tree is built.
-//! The bundle's index (names, kinds and lengths) is all a run reads through: the schemas' text,
-//! nine tenths of the bundle, is touched only where a definition is used.
+//! The bundle's index (names, kinds and lengths) is read at build time (build/bundle_index.rs)
+//! into tables of offsets: a run reads no index and sorts nothing, and the schemas' text, nine
+//! tenths of the bundle, is touched only where a definition is used.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -15,135 +16,61 @@ use crate::validate::structural::Source;
 
 static BUNDLE: &str = include_str!("../../schemas/kubernetes.bundle");
 
-/// One definition of the bundle's index: where its schema's text is among the entries.
-struct Entry {
-    name: &'static str,
-    /// The `group/version/Kind`s it serves, comma-separated.
-    served: &'static str,
-    start: usize,
-    len: usize,
+/// One version's row of the index: the version as the bundle spells it, its entry numbers in
+/// name order, and its kinds, (key start, key length, place in the numbers), in key order.
+type Version = (&'static str, &'static [u16], &'static [(u32, u32, u16)]);
+
+// `ENTRIES` and `VERSIONS`: the bundle's index, read at build time (build/bundle_index.rs).
+include!(concat!(env!("OUT_DIR"), "/bundle_index.rs"));
+
+/// The bundle's text from `start`, `len` bytes long.
+fn text(start: u32, len: u32) -> &'static str {
+    let start = start as usize;
+    BUNDLE.get(start..start + len as usize).unwrap_or_default()
 }
 
-/// The bundle's versions, oldest first, each with its line of entry numbers; and where the
-/// index starts.
-struct Header {
-    versions: Vec<(KubeVersion, &'static str)>,
-    index: &'static str,
+/// The name of the definition numbered `number` in the bundle's index.
+fn entry_name(number: u16) -> &'static str {
+    ENTRIES
+        .get(usize::from(number))
+        .map_or("", |&[start, len, ..]| text(start, len))
 }
 
-/// The bundle's index and the entries' text.
-struct Layout {
-    index: Vec<Entry>,
-    entries: &'static str,
-}
-
-/// The bundle's first lines only: the default Kubernetes version is asked for first, on the
-/// way to rendering, and needs none of the index.
-fn header() -> &'static Header {
-    static HEADER: OnceLock<Header> = OnceLock::new();
+/// The bundle's versions, oldest first, each with its row of `VERSIONS`.
+fn header() -> &'static [(KubeVersion, usize)] {
+    static HEADER: OnceLock<Vec<(KubeVersion, usize)>> = OnceLock::new();
     HEADER.get_or_init(|| {
-        let mut versions = Vec::new();
-        let mut rest = BUNDLE;
-        while let Some((line, after)) = rest.split_once('\n') {
-            rest = after;
-            if let Some(listed) = line.strip_prefix("version ") {
-                let (version, ids) = listed.split_once(' ').unwrap_or((listed, ""));
-                if let Ok(version) = KubeVersion::parse(version) {
-                    versions.push((version, ids));
-                }
-            } else if line.starts_with("index ") {
-                break;
-            }
-        }
+        let mut versions: Vec<(KubeVersion, usize)> = VERSIONS
+            .iter()
+            .enumerate()
+            .filter_map(|(row, (version, ..))| Some((KubeVersion::parse(version).ok()?, row)))
+            .collect();
         versions.sort_by_key(|(version, _)| *version);
-        Header {
-            versions,
-            index: rest,
-        }
-    })
-}
-
-fn layout() -> &'static Layout {
-    static LAYOUT: OnceLock<Layout> = OnceLock::new();
-    LAYOUT.get_or_init(|| {
-        let mut index = Vec::new();
-        let mut rest = header().index;
-        let mut start = 0;
-        while let Some((line, after)) = rest.split_once('\n') {
-            rest = after;
-            if line == "entries" {
-                break;
-            }
-            let mut fields = line.splitn(3, '\t');
-            let (Some(name), Some(served), Some(Ok(len))) =
-                (fields.next(), fields.next(), fields.next().map(str::parse))
-            else {
-                break;
-            };
-            index.push(Entry {
-                name,
-                served,
-                start,
-                len,
-            });
-            start += len + 1;
-        }
-        Layout {
-            index,
-            entries: rest,
-        }
+        versions
     })
 }
 
 /// The Kubernetes versions whose schemas are bundled, oldest first.
 pub fn versions() -> Vec<KubeVersion> {
-    header()
-        .versions
-        .iter()
-        .map(|(version, _)| *version)
-        .collect()
+    header().iter().map(|(version, _)| *version).collect()
 }
 
 /// One version's definitions: each one's schema text by name, parsed on first use. Names and
-/// kinds are found by binary search in two short lists, which cost a run less to build than
-/// hash maps of them (a thousand entries, most never asked for).
+/// kinds are found by binary search in two lists sorted at build time.
 pub struct Definitions {
     /// Each definition's number in the bundle's index, in name order.
-    numbers: Vec<u32>,
-    /// `apps/v1/Deployment` and the place in `numbers` of the definition that describes it, in
-    /// key order.
-    kinds: Vec<(&'static str, u32)>,
+    numbers: &'static [u16],
+    /// (`apps/v1/Deployment` as an offset and length into the bundle, the place in `numbers`
+    /// of the definition that describes it), in key order.
+    kinds: &'static [(u32, u32, u16)],
     parsed: Mutex<HashMap<u32, Arc<Value>>>,
 }
 
 impl Definitions {
     /// `version`'s definitions, or `None` when the bundle does not hold that version.
     pub fn load(version: KubeVersion) -> Option<Definitions> {
-        let (_, ids) = header().versions.iter().find(|(v, _)| *v == version)?;
-        let index = &layout().index;
-        let mut numbers = Vec::with_capacity(1024);
-        let mut in_order = true;
-        for id in ids.split(' ') {
-            let number = id.parse::<u32>().ok()?;
-            let entry = index.get(number as usize)?;
-            if let Some(&last) = numbers.last() {
-                in_order &= index[last as usize].name < entry.name;
-            }
-            numbers.push(number);
-        }
-        // build_bundle.py lists each version's entries in name order; should one not be, the
-        // list is sorted here.
-        if !in_order {
-            numbers.sort_by_key(|&number| index[number as usize].name);
-        }
-        let mut kinds = Vec::with_capacity(256);
-        for (place, &number) in numbers.iter().enumerate() {
-            let served = index[number as usize].served;
-            for key in served.split(',').filter(|key| !key.is_empty()) {
-                kinds.push((key, place as u32));
-            }
-        }
-        kinds.sort_by_key(|&(key, _)| key);
+        let &(_, row) = header().iter().find(|(v, _)| *v == version)?;
+        let (_, numbers, kinds) = VERSIONS.get(row)?;
         Some(Definitions {
             numbers,
             kinds,
@@ -153,26 +80,30 @@ impl Definitions {
 
     /// The place in `numbers` of the definition called `name`.
     fn place(&self, name: &str) -> Option<u32> {
-        let index = &layout().index;
         self.numbers
-            .binary_search_by(|&number| index[number as usize].name.cmp(name))
+            .binary_search_by(|&number| entry_name(number).cmp(name))
             .ok()
             .map(|place| place as u32)
     }
 
     fn name(&self, place: u32) -> &'static str {
-        layout().index[self.numbers[place as usize] as usize].name
+        self.numbers
+            .get(place as usize)
+            .map_or("", |&number| entry_name(number))
     }
 
     /// The name of the definition that describes `key` (`apps/v1/Deployment`).
     pub fn kind(&self, key: &str) -> Option<&'static str> {
-        let found = self.kinds.binary_search_by(|&(k, _)| k.cmp(key)).ok()?;
-        Some(self.name(self.kinds[found].1))
+        let found = self
+            .kinds
+            .binary_search_by(|&(start, len, _)| text(start, len).cmp(key))
+            .ok()?;
+        Some(self.name(u32::from(self.kinds[found].2)))
     }
 
     /// Every `group/version/Kind` the version serves.
     pub fn kinds(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.kinds.iter().map(|&(key, _)| key)
+        self.kinds.iter().map(|&(start, len, _)| text(start, len))
     }
 
     /// The definition called `name`, parsed once and shared.
@@ -192,12 +123,9 @@ impl Definitions {
 
     /// The schema of the definition at `place`, parsed afresh.
     fn parse(&self, place: u32) -> Option<Value> {
-        let layout = layout();
-        let entry = layout
-            .index
-            .get(*self.numbers.get(place as usize)? as usize)?;
-        let text = layout.entries.get(entry.start..entry.start + entry.len)?;
-        serde_json::from_str(text).ok()
+        let number = *self.numbers.get(place as usize)?;
+        let &[_, _, start, len] = ENTRIES.get(usize::from(number))?;
+        serde_json::from_str(text(start, len)).ok()
     }
 
     /// The names of the version's definitions, in order.
@@ -237,6 +165,10 @@ impl Source for Definitions {
 }
 
 #[cfg(test)]
+#[path = "bundle_tests.rs"]
+mod index_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -269,24 +201,15 @@ mod tests {
 
     #[test]
     fn the_index_cuts_the_entries_at_their_line_breaks() {
-        let layout = layout();
-        assert!(layout.index.len() > 1000);
-        for entry in &layout.index {
-            let end = entry.start + entry.len;
-            assert_eq!(
-                layout.entries.as_bytes().get(end),
-                Some(&b'\n'),
-                "{}",
-                entry.name
-            );
-            assert!(
-                !layout.entries[entry.start..end].contains('\n'),
-                "{}",
-                entry.name
-            );
+        assert!(ENTRIES.len() > 1000);
+        for &[name_start, name_len, start, len] in &ENTRIES {
+            let name = text(name_start, name_len);
+            let end = (start + len) as usize;
+            assert_eq!(BUNDLE.as_bytes().get(end), Some(&b'\n'), "{name}");
+            assert!(!text(start, len).contains('\n'), "{name}");
         }
-        let last = layout.index.last().unwrap();
-        assert_eq!(last.start + last.len + 1, layout.entries.len());
+        let &[_, _, start, len] = ENTRIES.last().unwrap();
+        assert_eq!((start + len + 1) as usize, BUNDLE.len());
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! authored (schemas/crds/), and compiled validators, one per (version, apiVersion, kind),
 //! compiled on first use and shared by every document of that kind.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use serde_json::Value;
 
@@ -40,7 +41,8 @@ pub enum SchemaSource {
     /// Bundled Kubernetes schema of that version.
     Kubernetes,
     /// A custom resource schema: bundled with bosun, from a CRD, or from --schema-location.
-    Custom(String),
+    /// Shared: every document of the kind is handed it.
+    Custom(Arc<str>),
 }
 
 /// What bosun knows about an `apiVersion` + `kind` on the target version.
@@ -115,7 +117,8 @@ pub struct Catalog {
     /// Bundled custom resource schemas (schemas/crds/), read on first use.
     bundled: Mutex<HashMap<String, Option<CustomSchema>>>,
     schema_locations: Vec<PathBuf>,
-    compiled: Mutex<HashMap<String, Slot>>,
+    /// By `apiVersion/Kind`; read by every document, written once per kind.
+    compiled: RwLock<HashMap<String, Slot>>,
     /// The compiled `x-kubernetes-validations` rules of each custom kind looked up so far.
     cel: Mutex<HashMap<String, Arc<crate::validate::cel::Rules>>>,
 }
@@ -142,7 +145,7 @@ impl Catalog {
             custom: HashMap::new(),
             bundled: Mutex::new(HashMap::new()),
             schema_locations: Vec::new(),
-            compiled: Mutex::new(HashMap::new()),
+            compiled: RwLock::new(HashMap::new()),
             cel: Mutex::new(HashMap::new()),
         })
     }
@@ -185,17 +188,19 @@ impl Catalog {
     /// The validator for `api_version` + `kind`, compiling it on first use. Different kinds
     /// compile in parallel; each kind compiles once.
     pub fn lookup(&self, api_version: &str, kind: &str) -> Lookup {
-        let key = format!("{api_version}/{kind}");
-        let slot = {
-            let mut compiled = match self.compiled.lock() {
+        let mut buffer = [0; KEY_BUFFER];
+        let key = joined(&mut buffer, api_version, kind);
+        let found = match self.compiled.read() {
+            Ok(compiled) => compiled.get(&*key).map(Arc::clone),
+            Err(poisoned) => poisoned.into_inner().get(&*key).map(Arc::clone),
+        };
+        let slot = found.unwrap_or_else(|| {
+            let mut compiled = match self.compiled.write() {
                 Ok(guard) => guard,
                 Err(poisoned) => poisoned.into_inner(),
             };
-            match compiled.get(&key) {
-                Some(slot) => Arc::clone(slot),
-                None => Arc::clone(compiled.entry(key.clone()).or_default()),
-            }
-        };
+            Arc::clone(compiled.entry(key.to_string()).or_default())
+        });
         match slot.get_or_init(|| self.resolve(api_version, kind, &key)) {
             Some(Ok((validator, source))) => Lookup::Found(Arc::clone(validator), source.clone()),
             Some(Err(broken)) => Lookup::Broken(broken.clone()),
@@ -229,10 +234,11 @@ impl Catalog {
         api_version: &str,
         kind: &str,
     ) -> Option<Arc<crate::validate::cel::Rules>> {
-        let key = format!("{api_version}/{kind}");
+        let mut buffer = [0; KEY_BUFFER];
+        let key = joined(&mut buffer, api_version, kind);
         let cached = |cache: &HashMap<String, Arc<crate::validate::cel::Rules>>| {
             cache
-                .get(&key)
+                .get(&*key)
                 .map(|rules| (!rules.is_empty()).then(|| Arc::clone(rules)))
         };
         let lock = || match self.cel.lock() {
@@ -256,7 +262,7 @@ impl Catalog {
             crate::validate::cel::Rules::from_schema(&schema)
         };
         let rules = Arc::new(rules);
-        lock().insert(key, Arc::clone(&rules));
+        lock().insert(key.to_string(), Arc::clone(&rules));
         (!rules.is_empty()).then_some(rules)
     }
 
@@ -307,6 +313,7 @@ impl Catalog {
         key: &str,
     ) -> Option<Result<(Validator, SchemaSource), Broken>> {
         let definitions = &self.definitions;
+        let custom_source = |origin: String| SchemaSource::Custom(origin.into());
         let (schema, source) = if let Some(name) = definitions.kind(key) {
             if let Ok(fast) = Structural::of_definition(name, Arc::clone(&self.library)) {
                 let definitions = Arc::clone(definitions);
@@ -318,7 +325,7 @@ impl Catalog {
             }
             (schema_for(definitions, name), SchemaSource::Kubernetes)
         } else if let Some((schema, origin)) = self.custom(api_version, kind) {
-            let source = SchemaSource::Custom(origin);
+            let source = custom_source(origin);
             let resolve = |name: &str| definitions.get(name);
             // A schema of schemas/crds/ (no CRD of the chart's or `--crd` replaced it).
             let compiled = if self.custom.contains_key(key) {
@@ -354,7 +361,7 @@ impl Catalog {
                 Ok(schema) => schema,
                 Err(e) => return broken(format!("not valid JSON: {e}")),
             };
-            let source = SchemaSource::Custom(origin.clone());
+            let source = custom_source(origin.clone());
             // The file is read as it is: its `$ref`s point into itself only.
             if let Ok(fast) = Structural::compile(&schema, &|_| None) {
                 let document = Box::new(move || schema.clone());
@@ -373,7 +380,7 @@ impl Catalog {
                 };
                 let mut origin = match source {
                     SchemaSource::Kubernetes => "the bundled Kubernetes schemas".into(),
-                    SchemaSource::Custom(origin) => origin,
+                    SchemaSource::Custom(origin) => origin.to_string(),
                 };
                 // A --schema-location file: JSON reads as YAML, so the line can be found.
                 if let Some(line) = std::fs::read_to_string(&origin)
@@ -409,6 +416,25 @@ impl Catalog {
         found.sort();
         found.dedup();
         found
+    }
+}
+
+/// Room for the `apiVersion/Kind` keys of nearly every document without allocating.
+const KEY_BUFFER: usize = 128;
+
+/// `api_version/kind`, written into `buffer` when it fits: the key of the catalog's maps,
+/// made for every document.
+fn joined<'a>(buffer: &'a mut [u8; KEY_BUFFER], api_version: &str, kind: &str) -> Cow<'a, str> {
+    let length = api_version.len() + 1 + kind.len();
+    if length > KEY_BUFFER {
+        return Cow::Owned(format!("{api_version}/{kind}"));
+    }
+    buffer[..api_version.len()].copy_from_slice(api_version.as_bytes());
+    buffer[api_version.len()] = b'/';
+    buffer[api_version.len() + 1..length].copy_from_slice(kind.as_bytes());
+    match std::str::from_utf8(&buffer[..length]) {
+        Ok(key) => Cow::Borrowed(key),
+        Err(_) => Cow::Owned(format!("{api_version}/{kind}")),
     }
 }
 
@@ -459,6 +485,10 @@ fn removed(
         .map(|v| v.to_string());
     Some((removed_in, replacement_on_target()))
 }
+
+#[cfg(test)]
+#[path = "schema_key_tests.rs"]
+mod key_tests;
 
 #[cfg(test)]
 mod tests {

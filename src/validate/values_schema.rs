@@ -156,6 +156,9 @@ pub fn check_values_at(
         let schema: Value = serde_json::from_str(&text)
             .map_err(|e| NotJson::new(shown.clone(), text.clone(), &e).into_error())?;
         without_subchart_sections(chart, &schema, &mut value);
+        if vouched(&schema, &value) {
+            continue;
+        }
         let mut roots = Vec::new();
         dependency_roots(chart, &mut roots);
         let base = format!("file://{}", chart.root.join("values.schema.json").display());
@@ -194,6 +197,31 @@ pub fn check_values_at(
         }
     }
     Ok(())
+}
+
+/// Whether the structural validator reads `schema` whole (no `$ref` to another file, only
+/// keywords it implements) and finds `values` valid: then `jsonschema` would too, and is not
+/// compiled (most of what checking a Bitnami chart's values cost). Otherwise `jsonschema`
+/// decides, and writes the messages.
+fn vouched(schema: &Value, values: &Value) -> bool {
+    let library = library_schema(schema);
+    super::structural::Structural::compile(library.as_ref().unwrap_or(schema), &|_| None)
+        .is_ok_and(|fast| fast.is_valid(values))
+}
+
+/// The built-in library's schema, when `schema` is only a `$ref` to it with string
+/// annotations beside it, as the repository's charts have it.
+fn library_schema(schema: &Value) -> Option<Value> {
+    let map = schema.as_object()?;
+    let annotations_only = map.iter().all(|(key, value)| match key.as_str() {
+        "$ref" => true,
+        "$comment" | "description" | "title" => value.is_string(),
+        _ => false,
+    });
+    if !annotations_only {
+        return None;
+    }
+    serde_json::from_str(builtin_file(map.get("$ref")?.as_str()?)?).ok()
 }
 
 fn without_subchart_sections(chart: &crate::chart::Chart, schema: &Value, value: &mut Value) {
@@ -479,6 +507,10 @@ fn dotted(pointer: &str) -> String {
         out
     }
 }
+
+#[cfg(test)]
+#[path = "values_schema_tests.rs"]
+mod vouched_tests;
 
 #[cfg(test)]
 mod tests {

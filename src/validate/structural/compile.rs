@@ -257,7 +257,9 @@ impl Compiler<'_> {
                 "$defs" | "definitions" if is_root => {
                     value.as_object().ok_or("`$defs` is not a map")?;
                 }
-                // The draft bosun validates with anyway; another draft's keywords differ.
+                // The draft bosun validates with anyway (the version-less address names the
+                // current draft, as Bitnami's values schemas use it); another draft's keywords
+                // differ.
                 "$schema"
                     if is_root
                         && matches!(
@@ -265,6 +267,12 @@ impl Compiler<'_> {
                             Some(
                                 "https://json-schema.org/draft/2020-12/schema"
                                     | "https://json-schema.org/draft/2020-12/schema#"
+                                    | "http://json-schema.org/draft/2020-12/schema"
+                                    | "http://json-schema.org/draft/2020-12/schema#"
+                                    | "https://json-schema.org/schema"
+                                    | "https://json-schema.org/schema#"
+                                    | "http://json-schema.org/schema"
+                                    | "http://json-schema.org/schema#"
                             )
                         ) => {}
                 // Annotations, which `jsonschema` reads past once the meta-schema allows them.
@@ -280,6 +288,9 @@ impl Compiler<'_> {
                 // Not JSON Schema keywords: OpenAPI's and Kubernetes' own, ignored.
                 "default" | "example" | "nullable" => {}
                 other if other.starts_with("x-") => {}
+                // A name no draft uses is an annotation `jsonschema` reads past and its
+                // meta-schema leaves alone (Bitnami's `form`, `hidden`, `sliderMin`).
+                other if !super::keywords::is_keyword(other) => {}
                 other => return Err(format!("keyword `{other}`")),
             }
         }

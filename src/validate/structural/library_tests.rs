@@ -44,7 +44,7 @@ pub(super) fn fixtures() -> Vec<Value> {
 
 /// `document` and, for each value in it, copies with that value replaced by values of other
 /// types, with an unknown field added to an object, and with a field removed.
-pub(super) fn mutations(document: &Value) -> Vec<Value> {
+pub(in crate::validate) fn mutations(document: &Value) -> Vec<Value> {
     fn at(document: &Value, path: &[Value], out: &mut Vec<Value>) {
         let here = path_get(document, path);
         for replacement in [

@@ -454,6 +454,7 @@ fn unique(items: &[Value]) -> Verdict {
 }
 
 mod compile;
+mod keywords;
 mod library;
 mod pattern;
 pub use library::{Library, Source};
@@ -462,8 +463,13 @@ use pattern::Pattern;
 #[path = "library_tests.rs"]
 mod library_tests;
 #[cfg(test)]
+pub(super) use library_tests::mutations;
+#[cfg(test)]
 #[path = "lookup_tests.rs"]
 mod lookup_tests;
+#[cfg(test)]
+#[path = "pattern_lite_tests.rs"]
+mod pattern_lite_tests;
 #[cfg(test)]
 #[path = "pattern_tests.rs"]
 mod pattern_tests;

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::library_tests::{fixtures, mutations};
 use super::{Pattern, Structural};
 
-fn patterns(node: &Value, out: &mut Vec<String>) {
+pub(super) fn patterns(node: &Value, out: &mut Vec<String>) {
     match node {
         Value::Object(map) => {
             for (key, value) in map {

@@ -5,8 +5,11 @@
 //! than the render's longest step on one core.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
+
+/// Bytes of the file read at a time.
+const CHUNK: usize = 1 << 16;
 
 /// Whether the file at `path` holds exactly the bytes `write` writes; `false` when it cannot
 /// be read.
@@ -14,18 +17,44 @@ pub(crate) fn holds(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Resul
     let Ok(file) = File::open(path) else {
         return false;
     };
+    // On the stack rather than the heap: a fresh 64 KiB heap block often lands on memory the
+    // process has not touched yet, which costs more to fault in than the comparison itself.
+    let mut chunk = [0u8; CHUNK];
     let mut old = Compare {
-        file: BufReader::with_capacity(1 << 16, file),
+        file,
+        chunk: &mut chunk,
+        start: 0,
+        end: 0,
     };
-    write(&mut old).is_ok() && old.file.fill_buf().is_ok_and(|rest| rest.is_empty())
+    write(&mut old).is_ok() && old.fill().is_ok_and(|rest| rest.is_empty())
 }
 
 /// A sink that checks what is written against a file, failing at the first difference.
-struct Compare {
-    file: BufReader<File>,
+struct Compare<'a> {
+    file: File,
+    chunk: &'a mut [u8; CHUNK],
+    /// The unread part of `chunk` is `start..end`.
+    start: usize,
+    end: usize,
 }
 
-impl Write for Compare {
+impl Compare<'_> {
+    /// The file's next unread bytes, read in when none are left; empty at its end.
+    fn fill(&mut self) -> io::Result<&[u8]> {
+        if self.start == self.end {
+            self.end = loop {
+                match self.file.read(&mut self.chunk[..]) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    read => break read?,
+                }
+            };
+            self.start = 0;
+        }
+        Ok(&self.chunk[self.start..self.end])
+    }
+}
+
+impl Write for Compare<'_> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         self.write_all(data)?;
         Ok(data.len())
@@ -33,12 +62,12 @@ impl Write for Compare {
 
     fn write_all(&mut self, mut data: &[u8]) -> io::Result<()> {
         while !data.is_empty() {
-            let old = self.file.fill_buf()?;
+            let old = self.fill()?;
             let n = old.len().min(data.len());
             if n == 0 || old[..n] != data[..n] {
                 return Err(io::Error::other("the file differs"));
             }
-            self.file.consume(n);
+            self.start += n;
             data = &data[n..];
         }
         Ok(())

@@ -31,6 +31,7 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_filter("trimprefix", trimprefix);
     env.add_filter("trimsuffix", trimsuffix);
     env.add_filter("kebabcase", kebabcase);
+    env.add_filter("dictsort", crate::render::jinja::dictsort::dictsort);
     env.add_function("fail", fail);
     env.add_function("required", |v: &Value, msg: String| required(v, msg));
     env.add_function("semver_compare", semver_compare);

@@ -21,6 +21,10 @@ use crate::render::trace::Traced;
 
 mod blocks;
 mod context;
+mod dictsort;
+#[cfg(test)]
+#[path = "dictsort_tests.rs"]
+mod dictsort_tests;
 mod files;
 mod functions;
 mod merge;

@@ -104,16 +104,29 @@ fn nindent(value: &Value, width: usize) -> Result<String, Error> {
     indented(String::from("\n"), value, width)
 }
 
+/// Spaces copied in runs by [`indented`], rather than pushed one `char` at a time.
+const SPACES: &str = "                                                                ";
+
 /// `out` followed by `value`'s text with every non-empty line indented by `width` spaces.
 fn indented(mut out: String, value: &Value, width: usize) -> Result<String, Error> {
     let text = text_of(value)?;
-    out.reserve(text.len() + width * (text.matches('\n').count() + 1));
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
+    let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    out.reserve(text.len() + width * (breaks + 1));
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+    let mut start = 0;
+    for end in ends {
+        if start > 0 {
             out.push('\n');
         }
+        let line = &text[start..end];
+        start = end + 1;
         if !line.is_empty() {
-            out.extend(std::iter::repeat_n(' ', width));
+            let mut left = width;
+            while left > 0 {
+                let run = left.min(SPACES.len());
+                out.push_str(&SPACES[..run]);
+                left -= run;
+            }
             out.push_str(line);
         }
     }

@@ -27,6 +27,9 @@ mod dictsort;
 mod dictsort_tests;
 mod files;
 mod functions;
+#[cfg(test)]
+#[path = "indent_tests.rs"]
+mod indent_tests;
 mod merge;
 #[cfg(test)]
 #[path = "merge_tests.rs"]

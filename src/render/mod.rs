@@ -178,15 +178,21 @@ fn render_parts(
     preparse: Option<&gotpl::Preparse>,
     render_one: &RenderOne,
 ) -> Result<Vec<RenderedTemplate>, Error> {
-    let go_tree = gotpl::GoTree::parse_with(
-        chart,
-        parts.iter().map(|part| (part.chart, part.prefix.as_str())),
-        options,
-        preparse,
-    )?;
-    // A tree without a Go chart (a Jinja chart alone) needs no Go data: building it copies
-    // every value once more, on the thread that renders.
-    let go_data = if parts.iter().any(|part| gotpl::is_go(part.chart)) {
+    // A tree without a Go chart (a Jinja chart alone) needs neither Go's function table nor
+    // Go data: building them costs the thread that renders, and the data copies every value
+    // once more.
+    let has_go = parts.iter().any(|part| gotpl::is_go(part.chart));
+    let go_tree = if has_go {
+        gotpl::GoTree::parse_with(
+            chart,
+            parts.iter().map(|part| (part.chart, part.prefix.as_str())),
+            options,
+            preparse,
+        )?
+    } else {
+        gotpl::GoTree::empty()
+    };
+    let go_data = if has_go {
         gotpl::tree_data(parts, options)
     } else {
         vec![None; parts.len()]

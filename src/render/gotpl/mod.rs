@@ -43,6 +43,15 @@ pub struct GoTree {
 }
 
 impl GoTree {
+    /// The tree of a chart tree without Go templates (Jinja charts alone): no functions
+    /// registered, nothing parsed.
+    pub fn empty() -> GoTree {
+        GoTree {
+            engine: Engine::with_options(Options::helm()),
+            files: HashMap::new(),
+        }
+    }
+
     /// Parses the templates of every chart of `charts` (each with its prefix, `parent/charts/`
     /// for a subchart) that is written in Go templates; `root` is the chart rendered. With a
     /// random seed, sprig's random functions draw from the release's key (release name,

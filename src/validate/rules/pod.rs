@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use super::Field;
 use super::{Doc, Out, Rule, container, formats, items, metadata, str_at};
 
 macro_rules! rule {
@@ -113,7 +114,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     };
     if doc.group == "apps"
         && spec
-            .get("activeDeadlineSeconds")
+            .field("activeDeadlineSeconds")
             .is_some_and(|v| !v.is_null())
     {
         out.push(
@@ -147,7 +148,7 @@ fn check_spec(spec: &Value, base: &str, restart: &[&str], out: &mut Out) {
                     DNS.join("`, `")
                 ),
             );
-        } else if policy == "None" && spec.get("dnsConfig").is_none_or(Value::is_null) {
+        } else if policy == "None" && spec.field("dnsConfig").is_none_or(Value::is_null) {
             out.push(
                 &ENUMS,
                 format!("{base}/dnsConfig"),
@@ -156,11 +157,11 @@ fn check_spec(spec: &Value, base: &str, restart: &[&str], out: &mut Out) {
         }
     }
     // With hostNetwork, a container's port is the host's: a hostPort given must be the same.
-    if spec.get("hostNetwork") == Some(&Value::Bool(true)) {
+    if spec.field("hostNetwork") == Some(&Value::Bool(true)) {
         for (i, container) in items(spec, "containers") {
             for (j, port) in items(container, "ports") {
-                let container_port = port.get("containerPort").and_then(Value::as_i64);
-                if let Some(host) = port.get("hostPort").and_then(Value::as_i64)
+                let container_port = port.field("containerPort").and_then(Value::as_i64);
+                if let Some(host) = port.field("hostPort").and_then(Value::as_i64)
                     && host != 0
                     && container_port.is_some_and(|c| c != host)
                 {
@@ -175,7 +176,7 @@ fn check_spec(spec: &Value, base: &str, restart: &[&str], out: &mut Out) {
             }
         }
     }
-    let containers = spec.get("containers").and_then(Value::as_array);
+    let containers = spec.field("containers").and_then(Value::as_array);
     if containers.is_some_and(Vec::is_empty) {
         out.push(
             &CONTAINERS_REQUIRED,
@@ -237,7 +238,7 @@ fn check_spec(spec: &Value, base: &str, restart: &[&str], out: &mut Out) {
                 host_ports.clear();
             }
             for (j, port) in items(container, "ports") {
-                if let Some(host) = port.get("hostPort").and_then(Value::as_i64)
+                if let Some(host) = port.field("hostPort").and_then(Value::as_i64)
                     && host != 0
                 {
                     let protocol = str_at(port, "protocol").unwrap_or("TCP");

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::Field;
 use super::{Doc, Out, Rule, quantity, scalar, str_at};
 
 pub static ACCESS_MODES: Rule = Rule {
@@ -29,16 +30,16 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     if !doc.is("", "PersistentVolumeClaim") {
         return;
     }
-    let Some(spec) = doc.value.get("spec").filter(|s| s.is_object()) else {
+    let Some(spec) = doc.value.field("spec").filter(|s| s.is_object()) else {
         return;
     };
     let modes: Vec<&str> = spec
-        .get("accessModes")
+        .field("accessModes")
         .and_then(Value::as_array)
         .map(|m| m.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     if spec
-        .get("accessModes")
+        .field("accessModes")
         .is_none_or(|m| m.as_array().is_some_and(Vec::is_empty))
     {
         out.push(

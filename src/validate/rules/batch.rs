@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use super::Field;
 use super::workload::{ENUMS, non_negative};
 use super::{Doc, Out, Rule, cron, str_at};
+use super::{Field, Follow};
 
 pub static CRON_SCHEDULE: Rule = Rule {
     id: "cronjob/schedule",
@@ -34,7 +34,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     let spec = doc.value.field("spec").unwrap_or(&Value::Null);
     match (doc.group, doc.kind) {
         ("batch", "Job") => {
-            let name = doc.value.pointer("/metadata/name").and_then(Value::as_str);
+            let name = doc.value.follow("/metadata/name").and_then(Value::as_str);
             check_job_spec(spec, "/spec", name, out);
         }
         ("batch", "CronJob") => check_cron_job(spec, out),
@@ -85,7 +85,7 @@ fn check_cron_job(spec: &Value, out: &mut Out) {
         ],
         out,
     );
-    if let Some(job) = spec.pointer("/jobTemplate/spec").filter(|j| j.is_object()) {
+    if let Some(job) = spec.follow("/jobTemplate/spec").filter(|j| j.is_object()) {
         check_job_spec(job, "/spec/jobTemplate/spec", None, out);
         if job.field("selector").is_some_and(|s| !s.is_null()) {
             out.push(
@@ -187,7 +187,7 @@ fn check_job_spec(job: &Value, base: &str, name: Option<&str>, out: &mut Out) {
     }
     if set("podFailurePolicy")
         && job
-            .pointer("/template/spec/restartPolicy")
+            .follow("/template/spec/restartPolicy")
             .and_then(Value::as_str)
             == Some("OnFailure")
     {

@@ -30,9 +30,42 @@ impl Field for Value {
     }
 }
 
+/// `Value::pointer` with the fields of small maps found by [`Field`]: the same answer for any
+/// pointer. A pointer with an escape (`~0`, `~1`) is left to `serde_json`.
+pub(crate) trait Follow {
+    fn follow(&self, pointer: &str) -> Option<&Value>;
+}
+
+impl Follow for Value {
+    fn follow(&self, pointer: &str) -> Option<&Value> {
+        if pointer.contains('~') {
+            return self.pointer(pointer);
+        }
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let tokens = pointer.strip_prefix('/')?;
+        tokens
+            .split('/')
+            .try_fold(self, |target, token| match target {
+                Value::Object(map) => map.field(token),
+                Value::Array(list) => index(token).and_then(|at| list.get(at)),
+                _ => None,
+            })
+    }
+}
+
+/// A list index as JSON pointers write it: digits, no sign, no leading zero.
+fn index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+        return None;
+    }
+    token.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Field, SCANNED};
+    use super::{Field, Follow, SCANNED};
     use proptest::prelude::*;
     use serde_json::{Map, Value};
 
@@ -50,6 +83,26 @@ mod tests {
             prop_assert_eq!(map.field(&probe), map.get(&probe));
             let value = Value::Object(map);
             prop_assert_eq!(value.field(&probe), value.get(&probe));
+        }
+    }
+
+    /// Pointers over a document with lists, escapes and odd indexes.
+    fn pointer_like() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            "(/(a|b|c~1d|e~0|0|1|01|\\+1|-1|x|))*",
+            "[a/~01+]{0,8}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn following_a_pointer_answers_as_serde_json(pointer in pointer_like()) {
+            let doc = serde_json::json!({
+                "a": {"b": [{"a": 1}, {"b": {"c/d": 2, "e~": 3}}], "": 4},
+                "b": [[0, 1], {"": [5]}], "c/d": {"e~": 6}, "": {"": 7}
+            });
+            prop_assert_eq!(doc.follow(&pointer), doc.pointer(&pointer));
         }
     }
 

@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-pub(crate) use field::Field;
+pub(crate) use field::{Field, Follow};
 
 mod batch;
 mod config;

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::Field;
 use super::{Doc, Out, Rule, container, formats, items, metadata, str_at};
+use super::{Field, Follow};
 
 macro_rules! rule {
     ($name:ident, $id:literal, $func:literal) => {
@@ -103,13 +103,13 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     } else {
         (
             format!("{base}/spec"),
-            doc.value.pointer(&format!("{base}/metadata")),
+            doc.value.follow(&format!("{base}/metadata")),
         )
     };
     if let Some(meta) = meta.filter(|m| m.is_object()) {
         metadata::check_meta(meta, &format!("{base}/metadata"), out);
     }
-    let Some(spec) = doc.value.pointer(&spec_path).filter(|s| s.is_object()) else {
+    let Some(spec) = doc.value.follow(&spec_path).filter(|s| s.is_object()) else {
         return;
     };
     if doc.group == "apps"

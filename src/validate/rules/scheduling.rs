@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::Field;
 use super::{Doc, Out, Rule, str_at};
+use super::{Field, Follow};
 
 pub static PRIORITY: Rule = Rule {
     id: "priorityclass/value",
@@ -28,7 +28,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     }
     let name = doc
         .value
-        .pointer("/metadata/name")
+        .follow("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or_default();
     let value = doc.value.field("value").and_then(Value::as_i64);

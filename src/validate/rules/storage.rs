@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::Field;
 use super::{Doc, Out, Rule, quantity, scalar, str_at};
+use super::{Field, Follow};
 
 pub static ACCESS_MODES: Rule = Rule {
     id: "pvc/access-modes",
@@ -76,7 +76,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
             format!("unsupported volumeMode `{mode}`: supported values are `Filesystem`, `Block`"),
         );
     }
-    match spec.pointer("/resources/requests/storage") {
+    match spec.follow("/resources/requests/storage") {
         None => out.push(
             &STORAGE,
             "/spec/resources/requests/storage",

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use super::Field;
 use super::{Doc, Out, Rule, items, metadata, str_at};
+use super::{Field, Follow};
 
 pub static SELECTOR: Rule = Rule {
     id: "workload/selector",
@@ -178,12 +178,12 @@ fn check_selector(spec: &Value, out: &mut Out) {
         );
         return;
     }
+    let none = serde_json::Map::new();
     let labels = spec
-        .pointer("/template/metadata/labels")
+        .follow("/template/metadata/labels")
         .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    if selects(selector, &labels) == Some(false) {
+        .unwrap_or(&none);
+    if selects(selector, labels) == Some(false) {
         out.push(
             &SELECTOR,
             "/spec/template/metadata/labels",
@@ -316,7 +316,7 @@ fn check_stateful_set(spec: &Value, out: &mut Out) {
         );
     }
     if let Some(partition) = strategy
-        .pointer("/rollingUpdate/partition")
+        .follow("/rollingUpdate/partition")
         .and_then(Value::as_i64)
         && partition < 0
     {

@@ -177,7 +177,7 @@ pub(super) fn check(
         }
         let handlers: Vec<&str> = ["exec", "httpGet", "tcpSocket", "grpc"]
             .into_iter()
-            .filter(|h| value.field(*h).is_some_and(|v| !v.is_null()))
+            .filter(|h| value.field(h).is_some_and(|v| !v.is_null()))
             .collect();
         match handlers.len() {
             0 => out.push(&PROBES, at_probe.clone(), format!("`{probe}` must specify a handler: one of `exec`, `httpGet`, `tcpSocket`, `grpc`")),

@@ -89,7 +89,7 @@ fn check_network_policy(spec: &Value, out: &mut Out) {
                 let at_peer = format!("{base}/{peers_key}/{j}");
                 let selectors = ["podSelector", "namespaceSelector"]
                     .iter()
-                    .any(|k| peer.field(*k).is_some_and(|v| !v.is_null()));
+                    .any(|k| peer.field(k).is_some_and(|v| !v.is_null()));
                 let block = peer.field("ipBlock").filter(|v| !v.is_null());
                 match (selectors, block) {
                     (false, None) if peer.is_object() => out.push(

@@ -105,7 +105,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
         let given: Vec<&str> = SOURCES
             .iter()
             .map(|(_, f)| *f)
-            .filter(|f| metric.field(*f).is_some_and(|v| !v.is_null()))
+            .filter(|f| metric.field(f).is_some_and(|v| !v.is_null()))
             .collect();
         if !given.contains(field) {
             out.push(
@@ -122,7 +122,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
             );
         }
         let Some(target) = metric
-            .field(*field)
+            .field(field)
             .and_then(|s| s.field("target"))
             .filter(|t| t.is_object())
         else {

@@ -70,7 +70,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
 
 pub(super) fn non_negative(parent: &Value, base: &str, fields: &[&str], out: &mut Out) {
     for field in fields {
-        if let Some(n) = parent.field(*field).and_then(Value::as_i64)
+        if let Some(n) = parent.field(field).and_then(Value::as_i64)
             && n < 0
         {
             out.push(

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::workload::{ENUMS, non_negative};
 use super::{Doc, Out, Rule, cron, str_at};
+use super::{Field, Follow};
 
 pub static CRON_SCHEDULE: Rule = Rule {
     id: "cronjob/schedule",
@@ -30,10 +31,10 @@ pub static TIME_ZONE: Rule = Rule {
 pub static RULES: &[&Rule] = &[&CRON_SCHEDULE, &JOB_INDEXED, &JOB_TEMPLATE, &TIME_ZONE];
 
 pub(super) fn check(doc: &Doc, out: &mut Out) {
-    let spec = doc.value.get("spec").unwrap_or(&Value::Null);
+    let spec = doc.value.field("spec").unwrap_or(&Value::Null);
     match (doc.group, doc.kind) {
         ("batch", "Job") => {
-            let name = doc.value.pointer("/metadata/name").and_then(Value::as_str);
+            let name = doc.value.follow("/metadata/name").and_then(Value::as_str);
             check_job_spec(spec, "/spec", name, out);
         }
         ("batch", "CronJob") => check_cron_job(spec, out),
@@ -84,16 +85,16 @@ fn check_cron_job(spec: &Value, out: &mut Out) {
         ],
         out,
     );
-    if let Some(job) = spec.pointer("/jobTemplate/spec").filter(|j| j.is_object()) {
+    if let Some(job) = spec.follow("/jobTemplate/spec").filter(|j| j.is_object()) {
         check_job_spec(job, "/spec/jobTemplate/spec", None, out);
-        if job.get("selector").is_some_and(|s| !s.is_null()) {
+        if job.field("selector").is_some_and(|s| !s.is_null()) {
             out.push(
                 &JOB_TEMPLATE,
                 "/spec/jobTemplate/spec/selector",
                 "a CronJob's job template may not give `selector`: it will be auto-generated",
             );
         }
-        if job.get("manualSelector") == Some(&Value::Bool(true)) {
+        if job.field("manualSelector") == Some(&Value::Bool(true)) {
             out.push(
                 &JOB_TEMPLATE,
                 "/spec/jobTemplate/spec/manualSelector",
@@ -101,13 +102,13 @@ fn check_cron_job(spec: &Value, out: &mut Out) {
             );
         }
     }
-    match spec.get("schedule") {
+    match spec.field("schedule") {
         Some(Value::String(s)) if s.is_empty() => {
             out.push(&CRON_SCHEDULE, "/spec/schedule", "`schedule` is required")
         }
         _ => {}
     }
-    if let Some(Value::String(zone)) = spec.get("timeZone")
+    if let Some(Value::String(zone)) = spec.field("timeZone")
         && let Some(problem) = time_zone(zone)
     {
         out.push(&TIME_ZONE, "/spec/timeZone", problem);
@@ -133,8 +134,8 @@ fn check_job_spec(job: &Value, base: &str, name: Option<&str>, out: &mut Out) {
     );
     check_completion_mode(job, base, out);
     let indexed = str_at(job, "completionMode") == Some("Indexed");
-    let completions = job.get("completions").and_then(Value::as_i64);
-    let set = |field: &str| job.get(field).is_some_and(|v| !v.is_null());
+    let completions = job.field("completions").and_then(Value::as_i64);
+    let set = |field: &str| job.field(field).is_some_and(|v| !v.is_null());
     if indexed && !set("completions") {
         out.push(
             &JOB_INDEXED,
@@ -162,7 +163,7 @@ fn check_job_spec(job: &Value, base: &str, name: Option<&str>, out: &mut Out) {
     }
     if indexed
         && let (Some(max), Some(completions)) = (
-            job.get("maxFailedIndexes").and_then(Value::as_i64),
+            job.field("maxFailedIndexes").and_then(Value::as_i64),
             completions,
         )
         && max > completions
@@ -186,7 +187,7 @@ fn check_job_spec(job: &Value, base: &str, name: Option<&str>, out: &mut Out) {
     }
     if set("podFailurePolicy")
         && job
-            .pointer("/template/spec/restartPolicy")
+            .follow("/template/spec/restartPolicy")
             .and_then(Value::as_str)
             == Some("OnFailure")
     {

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use base64::Engine as _;
 use serde_json::Value;
 
+use super::Field;
 use super::{Doc, Out, Rule, at, entries, formats, str_at};
 
 pub static KEYS: Rule = Rule {
@@ -97,7 +98,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     if size > MAX_SIZE {
         let section = sections
             .iter()
-            .find(|k| doc.value.get(**k).is_some())
+            .find(|k| doc.value.field(k).is_some())
             .unwrap_or(&"data");
         out.push(
             &SIZE,
@@ -111,7 +112,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     // A missing key is reported where the keys are, so the report can show a line.
     let anchor = ["data", "stringData", "type"]
         .into_iter()
-        .find(|k| doc.value.get(*k).is_some())
+        .find(|k| doc.value.field(k).is_some())
         .map_or("/data".to_string(), |k| format!("/{k}"));
     let anchor = anchor.as_str();
     let has = |key: &str| keys.contains_key(key);

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use super::Field;
 use super::pod::{ENUMS, ENV, MOUNTS, PORTS, PROBES, RESOURCES};
 use super::{Out, at, entries, formats, items, quantity, scalar, str_at};
 
@@ -50,7 +51,7 @@ pub(super) fn check(
                 ),
             );
         }
-        if let Some(n) = port.get("containerPort").and_then(Value::as_i64)
+        if let Some(n) = port.field("containerPort").and_then(Value::as_i64)
             && let Some(problem) = formats::port_number(n)
         {
             out.push(
@@ -59,7 +60,7 @@ pub(super) fn check(
                 format!("containerPort {n} {problem}"),
             );
         }
-        if let Some(n) = port.get("hostPort").and_then(Value::as_i64)
+        if let Some(n) = port.field("hostPort").and_then(Value::as_i64)
             && n != 0
             && let Some(problem) = formats::port_number(n)
         {
@@ -100,7 +101,7 @@ pub(super) fn check(
             None if env.is_object() => out.push(&ENV, at_env("name"), "`name` is required"),
             None => {}
         }
-        if let Some(from) = env.get("valueFrom").and_then(Value::as_object) {
+        if let Some(from) = env.field("valueFrom").and_then(Value::as_object) {
             if str_at(env, "value").is_some_and(|v| !v.is_empty()) {
                 out.push(
                     &ENV,
@@ -152,7 +153,7 @@ pub(super) fn check(
             );
         }
     }
-    if plain_init && container.get("lifecycle").is_some_and(Value::is_object) {
+    if plain_init && container.field("lifecycle").is_some_and(Value::is_object) {
         out.push(
             &PROBES,
             format!("{path}/lifecycle"),
@@ -160,7 +161,7 @@ pub(super) fn check(
         );
     }
     for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
-        let Some(value) = container.get(probe).filter(|p| p.is_object()) else {
+        let Some(value) = container.field(probe).filter(|p| p.is_object()) else {
             continue;
         };
         let at_probe = format!("{path}/{probe}");
@@ -176,7 +177,7 @@ pub(super) fn check(
         }
         let handlers: Vec<&str> = ["exec", "httpGet", "tcpSocket", "grpc"]
             .into_iter()
-            .filter(|h| value.get(*h).is_some_and(|v| !v.is_null()))
+            .filter(|h| value.field(h).is_some_and(|v| !v.is_null()))
             .collect();
         match handlers.len() {
             0 => out.push(&PROBES, at_probe.clone(), format!("`{probe}` must specify a handler: one of `exec`, `httpGet`, `tcpSocket`, `grpc`")),
@@ -184,7 +185,7 @@ pub(super) fn check(
             _ => out.push(&PROBES, at_probe.clone(), format!("`{probe}` may not specify more than one handler (it has `{}`)", handlers.join("`, `"))),
         }
         for handler in ["httpGet", "tcpSocket"] {
-            if let Some(port) = value.get(handler).and_then(|h| h.get("port"))
+            if let Some(port) = value.field(handler).and_then(|h| h.field("port"))
                 && let Some(problem) = formats::port_number_or_name(port)
             {
                 out.push(
@@ -195,7 +196,7 @@ pub(super) fn check(
             }
         }
         if probe != "readinessProbe"
-            && let Some(n) = value.get("successThreshold").and_then(Value::as_i64)
+            && let Some(n) = value.field("successThreshold").and_then(Value::as_i64)
             && n != 1
         {
             out.push(
@@ -211,7 +212,7 @@ pub(super) fn check(
             "successThreshold",
             "failureThreshold",
         ] {
-            if let Some(n) = value.get(field).and_then(Value::as_i64)
+            if let Some(n) = value.field(field).and_then(Value::as_i64)
                 && n < 0
             {
                 out.push(
@@ -222,7 +223,7 @@ pub(super) fn check(
             }
         }
     }
-    let resources = container.get("resources").unwrap_or(&Value::Null);
+    let resources = container.field("resources").unwrap_or(&Value::Null);
     let mut parsed: [Vec<(&String, f64)>; 2] = [Vec::new(), Vec::new()];
     for (k, section) in ["limits", "requests"].into_iter().enumerate() {
         for (name, amount) in entries(resources, section) {

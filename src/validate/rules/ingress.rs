@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::Field;
 use super::{Doc, Out, Rule, formats, items, str_at};
 
 pub static BACKEND: Rule = Rule {
@@ -31,18 +32,18 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     if !doc.is("networking.k8s.io", "Ingress") || doc.version != "v1" {
         return;
     }
-    let Some(spec) = doc.value.get("spec").filter(|s| s.is_object()) else {
+    let Some(spec) = doc.value.field("spec").filter(|s| s.is_object()) else {
         return;
     };
-    let rules = spec.get("rules").and_then(Value::as_array);
-    if spec.get("defaultBackend").is_none() && rules.is_none_or(Vec::is_empty) {
+    let rules = spec.field("rules").and_then(Value::as_array);
+    if spec.field("defaultBackend").is_none() && rules.is_none_or(Vec::is_empty) {
         out.push(
             &BACKEND,
             "/spec",
             "either `defaultBackend` or `rules` must be given",
         );
     }
-    if let Some(backend) = spec.get("defaultBackend") {
+    if let Some(backend) = spec.field("defaultBackend") {
         check_backend(backend, "/spec/defaultBackend", out);
     }
     for (i, rule) in items(spec, "rules") {
@@ -52,11 +53,11 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
         {
             check_host(host, &format!("{base}/host"), out);
         }
-        let Some(http) = rule.get("http").filter(|h| h.is_object()) else {
+        let Some(http) = rule.field("http").filter(|h| h.is_object()) else {
             continue;
         };
         if http
-            .get("paths")
+            .field("paths")
             .and_then(Value::as_array)
             .is_some_and(Vec::is_empty)
         {
@@ -86,7 +87,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
                 Some(other) => out.push(&PATH, format!("{at_path}/pathType"), format!("unsupported pathType `{other}`: supported values are `Exact`, `Prefix`, `ImplementationSpecific`")),
                 None => {}
             }
-            if let Some(backend) = path.get("backend") {
+            if let Some(backend) = path.field("backend") {
                 check_backend(backend, &format!("{at_path}/backend"), out);
             }
         }
@@ -123,8 +124,8 @@ fn check_backend(backend: &Value, pointer: &str, out: &mut Out) {
     if !backend.is_object() {
         return;
     }
-    let service = backend.get("service").filter(|s| !s.is_null());
-    let resource = backend.get("resource").filter(|s| !s.is_null());
+    let service = backend.field("service").filter(|s| !s.is_null());
+    let resource = backend.field("resource").filter(|s| !s.is_null());
     match (service, resource) {
         (Some(_), Some(_)) => out.push(
             &BACKEND,
@@ -139,7 +140,7 @@ fn check_backend(backend: &Value, pointer: &str, out: &mut Out) {
         _ => {}
     }
     let Some(port) = service
-        .and_then(|s| s.get("port"))
+        .and_then(|s| s.field("port"))
         .filter(|p| p.is_object())
     else {
         return;
@@ -147,7 +148,7 @@ fn check_backend(backend: &Value, pointer: &str, out: &mut Out) {
     let at_port = format!("{pointer}/service/port");
     let name = str_at(port, "name").filter(|n| !n.is_empty());
     let number = port
-        .get("number")
+        .field("number")
         .and_then(Value::as_i64)
         .filter(|n| *n != 0);
     match (name, number) {

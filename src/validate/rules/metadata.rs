@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use super::Field;
 use super::{Doc, Out, Rule, at, entries, formats, same, str_at};
 
 pub static NAME_FORMAT: Rule = Rule {
@@ -130,7 +131,7 @@ fn built_in(group: &str) -> bool {
 }
 
 pub(super) fn check(doc: &Doc, out: &mut Out) {
-    let meta = doc.value.get("metadata").unwrap_or(&Value::Null);
+    let meta = doc.value.field("metadata").unwrap_or(&Value::Null);
     // A generateName prefix is checked the way `maskTrailingDash` leaves it: a trailing `-` and
     // the character before it become one `a` (so `web-` is checked as `wea`).
     let (name, field): (Cow<str>, _) = match (str_at(meta, "name"), str_at(meta, "generateName")) {

@@ -10,10 +10,13 @@
 
 use serde_json::Value;
 
+pub(crate) use field::{Field, Follow};
+
 mod batch;
 mod config;
 mod container;
 mod cron;
+mod field;
 pub(crate) mod formats;
 mod ingress;
 mod metadata;
@@ -126,10 +129,10 @@ impl Out {
 
 /// What the API server would refuse in one parsed document, beyond its schema.
 pub fn check(value: &Value) -> Vec<Finding> {
-    let Some(api_version) = value.get("apiVersion").and_then(Value::as_str) else {
+    let Some(api_version) = value.field("apiVersion").and_then(Value::as_str) else {
         return Vec::new();
     };
-    let Some(kind) = value.get("kind").and_then(Value::as_str) else {
+    let Some(kind) = value.field("kind").and_then(Value::as_str) else {
         return Vec::new();
     };
     let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
@@ -175,7 +178,7 @@ pub(crate) fn at(base: &str, segment: impl std::fmt::Display) -> String {
 /// (`restartPolicy: ""`, `type: ""`) as if it were absent, so rules read `""` as unset.
 pub(crate) fn str_at<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
     value
-        .get(key)
+        .field(key)
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
 }
@@ -191,7 +194,7 @@ pub(crate) fn scalar(value: &Value) -> String {
 /// The list at `key` with each item's index; nothing when it is absent or not a list.
 pub(crate) fn items<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = (usize, &'a Value)> {
     value
-        .get(key)
+        .field(key)
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -204,7 +207,7 @@ pub(crate) fn entries<'a>(
     key: &str,
 ) -> impl Iterator<Item = (&'a String, &'a Value)> {
     value
-        .get(key)
+        .field(key)
         .and_then(Value::as_object)
         .into_iter()
         .flatten()

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::{Doc, Out, Rule, container, formats, items, metadata, str_at};
+use super::{Field, Follow};
 
 macro_rules! rule {
     ($name:ident, $id:literal, $func:literal) => {
@@ -102,18 +103,18 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     } else {
         (
             format!("{base}/spec"),
-            doc.value.pointer(&format!("{base}/metadata")),
+            doc.value.follow(&format!("{base}/metadata")),
         )
     };
     if let Some(meta) = meta.filter(|m| m.is_object()) {
         metadata::check_meta(meta, &format!("{base}/metadata"), out);
     }
-    let Some(spec) = doc.value.pointer(&spec_path).filter(|s| s.is_object()) else {
+    let Some(spec) = doc.value.follow(&spec_path).filter(|s| s.is_object()) else {
         return;
     };
     if doc.group == "apps"
         && spec
-            .get("activeDeadlineSeconds")
+            .field("activeDeadlineSeconds")
             .is_some_and(|v| !v.is_null())
     {
         out.push(
@@ -147,7 +148,7 @@ fn check_spec(spec: &Value, base: &str, restart: &[&str], out: &mut Out) {
                     DNS.join("`, `")
                 ),
             );
-        } else if policy == "None" && spec.get("dnsConfig").is_none_or(Value::is_null) {
+        } else if policy == "None" && spec.field("dnsConfig").is_none_or(Value::is_null) {
             out.push(
                 &ENUMS,
                 format!("{base}/dnsConfig"),
@@ -156,11 +157,11 @@ fn check_spec(spec: &Value, base: &str, restart: &[&str], out: &mut Out) {
         }
     }
     // With hostNetwork, a container's port is the host's: a hostPort given must be the same.
-    if spec.get("hostNetwork") == Some(&Value::Bool(true)) {
+    if spec.field("hostNetwork") == Some(&Value::Bool(true)) {
         for (i, container) in items(spec, "containers") {
             for (j, port) in items(container, "ports") {
-                let container_port = port.get("containerPort").and_then(Value::as_i64);
-                if let Some(host) = port.get("hostPort").and_then(Value::as_i64)
+                let container_port = port.field("containerPort").and_then(Value::as_i64);
+                if let Some(host) = port.field("hostPort").and_then(Value::as_i64)
                     && host != 0
                     && container_port.is_some_and(|c| c != host)
                 {
@@ -175,7 +176,7 @@ fn check_spec(spec: &Value, base: &str, restart: &[&str], out: &mut Out) {
             }
         }
     }
-    let containers = spec.get("containers").and_then(Value::as_array);
+    let containers = spec.field("containers").and_then(Value::as_array);
     if containers.is_some_and(Vec::is_empty) {
         out.push(
             &CONTAINERS_REQUIRED,
@@ -237,7 +238,7 @@ fn check_spec(spec: &Value, base: &str, restart: &[&str], out: &mut Out) {
                 host_ports.clear();
             }
             for (j, port) in items(container, "ports") {
-                if let Some(host) = port.get("hostPort").and_then(Value::as_i64)
+                if let Some(host) = port.field("hostPort").and_then(Value::as_i64)
                     && host != 0
                 {
                     let protocol = str_at(port, "protocol").unwrap_or("TCP");

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::Field;
 use super::{Doc, Out, Rule, formats, items, scalar, str_at, workload};
 
 pub static PDB: Rule = Rule {
@@ -30,7 +31,7 @@ pub static POLICY_TYPES: Rule = Rule {
 pub static RULES: &[&Rule] = &[&PDB, &PEERS, &NP_PORTS, &POLICY_TYPES];
 
 pub(super) fn check(doc: &Doc, out: &mut Out) {
-    let Some(spec) = doc.value.get("spec").filter(|s| s.is_object()) else {
+    let Some(spec) = doc.value.field("spec").filter(|s| s.is_object()) else {
         return;
     };
     if doc.is("policy", "PodDisruptionBudget") {
@@ -42,8 +43,8 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
 }
 
 fn check_budget(spec: &Value, out: &mut Out) {
-    let min = spec.get("minAvailable").filter(|v| !v.is_null());
-    let max = spec.get("maxUnavailable").filter(|v| !v.is_null());
+    let min = spec.field("minAvailable").filter(|v| !v.is_null());
+    let max = spec.field("maxUnavailable").filter(|v| !v.is_null());
     if min.is_some() && max.is_some() {
         out.push(
             &PDB,
@@ -88,8 +89,8 @@ fn check_network_policy(spec: &Value, out: &mut Out) {
                 let at_peer = format!("{base}/{peers_key}/{j}");
                 let selectors = ["podSelector", "namespaceSelector"]
                     .iter()
-                    .any(|k| peer.get(*k).is_some_and(|v| !v.is_null()));
-                let block = peer.get("ipBlock").filter(|v| !v.is_null());
+                    .any(|k| peer.field(k).is_some_and(|v| !v.is_null()));
+                let block = peer.field("ipBlock").filter(|v| !v.is_null());
                 match (selectors, block) {
                     (false, None) if peer.is_object() => out.push(
                         &PEERS,
@@ -140,8 +141,8 @@ fn check_network_policy(spec: &Value, out: &mut Out) {
                 {
                     out.push(&NP_PORTS, format!("{at_port}/protocol"), format!("unsupported protocol `{protocol}`: supported values are `TCP`, `UDP`, `SCTP`"));
                 }
-                let number = port.get("port").and_then(Value::as_i64);
-                if let Some(value) = port.get("port")
+                let number = port.field("port").and_then(Value::as_i64);
+                if let Some(value) = port.field("port")
                     && let Some(problem) = formats::port_number_or_name(value)
                 {
                     out.push(
@@ -150,8 +151,8 @@ fn check_network_policy(spec: &Value, out: &mut Out) {
                         format!("port `{}` {problem}", scalar(value)),
                     );
                 }
-                if let Some(end) = port.get("endPort").and_then(Value::as_i64) {
-                    match (port.get("port"), number) {
+                if let Some(end) = port.field("endPort").and_then(Value::as_i64) {
+                    match (port.field("port"), number) {
                         (None, _) => out.push(
                             &NP_PORTS,
                             format!("{at_port}/endPort"),

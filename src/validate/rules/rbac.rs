@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::Field;
 use super::{Doc, Out, Rule, formats, items, str_at};
 
 pub static POLICY_RULES: Rule = Rule {
@@ -26,7 +27,10 @@ pub static RULES: &[&Rule] = &[&POLICY_RULES, &ROLE_REF, &SUBJECTS];
 const GROUP: &str = "rbac.authorization.k8s.io";
 
 fn count(value: &Value, key: &str) -> usize {
-    value.get(key).and_then(Value::as_array).map_or(0, Vec::len)
+    value
+        .field(key)
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
 }
 
 pub(super) fn check(doc: &Doc, out: &mut Out) {
@@ -99,7 +103,7 @@ fn check_rules(role: &Value, namespaced: bool, out: &mut Out) {
 }
 
 fn check_binding(binding: &Value, namespaced: bool, out: &mut Out) {
-    if let Some(role_ref) = binding.get("roleRef").filter(|r| r.is_object()) {
+    if let Some(role_ref) = binding.field("roleRef").filter(|r| r.is_object()) {
         let group = str_at(role_ref, "apiGroup").unwrap_or(GROUP);
         if group != GROUP {
             out.push(
@@ -113,7 +117,7 @@ fn check_binding(binding: &Value, namespaced: bool, out: &mut Out) {
         } else {
             &["ClusterRole"]
         };
-        if let Some(kind) = str_at(role_ref, "kind").or(role_ref.get("kind").map(|_| ""))
+        if let Some(kind) = str_at(role_ref, "kind").or(role_ref.field("kind").map(|_| ""))
             && !allowed.contains(&kind)
         {
             out.push(

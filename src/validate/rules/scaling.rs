@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::Field;
 use super::{Doc, Out, Rule, items, str_at};
 
 pub static REPLICAS: Rule = Rule {
@@ -28,11 +29,11 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     if !doc.is("autoscaling", "HorizontalPodAutoscaler") {
         return;
     }
-    let Some(spec) = doc.value.get("spec").filter(|s| s.is_object()) else {
+    let Some(spec) = doc.value.field("spec").filter(|s| s.is_object()) else {
         return;
     };
-    let min = spec.get("minReplicas").and_then(Value::as_i64);
-    let max = spec.get("maxReplicas").and_then(Value::as_i64);
+    let min = spec.field("minReplicas").and_then(Value::as_i64);
+    let max = spec.field("maxReplicas").and_then(Value::as_i64);
     if let Some(min) = min
         && min < 1
     {
@@ -60,7 +61,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
             );
         }
     }
-    if let Some(target) = spec.get("scaleTargetRef").filter(|t| t.is_object()) {
+    if let Some(target) = spec.field("scaleTargetRef").filter(|t| t.is_object()) {
         for field in ["kind", "name"] {
             if str_at(target, field).is_none_or(str::is_empty) {
                 out.push(
@@ -72,7 +73,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
         }
     }
     if let Some(percent) = spec
-        .get("targetCPUUtilizationPercentage")
+        .field("targetCPUUtilizationPercentage")
         .and_then(Value::as_i64)
         && percent < 1
     {
@@ -104,7 +105,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
         let given: Vec<&str> = SOURCES
             .iter()
             .map(|(_, f)| *f)
-            .filter(|f| metric.get(*f).is_some_and(|v| !v.is_null()))
+            .filter(|f| metric.field(f).is_some_and(|v| !v.is_null()))
             .collect();
         if !given.contains(field) {
             out.push(
@@ -121,8 +122,8 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
             );
         }
         let Some(target) = metric
-            .get(*field)
-            .and_then(|s| s.get("target"))
+            .field(field)
+            .and_then(|s| s.field("target"))
             .filter(|t| t.is_object())
         else {
             continue;
@@ -135,7 +136,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
         }
         // A resource metric targets a utilization or an average value (`validateResourceSource`).
         let resource = matches!(kind, "Resource" | "ContainerResource");
-        let has = |key: &str| target.get(key).is_some_and(|v| !v.is_null());
+        let has = |key: &str| target.field(key).is_some_and(|v| !v.is_null());
         if resource && !has("averageUtilization") && !has("averageValue") {
             out.push(
                 &METRICS,
@@ -143,7 +144,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
                 "a resource metric must set a target `averageUtilization` or `averageValue`",
             );
         }
-        if let Some(n) = target.get("averageUtilization").and_then(Value::as_i64)
+        if let Some(n) = target.field("averageUtilization").and_then(Value::as_i64)
             && n < 1
         {
             out.push(

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::{Doc, Out, Rule, str_at};
+use super::{Field, Follow};
 
 pub static PRIORITY: Rule = Rule {
     id: "priorityclass/value",
@@ -27,12 +28,12 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     }
     let name = doc
         .value
-        .pointer("/metadata/name")
+        .follow("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let value = doc.value.get("value").and_then(Value::as_i64);
+    let value = doc.value.field("value").and_then(Value::as_i64);
     if name.starts_with("system-") {
-        let global = doc.value.get("globalDefault") == Some(&Value::Bool(true));
+        let global = doc.value.field("globalDefault") == Some(&Value::Bool(true));
         let known = SYSTEM.iter().any(|(n, v)| *n == name && value == Some(*v)) && !global;
         if !known {
             out.push(&PRIORITY, "/metadata/name", "priority class names with the `system-` prefix are reserved for the system's own classes");

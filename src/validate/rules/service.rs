@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use super::Field;
 use super::{Doc, Out, Rule, formats, items, scalar, str_at};
 
 pub static TYPE: Rule = Rule {
@@ -25,7 +26,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     if !doc.is("", "Service") {
         return;
     }
-    let Some(spec) = doc.value.get("spec").filter(|s| s.is_object()) else {
+    let Some(spec) = doc.value.field("spec").filter(|s| s.is_object()) else {
         return;
     };
     let kind = str_at(spec, "type").unwrap_or("ClusterIP");
@@ -76,7 +77,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     if ports.is_empty()
         && kind != "ExternalName"
         && !headless
-        && spec.get("ports").is_none_or(Value::is_array)
+        && spec.field("ports").is_none_or(Value::is_array)
     {
         out.push(
             &PORTS,
@@ -113,7 +114,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
             ),
             _ => {}
         }
-        let number = port.get("port").and_then(Value::as_i64);
+        let number = port.field("port").and_then(Value::as_i64);
         if let Some(n) = number
             && let Some(problem) = formats::port_number(n)
         {
@@ -142,7 +143,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
                 format!("duplicate port {n}/{protocol}"),
             );
         }
-        if let Some(target) = port.get("targetPort")
+        if let Some(target) = port.field("targetPort")
             && target.as_i64() != Some(0)
             && let Some(problem) = formats::port_number_or_name(target)
         {
@@ -152,7 +153,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
                 format!("targetPort `{}` {problem}", scalar(target)),
             );
         }
-        if let Some(node) = port.get("nodePort").and_then(Value::as_i64)
+        if let Some(node) = port.field("nodePort").and_then(Value::as_i64)
             && node != 0
             && kind == "ClusterIP"
         {

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::{Doc, Out, Rule, quantity, scalar, str_at};
+use super::{Field, Follow};
 
 pub static ACCESS_MODES: Rule = Rule {
     id: "pvc/access-modes",
@@ -29,16 +30,16 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
     if !doc.is("", "PersistentVolumeClaim") {
         return;
     }
-    let Some(spec) = doc.value.get("spec").filter(|s| s.is_object()) else {
+    let Some(spec) = doc.value.field("spec").filter(|s| s.is_object()) else {
         return;
     };
     let modes: Vec<&str> = spec
-        .get("accessModes")
+        .field("accessModes")
         .and_then(Value::as_array)
         .map(|m| m.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     if spec
-        .get("accessModes")
+        .field("accessModes")
         .is_none_or(|m| m.as_array().is_some_and(Vec::is_empty))
     {
         out.push(
@@ -75,7 +76,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
             format!("unsupported volumeMode `{mode}`: supported values are `Filesystem`, `Block`"),
         );
     }
-    match spec.pointer("/resources/requests/storage") {
+    match spec.follow("/resources/requests/storage") {
         None => out.push(
             &STORAGE,
             "/spec/resources/requests/storage",

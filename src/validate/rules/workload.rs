@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::{Doc, Out, Rule, items, metadata, str_at};
+use super::{Field, Follow};
 
 pub static SELECTOR: Rule = Rule {
     id: "workload/selector",
@@ -47,7 +48,7 @@ pub static RULES: &[&Rule] = &[
 ];
 
 pub(super) fn check(doc: &Doc, out: &mut Out) {
-    let spec = doc.value.get("spec").unwrap_or(&Value::Null);
+    let spec = doc.value.field("spec").unwrap_or(&Value::Null);
     match (doc.group, doc.kind) {
         ("apps", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet") => {
             check_selector(spec, out);
@@ -69,7 +70,7 @@ pub(super) fn check(doc: &Doc, out: &mut Out) {
 
 pub(super) fn non_negative(parent: &Value, base: &str, fields: &[&str], out: &mut Out) {
     for field in fields {
-        if let Some(n) = parent.get(*field).and_then(Value::as_i64)
+        if let Some(n) = parent.field(field).and_then(Value::as_i64)
             && n < 0
         {
             out.push(
@@ -84,13 +85,13 @@ pub(super) fn non_negative(parent: &Value, base: &str, fields: &[&str], out: &mu
 /// A label selector at `parent[key]`: its labels and expressions. Returns whether it selects
 /// anything at all (an empty selector selects everything).
 pub(super) fn check_label_selector(parent: &Value, key: &str, pointer: &str, out: &mut Out) {
-    let Some(selector) = parent.get(key).filter(|s| s.is_object()) else {
+    let Some(selector) = parent.field(key).filter(|s| s.is_object()) else {
         return;
     };
     metadata::check_labels(selector, "matchLabels", pointer, out);
     for (i, expression) in items(selector, "matchExpressions") {
         let path = format!("{pointer}/matchExpressions/{i}");
-        let values = expression.get("values").and_then(Value::as_array);
+        let values = expression.field("values").and_then(Value::as_array);
         let count = values.map_or(0, Vec::len);
         match str_at(expression, "operator") {
             Some("In" | "NotIn") if count == 0 => out.push(
@@ -125,23 +126,23 @@ pub(super) fn check_label_selector(parent: &Value, key: &str, pointer: &str, out
 /// Whether the template labels satisfy the selector (`None` when the selector cannot be read).
 fn selects(selector: &Value, labels: &serde_json::Map<String, Value>) -> Option<bool> {
     for (key, value) in selector
-        .get("matchLabels")
+        .field("matchLabels")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
     {
-        if labels.get(key).and_then(Value::as_str) != Some(value.as_str()?) {
+        if labels.field(key).and_then(Value::as_str) != Some(value.as_str()?) {
             return Some(false);
         }
     }
     for (_, expression) in items(selector, "matchExpressions") {
         let key = str_at(expression, "key")?;
         let values: Vec<&str> = expression
-            .get("values")
+            .field("values")
             .and_then(Value::as_array)
             .map(|v| v.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
-        let label = labels.get(key).and_then(Value::as_str);
+        let label = labels.field(key).and_then(Value::as_str);
         let ok = match str_at(expression, "operator")? {
             "In" => label.is_some_and(|l| values.contains(&l)),
             "NotIn" => label.is_none_or(|l| !values.contains(&l)),
@@ -158,15 +159,15 @@ fn selects(selector: &Value, labels: &serde_json::Map<String, Value>) -> Option<
 
 fn check_selector(spec: &Value, out: &mut Out) {
     check_label_selector(spec, "selector", "/spec/selector", out);
-    let Some(selector) = spec.get("selector").filter(|s| s.is_object()) else {
+    let Some(selector) = spec.field("selector").filter(|s| s.is_object()) else {
         return;
     };
     let empty = selector
-        .get("matchLabels")
+        .field("matchLabels")
         .and_then(Value::as_object)
         .is_none_or(|m| m.is_empty())
         && selector
-            .get("matchExpressions")
+            .field("matchExpressions")
             .and_then(Value::as_array)
             .is_none_or(|m| m.is_empty());
     if empty {
@@ -177,12 +178,12 @@ fn check_selector(spec: &Value, out: &mut Out) {
         );
         return;
     }
+    let none = serde_json::Map::new();
     let labels = spec
-        .pointer("/template/metadata/labels")
+        .follow("/template/metadata/labels")
         .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    if selects(selector, &labels) == Some(false) {
+        .unwrap_or(&none);
+    if selects(selector, labels) == Some(false) {
         out.push(
             &SELECTOR,
             "/spec/template/metadata/labels",
@@ -214,7 +215,7 @@ fn int_or_percent(value: &Value) -> Result<Option<(i64, bool)>, String> {
 fn check_rolling(update: &Value, pointer: &str, out: &mut Out) {
     let mut zero = [false, false];
     for (k, field) in ["maxUnavailable", "maxSurge"].into_iter().enumerate() {
-        let Some(value) = update.get(field) else {
+        let Some(value) = update.field(field) else {
             continue;
         };
         match int_or_percent(value) {
@@ -252,8 +253,8 @@ fn check_rolling(update: &Value, pointer: &str, out: &mut Out) {
 }
 
 fn check_deployment(spec: &Value, out: &mut Out) {
-    let strategy = spec.get("strategy").unwrap_or(&Value::Null);
-    let rolling = strategy.get("rollingUpdate").filter(|r| r.is_object());
+    let strategy = spec.field("strategy").unwrap_or(&Value::Null);
+    let rolling = strategy.field("rollingUpdate").filter(|r| r.is_object());
     match (str_at(strategy, "type"), rolling) {
         (Some("Recreate"), Some(_)) => out.push(
             &STRATEGY,
@@ -265,9 +266,12 @@ fn check_deployment(spec: &Value, out: &mut Out) {
         }
         _ => {}
     }
-    if let Some(deadline) = spec.get("progressDeadlineSeconds").and_then(Value::as_i64) {
+    if let Some(deadline) = spec
+        .field("progressDeadlineSeconds")
+        .and_then(Value::as_i64)
+    {
         let ready = spec
-            .get("minReadySeconds")
+            .field("minReadySeconds")
             .and_then(Value::as_i64)
             .unwrap_or(0);
         if deadline <= ready {
@@ -281,8 +285,8 @@ fn check_deployment(spec: &Value, out: &mut Out) {
 }
 
 fn check_daemon_set(spec: &Value, out: &mut Out) {
-    let strategy = spec.get("updateStrategy").unwrap_or(&Value::Null);
-    if let Some(rolling) = strategy.get("rollingUpdate").filter(|r| r.is_object())
+    let strategy = spec.field("updateStrategy").unwrap_or(&Value::Null);
+    if let Some(rolling) = strategy.field("rollingUpdate").filter(|r| r.is_object())
         && str_at(strategy, "type").is_none_or(|t| t == "RollingUpdate")
     {
         check_rolling(rolling, "/spec/updateStrategy/rollingUpdate", out);
@@ -299,9 +303,11 @@ fn check_stateful_set(spec: &Value, out: &mut Out) {
             format!("unsupported podManagementPolicy `{policy}`: supported values are `OrderedReady`, `Parallel`"),
         );
     }
-    let strategy = spec.get("updateStrategy").unwrap_or(&Value::Null);
+    let strategy = spec.field("updateStrategy").unwrap_or(&Value::Null);
     if str_at(strategy, "type") == Some("OnDelete")
-        && strategy.get("rollingUpdate").is_some_and(Value::is_object)
+        && strategy
+            .field("rollingUpdate")
+            .is_some_and(Value::is_object)
     {
         out.push(
             &STRATEGY,
@@ -310,7 +316,7 @@ fn check_stateful_set(spec: &Value, out: &mut Out) {
         );
     }
     if let Some(partition) = strategy
-        .pointer("/rollingUpdate/partition")
+        .follow("/rollingUpdate/partition")
         .and_then(Value::as_i64)
         && partition < 0
     {

@@ -32,6 +32,12 @@ pub fn dns1123_subdomain(s: &str) -> Option<String> {
     if s.len() <= 253 && subdomain_ok(s.as_bytes()) {
         return None;
     }
+    dns1123_subdomain_why(s)
+}
+
+/// [`dns1123_subdomain`] without the one-pass scan in front: the check part by part, which
+/// says what is wrong.
+fn dns1123_subdomain_why(s: &str) -> Option<String> {
     if s.len() > 253 {
         return Some(format!(
             "must be no more than 253 characters (it has {})",
@@ -97,6 +103,12 @@ pub fn qualified_name(s: &str) -> Option<String> {
     if qualified_ok(s) {
         return None;
     }
+    qualified_name_why(s)
+}
+
+/// [`qualified_name`] without the one-pass scan in front: the check part by part, which says
+/// what is wrong.
+fn qualified_name_why(s: &str) -> Option<String> {
     let (prefix, name) = match s.bytes().position(|b| b == b'/') {
         Some(at) => (Some(&s[..at]), &s[at + 1..]),
         None => (None, s),
@@ -127,6 +139,15 @@ pub fn qualified_name(s: &str) -> Option<String> {
 /// both ends.
 pub fn label_value(s: &str) -> Option<String> {
     if s.is_empty() || name_part(s) {
+        return None;
+    }
+    label_value_why(s)
+}
+
+/// [`label_value`] without the check of a valid value in front: the checks in the order that
+/// says what is wrong.
+fn label_value_why(s: &str) -> Option<String> {
+    if s.is_empty() {
         return None;
     }
     if s.len() > 63 {

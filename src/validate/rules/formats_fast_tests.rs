@@ -1,83 +1,12 @@
-//! The one-pass "is it valid" scans in front of the name checks held to the checks as they
-//! were before them: the same answer, message included, for any string.
+//! The one-pass "is it valid" scans in front of the name checks held to the checks behind them
+//! (the part-by-part checks bosun had before the scans): the same answer, message included, for
+//! any string.
 
-use super::{dns1123_subdomain, label_value, qualified_name};
+use super::{
+    dns1123_subdomain, dns1123_subdomain_why, label_value, label_value_why, qualified_name,
+    qualified_name_why,
+};
 use proptest::prelude::*;
-
-/// The checks as they were written before the one-pass scans, kept here as the reference.
-mod before {
-    fn label_like(part: &[u8]) -> bool {
-        let lower = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-        part.first().is_some_and(lower)
-            && part.last().is_some_and(lower)
-            && part.iter().all(|b| lower(b) || *b == b'-')
-    }
-
-    fn name_part(s: &str) -> bool {
-        let bytes = s.as_bytes();
-        bytes.len() <= 63
-            && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
-            && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
-            && bytes
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-    }
-
-    pub fn dns1123_subdomain(s: &str) -> Option<String> {
-        if s.len() > 253 {
-            return Some(format!(
-                "must be no more than 253 characters (it has {})",
-                s.len()
-            ));
-        }
-        (!s.as_bytes().split(|&b| b == b'.').all(label_like)).then(|| {
-            "must be a DNS-1123 subdomain: lowercase letters, digits, `-` and `.`, each dot-separated part starting and ending with a letter or digit".to_string()
-        })
-    }
-
-    pub fn qualified_name(s: &str) -> Option<String> {
-        let (prefix, name) = match s.bytes().position(|b| b == b'/') {
-            Some(at) => (Some(&s[..at]), &s[at + 1..]),
-            None => (None, s),
-        };
-        if name.bytes().any(|b| b == b'/') {
-            return Some("may hold at most one `/`, between a prefix and a name".into());
-        }
-        if let Some(prefix) = prefix {
-            if prefix.is_empty() {
-                return Some("has an empty prefix before `/`".into());
-            }
-            if dns1123_subdomain(prefix).is_some() {
-                return Some(format!("prefix `{prefix}` must be a DNS-1123 subdomain"));
-            }
-        }
-        if name.len() > 63 {
-            return Some(format!(
-                "name part must be no more than 63 characters (it has {})",
-                name.len()
-            ));
-        }
-        (!name_part(name)).then(|| {
-            "name part must be letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit".to_string()
-        })
-    }
-
-    pub fn label_value(s: &str) -> Option<String> {
-        if s.is_empty() {
-            return None;
-        }
-        if s.len() > 63 {
-            return Some(format!(
-                "must be no more than 63 characters (it has {})",
-                s.len()
-            ));
-        }
-        (!name_part(s)).then(|| {
-            "must be letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit"
-                .to_string()
-        })
-    }
-}
 
 /// Strings near the edges the scans decide on: dots and dashes next to each other or at the
 /// ends, one or more `/`, upper case, lengths around 63 and 253, and anything at all.
@@ -98,9 +27,9 @@ proptest! {
 
     #[test]
     fn one_pass_scans_give_the_answers_and_messages_of_before(text in key_like()) {
-        prop_assert_eq!(dns1123_subdomain(&text), before::dns1123_subdomain(&text));
-        prop_assert_eq!(qualified_name(&text), before::qualified_name(&text));
-        prop_assert_eq!(label_value(&text), before::label_value(&text));
+        prop_assert_eq!(dns1123_subdomain(&text), dns1123_subdomain_why(&text));
+        prop_assert_eq!(qualified_name(&text), qualified_name_why(&text));
+        prop_assert_eq!(label_value(&text), label_value_why(&text));
     }
 }
 
@@ -137,11 +66,11 @@ fn edge_keys_get_the_answers_of_before() {
     for text in cases {
         assert_eq!(
             dns1123_subdomain(text),
-            before::dns1123_subdomain(text),
+            dns1123_subdomain_why(text),
             "{text}"
         );
-        assert_eq!(qualified_name(text), before::qualified_name(text), "{text}");
-        assert_eq!(label_value(text), before::label_value(text), "{text}");
+        assert_eq!(qualified_name(text), qualified_name_why(text), "{text}");
+        assert_eq!(label_value(text), label_value_why(text), "{text}");
     }
     // The scans must not only agree: both valid and refused keys are among the cases.
     assert!(qualified_name("app.kubernetes.io/name").is_none());

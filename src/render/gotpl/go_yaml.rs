@@ -147,6 +147,11 @@ fn folded(text: &str, indent: usize, column: usize) -> String {
     if !text.contains(' ') || column + text.len() <= BEST_WIDTH + 1 {
         return text.to_string();
     }
+    folded_walk(text, indent, column)
+}
+
+/// [`folded`] without its early answer: the walk over every character.
+fn folded_walk(text: &str, indent: usize, column: usize) -> String {
     let mut out = String::with_capacity(text.len());
     let mut col = column;
     let chars: Vec<char> = text.chars().collect();

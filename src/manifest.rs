@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::diagnostics::SourceSnippet;
 use crate::error::Error;
-use crate::resource::Resource;
+use crate::resource::{API_VERSION_AT, KIND_AT, METADATA_AT, NAME_AT, Resource, entry};
 use crate::secret;
 use crate::validate::schema::Catalog;
 use crate::validate::{self, Outcome, Policy};
@@ -373,20 +373,21 @@ fn not_an_object(value: &Value) -> Option<&'static str> {
     let Value::Object(map) = value else {
         return Some("it is not a mapping");
     };
-    if !map.get("apiVersion").is_some_and(Value::is_string) {
+    let metadata = entry(map, "metadata", METADATA_AT);
+    let in_metadata = |key: &str| {
+        metadata
+            .and_then(Value::as_object)
+            .and_then(|m| entry(m, key, NAME_AT))
+    };
+    if !entry(map, "apiVersion", API_VERSION_AT).is_some_and(Value::is_string) {
         Some("it has no `apiVersion`")
-    } else if !map.get("kind").is_some_and(Value::is_string) {
+    } else if !entry(map, "kind", KIND_AT).is_some_and(Value::is_string) {
         Some("it has no `kind`")
-    } else if map
-        .get("metadata")
-        .and_then(|m| m.get("name"))
-        .is_some_and(|name| !name.is_string() && !name.is_null())
-    {
+    } else if in_metadata("name").is_some_and(|name| !name.is_string() && !name.is_null()) {
         Some("its `metadata.name` is not a string")
-    } else if !map.get("metadata").is_some_and(|m| {
-        m.get("name").is_some_and(Value::is_string)
-            || m.get("generateName").is_some_and(Value::is_string)
-    }) {
+    } else if !(in_metadata("name").is_some_and(Value::is_string)
+        || in_metadata("generateName").is_some_and(Value::is_string))
+    {
         Some("it has no `metadata.name`")
     } else {
         None
@@ -532,3 +533,7 @@ mod tests {
         assert_eq!(names, ["n", "s", "d1", "d0", "i", "a", "z"]);
     }
 }
+
+#[cfg(test)]
+#[path = "manifest_identity_tests.rs"]
+mod identity_tests;

@@ -115,6 +115,11 @@ fn write_scalar(out: &mut String, value: &Value) -> Option<()> {
             out.push_str(&number.to_string());
         }
         Value::String(text) if is_plain_word(text) => out.push_str(text),
+        Value::String(text) if quoted_as_is(text) => {
+            out.push('"');
+            out.push_str(text);
+            out.push('"');
+        }
         Value::Object(map) if map.is_empty() => out.push_str("{}"),
         Value::Array(items) if items.is_empty() => out.push_str("[]"),
         other => out.push_str(alone(other)?.trim_end_matches('\n')),
@@ -194,6 +199,22 @@ fn is_plain_word(text: &str) -> bool {
         )
     });
     printable && !breaks && !is_keyword(text)
+}
+
+/// Whether serde-saphyr surely writes `text` in double quotes with nothing escaped: a word
+/// YAML 1.1 reads as a boolean, null or special number ([`is_keyword`]), the empty string, or
+/// digits and dots that start with a digit (a number, or a version such as `1.6.9`, which YAML
+/// 1.1's float form takes), short enough not to be folded. Quoted values are one in 25 of the
+/// fleet's lines; each took a serde-saphyr serializer set up to write it.
+fn quoted_as_is(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    match bytes.first() {
+        None => true,
+        Some(first) if first.is_ascii_digit() => {
+            bytes.len() <= FOLD_WIDTH && bytes.iter().all(|&b| b.is_ascii_digit() || b == b'.')
+        }
+        Some(_) => is_keyword(text),
+    }
 }
 
 /// Whether a string that starts with a digit is surely none of the forms YAML 1.1 resolves
@@ -302,3 +323,7 @@ mod scalar_tests;
 #[cfg(test)]
 #[path = "canonical_word_tests.rs"]
 mod word_tests;
+
+#[cfg(test)]
+#[path = "canonical_quoted_tests.rs"]
+mod quoted_tests;

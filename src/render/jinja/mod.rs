@@ -21,6 +21,9 @@ use crate::render::trace::Traced;
 
 mod blocks;
 mod context;
+#[cfg(test)]
+#[path = "context_tests.rs"]
+mod context_tests;
 mod dictsort;
 #[cfg(test)]
 #[path = "dictsort_tests.rs"]

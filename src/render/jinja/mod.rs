@@ -37,6 +37,10 @@ mod merge;
 #[cfg(test)]
 #[path = "merge_tests.rs"]
 mod merge_tests;
+mod plain_json;
+#[cfg(test)]
+#[path = "plain_json_tests.rs"]
+mod plain_json_tests;
 mod trace;
 mod values;
 #[cfg(test)]

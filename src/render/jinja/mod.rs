@@ -265,6 +265,7 @@ impl LimitedWriter<'_> {
 }
 
 impl io::Write for LimitedWriter<'_> {
+    #[inline]
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         if self.written + data.len() > MAX_OUTPUT {
             self.exceeded = true;
@@ -280,6 +281,11 @@ impl io::Write for LimitedWriter<'_> {
             self.pending.extend_from_slice(data);
         }
         Ok(data.len())
+    }
+    /// One `write`: it takes every byte or fails, so the default's loop (retrying short
+    /// and interrupted writes) only cost time on each of a render's many small writes.
+    fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.write(data).map(|_| ())
     }
     fn flush(&mut self) -> io::Result<()> {
         Ok(())

@@ -22,20 +22,32 @@ const MAX_DEPTH: usize = 100;
 /// more that are objects, one level down) read in parallel; `None` when the scan or a member's
 /// read fails.
 pub(super) fn read_object(text: &str, origin: &Origin, large: usize) -> Option<Node> {
-    object(text, origin, large, 0)
+    let bytes = text.as_bytes();
+    let start = skip_space(bytes, 0);
+    let (members, end) = members_at(text, start, Some(large))?;
+    if skip_space(bytes, end) != bytes.len() {
+        return None;
+    }
+    object(&members, origin)
 }
 
-fn object(text: &str, origin: &Origin, large: usize, level: usize) -> Option<Node> {
-    let members = members(text)?;
+/// One member of an object: its key (with the quotes), its value's text, and the members of
+/// that value when it is a large object, found in the same scan.
+struct Member<'t> {
+    key: &'t str,
+    value: &'t str,
+    inner: Option<Vec<Member<'t>>>,
+}
+
+fn object(members: &[Member], origin: &Origin) -> Option<Node> {
     let read: Vec<Option<(String, Node)>> = members
         .par_iter()
         .with_min_len(16)
-        .map(|&(key, value)| {
-            let key: String = serde_json::from_str(key).ok()?;
-            let node = if level == 0 && value.len() >= large && value.starts_with('{') {
-                object(value, origin, large, level + 1)?
-            } else {
-                json::read_value(value, origin)?
+        .map(|member| {
+            let key: String = serde_json::from_str(member.key).ok()?;
+            let node = match &member.inner {
+                Some(inner) => object(inner, origin)?,
+                None => json::read_value(member.value, origin)?,
             };
             Some((key, node))
         })
@@ -49,18 +61,19 @@ fn object(text: &str, origin: &Origin, large: usize, level: usize) -> Option<Nod
     Some(Node::Map(entries, origin.clone()))
 }
 
-/// The (key, value) texts of the object that is the whole of `text` (JSON whitespace around
-/// it); each key with its quotes. `None` when `text` is not shaped like one.
-fn members(text: &str) -> Option<Vec<(&str, &str)>> {
+/// The members of the object whose `{` is at `at`, and where it ends (just past its `}`);
+/// `None` when the text there is not shaped like one. With `large`, a member's value that is
+/// an object of that many bytes or more has its own members found in the same scan (the
+/// text is read once, not again for the large member).
+fn members_at(text: &str, at: usize, large: Option<usize>) -> Option<(Vec<Member<'_>>, usize)> {
     let bytes = text.as_bytes();
-    let mut at = skip_space(bytes, 0);
     if bytes.get(at) != Some(&b'{') {
         return None;
     }
-    at = skip_space(bytes, at + 1);
+    let mut at = skip_space(bytes, at + 1);
     let mut members = Vec::new();
     if bytes.get(at) == Some(&b'}') {
-        return (skip_space(bytes, at + 1) == bytes.len()).then_some(members);
+        return Some((members, at + 1));
     }
     loop {
         if bytes.get(at) != Some(&b'"') {
@@ -73,14 +86,20 @@ fn members(text: &str) -> Option<Vec<(&str, &str)>> {
             return None;
         }
         let value_start = skip_space(bytes, at + 1);
-        let value_end = value_end(bytes, value_start)?;
-        members.push((key, text[value_start..value_end].trim_end_matches(is_space)));
+        let (inner, value_end) = match large {
+            Some(large) if bytes.get(value_start) == Some(&b'{') => {
+                let (inner, end) = members_at(text, value_start, None)?;
+                let end_of_space = skip_space(bytes, end);
+                ((end - value_start >= large).then_some(inner), end_of_space)
+            }
+            _ => (None, value_end(bytes, value_start)?),
+        };
+        let value = text[value_start..value_end].trim_end_matches(is_space);
+        members.push(Member { key, value, inner });
         at = value_end;
         match bytes.get(at) {
             Some(b',') => at = skip_space(bytes, at + 1),
-            Some(b'}') => {
-                return (skip_space(bytes, at + 1) == bytes.len()).then_some(members);
-            }
+            Some(b'}') => return Some((members, at + 1)),
             _ => return None,
         }
     }
@@ -98,11 +117,23 @@ fn skip_space(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
+/// Bytes of a string looked at one by one before memchr takes over.
+const SHORT: usize = 16;
+
 /// Just past the string that starts (with its quote) at `at`.
 fn string_end(bytes: &[u8], at: usize) -> Option<usize> {
     let mut at = at + 1;
     loop {
-        at += memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
+        // Most strings of a values file are short: a plain loop finds their end before
+        // memchr's set-up would.
+        let rest = bytes.get(at..)?;
+        at += match rest[..rest.len().min(SHORT)]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\')
+        {
+            Some(i) => i,
+            None => SHORT + memchr::memchr2(b'"', b'\\', rest.get(SHORT..)?)?,
+        };
         if bytes[at] == b'"' {
             return Some(at + 1);
         }

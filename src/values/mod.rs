@@ -9,6 +9,9 @@ mod environments;
 pub(crate) mod explain;
 mod json;
 mod json_split;
+#[cfg(test)]
+#[path = "json_split_tests.rs"]
+mod json_split_tests;
 pub mod set;
 mod tree;
 

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use indexmap::IndexMap;
+
 use minijinja::value::{Enumerator, Object, ObjectRepr, Value, from_args};
 use minijinja::{Error, ErrorKind, State};
 
@@ -88,15 +90,29 @@ pub fn chart_variables(
 }
 
 /// Adds `template` (name and base path as `# Source:` shows them) to the chart's variables.
+///
+/// One flat map, its keys in the order a merge of the two maps lists them (sorted): every
+/// `release.` or `values.` a template reads is then one short scan, where the merged view
+/// asked both maps through the general lookup.
 pub fn for_template(variables: &Value, source_name: &str) -> Value {
     let base_path = source_name
         .rsplit_once('/')
         .map_or("", |(dir, _)| dir)
         .to_string();
-    minijinja::context! {
-        template => minijinja::context! { name => source_name, base_path => base_path },
-        ..variables.clone()
-    }
+    let template = minijinja::context! { name => source_name, base_path => base_path };
+    let mut entries: Vec<(Value, Value)> = variables
+        .try_iter()
+        .into_iter()
+        .flatten()
+        .filter(|key| key.as_str() != Some("template"))
+        .filter_map(|key| {
+            let value = variables.get_item(&key).ok()?;
+            (!value.is_undefined()).then_some((key, value))
+        })
+        .collect();
+    entries.push((Value::from("template"), template));
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::from_object(entries.into_iter().collect::<IndexMap<Value, Value>>())
 }
 
 #[cfg(test)]

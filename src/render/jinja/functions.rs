@@ -10,6 +10,7 @@ use minijinja::{Environment, Error, ErrorKind, State};
 use sha2::Digest as _;
 
 use crate::render::jinja::merge;
+use crate::render::jinja::plain_json::plain_json;
 use crate::yaml;
 
 /// Adds every bosun filter and function to `env`.
@@ -48,6 +49,9 @@ fn invalid(message: impl Into<String>) -> Error {
 fn to_json(value: &Value) -> Result<serde_json::Value, Error> {
     if value.is_undefined() {
         return Err(Error::from(ErrorKind::UndefinedError));
+    }
+    if let Some(json) = plain_json(value) {
+        return Ok(json);
     }
     serde_json::to_value(value).map_err(|e| Error::new(ErrorKind::BadSerialization, e.to_string()))
 }

@@ -36,7 +36,7 @@ fn leaf(any_float: bool) -> impl Strategy<Value = Json> {
 }
 
 /// Maps with keys from a small set, so that merged maps meet at every depth.
-fn tree(any_float: bool) -> impl Strategy<Value = Json> {
+pub(super) fn tree(any_float: bool) -> impl Strategy<Value = Json> {
     leaf(any_float).prop_recursive(4, 64, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Json::Array),

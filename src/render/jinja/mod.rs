@@ -21,6 +21,9 @@ use crate::render::trace::Traced;
 
 mod blocks;
 mod context;
+#[cfg(test)]
+#[path = "context_tests.rs"]
+mod context_tests;
 mod dictsort;
 #[cfg(test)]
 #[path = "dictsort_tests.rs"]
@@ -34,6 +37,10 @@ mod merge;
 #[cfg(test)]
 #[path = "merge_tests.rs"]
 mod merge_tests;
+mod plain_json;
+#[cfg(test)]
+#[path = "plain_json_tests.rs"]
+mod plain_json_tests;
 mod trace;
 mod values;
 #[cfg(test)]
@@ -258,6 +265,7 @@ impl LimitedWriter<'_> {
 }
 
 impl io::Write for LimitedWriter<'_> {
+    #[inline]
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         if self.written + data.len() > MAX_OUTPUT {
             self.exceeded = true;
@@ -273,6 +281,11 @@ impl io::Write for LimitedWriter<'_> {
             self.pending.extend_from_slice(data);
         }
         Ok(data.len())
+    }
+    /// One `write`: it takes every byte or fails, so the default's loop (retrying short
+    /// and interrupted writes) only cost time on each of a render's many small writes.
+    fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.write(data).map(|_| ())
     }
     fn flush(&mut self) -> io::Result<()> {
         Ok(())

@@ -178,9 +178,14 @@ fn near_miss(
 /// and a custom resource's non-nullable `null` fields are pruned before validation.
 fn without_nulls(value: &Value) -> Option<Value> {
     fn has_null(value: &Value) -> bool {
+        // Scalars are answered here rather than by a call each: most values are scalars.
+        let inner = |v: &Value| match v {
+            Value::Object(_) | Value::Array(_) => has_null(v),
+            _ => false,
+        };
         match value {
-            Value::Object(map) => map.values().any(|v| v.is_null() || has_null(v)),
-            Value::Array(items) => items.iter().any(has_null),
+            Value::Object(map) => map.values().any(|v| v.is_null() || inner(v)),
+            Value::Array(items) => items.iter().any(inner),
             _ => false,
         }
     }
@@ -243,7 +248,8 @@ pub fn check(
             reason: "skipped by --skip".into(),
         };
     }
-    match catalog.lookup(api_version, kind) {
+    let (found, cel) = catalog.lookup_with_rules(api_version, kind);
+    match found {
         Lookup::Broken(broken) => Verdict::Error {
             message: format!(
                 "the schema for {api_version} {kind} in `{}` cannot be used: {}",
@@ -281,7 +287,6 @@ pub fn check(
             // defaults filled in.
             let pruned = without_nulls(value);
             let stored = pruned.as_ref().unwrap_or(value);
-            let cel = catalog.cel_rules(api_version, kind);
             let defaulted = cel.as_ref().and_then(|rules| rules.defaulted(stored));
             let checked = defaulted.as_ref().unwrap_or(stored);
             // The fast validator vouches for most documents; `jsonschema` checks the others

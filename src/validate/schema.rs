@@ -21,8 +21,13 @@ use crate::validate::structural::{Library, Structural};
 pub type Validator = Arc<KindSchema>;
 
 /// A kind's validator (or why its schema cannot be used), compiled once by whichever thread
-/// asks first; `None` when there is no schema.
-type Slot = Arc<OnceLock<Option<Result<(Validator, SchemaSource), Broken>>>>;
+/// asks first (`None` when there is no schema), and its CEL rules, kept beside it so that a
+/// document finds both with one lookup.
+#[derive(Default)]
+struct Slot {
+    schema: OnceLock<Option<Result<(Validator, SchemaSource), Broken>>>,
+    cel: OnceLock<Option<Arc<crate::validate::cel::Rules>>>,
+}
 
 /// A schema that exists but cannot be used: it does not parse, or does not compile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,7 +123,7 @@ pub struct Catalog {
     bundled: Mutex<HashMap<String, Option<CustomSchema>>>,
     schema_locations: Vec<PathBuf>,
     /// By `apiVersion/Kind`; read by every document, written once per kind.
-    compiled: RwLock<HashMap<String, Slot>>,
+    compiled: RwLock<HashMap<String, Arc<Slot>>>,
     /// The compiled `x-kubernetes-validations` rules of each custom kind looked up so far.
     cel: Mutex<HashMap<String, Arc<crate::validate::cel::Rules>>>,
 }
@@ -188,20 +193,53 @@ impl Catalog {
     /// The validator for `api_version` + `kind`, compiling it on first use. Different kinds
     /// compile in parallel; each kind compiles once.
     pub fn lookup(&self, api_version: &str, kind: &str) -> Lookup {
+        self.answer(&self.slot(api_version, kind), api_version, kind)
+    }
+
+    /// [`Catalog::lookup`] and, when it finds a schema, [`Catalog::cel_rules`]: what checking a
+    /// document needs, found with one lookup of its kind. The rules are asked for once per kind
+    /// and kept in the kind's slot.
+    pub fn lookup_with_rules(
+        &self,
+        api_version: &str,
+        kind: &str,
+    ) -> (Lookup, Option<Arc<crate::validate::cel::Rules>>) {
+        let slot = self.slot(api_version, kind);
+        let found = self.answer(&slot, api_version, kind);
+        let rules = match found {
+            Lookup::Found(..) => slot
+                .cel
+                .get_or_init(|| self.cel_rules(api_version, kind))
+                .clone(),
+            _ => None,
+        };
+        (found, rules)
+    }
+
+    /// The slot of `api_version` + `kind`, made empty on first use.
+    fn slot(&self, api_version: &str, kind: &str) -> Arc<Slot> {
         let mut buffer = [0; KEY_BUFFER];
         let key = joined(&mut buffer, api_version, kind);
         let found = match self.compiled.read() {
             Ok(compiled) => compiled.get(&*key).map(Arc::clone),
             Err(poisoned) => poisoned.into_inner().get(&*key).map(Arc::clone),
         };
-        let slot = found.unwrap_or_else(|| {
+        found.unwrap_or_else(|| {
             let mut compiled = match self.compiled.write() {
                 Ok(guard) => guard,
                 Err(poisoned) => poisoned.into_inner(),
             };
             Arc::clone(compiled.entry(key.to_string()).or_default())
+        })
+    }
+
+    /// What `slot` says of `api_version` + `kind`, compiling its schema on first use.
+    fn answer(&self, slot: &Slot, api_version: &str, kind: &str) -> Lookup {
+        let resolved = slot.schema.get_or_init(|| {
+            let mut buffer = [0; KEY_BUFFER];
+            self.resolve(api_version, kind, &joined(&mut buffer, api_version, kind))
         });
-        match slot.get_or_init(|| self.resolve(api_version, kind, &key)) {
+        match resolved {
             Some(Ok((validator, source))) => Lookup::Found(Arc::clone(validator), source.clone()),
             Some(Err(broken)) => Lookup::Broken(broken.clone()),
             None => {
@@ -489,6 +527,10 @@ fn removed(
 #[cfg(test)]
 #[path = "schema_key_tests.rs"]
 mod key_tests;
+
+#[cfg(test)]
+#[path = "schema_rules_tests.rs"]
+mod rules_tests;
 
 #[cfg(test)]
 mod tests {

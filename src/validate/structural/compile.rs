@@ -8,8 +8,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::{
-    ANY, ARRAY, BOOLEAN, Bounds, INTEGER, Library, NULL, NUMBER, Node, OBJECT, Pattern, Resolve,
-    STRING, Structural, name_order,
+    ANY, ARRAY, BOOLEAN, Bounds, INTEGER, Library, NULL, NUMBER, Node, OBJECT, Pattern, Property,
+    Resolve, STRING, Structural, name_order,
 };
 
 impl Structural {
@@ -179,6 +179,7 @@ impl Compiler<'_> {
             ..Node::default()
         };
         let mut bounds = Bounds::default();
+        let mut required = Vec::new();
         for (key, value) in map {
             let count = || {
                 value
@@ -216,13 +217,17 @@ impl Compiler<'_> {
                     let properties = value.as_object().ok_or("`properties` is not a map")?;
                     for (name, property) in properties {
                         let schema = self.schema(property)?;
-                        node.properties.push((name.as_str().into(), schema));
+                        node.properties.push(Property {
+                            name: name.as_str().into(),
+                            schema,
+                            required: false,
+                        });
                     }
-                    node.properties.sort_by(|a, b| name_order(&a.0, &b.0));
+                    node.properties.sort_by(|a, b| name_order(&a.name, &b.name));
                 }
                 "additionalProperties" => node.additional = Some(self.schema(value)?),
                 "items" => node.items = Some(self.schema(value)?),
-                "required" => node.required = names(value)?,
+                "required" => required = names(value)?,
                 "enum" => {
                     let list = value.as_array().ok_or("`enum` is not a list")?;
                     bounds.allowed.push(list.clone());
@@ -296,6 +301,18 @@ impl Compiler<'_> {
         }
         if !bounds.is_empty() {
             node.bounds = Some(Box::new(bounds));
+        }
+        for name in required {
+            match node
+                .properties
+                .binary_search_by(|property| name_order(&property.name, &name))
+            {
+                Ok(found) => {
+                    node.properties[found].required = true;
+                    node.required_listed += 1;
+                }
+                Err(_) => node.required_elsewhere.push(name),
+            }
         }
         node.all.shrink_to_fit();
         node.properties.shrink_to_fit();

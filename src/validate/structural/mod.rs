@@ -67,14 +67,25 @@ struct Node {
     /// A `$ref` to a definition of the library: its number there.
     definition: Option<u32>,
     /// Sorted by [`name_order`].
-    properties: Vec<(Box<str>, usize)>,
+    properties: Vec<Property>,
     /// `additionalProperties`: `None` allows any field.
     additional: Option<usize>,
     items: Option<usize>,
-    required: Vec<Box<str>>,
+    /// The `required` names that `properties` does not list: the others are counted as the
+    /// object's fields are checked, without a lookup in the object.
+    required_elsewhere: Vec<Box<str>>,
+    /// How many `properties` are required.
+    required_listed: u32,
     /// The keywords few nodes have, kept apart so that the many stay small: a large CRD
     /// compiles to a hundred thousand nodes.
     bounds: Option<Box<Bounds>>,
+}
+
+/// A field `properties` lists: its name, its schema and whether `required` names it.
+struct Property {
+    name: Box<str>,
+    schema: usize,
+    required: bool,
 }
 
 #[derive(Default)]
@@ -248,7 +259,7 @@ impl Structural {
     ) -> Verdict {
         let mut out = Verdict::Valid;
         if node
-            .required
+            .required_elsewhere
             .iter()
             .any(|field| !map.contains_key(&**field))
         {
@@ -275,18 +286,27 @@ impl Structural {
         if node.properties.is_empty() && node.additional.is_none() {
             return out;
         }
+        let mut required_found = 0;
         for (key, field) in map {
             let schema = match node
                 .properties
-                .binary_search_by(|(name, _)| name_order(name, key))
+                .binary_search_by(|property| name_order(&property.name, key))
             {
-                Ok(found) => node.properties[found].1,
+                Ok(found) => {
+                    let property = &node.properties[found];
+                    required_found += u32::from(property.required);
+                    property.schema
+                }
                 Err(_) => match node.additional {
                     Some(schema) => schema,
                     None => continue,
                 },
             };
             step!(out, self.check(library, schema, field));
+        }
+        // Each key appears once in an object, so each required field is counted once.
+        if required_found < node.required_listed {
+            return Verdict::Invalid;
         }
         out
     }
@@ -468,10 +488,16 @@ pub(super) use library_tests::mutations;
 #[path = "lookup_tests.rs"]
 mod lookup_tests;
 #[cfg(test)]
+#[path = "pattern_answers_tests.rs"]
+mod pattern_answers_tests;
+#[cfg(test)]
 #[path = "pattern_lite_tests.rs"]
 mod pattern_lite_tests;
 #[cfg(test)]
 #[path = "pattern_tests.rs"]
 mod pattern_tests;
+#[cfg(test)]
+#[path = "required_tests.rs"]
+mod required_tests;
 #[cfg(test)]
 mod tests;

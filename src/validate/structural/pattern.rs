@@ -22,7 +22,14 @@ use serde_json::Value;
 pub struct Pattern {
     text: Box<str>,
     built: OnceLock<Option<Matcher>>,
+    /// The answers for the strings matched so far: documents of a kind repeat the same few
+    /// values (`30s`, `1h`), and a `regex-lite` match of a duration pattern costs thousands of
+    /// instructions where a lookup here costs a hash.
+    answers: Mutex<HashMap<Box<str>, bool>>,
 }
+
+/// How many answers a pattern keeps; past that, strings are matched each time.
+pub(super) const ANSWERS_KEPT: usize = 1024;
 
 /// What matches a pattern: the same answers either way.
 enum Matcher {
@@ -43,6 +50,7 @@ impl Pattern {
                 Arc::new(Pattern {
                     text: text.into(),
                     built: OnceLock::new(),
+                    answers: Mutex::new(HashMap::new()),
                 })
             }))
         };
@@ -74,12 +82,35 @@ impl Pattern {
 
     /// Whether the string `value` matches; `None` when the pattern does not build.
     pub fn matches(&self, value: &Value) -> Option<bool> {
-        self.matcher().map(|matcher| match (matcher, value) {
-            (Matcher::Lite(regex), Value::String(text)) => regex.is_match(text),
+        let matcher = self.matcher()?;
+        if let Value::String(text) = value {
+            return Some(self.remembered(text, || match matcher {
+                Matcher::Lite(regex) => regex.is_match(text),
+                Matcher::Full(validator) => validator.is_valid(value),
+            }));
+        }
+        Some(match matcher {
             // `pattern` says nothing of a value that is not a string.
-            (Matcher::Lite(_), _) => true,
-            (Matcher::Full(validator), value) => validator.is_valid(value),
+            Matcher::Lite(_) => true,
+            Matcher::Full(validator) => validator.is_valid(value),
         })
+    }
+
+    /// `matches(text)`, from the answers kept when `text` was matched before.
+    fn remembered(&self, text: &str, matches: impl FnOnce() -> bool) -> bool {
+        let lock = || match self.answers.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(&answer) = lock().get(text) {
+            return answer;
+        }
+        let answer = matches();
+        let mut answers = lock();
+        if answers.len() < ANSWERS_KEPT {
+            answers.insert(text.into(), answer);
+        }
+        answer
     }
 }
 

@@ -57,6 +57,8 @@ pub fn parse(
         max_nesting,
         defines: Vec::new(),
         names: HashMap::default(),
+        strings: HashMap::default(),
+        scratch: Scratch::default(),
     };
     let root = parser.top()?;
     keep_tokens(parser.tokens);
@@ -121,6 +123,25 @@ struct Parser<'a> {
     defines: Vec<(String, List)>,
     /// Every name parsed so far, shared by its uses.
     names: HashMap<&'a str, Name, foldhash::fast::FixedState>,
+    /// Every string literal parsed so far (as written, and its value), shared by its uses.
+    strings: HashMap<&'a str, (Arc<str>, Arc<str>), foldhash::fast::FixedState>,
+    scratch: Scratch,
+}
+
+/// The lists being built, one stack each: a list under construction sits at the top of its
+/// stack (the lists nested in it above it, until they are done), and a finished list is moved
+/// off into an allocation of exactly its length, where a list grown by pushes took one
+/// allocation per doubling, copied its items at each, and kept up to half its room unused.
+#[derive(Default)]
+struct Scratch {
+    nodes: Vec<Node>,
+    cmds: Vec<Command>,
+    args: Vec<Arg>,
+}
+
+/// The items of `stack` from `start` on, moved into a list of exactly their number.
+fn take_from<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
+    stack.drain(start..).collect()
 }
 
 impl<'a> Parser<'a> {
@@ -180,11 +201,11 @@ impl<'a> Parser<'a> {
     }
 
     fn top(&mut self) -> Result<List, Error> {
-        let mut root = Vec::new();
+        let start = self.scratch.nodes.len();
         loop {
             let tok = self.peek().clone();
             match tok.kind {
-                Tok::Eof => return Ok(root),
+                Tok::Eof => return Ok(take_from(&mut self.scratch.nodes, start)),
                 Tok::LeftDelim => {
                     self.next();
                     if self.peek_non_space().kind == Tok::Keyword(Keyword::Define) {
@@ -200,7 +221,7 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
             match self.text_or_action()? {
-                Item::Node(node) => root.push(node),
+                Item::Node(node) => self.scratch.nodes.push(node),
                 Item::End => return self.error("unexpected {{end}}", tok.pos),
                 Item::Else(_) => return self.error("unexpected {{else}}", tok.pos),
             }
@@ -249,14 +270,14 @@ impl<'a> Parser<'a> {
     }
 
     fn item_list(&mut self) -> Result<(List, Item), Error> {
-        let mut list = Vec::new();
+        let start = self.scratch.nodes.len();
         loop {
             if self.peek().kind == Tok::Eof {
                 return self.error("unexpected EOF", self.peek().pos);
             }
             match self.text_or_action()? {
-                Item::Node(node) => list.push(node),
-                other => return Ok((list, other)),
+                Item::Node(node) => self.scratch.nodes.push(node),
+                other => return Ok((take_from(&mut self.scratch.nodes, start), other)),
             }
         }
     }
@@ -445,10 +466,11 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        let mut cmds = Vec::new();
+        let start = self.scratch.cmds.len();
         loop {
             let tok = self.next_non_space();
             if &tok.kind == end {
+                let cmds = take_from(&mut self.scratch.cmds, start);
                 if cmds.is_empty() {
                     return self.error(format!("missing value for {context}"), tok.pos);
                 }
@@ -487,7 +509,8 @@ impl<'a> Parser<'a> {
                 | Tok::Variable(_)
                 | Tok::LeftParen => {
                     self.backup();
-                    cmds.push(self.command()?);
+                    let cmd = self.command()?;
+                    self.scratch.cmds.push(cmd);
                 }
                 _ => return self.unexpected(&tok, context),
             }
@@ -496,11 +519,11 @@ impl<'a> Parser<'a> {
 
     fn command(&mut self) -> Result<Command, Error> {
         let pos = self.peek_non_space().pos;
-        let mut args = Vec::new();
+        let start = self.scratch.args.len();
         loop {
             self.peek_non_space();
             if let Some(arg) = self.operand()? {
-                args.push(arg);
+                self.scratch.args.push(arg);
             }
             let tok = self.next();
             match tok.kind {
@@ -511,6 +534,7 @@ impl<'a> Parser<'a> {
             }
             break;
         }
+        let args = take_from(&mut self.scratch.args, start);
         if args.is_empty() {
             return self.error("empty command", pos);
         }
@@ -525,16 +549,25 @@ impl<'a> Parser<'a> {
             return Ok(Some(term));
         }
         let pos = self.peek().pos;
-        let mut fields = Vec::new();
+        // Counted first, so that the list is allocated once at its size.
+        let count = self.tokens[self.i..]
+            .iter()
+            .take_while(|tok| matches!(tok.kind, Tok::Field(_)))
+            .count();
+        let first = match &term {
+            Arg::Field { names, .. } => names.len(),
+            _ => 0,
+        };
+        let mut fields = Vec::with_capacity(first + count);
+        if let Arg::Field { names, .. } = &term {
+            fields.extend(names.iter().cloned());
+        }
         while let Tok::Field(name) = &self.peek().kind {
             fields.push(self.name(name));
             self.next();
         }
         Ok(Some(match term {
-            Arg::Field { mut names, .. } => {
-                names.extend(fields);
-                Arg::Field { pos, names }
-            }
+            Arg::Field { .. } => Arg::Field { pos, names: fields },
             Arg::Variable { name, .. } => Arg::Variable { pos, name, fields },
             Arg::Bool(..) | Arg::String { .. } | Arg::Number { .. } | Arg::Nil(_) | Arg::Dot(_) => {
                 return self.error(
@@ -599,11 +632,14 @@ impl<'a> Parser<'a> {
                 self.nesting -= 1;
                 Arg::Pipe(Box::new(pipe))
             }
-            Tok::Str(quoted) => Arg::String {
-                pos,
-                quoted: quoted.to_string(),
-                value: string_value(quoted).into(),
-            },
+            Tok::Str(raw) => {
+                let (quoted, value) = self
+                    .strings
+                    .entry(raw)
+                    .or_insert_with(|| (Arc::from(raw), string_value(raw).into()))
+                    .clone();
+                Arg::String { pos, quoted, value }
+            }
             _ => {
                 self.backup();
                 return Ok(None);

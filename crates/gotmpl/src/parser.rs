@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::ast::{Arg, Branch, Command, List, Name, Node, Number, Pipe};
 use crate::error::{Error, Location, line_col};
-use crate::lexer::{Keyword, Tok, Token, lex_into, string_value};
+use crate::lexer::{Keyword, LexError, STREAM_KEEP, Stream, Tok, Token, string_value};
 
 /// A parsed text: its own body and the templates it defines (`define` and `block`).
 #[derive(Debug)]
@@ -31,20 +31,18 @@ pub fn parse(
     has_func: &dyn Fn(&str) -> bool,
     max_nesting: usize,
 ) -> Result<Parsed, Error> {
-    let tokens = lex_into(src, spare_tokens()).map_err(|e| {
-        // Go names the action's first line when the error is on a later one.
-        let line = line_col(src, e.pos).0;
-        let message = match e.action.map(|a| line_col(src, a).0) {
-            Some(start) if start != line && e.message.ends_with(" action") => {
-                format!("{} started at {name}:{start}", e.message)
-            }
-            Some(start) if start != line => {
-                format!("{} in action started at {name}:{start}", e.message)
-            }
-            _ => e.message,
-        };
-        syntax_error(name, src, e.pos, message)
-    })?;
+    let tokens = Stream::new(src, spare_tokens(), STREAM_KEEP);
+    parse_from(tokens, name, src, has_func, max_nesting)
+}
+
+/// [`parse`] reading its tokens from `tokens`, a stream over `src`.
+pub(crate) fn parse_from<'a>(
+    tokens: Stream<'a>,
+    name: &'a str,
+    src: &'a str,
+    has_func: &'a dyn Fn(&str) -> bool,
+    max_nesting: usize,
+) -> Result<Parsed, Error> {
     let mut parser = Parser {
         tokens,
         i: 0,
@@ -60,12 +58,34 @@ pub fn parse(
         strings: HashMap::default(),
         scratch: Scratch::default(),
     };
-    let root = parser.top()?;
-    keep_tokens(parser.tokens);
+    let root = parser.top();
+    // A lexing error anywhere in the text is reported before any error of the parse, as
+    // when the whole text was lexed first: the rest is lexed to find one.
+    let (tokens, lex_error) = parser.tokens.finish();
+    keep_tokens(tokens);
+    if let Some(e) = lex_error {
+        return Err(lex_syntax_error(name, src, e));
+    }
     Ok(Parsed {
-        root,
+        root: root?,
         defines: parser.defines,
     })
+}
+
+/// A lexing error as a syntax error of the text named `name`.
+fn lex_syntax_error(name: &str, src: &str, e: LexError) -> Error {
+    // Go names the action's first line when the error is on a later one.
+    let line = line_col(src, e.pos).0;
+    let message = match e.action.map(|a| line_col(src, a).0) {
+        Some(start) if start != line && e.message.ends_with(" action") => {
+            format!("{} started at {name}:{start}", e.message)
+        }
+        Some(start) if start != line => {
+            format!("{} in action started at {name}:{start}", e.message)
+        }
+        _ => e.message,
+    };
+    syntax_error(name, src, e.pos, message)
 }
 
 thread_local! {
@@ -111,7 +131,7 @@ fn syntax_error(name: &str, src: &str, pos: usize, message: String) -> Error {
 }
 
 struct Parser<'a> {
-    tokens: Vec<Token<'a>>,
+    tokens: Stream<'a>,
     i: usize,
     src: &'a str,
     name: &'a str,
@@ -149,9 +169,18 @@ impl<'a> Parser<'a> {
         Arc::clone(self.names.entry(name).or_insert_with(|| Arc::from(name)))
     }
 
+    /// Lexes on until the token at the reader's index is there (or the text has ended).
+    fn fill(&mut self) {
+        while self.i >= self.tokens.tokens().len() && !self.tokens.is_done() {
+            self.i -= self.tokens.more();
+        }
+    }
+
     fn next(&mut self) -> Token<'a> {
-        let tok = self.tokens[self.i.min(self.tokens.len() - 1)].clone();
-        self.i = (self.i + 1).min(self.tokens.len());
+        self.fill();
+        let tokens = self.tokens.tokens();
+        let tok = tokens[self.i.min(tokens.len() - 1)].clone();
+        self.i = (self.i + 1).min(tokens.len());
         tok
     }
 
@@ -159,8 +188,10 @@ impl<'a> Parser<'a> {
         self.i -= 1;
     }
 
-    fn peek(&self) -> &Token<'a> {
-        &self.tokens[self.i.min(self.tokens.len() - 1)]
+    fn peek(&mut self) -> &Token<'a> {
+        self.fill();
+        let tokens = self.tokens.tokens();
+        &tokens[self.i.min(tokens.len() - 1)]
     }
 
     fn next_non_space(&mut self) -> Token<'a> {
@@ -214,7 +245,7 @@ impl<'a> Parser<'a> {
                         continue;
                     }
                     self.i -= 1;
-                    while self.tokens[self.i].kind != Tok::LeftDelim {
+                    while self.tokens.tokens()[self.i].kind != Tok::LeftDelim {
                         self.i -= 1;
                     }
                 }
@@ -255,7 +286,7 @@ impl<'a> Parser<'a> {
             Some(_) if is_empty(&list, self.src) => {}
             Some(_) => {
                 let message = format!("template: multiple definition of template {name:?}");
-                let pos = self.tokens[self.i.saturating_sub(1)].pos;
+                let pos = self.tokens.tokens()[self.i.saturating_sub(1)].pos;
                 return self.error(message, pos);
             }
         }
@@ -272,8 +303,10 @@ impl<'a> Parser<'a> {
     fn item_list(&mut self) -> Result<(List, Item), Error> {
         let start = self.scratch.nodes.len();
         loop {
-            if self.peek().kind == Tok::Eof {
-                return self.error("unexpected EOF", self.peek().pos);
+            let tok = self.peek();
+            if tok.kind == Tok::Eof {
+                let pos = tok.pos;
+                return self.error("unexpected EOF", pos);
             }
             match self.text_or_action()? {
                 Item::Node(node) => self.scratch.nodes.push(node),
@@ -550,7 +583,7 @@ impl<'a> Parser<'a> {
         }
         let pos = self.peek().pos;
         // Counted first, so that the list is allocated once at its size.
-        let count = self.tokens[self.i..]
+        let count = self.tokens.tokens()[self.i..]
             .iter()
             .take_while(|tok| matches!(tok.kind, Tok::Field(_)))
             .count();
@@ -562,7 +595,7 @@ impl<'a> Parser<'a> {
         if let Arg::Field { names, .. } = &term {
             fields.extend(names.iter().cloned());
         }
-        while let Tok::Field(name) = &self.peek().kind {
+        while let Tok::Field(name) = self.peek().kind {
             fields.push(self.name(name));
             self.next();
         }

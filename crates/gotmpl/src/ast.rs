@@ -95,7 +95,8 @@ pub enum Arg {
     },
     String {
         pos: usize,
-        quoted: String,
+        /// As written; one parse shares it among the literal's uses, as it does names.
+        quoted: Arc<str>,
         /// Shared with every value the literal evaluates to.
         value: Arc<str>,
     },

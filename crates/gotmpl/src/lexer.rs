@@ -159,14 +159,105 @@ pub fn lex(src: &str) -> Result<Vec<Token<'_>>, LexError> {
 pub fn lex_into<'s>(src: &'s str, mut tokens: Vec<Token<'s>>) -> Result<Vec<Token<'s>>, LexError> {
     tokens.clear();
     tokens.reserve(estimate_tokens(src));
-    let mut lexer = Lexer {
-        src,
-        pos: 0,
-        tokens,
-        paren_depth: 0,
-    };
+    let mut lexer = Lexer::new(src, tokens);
     lexer.run()?;
     Ok(lexer.tokens)
+}
+
+/// Tokens lexed an action at a time, for a parser that reads them as it goes: its list holds
+/// the tokens of the last few actions rather than the whole text's, so it stays small and in
+/// the cache, where a whole text's list took fresh pages the kernel had to zero.
+pub(crate) struct Stream<'s> {
+    lexer: Lexer<'s>,
+    /// Whether the end (or an error) has been reached: no more tokens will come.
+    done: bool,
+    /// The first lexing error, which a parse reports before any error of its own.
+    error: Option<LexError>,
+    /// Where the tokens of the last step start in the list.
+    step_start: usize,
+    /// The list is shortened, when it has grown past this many tokens, to the last step's.
+    keep: usize,
+}
+
+/// How many tokens a parse's list grows to before the tokens read are dropped from it.
+pub(crate) const STREAM_KEEP: usize = 512;
+
+impl<'s> Stream<'s> {
+    /// A stream over `src` into `tokens`, an empty list whose room is reused, shortened once
+    /// it holds more than `keep` tokens.
+    pub(crate) fn new(src: &'s str, mut tokens: Vec<Token<'s>>, keep: usize) -> Self {
+        tokens.clear();
+        Stream {
+            lexer: Lexer::new(src, tokens),
+            done: false,
+            error: None,
+            step_start: 0,
+            keep,
+        }
+    }
+
+    /// The whole text lexed up front, as parses read it before there was a stream.
+    #[cfg(test)]
+    pub(crate) fn whole(src: &'s str) -> Self {
+        let mut lexer = Lexer::new(src, Vec::new());
+        let error = lexer.run().err();
+        if error.is_some() {
+            lexer.emit(Tok::Eof, src.len());
+        }
+        Stream {
+            lexer,
+            done: true,
+            error,
+            step_start: 0,
+            keep: usize::MAX,
+        }
+    }
+
+    /// Whether the end (or an error) has been reached.
+    pub(crate) fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// The tokens lexed so far, less those dropped by [`Stream::more`].
+    pub(crate) fn tokens(&self) -> &[Token<'s>] {
+        &self.lexer.tokens
+    }
+
+    /// Lexes one more action unless the end was reached; tokens before the last step's may be
+    /// dropped first, and the number dropped is returned (the reader's index moves back by as
+    /// many). A lexing error ends the list with an end token and is kept for [`Stream::finish`].
+    pub(crate) fn more(&mut self) -> usize {
+        if self.done {
+            return 0;
+        }
+        let mut dropped = 0;
+        if self.lexer.tokens.len() > self.keep {
+            dropped = self.step_start;
+            self.lexer.tokens.drain(..dropped);
+        }
+        self.step_start = self.lexer.tokens.len();
+        match self.lexer.step() {
+            Ok(more) => self.done = !more,
+            Err(e) => {
+                self.error = Some(e);
+                self.done = true;
+                let end = self.lexer.src.len();
+                self.lexer.emit(Tok::Eof, end);
+            }
+        }
+        dropped
+    }
+
+    /// Lexes what is left (its tokens are not kept) and hands back the list for reuse, with
+    /// the first lexing error of the whole text if there was one.
+    pub(crate) fn finish(mut self) -> (Vec<Token<'s>>, Option<LexError>) {
+        while !self.done {
+            self.lexer.tokens.clear();
+            self.step_start = 0;
+            self.more();
+        }
+        (self.lexer.tokens, self.error)
+    }
 }
 
 struct Lexer<'s> {
@@ -174,9 +265,21 @@ struct Lexer<'s> {
     pos: usize,
     tokens: Vec<Token<'s>>,
     paren_depth: usize,
+    /// Whether the last action ended with `-}}`, trimming the text after it.
+    trim_next: bool,
 }
 
 impl<'s> Lexer<'s> {
+    fn new(src: &'s str, tokens: Vec<Token<'s>>) -> Self {
+        Lexer {
+            src,
+            pos: 0,
+            tokens,
+            paren_depth: 0,
+            trim_next: false,
+        }
+    }
+
     fn rest(&self) -> &'s str {
         &self.src[self.pos..]
     }
@@ -198,7 +301,13 @@ impl<'s> Lexer<'s> {
     }
 
     fn run(&mut self) -> Result<(), LexError> {
-        let mut trim_next = false;
+        while self.step()? {}
+        Ok(())
+    }
+
+    /// Lexes the text up to the next action and that action, or the rest of the source and
+    /// its end; says whether there is more to lex.
+    fn step(&mut self) -> Result<bool, LexError> {
         loop {
             let start = self.pos;
             let (text_end, found) = match find_left(self.rest()) {
@@ -211,7 +320,7 @@ impl<'s> Lexer<'s> {
                 && self.src[after + 1..].starts_with(is_space);
             let mut text = &self.src[start..text_end];
             let mut text_pos = start;
-            if trim_next {
+            if self.trim_next {
                 let trimmed = text.trim_start_matches(is_space);
                 text_pos += text.len() - trimmed.len();
                 text = trimmed;
@@ -224,20 +333,21 @@ impl<'s> Lexer<'s> {
             }
             if !found {
                 self.emit(Tok::Eof, self.src.len());
-                return Ok(());
+                return Ok(false);
             }
             self.pos = if left_trim { after + 2 } else { after };
             let delim_pos = text_end;
             // A comment must follow the delimiter (and its trim marker) directly.
             if self.rest().starts_with("/*") {
-                trim_next = self.comment(delim_pos)?;
+                self.trim_next = self.comment(delim_pos)?;
                 continue;
             }
             self.emit(Tok::LeftDelim, delim_pos);
-            trim_next = self.inside_action().map_err(|e| LexError {
+            self.trim_next = self.inside_action().map_err(|e| LexError {
                 action: Some(delim_pos),
                 ..e
             })?;
+            return Ok(true);
         }
     }
 

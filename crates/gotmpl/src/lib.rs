@@ -31,6 +31,8 @@ pub mod format;
 pub mod lexer;
 mod parsed_text;
 pub mod parser;
+#[cfg(test)]
+mod stream_differential;
 mod value;
 
 use std::sync::Arc;

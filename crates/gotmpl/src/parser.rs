@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::ast::{Arg, Branch, Command, List, Name, Node, Number, Pipe};
 use crate::error::{Error, Location, line_col};
-use crate::lexer::{Keyword, Tok, Token, lex_into, string_value};
+use crate::lexer::{Keyword, LexError, STREAM_KEEP, Stream, Tok, Token, string_value};
 
 /// A parsed text: its own body and the templates it defines (`define` and `block`).
 #[derive(Debug)]
@@ -31,20 +31,18 @@ pub fn parse(
     has_func: &dyn Fn(&str) -> bool,
     max_nesting: usize,
 ) -> Result<Parsed, Error> {
-    let tokens = lex_into(src, spare_tokens()).map_err(|e| {
-        // Go names the action's first line when the error is on a later one.
-        let line = line_col(src, e.pos).0;
-        let message = match e.action.map(|a| line_col(src, a).0) {
-            Some(start) if start != line && e.message.ends_with(" action") => {
-                format!("{} started at {name}:{start}", e.message)
-            }
-            Some(start) if start != line => {
-                format!("{} in action started at {name}:{start}", e.message)
-            }
-            _ => e.message,
-        };
-        syntax_error(name, src, e.pos, message)
-    })?;
+    let tokens = Stream::new(src, spare_tokens(), STREAM_KEEP);
+    parse_from(tokens, name, src, has_func, max_nesting)
+}
+
+/// [`parse`] reading its tokens from `tokens`, a stream over `src`.
+pub(crate) fn parse_from<'a>(
+    tokens: Stream<'a>,
+    name: &'a str,
+    src: &'a str,
+    has_func: &'a dyn Fn(&str) -> bool,
+    max_nesting: usize,
+) -> Result<Parsed, Error> {
     let mut parser = Parser {
         tokens,
         i: 0,
@@ -57,13 +55,37 @@ pub fn parse(
         max_nesting,
         defines: Vec::new(),
         names: HashMap::default(),
+        strings: HashMap::default(),
+        scratch: Scratch::default(),
     };
-    let root = parser.top()?;
-    keep_tokens(parser.tokens);
+    let root = parser.top();
+    // A lexing error anywhere in the text is reported before any error of the parse, as
+    // when the whole text was lexed first: the rest is lexed to find one.
+    let (tokens, lex_error) = parser.tokens.finish();
+    keep_tokens(tokens);
+    if let Some(e) = lex_error {
+        return Err(lex_syntax_error(name, src, e));
+    }
     Ok(Parsed {
-        root,
+        root: root?,
         defines: parser.defines,
     })
+}
+
+/// A lexing error as a syntax error of the text named `name`.
+fn lex_syntax_error(name: &str, src: &str, e: LexError) -> Error {
+    // Go names the action's first line when the error is on a later one.
+    let line = line_col(src, e.pos).0;
+    let message = match e.action.map(|a| line_col(src, a).0) {
+        Some(start) if start != line && e.message.ends_with(" action") => {
+            format!("{} started at {name}:{start}", e.message)
+        }
+        Some(start) if start != line => {
+            format!("{} in action started at {name}:{start}", e.message)
+        }
+        _ => e.message,
+    };
+    syntax_error(name, src, e.pos, message)
 }
 
 thread_local! {
@@ -109,7 +131,7 @@ fn syntax_error(name: &str, src: &str, pos: usize, message: String) -> Error {
 }
 
 struct Parser<'a> {
-    tokens: Vec<Token<'a>>,
+    tokens: Stream<'a>,
     i: usize,
     src: &'a str,
     name: &'a str,
@@ -121,6 +143,25 @@ struct Parser<'a> {
     defines: Vec<(String, List)>,
     /// Every name parsed so far, shared by its uses.
     names: HashMap<&'a str, Name, foldhash::fast::FixedState>,
+    /// Every string literal parsed so far (as written, and its value), shared by its uses.
+    strings: HashMap<&'a str, (Arc<str>, Arc<str>), foldhash::fast::FixedState>,
+    scratch: Scratch,
+}
+
+/// The lists being built, one stack each: a list under construction sits at the top of its
+/// stack (the lists nested in it above it, until they are done), and a finished list is moved
+/// off into an allocation of exactly its length, where a list grown by pushes took one
+/// allocation per doubling, copied its items at each, and kept up to half its room unused.
+#[derive(Default)]
+struct Scratch {
+    nodes: Vec<Node>,
+    cmds: Vec<Command>,
+    args: Vec<Arg>,
+}
+
+/// The items of `stack` from `start` on, moved into a list of exactly their number.
+fn take_from<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
+    stack.drain(start..).collect()
 }
 
 impl<'a> Parser<'a> {
@@ -128,9 +169,18 @@ impl<'a> Parser<'a> {
         Arc::clone(self.names.entry(name).or_insert_with(|| Arc::from(name)))
     }
 
+    /// Lexes on until the token at the reader's index is there (or the text has ended).
+    fn fill(&mut self) {
+        while self.i >= self.tokens.tokens().len() && !self.tokens.is_done() {
+            self.i -= self.tokens.more();
+        }
+    }
+
     fn next(&mut self) -> Token<'a> {
-        let tok = self.tokens[self.i.min(self.tokens.len() - 1)].clone();
-        self.i = (self.i + 1).min(self.tokens.len());
+        self.fill();
+        let tokens = self.tokens.tokens();
+        let tok = tokens[self.i.min(tokens.len() - 1)].clone();
+        self.i = (self.i + 1).min(tokens.len());
         tok
     }
 
@@ -138,8 +188,10 @@ impl<'a> Parser<'a> {
         self.i -= 1;
     }
 
-    fn peek(&self) -> &Token<'a> {
-        &self.tokens[self.i.min(self.tokens.len() - 1)]
+    fn peek(&mut self) -> &Token<'a> {
+        self.fill();
+        let tokens = self.tokens.tokens();
+        &tokens[self.i.min(tokens.len() - 1)]
     }
 
     fn next_non_space(&mut self) -> Token<'a> {
@@ -180,11 +232,11 @@ impl<'a> Parser<'a> {
     }
 
     fn top(&mut self) -> Result<List, Error> {
-        let mut root = Vec::new();
+        let start = self.scratch.nodes.len();
         loop {
             let tok = self.peek().clone();
             match tok.kind {
-                Tok::Eof => return Ok(root),
+                Tok::Eof => return Ok(take_from(&mut self.scratch.nodes, start)),
                 Tok::LeftDelim => {
                     self.next();
                     if self.peek_non_space().kind == Tok::Keyword(Keyword::Define) {
@@ -193,14 +245,14 @@ impl<'a> Parser<'a> {
                         continue;
                     }
                     self.i -= 1;
-                    while self.tokens[self.i].kind != Tok::LeftDelim {
+                    while self.tokens.tokens()[self.i].kind != Tok::LeftDelim {
                         self.i -= 1;
                     }
                 }
                 _ => {}
             }
             match self.text_or_action()? {
-                Item::Node(node) => root.push(node),
+                Item::Node(node) => self.scratch.nodes.push(node),
                 Item::End => return self.error("unexpected {{end}}", tok.pos),
                 Item::Else(_) => return self.error("unexpected {{else}}", tok.pos),
             }
@@ -234,7 +286,7 @@ impl<'a> Parser<'a> {
             Some(_) if is_empty(&list, self.src) => {}
             Some(_) => {
                 let message = format!("template: multiple definition of template {name:?}");
-                let pos = self.tokens[self.i.saturating_sub(1)].pos;
+                let pos = self.tokens.tokens()[self.i.saturating_sub(1)].pos;
                 return self.error(message, pos);
             }
         }
@@ -249,14 +301,16 @@ impl<'a> Parser<'a> {
     }
 
     fn item_list(&mut self) -> Result<(List, Item), Error> {
-        let mut list = Vec::new();
+        let start = self.scratch.nodes.len();
         loop {
-            if self.peek().kind == Tok::Eof {
-                return self.error("unexpected EOF", self.peek().pos);
+            let tok = self.peek();
+            if tok.kind == Tok::Eof {
+                let pos = tok.pos;
+                return self.error("unexpected EOF", pos);
             }
             match self.text_or_action()? {
-                Item::Node(node) => list.push(node),
-                other => return Ok((list, other)),
+                Item::Node(node) => self.scratch.nodes.push(node),
+                other => return Ok((take_from(&mut self.scratch.nodes, start), other)),
             }
         }
     }
@@ -445,10 +499,11 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        let mut cmds = Vec::new();
+        let start = self.scratch.cmds.len();
         loop {
             let tok = self.next_non_space();
             if &tok.kind == end {
+                let cmds = take_from(&mut self.scratch.cmds, start);
                 if cmds.is_empty() {
                     return self.error(format!("missing value for {context}"), tok.pos);
                 }
@@ -487,7 +542,8 @@ impl<'a> Parser<'a> {
                 | Tok::Variable(_)
                 | Tok::LeftParen => {
                     self.backup();
-                    cmds.push(self.command()?);
+                    let cmd = self.command()?;
+                    self.scratch.cmds.push(cmd);
                 }
                 _ => return self.unexpected(&tok, context),
             }
@@ -496,11 +552,11 @@ impl<'a> Parser<'a> {
 
     fn command(&mut self) -> Result<Command, Error> {
         let pos = self.peek_non_space().pos;
-        let mut args = Vec::new();
+        let start = self.scratch.args.len();
         loop {
             self.peek_non_space();
             if let Some(arg) = self.operand()? {
-                args.push(arg);
+                self.scratch.args.push(arg);
             }
             let tok = self.next();
             match tok.kind {
@@ -511,6 +567,7 @@ impl<'a> Parser<'a> {
             }
             break;
         }
+        let args = take_from(&mut self.scratch.args, start);
         if args.is_empty() {
             return self.error("empty command", pos);
         }
@@ -525,16 +582,25 @@ impl<'a> Parser<'a> {
             return Ok(Some(term));
         }
         let pos = self.peek().pos;
-        let mut fields = Vec::new();
-        while let Tok::Field(name) = &self.peek().kind {
+        // Counted first, so that the list is allocated once at its size.
+        let count = self.tokens.tokens()[self.i..]
+            .iter()
+            .take_while(|tok| matches!(tok.kind, Tok::Field(_)))
+            .count();
+        let first = match &term {
+            Arg::Field { names, .. } => names.len(),
+            _ => 0,
+        };
+        let mut fields = Vec::with_capacity(first + count);
+        if let Arg::Field { names, .. } = &term {
+            fields.extend(names.iter().cloned());
+        }
+        while let Tok::Field(name) = self.peek().kind {
             fields.push(self.name(name));
             self.next();
         }
         Ok(Some(match term {
-            Arg::Field { mut names, .. } => {
-                names.extend(fields);
-                Arg::Field { pos, names }
-            }
+            Arg::Field { .. } => Arg::Field { pos, names: fields },
             Arg::Variable { name, .. } => Arg::Variable { pos, name, fields },
             Arg::Bool(..) | Arg::String { .. } | Arg::Number { .. } | Arg::Nil(_) | Arg::Dot(_) => {
                 return self.error(
@@ -599,11 +665,14 @@ impl<'a> Parser<'a> {
                 self.nesting -= 1;
                 Arg::Pipe(Box::new(pipe))
             }
-            Tok::Str(quoted) => Arg::String {
-                pos,
-                quoted: quoted.to_string(),
-                value: string_value(quoted).into(),
-            },
+            Tok::Str(raw) => {
+                let (quoted, value) = self
+                    .strings
+                    .entry(raw)
+                    .or_insert_with(|| (Arc::from(raw), string_value(raw).into()))
+                    .clone();
+                Arg::String { pos, quoted, value }
+            }
             _ => {
                 self.backup();
                 return Ok(None);

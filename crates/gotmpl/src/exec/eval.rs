@@ -220,7 +220,7 @@ impl Run<'_> {
                     ));
                 }
                 match map.get(name) {
-                    Some(v) => Ok(Some(v.clone())),
+                    Some(v) => Ok(Some(v)),
                     None => match missing_key {
                         MissingKey::Default => Ok(None),
                         MissingKey::Zero => Ok(Some(Value::Nil)),

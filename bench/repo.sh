@@ -15,7 +15,7 @@ releases="${1:-100}"
 bosun="$(realpath "${BOSUN:-$here/target/release/bosun}")"
 runs="${RUNS:-7}"
 out="${OUT:-/tmp/bosun-repo-bench}"
-[ -x "$bosun" ] || { echo "no bosun at $bosun: cargo build --release, or set BOSUN" >&2; exit 1; }
+[ -x "$bosun" ] || { echo "no bosun at $bosun: bench/release.sh, or set BOSUN" >&2; exit 1; }
 mkdir -p "$out"
 
 # median of RUNS runs of "$@" (run in the current folder): "WALL CPU" in seconds.

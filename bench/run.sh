@@ -27,8 +27,8 @@ done
 
 # --- tools -------------------------------------------------------------------
 if [[ ! -x $BOSUN ]]; then
-    echo "== building bosun (cargo build --release)"
-    (cd "$ROOT" && cargo build --release)
+    echo "== building bosun (bench/release.sh: cargo build --release with the PGO profile)"
+    "$ROOT/bench/release.sh"
 fi
 echo "== fetching helm"
 HELM=$(bash "$SHARED_BENCH/get-helm.sh" "$HELM_DIR" | tail -n 1)

@@ -157,7 +157,7 @@ def main():
         if "helm" in path and "helm" not in args.tools:
             continue
         if not os.access(path, os.X_OK):
-            sys.exit(f"sweep: {path} is not an executable (build with cargo build --release)")
+            sys.exit(f"sweep: {path} is not an executable (build it with bench/release.sh)")
     os.makedirs(args.scratch, exist_ok=True)
 
     rows = []

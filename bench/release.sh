@@ -5,7 +5,8 @@
 #   bench/release.sh [CARGO BUILD OPTIONS ...]
 #
 # A plain `cargo build --release` builds the same program without the profile: identical
-# output, slower: about 1.25x the time on the fleet, 1.01-1.04x on Helm charts (bench/README.md). Switching between the two rebuilds everything,
+# output, slower: about 1.25x the time on the fleet, 1.01-1.04x on Helm charts
+# (bench/README.md). Switching between the two rebuilds everything,
 # since the compiler flags differ. RUSTFLAGS set by the caller are kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -265,8 +265,18 @@ fn read_contents(
     ignore: &Gitignore,
     stack: &mut Vec<PathBuf>,
 ) -> Result<Contents, Error> {
-    let templates = read_templates(dir, root, ignore)?;
-    let crds = read_crds(dir, root, ignore)?;
+    // One walk of the whole chart lists its templates and CRDs as well as its files. A folder
+    // the walk did not enter as it is (missing, ignored, a link) is listed on its own, as is
+    // every folder when the walk failed: its error comes after theirs, as it always did.
+    let walk = list_files(root, root, ignore);
+    let walked = |name: &str| {
+        walk.as_ref()
+            .ok()
+            .filter(|_| walked_into(root, name, ignore))
+            .map(Vec::as_slice)
+    };
+    let templates = read_templates(dir, root, ignore, walked("templates"))?;
+    let crds = read_crds(dir, root, ignore, walked("crds"))?;
     stack.push(root.to_path_buf());
     let found = subcharts::load_dependencies(
         dir,
@@ -278,10 +288,7 @@ fn read_contents(
     );
     stack.pop();
     let found = found?;
-    let files = list_files(root, root, ignore)?
-        .iter()
-        .map(|path| relative_name(root, path))
-        .collect();
+    let files = walk?.iter().map(|path| relative_name(root, path)).collect();
     Ok((templates, crds, found, files))
 }
 
@@ -418,6 +425,30 @@ pub fn list_files(root: &Path, folder: &Path, ignore: &Gitignore) -> Result<Vec<
     Ok(out)
 }
 
+/// Whether a walk of `root` ([`list_files`]) went into its folder `name`: a folder (not a link
+/// to one), not ignored, so that the walk's files under it are the ones a listing of it finds.
+fn walked_into(root: &Path, name: &str, ignore: &Gitignore) -> bool {
+    fs::symlink_metadata(root.join(name)).is_ok_and(|meta| meta.is_dir())
+        && !ignore.matched(name, true).is_ignore()
+}
+
+/// The files under `folder`: those of a walk of the chart under it, or listed now.
+fn files_under(
+    root: &Path,
+    folder: &Path,
+    ignore: &Gitignore,
+    walked: Option<&[PathBuf]>,
+) -> Result<Vec<PathBuf>, Error> {
+    match walked {
+        Some(all) => Ok(all
+            .iter()
+            .filter(|path| path.starts_with(folder))
+            .cloned()
+            .collect()),
+        None => list_files(root, folder, ignore),
+    }
+}
+
 fn relative_name(base: &Path, path: &Path) -> String {
     path.strip_prefix(base)
         .unwrap_or(path)
@@ -431,10 +462,11 @@ fn read_templates(
     dir: &Path,
     root: &Path,
     ignore: &Gitignore,
+    walked: Option<&[PathBuf]>,
 ) -> Result<BTreeMap<String, TemplateFile>, Error> {
     let folder = root.join("templates");
     let mut templates = BTreeMap::new();
-    for path in list_files(root, &folder, ignore)? {
+    for path in files_under(root, &folder, ignore, walked)? {
         let name = relative_name(&folder, &path);
         let shown = dir.join("templates").join(&name);
         let source = read_text(&path).map_err(|e| match e {
@@ -455,10 +487,15 @@ fn read_templates(
     Ok(templates)
 }
 
-fn read_crds(dir: &Path, root: &Path, ignore: &Gitignore) -> Result<Vec<(String, String)>, Error> {
+fn read_crds(
+    dir: &Path,
+    root: &Path,
+    ignore: &Gitignore,
+    walked: Option<&[PathBuf]>,
+) -> Result<Vec<(String, String)>, Error> {
     let folder = root.join("crds");
     let mut crds = Vec::new();
-    for path in list_files(root, &folder, ignore)? {
+    for path in files_under(root, &folder, ignore, walked)? {
         let name = relative_name(root, &path);
         if name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json") {
             let text = read_text(&path).map_err(|e| match e {
@@ -473,3 +510,7 @@ fn read_crds(dir: &Path, root: &Path, ignore: &Gitignore) -> Result<Vec<(String,
     }
     Ok(crds)
 }
+
+#[cfg(test)]
+#[path = "chart/listing_tests.rs"]
+mod listing_tests;

@@ -39,7 +39,10 @@ pub fn parse(text: &str) -> Option<Located> {
     if !screened(text) {
         return None;
     }
-    let mut parser = Parser::new_from_str(text);
+    // The event parser reads the text with its comment lines emptied: the same lines, less
+    // to scan (see `located_comments.rs`).
+    let emptied = comments::emptied(text);
+    let mut parser = Parser::new_from_str(&emptied);
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Located> = None;
     let mut documents = 0;
@@ -180,6 +183,9 @@ fn has_marker_word(line: &str) -> bool {
                     .is_some_and(char::is_whitespace))
     })
 }
+
+#[path = "located_comments.rs"]
+mod comments;
 
 #[cfg(test)]
 #[path = "located_tests.rs"]

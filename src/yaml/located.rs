@@ -36,12 +36,12 @@ impl Frame {
 
 /// The values tree of a one-document YAML text, or `None` when serde-saphyr must read it.
 pub fn parse(text: &str) -> Option<Located> {
-    if !screened(text) {
+    // The event parser reads the text with its comment lines emptied: the same lines, less
+    // to scan (see `located_comments.rs`). The same pass screens the text.
+    if text.contains('\t') {
         return None;
     }
-    // The event parser reads the text with its comment lines emptied: the same lines, less
-    // to scan (see `located_comments.rs`).
-    let emptied = comments::emptied(text);
+    let emptied = comments::emptied(text, |content| !has_marker_word(content))?;
     let mut parser = Parser::new_from_str(&emptied);
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Located> = None;
@@ -58,7 +58,7 @@ pub fn parse(text: &str) -> Option<Located> {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
-                // Quoted ones too: a comment-like line inside one escapes [`screened`].
+                // Quoted ones too: a comment-like line inside one escapes the screen.
                 // A plain one folded over lines is read here only when no blank line is in it
                 // (Bitnami's `Chart.yaml` descriptions): serde-saphyr keeps more line breaks for
                 // blank lines than the bare event parser does.
@@ -159,23 +159,14 @@ fn plain(node: Located) -> Option<Value> {
     }
 }
 
-/// Whether `text` may take this path: no tabs, and outside whole-line comments no word that
-/// starts like a document marker (`---`, `...`), which the bare event parser and serde-saphyr
-/// were found to read differently (see [`super::fast`]). Values files are mostly comments, and
-/// their prose often holds an ellipsis.
-fn screened(text: &str) -> bool {
-    !text.contains('\t')
-        && text.lines().all(|line| {
-            let content = line.trim_start_matches(' ');
-            content.starts_with('#') || !has_marker_word(content)
-        })
-}
-
-/// Whether a word of `line` starts with `---` or `...`.
+/// Whether a word of `line` starts with `---` or `...`. Outside whole-line comments such a
+/// word sends the text to serde-saphyr: the bare event parser and serde-saphyr were found to
+/// read document markers differently (see [`super::fast`]), and values files' prose comments
+/// often hold an ellipsis. Tabs send it there too.
 fn has_marker_word(line: &str) -> bool {
     let bytes = line.as_bytes();
-    bytes.windows(3).enumerate().any(|(at, three)| {
-        matches!(three, b"---" | b"...")
+    memchr::memchr2_iter(b'-', b'.', bytes).any(|at| {
+        matches!(bytes.get(at..at + 3), Some(b"---" | b"..."))
             && (at == 0
                 || line[..at]
                     .chars()

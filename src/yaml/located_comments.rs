@@ -11,8 +11,10 @@
 
 use std::borrow::Cow;
 
-/// `text` with each whole-line comment outside block scalars emptied (its line break kept).
-pub(super) fn emptied(text: &str) -> Cow<'_, str> {
+/// `text` with each whole-line comment outside block scalars emptied (its line break kept), or
+/// `None` when a line that is not a whole-line comment fails `screen` (given the line without
+/// its indentation).
+pub(super) fn emptied(text: &str, screen: impl Fn(&str) -> bool) -> Option<Cow<'_, str>> {
     let mut out = String::new();
     // The indentation of the line that may have opened a block scalar, while in it.
     let mut block: Option<usize> = None;
@@ -26,6 +28,9 @@ pub(super) fn emptied(text: &str) -> Cow<'_, str> {
         let indent = line.len() - content.len();
         let comment = content.starts_with('#');
         let blank = content.trim_end().is_empty();
+        if !comment && !screen(content) {
+            return None;
+        }
         if let Some(header) = block
             && !comment
             && !blank
@@ -44,7 +49,7 @@ pub(super) fn emptied(text: &str) -> Cow<'_, str> {
                 if content.starts_with(['|', '>']) {
                     // A header on a line of its own: its scalar's indentation is not this
                     // line's. Rare enough to read the whole text as it is.
-                    return Cow::Borrowed(text);
+                    return Some(Cow::Borrowed(text));
                 }
                 block = Some(indent);
             }
@@ -52,10 +57,10 @@ pub(super) fn emptied(text: &str) -> Cow<'_, str> {
         start = end + 1;
     }
     if out.capacity() == 0 {
-        return Cow::Borrowed(text);
+        return Some(Cow::Borrowed(text));
     }
     out.push_str(&text[copied..]);
-    Cow::Owned(out)
+    Some(Cow::Owned(out))
 }
 
 /// Whether a line (without its indentation) may end with a block scalar header, before or

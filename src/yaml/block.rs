@@ -383,8 +383,16 @@ impl<'a> Reader<'a> {
         if first.len() < text.len() || self.pending.is_some() {
             return scalar_plain(first);
         }
-        let (folded, used) = fold(first, &self.lines[self.next..], fold_above)?;
-        self.next += used;
+        // The next line holding text settles nearly every scalar: when it is no deeper than
+        // `fold_above` (or there is none), `fold` would stop at it, or at a comment before it,
+        // and take no line. The reader looks at that line next in any case. (The look passes
+        // over blank and comment lines, which `fold` must see: it starts where the look did.)
+        let after = self.next;
+        if self.peek().is_none_or(|(at, _)| at <= fold_above) {
+            return scalar_plain(first);
+        }
+        let (folded, used) = fold(first, &self.lines[after..], fold_above)?;
+        self.next = after + used;
         match folded {
             // Line breaks make it a string whatever its words; the typing rules (and
             // serde-saphyr, asked about unusual scalars) read one line. A first character
@@ -550,3 +558,7 @@ mod tests;
 #[cfg(test)]
 #[path = "block_lines_tests.rs"]
 mod lines_tests;
+
+#[cfg(test)]
+#[path = "block_plain_end_tests.rs"]
+mod plain_end_tests;

@@ -187,17 +187,19 @@ fn is_plain_word(text: &str) -> bool {
     if !lead_ok || bytes.len() > FOLD_WIDTH || last == b' ' || last == b':' {
         return false;
     }
-    // Printable throughout, checked without an early exit so that it vectorizes; then `: `
-    // and ` #`, looked for only where a `:` or a space is.
-    let printable = bytes
-        .iter()
-        .fold(true, |ok, &byte| ok & (0x20..0x7f).contains(&byte));
-    let breaks = memchr::memchr2_iter(b':', b' ', bytes).any(|at| {
-        matches!(
-            (bytes[at], bytes.get(at + 1)),
-            (b':', Some(b' ')) | (b' ', Some(b'#'))
+    // Printable throughout, and whether a `:` or a space is in it, checked in one pass without
+    // an early exit so that it vectorizes; then `: ` and ` #`, looked for only when one is.
+    // (`memchr2`, set up anew for each of these short strings, cost more than the words.)
+    let (printable, separated) = bytes.iter().fold((true, false), |(ok, seen), &byte| {
+        (
+            ok & (0x20..0x7f).contains(&byte),
+            seen | (byte == b':') | (byte == b' '),
         )
     });
+    let breaks = separated
+        && bytes
+            .windows(2)
+            .any(|pair| matches!(pair, [b':', b' '] | [b' ', b'#']));
     printable && !breaks && !is_keyword(text)
 }
 
@@ -242,7 +244,12 @@ fn dashed_word(bytes: &[u8]) -> bool {
 /// Words a YAML 1.1 reader takes for a boolean, null, or special number, in any case.
 fn is_keyword(text: &str) -> bool {
     let bytes = text.as_bytes();
-    if bytes.len() > 5 {
+    // Every word starts with one of these letters, in either case (`| 0x20` lowers a letter
+    // and maps no other byte onto one); most keys and values start with another.
+    let may_start = bytes
+        .first()
+        .is_some_and(|&b| matches!(b | 0x20, b'n' | b't' | b'f' | b'y' | b'o' | b'i'));
+    if bytes.len() > 5 || !may_start {
         return false;
     }
     // Lowered once and matched against all the words at once: comparing each word in turn

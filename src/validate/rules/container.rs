@@ -164,25 +164,25 @@ pub(super) fn check(
         let Some(value) = container.field(probe).filter(|p| p.is_object()) else {
             continue;
         };
-        let at_probe = format!("{path}/{probe}");
+        // Paths are written only for a finding: most probes have none.
+        let at_probe = || format!("{path}/{probe}");
         if plain_init {
             out.push(
                 &PROBES,
-                at_probe.clone(),
+                at_probe(),
                 format!(
                     "`{probe}` may not be set for init containers without `restartPolicy: Always`"
                 ),
             );
             continue;
         }
-        let handlers: Vec<&str> = ["exec", "httpGet", "tcpSocket", "grpc"]
+        let handlers = ["exec", "httpGet", "tcpSocket", "grpc"]
             .into_iter()
-            .filter(|h| value.field(h).is_some_and(|v| !v.is_null()))
-            .collect();
-        match handlers.len() {
-            0 => out.push(&PROBES, at_probe.clone(), format!("`{probe}` must specify a handler: one of `exec`, `httpGet`, `tcpSocket`, `grpc`")),
+            .filter(|h| value.field(h).is_some_and(|v| !v.is_null()));
+        match handlers.clone().count() {
+            0 => out.push(&PROBES, at_probe(), format!("`{probe}` must specify a handler: one of `exec`, `httpGet`, `tcpSocket`, `grpc`")),
             1 => {}
-            _ => out.push(&PROBES, at_probe.clone(), format!("`{probe}` may not specify more than one handler (it has `{}`)", handlers.join("`, `"))),
+            _ => out.push(&PROBES, at_probe(), format!("`{probe}` may not specify more than one handler (it has `{}`)", handlers.collect::<Vec<_>>().join("`, `"))),
         }
         for handler in ["httpGet", "tcpSocket"] {
             if let Some(port) = value.field(handler).and_then(|h| h.field("port"))
@@ -190,7 +190,7 @@ pub(super) fn check(
             {
                 out.push(
                     &PROBES,
-                    format!("{at_probe}/{handler}/port"),
+                    format!("{path}/{probe}/{handler}/port"),
                     format!("port `{}` {problem}", scalar(port)),
                 );
             }
@@ -201,7 +201,7 @@ pub(super) fn check(
         {
             out.push(
                 &PROBES,
-                format!("{at_probe}/successThreshold"),
+                format!("{path}/{probe}/successThreshold"),
                 format!("successThreshold of a `{probe}` must be 1 (it is {n})"),
             );
         }
@@ -217,7 +217,7 @@ pub(super) fn check(
             {
                 out.push(
                     &PROBES,
-                    format!("{at_probe}/{field}"),
+                    format!("{path}/{probe}/{field}"),
                     format!("{field} must be greater than or equal to 0 (it is {n})"),
                 );
             }
@@ -227,16 +227,16 @@ pub(super) fn check(
     let mut parsed: [Vec<(&String, f64)>; 2] = [Vec::new(), Vec::new()];
     for (k, section) in ["limits", "requests"].into_iter().enumerate() {
         for (name, amount) in entries(resources, section) {
-            let at_amount = at(&format!("{path}/resources/{section}"), name);
+            let at_amount = || at(&format!("{path}/resources/{section}"), name);
             match quantity::parse(amount) {
                 Err(problem) => out.push(
                     &RESOURCES,
-                    at_amount,
+                    at_amount(),
                     format!("{section}.{name} `{}` {problem}", scalar(amount)),
                 ),
                 Ok(v) if v < 0.0 => out.push(
                     &RESOURCES,
-                    at_amount,
+                    at_amount(),
                     format!("{section}.{name} must be greater than or equal to 0"),
                 ),
                 Ok(v) => parsed[k].push((name, v)),

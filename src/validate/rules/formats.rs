@@ -70,8 +70,25 @@ fn subdomain_ok(s: &[u8]) -> bool {
     previous != b'.' && previous != b'-'
 }
 
+/// The label keys nearly every chart writes on every object, its Pod templates and its
+/// selectors (Kubernetes' recommended labels and Helm's): found here with a few length
+/// compares and one `memcmp` instead of a scan of each byte. Each is a valid qualified name
+/// (`formats_common_tests` holds them to the full check).
+const COMMON_KEYS: &[&str] = &[
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/version",
+    "app.kubernetes.io/managed-by",
+    "app.kubernetes.io/component",
+    "app.kubernetes.io/part-of",
+    "helm.sh/chart",
+];
+
 /// Whether `s` is a valid qualified name (`[prefix/]name`); a second `/` fails the name part.
 fn qualified_ok(s: &str) -> bool {
+    if COMMON_KEYS.contains(&s) {
+        return true;
+    }
     match s.bytes().position(|b| b == b'/') {
         Some(at) => at <= 253 && subdomain_ok(&s.as_bytes()[..at]) && name_part(&s[at + 1..]),
         None => name_part(s),
@@ -338,3 +355,7 @@ mod bytes_tests;
 #[cfg(test)]
 #[path = "formats_fast_tests.rs"]
 mod fast_tests;
+
+#[cfg(test)]
+#[path = "formats_common_tests.rs"]
+mod common_tests;

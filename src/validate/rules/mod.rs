@@ -223,6 +223,9 @@ fn messages(value: Value) -> Vec<String> {
 }
 
 #[cfg(test)]
+mod finding_paths_tests;
+
+#[cfg(test)]
 mod tests {
     use super::{all, check};
 

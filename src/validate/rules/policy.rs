@@ -84,9 +84,9 @@ fn check_network_policy(spec: &Value, out: &mut Out) {
     workload::check_label_selector(spec, "podSelector", "/spec/podSelector", out);
     for (direction, peers_key) in [("ingress", "from"), ("egress", "to")] {
         for (i, rule) in items(spec, direction) {
-            let base = format!("/spec/{direction}/{i}");
+            // Paths are written only for a finding: most rules have none.
             for (j, peer) in items(rule, peers_key) {
-                let at_peer = format!("{base}/{peers_key}/{j}");
+                let at_peer = || format!("/spec/{direction}/{i}/{peers_key}/{j}");
                 let selectors = ["podSelector", "namespaceSelector"]
                     .iter()
                     .any(|k| peer.field(k).is_some_and(|v| !v.is_null()));
@@ -94,23 +94,25 @@ fn check_network_policy(spec: &Value, out: &mut Out) {
                 match (selectors, block) {
                     (false, None) if peer.is_object() => out.push(
                         &PEERS,
-                        at_peer.clone(),
+                        at_peer(),
                         "a peer must give `podSelector`, `namespaceSelector` or `ipBlock`",
                     ),
                     (true, Some(_)) => out.push(
                         &PEERS,
-                        at_peer.clone(),
+                        at_peer(),
                         "a peer may not give `ipBlock` with `podSelector` or `namespaceSelector`",
                     ),
                     _ => {}
                 }
                 for selector in ["podSelector", "namespaceSelector"] {
-                    workload::check_label_selector(
-                        peer,
-                        selector,
-                        &format!("{at_peer}/{selector}"),
-                        out,
-                    );
+                    if peer.field(selector).is_some_and(Value::is_object) {
+                        workload::check_label_selector(
+                            peer,
+                            selector,
+                            &format!("{}/{selector}", at_peer()),
+                            out,
+                        );
+                    }
                 }
                 let Some(block) = block else { continue };
                 if let Some(cidr) = str_at(block, "cidr")
@@ -118,7 +120,7 @@ fn check_network_policy(spec: &Value, out: &mut Out) {
                 {
                     out.push(
                         &PEERS,
-                        format!("{at_peer}/ipBlock/cidr"),
+                        format!("{}/ipBlock/cidr", at_peer()),
                         format!("cidr `{cidr}` {problem}"),
                     );
                 }
@@ -128,18 +130,18 @@ fn check_network_policy(spec: &Value, out: &mut Out) {
                     {
                         out.push(
                             &PEERS,
-                            format!("{at_peer}/ipBlock/except/{k}"),
+                            format!("{}/ipBlock/except/{k}", at_peer()),
                             format!("except `{except}` {problem}"),
                         );
                     }
                 }
             }
             for (j, port) in items(rule, "ports") {
-                let at_port = format!("{base}/ports/{j}");
+                let at_port = |field: &str| format!("/spec/{direction}/{i}/ports/{j}/{field}");
                 if let Some(protocol) = str_at(port, "protocol")
                     && !["TCP", "UDP", "SCTP"].contains(&protocol)
                 {
-                    out.push(&NP_PORTS, format!("{at_port}/protocol"), format!("unsupported protocol `{protocol}`: supported values are `TCP`, `UDP`, `SCTP`"));
+                    out.push(&NP_PORTS, at_port("protocol"), format!("unsupported protocol `{protocol}`: supported values are `TCP`, `UDP`, `SCTP`"));
                 }
                 let number = port.field("port").and_then(Value::as_i64);
                 if let Some(value) = port.field("port")
@@ -147,7 +149,7 @@ fn check_network_policy(spec: &Value, out: &mut Out) {
                 {
                     out.push(
                         &NP_PORTS,
-                        format!("{at_port}/port"),
+                        at_port("port"),
                         format!("port `{}` {problem}", scalar(value)),
                     );
                 }
@@ -155,17 +157,17 @@ fn check_network_policy(spec: &Value, out: &mut Out) {
                     match (port.field("port"), number) {
                         (None, _) => out.push(
                             &NP_PORTS,
-                            format!("{at_port}/endPort"),
+                            at_port("endPort"),
                             "endPort may not be given when `port` is not",
                         ),
                         (Some(_), None) => out.push(
                             &NP_PORTS,
-                            format!("{at_port}/endPort"),
+                            at_port("endPort"),
                             "endPort may not be given when `port` is a name",
                         ),
                         (Some(_), Some(start)) if end < start => out.push(
                             &NP_PORTS,
-                            format!("{at_port}/endPort"),
+                            at_port("endPort"),
                             format!(
                                 "endPort ({end}) must be greater than or equal to `port` ({start})"
                             ),

@@ -179,6 +179,7 @@ impl Compiler<'_> {
             ..Node::default()
         };
         let mut bounds = Bounds::default();
+        let mut properties = Vec::new();
         let mut required = Vec::new();
         for (key, value) in map {
             let count = || {
@@ -194,11 +195,11 @@ impl Compiler<'_> {
                         Some(number) => node.definition = Some(number),
                         None => {
                             let target = self.reference(reference)?;
-                            node.all.push(target);
+                            bounds.all.push(target);
                         }
                     }
                 }
-                "allOf" => node.all.extend(self.schemas(value, key)?),
+                "allOf" => bounds.all.extend(self.schemas(value, key)?),
                 "anyOf" => bounds.any_of = self.schemas(value, key)?,
                 "oneOf" => bounds.one_of = self.schemas(value, key)?,
                 "not" => bounds.not = Some(self.schema(value)?),
@@ -214,19 +215,19 @@ impl Compiler<'_> {
                     }
                 }
                 "properties" => {
-                    let properties = value.as_object().ok_or("`properties` is not a map")?;
-                    for (name, property) in properties {
-                        let schema = self.schema(property)?;
-                        node.properties.push(Property {
+                    let listed = value.as_object().ok_or("`properties` is not a map")?;
+                    for (name, property) in listed {
+                        let schema = small(self.schema(property)?)?;
+                        properties.push(Property {
                             name: name.as_str().into(),
                             schema,
                             required: false,
                         });
                     }
-                    node.properties.sort_by(|a, b| name_order(&a.name, &b.name));
+                    properties.sort_by(|a, b| name_order(&a.name, &b.name));
                 }
-                "additionalProperties" => node.additional = Some(self.schema(value)?),
-                "items" => node.items = Some(self.schema(value)?),
+                "additionalProperties" => node.additional = Some(small(self.schema(value)?)?),
+                "items" => node.items = Some(small(self.schema(value)?)?),
                 "required" => required = names(value)?,
                 "enum" => {
                     let list = value.as_array().ok_or("`enum` is not a list")?;
@@ -299,26 +300,28 @@ impl Compiler<'_> {
                 other => return Err(format!("keyword `{other}`")),
             }
         }
-        if !bounds.is_empty() {
-            node.bounds = Some(Box::new(bounds));
-        }
         for name in required {
-            match node
-                .properties
-                .binary_search_by(|property| name_order(&property.name, &name))
-            {
+            match properties.binary_search_by(|property| name_order(&property.name, &name)) {
                 Ok(found) => {
-                    node.properties[found].required = true;
+                    properties[found].required = true;
                     node.required_listed += 1;
                 }
-                Err(_) => node.required_elsewhere.push(name),
+                Err(_) => bounds.required_elsewhere.push(name),
             }
         }
-        node.all.shrink_to_fit();
-        node.properties.shrink_to_fit();
+        if !bounds.is_empty() {
+            bounds.all.shrink_to_fit();
+            node.bounds = Some(Box::new(bounds));
+        }
+        node.properties = properties.into_boxed_slice();
         self.nodes[at] = node;
         Ok(())
     }
+}
+
+/// A node's number as the nodes keep it.
+fn small(at: usize) -> Result<u32, String> {
+    u32::try_from(at).map_err(|_| "a schema of more than 2^32 nodes".to_string())
 }
 
 fn types(value: &Value) -> Result<u8, String> {

@@ -5,6 +5,11 @@
 /// Measured again on 2026-11-29 against glibc's allocator (0.69-0.82x CPU on the fleet with
 /// validation, 0.77x over Bitnami's charts) and against mimalloc without transparent huge
 /// pages (`MIMALLOC_ALLOW_THP=0`: from 0.84x to 1.26x, no clear winner): kept as it is.
+/// A middle way was measured on 2026-11-30: a first 64 MiB arena reserved without huge pages
+/// before any allocation (`mi_reserve_os_memory` from an `.init_array` entry), later arenas
+/// with them. A small chart's run then zeroes no huge page, but its 4 KiB faults cost more:
+/// 1.07x CPU on memcached, 1.10x on kafka, 1.11x on the 100-service fleet, 1.10x on the
+/// 2,000-service one (150 and 30 alternating runs): dropped.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -44,7 +44,8 @@ pub(super) fn helm_habit(args: &[OsString], error: &clap::Error) -> Option<Error
             help: (*help).into(),
         });
     }
-    let command = Cli::command();
+    let mut command = Cli::command();
+    command.build();
     let sub = command.find_subcommand(args.get(1)?.to_str()?)?;
     if !sub
         .get_arguments()

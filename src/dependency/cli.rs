@@ -9,7 +9,8 @@ use super::repositories::Credentials;
 use crate::error::Error;
 use crate::paths::shown;
 
-/// How to reach repositories and registries, shared by the commands that do.
+// How to reach repositories and registries, shared by the commands that do (a plain comment:
+// as a doc comment it would become `bosun push`'s about line, see `src/cli/mod.rs`).
 #[derive(Debug, Args)]
 pub struct ReachFlags {
     /// Talk to OCI registries over plain HTTP, without TLS (a registry on 127.0.0.1).

@@ -32,6 +32,7 @@ mod render;
 mod repository;
 mod seeds;
 mod shared_templates;
+mod subcommand_help;
 mod trust_checks;
 mod trust_messages;
 mod trust_output;

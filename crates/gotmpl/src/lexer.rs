@@ -87,8 +87,24 @@ pub struct LexError {
 const LEFT: &str = "{{";
 const RIGHT: &str = "}}";
 
-fn is_space(c: char) -> bool {
+pub(crate) fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// How many bytes of space start `text`. Every space is one ASCII byte, and no byte of a
+/// longer character is one, so the bytes are read without decoding characters.
+pub(crate) fn space_len(text: &str) -> usize {
+    text.bytes()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .unwrap_or(text.len())
+}
+
+/// How many bytes of space end `text` (see [`space_len`]).
+pub(crate) fn trailing_space_len(text: &str) -> usize {
+    text.bytes()
+        .rev()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .unwrap_or(text.len())
 }
 
 fn is_alnum(c: char) -> bool {
@@ -321,12 +337,12 @@ impl<'s> Lexer<'s> {
             let mut text = &self.src[start..text_end];
             let mut text_pos = start;
             if self.trim_next {
-                let trimmed = text.trim_start_matches(is_space);
-                text_pos += text.len() - trimmed.len();
-                text = trimmed;
+                let spaces = space_len(text);
+                text_pos += spaces;
+                text = &text[spaces..];
             }
             if left_trim {
-                text = text.trim_end_matches(is_space);
+                text = &text[..text.len() - trailing_space_len(text)];
             }
             if !text.is_empty() {
                 self.emit(Tok::Text(text), text_pos);
@@ -388,7 +404,7 @@ impl<'s> Lexer<'s> {
                 return self.err("unclosed action", start);
             };
             if is_space(c) {
-                let spaces = self.rest().len() - self.rest().trim_start_matches(is_space).len();
+                let spaces = space_len(self.rest());
                 self.pos += spaces;
                 if self.rest().starts_with("-}}") {
                     if self.paren_depth > 0 {

@@ -32,6 +32,8 @@ pub mod lexer;
 mod parsed_text;
 pub mod parser;
 #[cfg(test)]
+mod space_differential;
+#[cfg(test)]
 mod stream_differential;
 mod value;
 

@@ -197,7 +197,7 @@ impl<'a> Parser<'a> {
     fn next_non_space(&mut self) -> Token<'a> {
         loop {
             let tok = self.next();
-            if tok.kind != Tok::Space {
+            if !matches!(tok.kind, Tok::Space) {
                 return tok;
             }
         }
@@ -239,13 +239,13 @@ impl<'a> Parser<'a> {
                 Tok::Eof => return Ok(take_from(&mut self.scratch.nodes, start)),
                 Tok::LeftDelim => {
                     self.next();
-                    if self.peek_non_space().kind == Tok::Keyword(Keyword::Define) {
+                    if matches!(self.peek_non_space().kind, Tok::Keyword(Keyword::Define)) {
                         self.next_non_space();
                         self.definition()?;
                         continue;
                     }
                     self.i -= 1;
-                    while self.tokens.tokens()[self.i].kind != Tok::LeftDelim {
+                    while !matches!(self.tokens.tokens()[self.i].kind, Tok::LeftDelim) {
                         self.i -= 1;
                     }
                 }
@@ -264,7 +264,7 @@ impl<'a> Parser<'a> {
         let tok = self.next_non_space();
         let name = self.template_name(&tok, CONTEXT)?;
         let end = self.next_non_space();
-        if end.kind != Tok::RightDelim {
+        if !matches!(end.kind, Tok::RightDelim) {
             return self.unexpected(&end, CONTEXT);
         }
         let saved = std::mem::replace(&mut self.vars, vec!["$"]);
@@ -304,7 +304,7 @@ impl<'a> Parser<'a> {
         let start = self.scratch.nodes.len();
         loop {
             let tok = self.peek();
-            if tok.kind == Tok::Eof {
+            if matches!(tok.kind, Tok::Eof) {
                 let pos = tok.pos;
                 return self.error("unexpected EOF", pos);
             }
@@ -330,7 +330,7 @@ impl<'a> Parser<'a> {
             Tok::Keyword(Keyword::Block) => self.block().map(Item::Node),
             Tok::Keyword(kw @ (Keyword::Break | Keyword::Continue)) => {
                 let end = self.next_non_space();
-                if end.kind != Tok::RightDelim {
+                if !matches!(end.kind, Tok::RightDelim) {
                     return self.unexpected(&end, &format!("{{{{{}}}}}", kw.name()));
                 }
                 if self.range_depth == 0 {
@@ -351,14 +351,14 @@ impl<'a> Parser<'a> {
                     return Ok(Item::Else(Some(kw)));
                 }
                 let end = self.next_non_space();
-                if end.kind != Tok::RightDelim {
+                if !matches!(end.kind, Tok::RightDelim) {
                     return self.unexpected(&end, "else");
                 }
                 Ok(Item::Else(None))
             }
             Tok::Keyword(Keyword::End) => {
                 let end = self.next_non_space();
-                if end.kind != Tok::RightDelim {
+                if !matches!(end.kind, Tok::RightDelim) {
                     return self.unexpected(&end, "end");
                 }
                 Ok(Item::End)
@@ -423,7 +423,7 @@ impl<'a> Parser<'a> {
         const CONTEXT: &str = "template clause";
         let tok = self.next_non_space();
         let name = self.template_name(&tok, CONTEXT)?;
-        let pipe = if self.next_non_space().kind == Tok::RightDelim {
+        let pipe = if matches!(self.next_non_space().kind, Tok::RightDelim) {
             None
         } else {
             self.backup();
@@ -472,7 +472,7 @@ impl<'a> Parser<'a> {
             let next = self.peek_non_space();
             match next.kind {
                 Tok::Assign | Tok::Declare => {
-                    is_assign = next.kind == Tok::Assign;
+                    is_assign = matches!(next.kind, Tok::Assign);
                     self.next_non_space();
                     decl.push(self.name(name));
                     self.vars.push(name);
@@ -502,7 +502,9 @@ impl<'a> Parser<'a> {
         let start = self.scratch.cmds.len();
         loop {
             let tok = self.next_non_space();
-            if &tok.kind == end {
+            // `end` is `}}` or `)`, tokens without words: the variant says all, and comparing
+            // it alone costs no call to the derived comparison for every token.
+            if std::mem::discriminant(&tok.kind) == std::mem::discriminant(end) {
                 let cmds = take_from(&mut self.scratch.cmds, start);
                 if cmds.is_empty() {
                     return self.error(format!("missing value for {context}"), tok.pos);

@@ -19,7 +19,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sweep import ROOT, timed  # noqa: E402
+from sweep import ROOT, rotated, timed  # noqa: E402
 
 
 def main():
@@ -34,6 +34,7 @@ def main():
     totals = {"helm": [0.0, 0.0], "bosun": [0.0, 0.0], "bosun-fast": [0.0, 0.0]}
     failed = {"bosun": 0, "bosun-fast": 0}
     charts = 0
+    charts_seen = 0  # every chart tried, rendered or not: where its rounds start in the rotation
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "out.yaml")
         for name in names:
@@ -46,9 +47,10 @@ def main():
                                "--no-validate", "--no-save"],
             }
             runs = {tool: [] for tool in cmds}
-            for _ in range(args.runs):
-                for tool, cmd in cmds.items():
-                    runs[tool].append(timed(cmd, out, check=False))
+            for round_ in range(args.runs):
+                for tool in rotated(list(cmds), round_ + charts_seen):
+                    runs[tool].append(timed(cmds[tool], out, check=False))
+            charts_seen += 1
             if any(r[3] != 0 for r in runs["helm"]):
                 continue  # helm cannot render it offline: not part of the measure
             charts += 1

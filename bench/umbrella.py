@@ -20,7 +20,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sweep import ROOT, timed  # noqa: E402
+from sweep import ROOT, rotated, timed  # noqa: E402
 
 HELPERS = """{{- define "NAME.fullname" -}}
 {{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
@@ -172,8 +172,9 @@ def main():
         if check.returncode != 0:
             sys.exit(f"umbrella: helm and {name} disagree:\n{check.stdout[-2000:]}")
     samples = {name: [] for name in cmds}
-    for _ in range(args.runs):
-        for name, cmd in cmds.items():
+    for round_ in range(args.runs):
+        for name in rotated(list(cmds), round_):
+            cmd = cmds[name]
             samples[name].append(timed(cmd, outs[name]))
     med = {n: [statistics.median(r[i] for r in s) for i in range(3)] for n, s in samples.items()}
     print(f"umbrella of {args.subcharts} subcharts, median of {args.runs} rounds")

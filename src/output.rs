@@ -249,7 +249,6 @@ fn write_files(root: &Path, documents: &[Document], format: Format) -> Result<Ve
         let mut file = options.open(&path).map_err(write_error)?;
         file.write_all(to_text(&group, format).as_bytes())
             .map_err(write_error)?;
-        file.sync_all().map_err(write_error)?;
         written.push(PathBuf::from(source));
     }
     Ok(written)
@@ -333,8 +332,14 @@ pub fn write_atomically_with(
     Pending::write(path, write)?.put_in_place()
 }
 
-/// A file written and synced under a temporary name beside its path, not yet in its place;
-/// dropped, it is removed.
+/// A file written under a temporary name beside its path, not yet in its place; dropped, it is
+/// removed.
+///
+/// The rename is what keeps a half-written file from ever standing at `path` when bosun fails
+/// or is killed. The file is not synced to disk first, as `helm package` and `helm repo index`
+/// do not sync theirs: a power cut can still lose a render's files, which the next render writes
+/// again, and the sync made every render whose record changes (a random password behind a
+/// checksum annotation) wait for the disk.
 pub struct Pending {
     file: tempfile::NamedTempFile,
     path: PathBuf,
@@ -358,7 +363,6 @@ impl Pending {
             .and_then(|()| buffered.flush())
             .map_err(write_error)?;
         drop(buffered);
-        file.as_file().sync_all().map_err(write_error)?;
         Ok(Pending {
             file,
             path: path.to_path_buf(),

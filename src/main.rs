@@ -1,5 +1,9 @@
 //! The `bosun` binary: everything lives in the library; this only hands over the arguments.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+
+use mimalloc::MiMalloc;
+
 /// A render allocates and frees millions of small strings and maps on every core; mimalloc
 /// spends about half the instructions glibc's allocator does on them (bench/README.md).
 /// Measured again on 2026-11-29 against glibc's allocator (0.69-0.82x CPU on the fleet with
@@ -11,7 +15,78 @@
 /// 1.07x CPU on memcached, 1.10x on kafka, 1.11x on the 100-service fleet, 1.10x on the
 /// 2,000-service one (150 and 30 alternating runs): dropped.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: Split = Split;
+
+/// Blocks from this size up go to the system allocator.
+const LARGE: usize = 64 * 1024;
+
+/// mimalloc for small blocks, the system allocator (glibc) for large ones. mimalloc gives each
+/// size class of blocks above 10 KiB (file contents, output buffers, growing vectors) a 512 KiB
+/// or 4 MiB page of its own in its huge-page arena, of which a render writes a little, and the
+/// kernel zeroes each 2 MiB huge page whole on its first write: a redis render wrote 5 MiB of
+/// the arena and had 20-24 MiB zeroed. glibc serves large blocks from memory without huge
+/// pages, where only the 4 KiB pages written are faulted in. Measured on 2026-11-30 (busy
+/// machine, thresholds alternated in one binary): from 64 KiB up, 107 Bitnami charts 0.92-0.97x
+/// CPU, the 100-service fleet 0.94x, the 2,000-service one 0.94-1.01x, redis 16-20 MiB of huge
+/// pages; from 10 or 16 KiB up, Bitnami a little better (0.90-0.94x) but the 2,000-service
+/// fleet 0.98-1.02x.
+struct Split;
+
+/// Whether a block of this layout belongs to the system allocator. The layout alone decides,
+/// so that a block is always freed by the allocator that made it.
+fn is_large(size: usize, align: usize) -> bool {
+    size >= LARGE && align <= 16
+}
+
+// SAFETY: each block is made and freed by the same allocator, chosen by `is_large` from the
+// layout that the caller must pass unchanged to `dealloc` and `realloc`.
+unsafe impl GlobalAlloc for Split {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if is_large(layout.size(), layout.align()) {
+            unsafe { System.alloc(layout) }
+        } else {
+            unsafe { MiMalloc.alloc(layout) }
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if is_large(layout.size(), layout.align()) {
+            unsafe { System.alloc_zeroed(layout) }
+        } else {
+            unsafe { MiMalloc.alloc_zeroed(layout) }
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if is_large(layout.size(), layout.align()) {
+            unsafe { System.dealloc(ptr, layout) }
+        } else {
+            unsafe { MiMalloc.dealloc(ptr, layout) }
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let was_large = is_large(layout.size(), layout.align());
+        match (was_large, is_large(new_size, layout.align())) {
+            (true, true) => unsafe { System.realloc(ptr, layout, new_size) },
+            (false, false) => unsafe { MiMalloc.realloc(ptr, layout, new_size) },
+            _ => {
+                // The block changes allocator: a fresh block from the new one, then a copy.
+                // SAFETY: the caller guarantees `new_size`, rounded up to `align`, fits `isize`.
+                let new_layout =
+                    unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
+                let new_ptr = unsafe { self.alloc(new_layout) };
+                if !new_ptr.is_null() {
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(ptr, new_ptr, layout.size().min(new_size));
+                        self.dealloc(ptr, layout);
+                    }
+                }
+                new_ptr
+            }
+        }
+    }
+}
 
 /// mimalloc's `mi_option_purge_delay` (its place in mimalloc 3's `mi_option_t`).
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
@@ -36,6 +111,31 @@ fn main() {
 
 #[cfg(test)]
 mod tests {
+    use std::alloc::{GlobalAlloc, Layout};
+
+    /// A block that grows past `LARGE` and shrinks back changes allocator twice; its bytes
+    /// must come along each time.
+    #[test]
+    fn realloc_across_the_threshold_keeps_the_bytes() {
+        let small = 1000;
+        let layout = Layout::from_size_align(small, 8).unwrap();
+        // SAFETY: each call passes the block and layout the previous one returned.
+        unsafe {
+            let p = super::ALLOCATOR.alloc(layout);
+            for i in 0..small {
+                *p.add(i) = (i % 251) as u8;
+            }
+            let big = super::LARGE * 2;
+            let p = super::ALLOCATOR.realloc(p, layout, big);
+            assert!((0..small).all(|i| *p.add(i) == (i % 251) as u8));
+            *p.add(big - 1) = 7;
+            let big_layout = Layout::from_size_align(big, 8).unwrap();
+            let p = super::ALLOCATOR.realloc(p, big_layout, small / 2);
+            assert!((0..small / 2).all(|i| *p.add(i) == (i % 251) as u8));
+            super::ALLOCATOR.dealloc(p, Layout::from_size_align(small / 2, 8).unwrap());
+        }
+    }
+
     /// The option's number is mimalloc's, not ours: an upgrade that moves it must fail here
     /// rather than set another option. Its default is 1000 ms, which no neighbour has.
     #[test]

@@ -179,7 +179,7 @@ impl<'a> Parser<'a> {
     fn next(&mut self) -> Token<'a> {
         self.fill();
         let tokens = self.tokens.tokens();
-        let tok = tokens[self.i.min(tokens.len() - 1)].clone();
+        let tok = tokens[self.i.min(tokens.len() - 1)];
         self.i = (self.i + 1).min(tokens.len());
         tok
     }
@@ -234,7 +234,7 @@ impl<'a> Parser<'a> {
     fn top(&mut self) -> Result<List, Error> {
         let start = self.scratch.nodes.len();
         loop {
-            let tok = self.peek().clone();
+            let tok = *self.peek();
             match tok.kind {
                 Tok::Eof => return Ok(take_from(&mut self.scratch.nodes, start)),
                 Tok::LeftDelim => {

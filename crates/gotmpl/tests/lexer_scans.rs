@@ -1,6 +1,7 @@
 //! The lexer's byte-wise scans answer as the character-wise ones they replaced: the text
-//! before an action ends at the first `{{` (lone braces and non-ASCII text included), and a
-//! field's name is its longest run of Unicode letters, digits and `_`.
+//! before an action ends at the first `{{` (lone braces and non-ASCII text included), a
+//! field's name is its longest run of Unicode letters, digits and `_`, a quoted string ends
+//! at its first unescaped quote, and a word followed by a lone `}` is a bad character.
 
 use gotmpl::lexer::{Tok, lex};
 use proptest::prelude::*;
@@ -44,4 +45,45 @@ proptest! {
             prop_assert!(matches!(end, "-" | "\u{2003}"), "{}", src);
         }
     }
+}
+
+proptest! {
+    #[test]
+    fn a_quoted_string_ends_at_its_first_unescaped_quote(
+        body in r#"([a-z\u{e9}\u{65e5} .{}|]|\\[nt"\\]){0,20}"#,
+        after in "[a-z ]{0,5}",
+    ) {
+        let literal = format!("\"{body}\"");
+        let src = format!("{{{{ {literal} \"{after}\" }}}}");
+        let tokens = lex(&src).unwrap();
+        let first = tokens.iter().find_map(|t| match &t.kind {
+            Tok::Str(s) => Some(*s),
+            _ => None,
+        });
+        prop_assert_eq!(first, Some(literal.as_str()));
+    }
+}
+
+#[test]
+fn a_newline_inside_a_quoted_string_leaves_it_unterminated() {
+    for src in [
+        "{{ \"ab\ncd\" }}",
+        "{{ \"ab\\\ncd\" }}",
+        "{{ \"\u{e9}t\u{e9}",
+    ] {
+        let error = lex(src).unwrap_err();
+        assert_eq!(error.message, "unterminated quoted string", "{src:?}");
+        assert_eq!(error.pos, 3, "{src:?}");
+    }
+}
+
+#[test]
+fn a_word_before_a_lone_right_brace_is_a_bad_character() {
+    let error = lex("{{ .a} }}").unwrap_err();
+    assert_eq!(error.message, "bad character U+007D '}'");
+    assert_eq!(error.pos, 5);
+    let error = lex("{{ .a\u{e9}\u{2003} }}").unwrap_err();
+    assert_eq!(error.message, "bad character U+2003 '\u{2003}'");
+    assert!(lex("{{ .a}}").is_ok());
+    assert!(lex("{{ $x:=.a}}").is_ok());
 }

@@ -20,9 +20,10 @@ static ALLOCATOR: Split = Split;
 /// Blocks from this size up go to the system allocator.
 const LARGE: usize = 64 * 1024;
 
-/// mimalloc for small blocks, the system allocator (glibc) for large ones. mimalloc gives each
-/// size class of blocks above 10 KiB (file contents, output buffers, growing vectors) a 512 KiB
-/// or 4 MiB page of its own in its huge-page arena, of which a render writes a little, and the
+/// mimalloc for small blocks, the system allocator (glibc) for large ones. mimalloc (built with
+/// its default 64 KiB slices, before `.cargo/config.toml` made them 16 KiB) gave each size
+/// class of blocks above 10 KiB (file contents, output buffers, growing vectors) a 512 KiB or
+/// 4 MiB page of its own in its huge-page arena, of which a render writes a little, and the
 /// kernel zeroes each 2 MiB huge page whole on its first write: a redis render wrote 5 MiB of
 /// the arena and had 20-24 MiB zeroed. glibc serves large blocks from memory without huge
 /// pages, where only the 4 KiB pages written are faulted in. Measured on 2026-11-30 (busy

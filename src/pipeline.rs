@@ -116,12 +116,18 @@ pub struct Record {
 /// Runs the pipeline for `request`; `stdin` is read for a `-f -` values file.
 pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error> {
     // Unpacking the bundled schemas takes longer than loading a chart and layering its values
-    // (Bitnami's nginx: 34 M instructions against 21 M): do it meanwhile on another core.
-    let preload = request
-        .validate
-        .then(|| catalog::kube_version(request.kube_version.as_deref()).ok())
-        .flatten()
-        .map(|version| std::thread::spawn(move || schema::preload(version)));
+    // (Bitnami's nginx: 34 M instructions against 21 M): do it meanwhile on another core. The
+    // work ahead goes to rayon's threads, not threads of its own: each new thread costs its
+    // start and a fresh allocator page for every size of block it uses (bench/README.md, ninth
+    // round). Whoever needs the work first does it if no thread has started it yet.
+    if request.validate
+        && let Ok(version) = catalog::kube_version(request.kube_version.as_deref())
+    {
+        rayon::spawn(move || {
+            // A panic here is the caller's to meet again when it reads the definitions.
+            let _ = std::panic::catch_unwind(|| schema::preload(version));
+        });
+    }
     let chart = Chart::load(&request.chart)?;
     // The Go templates are parsed on another core while the values are layered and the
     // catalog is built; the render takes what is parsed and parses the rest.
@@ -141,7 +147,6 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
         release: &release,
         environment: &environment,
         kube_version,
-        preload,
         crds,
         preparse,
     };
@@ -168,14 +173,10 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
             // Nothing to check: no thread to start.
             rest.render(|| Ok(parts.as_slice()))?
         } else {
-            let (checked, rendered) = std::thread::scope(|scope| {
-                let checking = scope.spawn(|| check_all_values(&chart, &values, &parts));
-                let rendered = rest.render(|| Ok(parts.as_slice()));
-                let checked = checking
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (checked, rendered)
-            });
+            let (checked, rendered) = rayon::join(
+                || check_all_values(&chart, &values, &parts),
+                || rest.render(|| Ok(parts.as_slice())),
+            );
             checked?;
             rendered?
         }
@@ -245,13 +246,13 @@ struct Rest<'a> {
     release: &'a str,
     environment: &'a Option<String>,
     kube_version: KubeVersion,
-    preload: Option<std::thread::JoinHandle<()>>,
     crds: Option<CrdsParsing>,
     preparse: Option<Preparse>,
 }
 
-/// The chart's CRD files being parsed, and their schemas made, on other threads.
-type CrdsParsing = std::thread::JoinHandle<Result<Vec<catalog::CrdSchemas>, Error>>;
+/// The chart's CRD files being parsed, and their schemas made, on other threads (`None`: the
+/// chart has none).
+type CrdsParsing = Option<std::thread::JoinHandle<Result<Vec<catalog::CrdSchemas>, Error>>>;
 
 /// What [`Rest::render`] hands back.
 struct Rendering {
@@ -293,14 +294,14 @@ impl Rest<'_> {
                 None => None,
             },
         };
-        if let Some(preload) = self.preload {
-            let _ = preload.join();
-        }
         let catalog = match self.crds {
             Some(parsing) => {
-                let crds = parsing
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+                let crds = match parsing {
+                    Some(parsing) => parsing
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
+                    None => Vec::new(),
+                };
                 Some(catalog::catalog(self.kube_version, &request.schemas, crds)?)
             }
             None => None,

@@ -85,14 +85,20 @@ fn parse_crd_files(files: &[(String, impl AsRef<str> + Sync)]) -> Result<Vec<Crd
 
 /// The CRDs in a chart's crds/ folder (and its subcharts'), as their schemas with the file
 /// each came from, read on other threads: the caller joins the handle when it needs them.
-pub fn chart_crds(chart: &Chart) -> std::thread::JoinHandle<Result<Vec<CrdSchemas>, Error>> {
+/// `None` when there are none: no thread is started for nothing.
+pub fn chart_crds(
+    chart: &Chart,
+) -> Option<std::thread::JoinHandle<Result<Vec<CrdSchemas>, Error>>> {
     let mut files = Vec::new();
     crd_files(chart, &mut files);
+    if files.is_empty() {
+        return None;
+    }
     let files: Vec<(String, String)> = files
         .into_iter()
         .map(|(shown, text)| (shown, text.to_string()))
         .collect();
-    std::thread::spawn(move || parse_crd_files(&files))
+    Some(std::thread::spawn(move || parse_crd_files(&files)))
 }
 
 /// The CRD files of `chart` and its subcharts, in the order they are read: (shown path, text).

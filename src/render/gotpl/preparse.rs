@@ -17,7 +17,7 @@ use gotmpl::{Engine, ParsedText};
 use super::{TextKey, is_go};
 use crate::chart::Chart;
 
-/// Texts being parsed ahead by a thread of their own.
+/// Texts being parsed ahead by a job on one of rayon's threads.
 pub struct Preparse {
     shared: Arc<Shared>,
     /// Each template source, by the address of its text, to its index in `Shared::texts`.
@@ -26,7 +26,7 @@ pub struct Preparse {
 
 struct Shared {
     /// Sprig's functions and Helm's, without a random seed: the engine the tree starts from
-    /// when the render has no seed (`None` if building it failed).
+    /// when the render has no seed (`None` if building it panicked).
     engine: OnceLock<Option<Engine>>,
     /// The distinct texts of the tree's Go templates, the root chart's first.
     texts: Vec<Arc<str>>,
@@ -39,8 +39,8 @@ struct Shared {
 }
 
 impl Preparse {
-    /// Starts parsing the Go templates of `chart` and of every subchart under it on a thread
-    /// of its own; `None` when the tree has none.
+    /// Starts parsing the Go templates of `chart` and of every subchart under it on one of
+    /// rayon's threads; `None` when the tree has none.
     pub fn start(chart: &Chart) -> Option<Preparse> {
         let mut texts: Vec<Arc<str>> = Vec::new();
         let mut by_text = HashMap::new();
@@ -72,10 +72,11 @@ impl Preparse {
             parsed: (0..count).map(|_| OnceLock::new()).collect(),
         });
         let worker = Arc::clone(&shared);
-        let spawned = std::thread::Builder::new().spawn(move || {
-            let built = std::panic::catch_unwind(super::unseeded_engine).ok();
-            let _ = worker.engine.set(built);
-            let Some(Some(engine)) = worker.engine.get() else {
+        // On one of rayon's threads: a thread of its own would cost its start and fresh
+        // allocator pages. Should none be free before the tree needs the engine, the tree
+        // builds it and parses every text itself; the job then finds nothing left to do.
+        rayon::spawn(move || {
+            let Some(engine) = worker.engine() else {
                 return;
             };
             for index in 0..worker.texts.len() {
@@ -84,19 +85,17 @@ impl Preparse {
                 }
             }
         });
-        // Without a thread, the tree parses every text itself, as it would have.
-        spawned.ok()?;
         Some(Preparse { shared, by_text })
     }
 
-    /// A copy of the engine with sprig's and Helm's functions and no random seed, built on
-    /// the other thread; `None` if it could not be.
+    /// A copy of the engine with sprig's and Helm's functions and no random seed, built by
+    /// the job ahead or, if it has not started, here; `None` if it could not be.
     pub(super) fn engine(&self) -> Option<Engine> {
-        self.shared.engine.wait().clone()
+        self.shared.engine().cloned()
     }
 
     /// The parses of the texts `wanted` (template sources of the tree), by their index: those
-    /// not taken yet are parsed here with `engine` while the other thread goes on with the
+    /// not taken yet are parsed here with `engine` while the job ahead goes on with the
     /// rest. A text not known here, or whose parse failed, is not in the answer.
     pub(super) fn finish<'t>(
         &self,
@@ -138,6 +137,13 @@ impl Preparse {
 }
 
 impl Shared {
+    /// The engine, built here unless another thread is building it or has built it.
+    fn engine(&self) -> Option<&Engine> {
+        self.engine
+            .get_or_init(|| std::panic::catch_unwind(super::unseeded_engine).ok())
+            .as_ref()
+    }
+
     /// Parses text `index` unless another thread has taken it.
     fn parse(&self, index: usize, engine: &Engine) {
         if self.claimed[index].swap(true, Ordering::AcqRel) {

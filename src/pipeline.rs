@@ -25,7 +25,7 @@ use crate::render::{self, RenderOptions};
 use crate::state;
 use crate::validate::catalog::{self, SchemaSources};
 use crate::validate::report;
-use crate::validate::schema::{self, Catalog};
+use crate::validate::schema::Catalog;
 use crate::validate::{self, Outcome, Policy};
 use crate::values::{self, Node, ValueOptions};
 
@@ -115,22 +115,11 @@ pub struct Record {
 
 /// Runs the pipeline for `request`; `stdin` is read for a `-f -` values file.
 pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error> {
-    // Unpacking the bundled schemas takes longer than loading a chart and layering its values
-    // (Bitnami's nginx: 34 M instructions against 21 M): do it meanwhile on another core. The
-    // work ahead goes to rayon's threads, not threads of its own: each new thread costs its
-    // start and a fresh allocator page for every size of block it uses (bench/README.md, ninth
-    // round). Whoever needs the work first does it if no thread has started it yet.
-    if request.validate
-        && let Ok(version) = catalog::kube_version(request.kube_version.as_deref())
-    {
-        rayon::spawn(move || {
-            // A panic here is the caller's to meet again when it reads the definitions.
-            let _ = std::panic::catch_unwind(|| schema::preload(version));
-        });
-    }
     let chart = Chart::load(&request.chart)?;
     // The Go templates are parsed on another core while the values are layered and the
-    // catalog is built; the render takes what is parsed and parses the rest.
+    // catalog is built; the render takes what is parsed and parses the rest. The work ahead
+    // goes to rayon's threads, not threads of its own: each new thread costs its start and
+    // fresh allocator pages for every size of block it uses (bench/README.md, ninth round).
     let preparse = Preparse::start(&chart);
     // The chart's CRDs (kuberay's are 3 MB of YAML) are parsed on other cores meanwhile too.
     let crds = request.validate.then(|| catalog::chart_crds(&chart));

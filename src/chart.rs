@@ -275,19 +275,29 @@ fn read_contents(
             .filter(|_| walked_into(root, name, ignore))
             .map(Vec::as_slice)
     };
-    let templates = read_templates(dir, root, ignore, walked("templates"))?;
-    let crds = read_crds(dir, root, ignore, walked("crds"))?;
-    stack.push(root.to_path_buf());
-    let found = subcharts::load_dependencies(
-        dir,
-        root,
-        &metadata.name,
-        &metadata.dependencies,
-        ignore,
-        stack,
+    // The subcharts load on another core while the templates are read.
+    let ((templates, crds), found) = rayon::join(
+        || {
+            (
+                read_templates(dir, root, ignore, walked("templates")),
+                read_crds(dir, root, ignore, walked("crds")),
+            )
+        },
+        || {
+            stack.push(root.to_path_buf());
+            let found = subcharts::load_dependencies(
+                dir,
+                root,
+                &metadata.name,
+                &metadata.dependencies,
+                ignore,
+                stack,
+            );
+            stack.pop();
+            found
+        },
     );
-    stack.pop();
-    let found = found?;
+    let (templates, crds, found) = (templates?, crds?, found?);
     let files = walk?.iter().map(|path| relative_name(root, path)).collect();
     Ok((templates, crds, found, files))
 }

@@ -119,8 +119,9 @@ pub struct Chart {
     pub values: Option<yaml::Located>,
     /// Templates and partials, keyed by their path under `templates/` (`deployment.yaml`).
     pub templates: BTreeMap<String, TemplateFile>,
-    /// CRD files under `crds/`: (path under the chart, text).
-    pub crds: Vec<(String, String)>,
+    /// CRD files under `crds/`: (path under the chart, text). Shared, so that the schema
+    /// catalog can keep them to read should a document need them (`validate::catalog`).
+    pub crds: Vec<(String, Arc<String>)>,
     pub dependencies: Vec<Dependency>,
     /// Dependencies Chart.yaml names that are neither under `charts/` nor at their `file://`
     /// path: an error at render time if they are enabled.
@@ -253,7 +254,7 @@ fn read_values(dir: &Path) -> Result<Option<yaml::Located>, Error> {
 /// files, read in that order (the first that fails is the error).
 type Contents = (
     BTreeMap<String, TemplateFile>,
-    Vec<(String, String)>,
+    Vec<(String, Arc<String>)>,
     subcharts::Found,
     Vec<String>,
 );
@@ -502,7 +503,7 @@ fn read_crds(
     root: &Path,
     ignore: &Gitignore,
     walked: Option<&[PathBuf]>,
-) -> Result<Vec<(String, String)>, Error> {
+) -> Result<Vec<(String, Arc<String>)>, Error> {
     let folder = root.join("crds");
     let mut crds = Vec::new();
     for path in files_under(root, &folder, ignore, walked)? {
@@ -515,7 +516,7 @@ fn read_crds(
                 },
                 other => other,
             })?;
-            crds.push((name, text));
+            crds.push((name, Arc::new(text)));
         }
     }
     Ok(crds)

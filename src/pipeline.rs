@@ -121,7 +121,7 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
     // goes to rayon's threads, not threads of its own: each new thread costs its start and
     // fresh allocator pages for every size of block it uses (bench/README.md, ninth round).
     let preparse = Preparse::start(&chart);
-    // The chart's CRDs (kuberay's are 3 MB of YAML) are parsed on other cores meanwhile too.
+    // The chart's CRD files, read by the catalog if a document needs them.
     let crds = request.validate.then(|| catalog::chart_crds(&chart));
     let values = values::layer(&chart, &request.values, stdin)?;
     let kube_version = catalog::kube_version(request.kube_version.as_deref())?;
@@ -163,7 +163,7 @@ pub fn render(request: &Request, stdin: &mut dyn Read) -> Result<Rendered, Error
             rest.render(|| Ok(parts.as_slice()))?
         } else {
             // The render may run on one of rayon's threads here, so nothing it waits for (the
-            // CRD files' thread, texts the preparse job has claimed, key generation's helper
+            // CRD files' parse, texts the preparse job has claimed, key generation's helper
             // thread) may itself wait for rayon's threads: see catalog::parse_crd_files.
             let (checked, rendered) = rayon::join(
                 || check_all_values(&chart, &values, &parts),
@@ -238,13 +238,10 @@ struct Rest<'a> {
     release: &'a str,
     environment: &'a Option<String>,
     kube_version: KubeVersion,
-    crds: Option<CrdsParsing>,
+    /// The chart's CRD files, when the documents are validated.
+    crds: Option<catalog::ChartCrds>,
     preparse: Option<Preparse>,
 }
-
-/// The chart's CRD files being parsed, and their schemas made, on other threads (`None`: the
-/// chart has none).
-type CrdsParsing = Option<std::thread::JoinHandle<Result<Vec<catalog::CrdSchemas>, Error>>>;
 
 /// What [`Rest::render`] hands back.
 struct Rendering {
@@ -287,15 +284,7 @@ impl Rest<'_> {
             },
         };
         let catalog = match self.crds {
-            Some(parsing) => {
-                let crds = match parsing {
-                    Some(parsing) => parsing
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
-                    None => Vec::new(),
-                };
-                Some(catalog::catalog(self.kube_version, &request.schemas, crds)?)
-            }
+            Some(crds) => Some(catalog::catalog(self.kube_version, &request.schemas, crds)?),
             None => None,
         };
         let policy = Policy::default();
@@ -312,6 +301,9 @@ impl Rest<'_> {
             checks.as_ref(),
             self.preparse.as_ref(),
         )?;
+        if let Some(catalog) = &catalog {
+            catalog::check_chart_crds(catalog)?;
+        }
         Ok(Rendering {
             documents,
             outcomes,

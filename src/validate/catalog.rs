@@ -1,9 +1,10 @@
 //! The schema catalog a run validates against: the bundled schemas for the target Kubernetes
 //! version, the CRDs of the chart and of `--crd` files, and `--schema-location` folders. A CRD
-//! whose schema does not compile is an error naming its file and line, found here rather than
-//! when a document of its kind turns up (or never, when none does).
+//! whose schema does not compile is an error naming its file and line: a `--crd` file's found
+//! here, a chart's when a document first needs the chart's CRDs ([`catalog`]).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -12,7 +13,7 @@ use crate::error::Error;
 use crate::kube_version::KubeVersion;
 use crate::manifest;
 use crate::validate::crd;
-use crate::validate::schema::{self, Catalog};
+use crate::validate::schema::{self, Catalog, CrdKey, CrdSchema};
 use crate::yaml;
 
 /// Where custom resource schemas come from, and how a kind without one is treated.
@@ -64,14 +65,14 @@ fn crd_schemas(file: &str, documents: Vec<serde_json::Value>) -> Vec<CrdSchemas>
 }
 
 /// The CRDs of CRD files given as (shown path, text).
-fn parse_crd_files(files: &[(String, impl AsRef<str> + Sync)]) -> Result<Vec<CrdSchemas>, Error> {
+fn parse_crd_files(files: &[(String, Arc<String>)]) -> Result<Vec<CrdSchemas>, Error> {
     // A CRD file is often a megabyte of YAML (kuberay's three are 3 MB): the files are parsed,
     // and their schemas made, on two threads, and the first error in file order is the one
-    // reported. The parsed documents are dropped there too. Not on rayon's threads: a render
-    // running on one of them waits for this work, so this work must never wait for them (a
-    // rayon job it waited for could sit on the waiting thread's own stack).
-    let parse = |(shown, text): &(String, _)| -> Result<Vec<CrdSchemas>, Error> {
-        let text: &str = AsRef::<str>::as_ref(text);
+    // reported. The parsed documents are dropped there too. Not on rayon's threads: this runs
+    // when a document being validated on one of them first needs a CRD's schema, and that
+    // thread, and any other needing one, waits for it; a rayon job it waited for could sit on
+    // a waiting thread's own stack.
+    let parse = |(shown, text): &(String, Arc<String>)| -> Result<Vec<CrdSchemas>, Error> {
         let documents = yaml::parse_stream(text).map_err(|e| e.into_error(shown, text))?;
         Ok(crd_schemas(shown, documents))
     };
@@ -96,39 +97,38 @@ fn parse_crd_files(files: &[(String, impl AsRef<str> + Sync)]) -> Result<Vec<Crd
     Ok(out)
 }
 
-/// The CRDs in a chart's crds/ folder (and its subcharts'), as their schemas with the file
-/// each came from, read on other threads: the caller joins the handle when it needs them.
-/// `None` when there are none: no thread is started for nothing.
-pub fn chart_crds(
-    chart: &Chart,
-) -> Option<std::thread::JoinHandle<Result<Vec<CrdSchemas>, Error>>> {
+/// The CRD files of a chart and its subcharts, in the order they are read: (shown path, text).
+pub type ChartCrds = Vec<(String, Arc<String>)>;
+
+/// The CRD files in a chart's crds/ folder and its subcharts', for [`catalog`] to read when a
+/// document needs them.
+pub fn chart_crds(chart: &Chart) -> ChartCrds {
     let mut files = Vec::new();
     crd_files(chart, &mut files);
-    if files.is_empty() {
-        return None;
-    }
-    let files: Vec<(String, String)> = files
-        .into_iter()
-        .map(|(shown, text)| (shown, text.to_string()))
-        .collect();
-    Some(std::thread::spawn(move || parse_crd_files(&files)))
+    files
 }
 
-/// The CRD files of `chart` and its subcharts, in the order they are read: (shown path, text).
-fn crd_files<'a>(chart: &'a Chart, files: &mut Vec<(String, &'a str)>) {
+fn crd_files(chart: &Chart, files: &mut ChartCrds) {
     for (name, text) in &chart.crds {
-        files.push((chart.dir.join(name).display().to_string(), text.as_str()));
+        files.push((chart.dir.join(name).display().to_string(), Arc::clone(text)));
     }
     for dependency in &chart.dependencies {
         crd_files(&dependency.chart, files);
     }
 }
 
-/// The schemas for `version`: bundled, from `crds` and `--crd` files, and `--schema-location`.
+/// The schemas for `version`: bundled, from `--crd` files, from the chart's CRDs (`chart_crds`)
+/// and from `--schema-location`.
+///
+/// `--crd` files are read here, and a CRD of theirs whose schema does not compile is an error
+/// even when no document is of its kind: the user named them. The chart's CRD files are read
+/// only when a document's kind is not one of Kubernetes' own (as `helm template` never reads
+/// them, and kuberay's are 3 MB of YAML), all of them then; [`check_chart_crds`] reports, after
+/// the render, a file that does not read or a schema that does not compile.
 pub fn catalog(
     version: KubeVersion,
     sources: &SchemaSources,
-    crds: Vec<CrdSchemas>,
+    chart_crds: ChartCrds,
 ) -> Result<Catalog, Error> {
     let mut catalog = Catalog::new(version)?;
     let mut from_files = Vec::new();
@@ -142,45 +142,85 @@ pub fn catalog(
         from_files.extend(crd_schemas(&shown, found));
     }
     let mut added = Vec::new();
+    for crd in read_schemas(from_files)? {
+        catalog.add_custom(&crd.key, crd.schema, format!("CRD {}", crd.name));
+        added.push(CrdKey {
+            key: crd.key,
+            file: crd.file,
+            name: crd.name,
+        });
+    }
+    first_broken(&catalog, &added)?;
+    if !chart_crds.is_empty() {
+        catalog.set_chart_crds(Box::new(move || {
+            read_schemas(parse_crd_files(&chart_crds)?)
+        }));
+    }
+    for dir in &sources.locations {
+        catalog.add_schema_location(dir.clone());
+    }
+    Ok(catalog)
+}
+
+/// The chart's CRDs, if a document made `catalog` read them: an error naming the file and line
+/// when one did not read, or when a schema of theirs does not compile.
+pub fn check_chart_crds(catalog: &Catalog) -> Result<(), Error> {
+    let read = catalog.chart_crds_read()?;
+    first_broken(catalog, read)
+}
+
+/// The schemas of `crds`, one per kind and served version, or an error for the first CRD that
+/// has none that can be made.
+fn read_schemas(crds: Vec<CrdSchemas>) -> Result<Vec<CrdSchema>, Error> {
+    let mut out = Vec::new();
     for CrdSchemas {
         file,
         name,
         schemas,
-    } in crds.into_iter().chain(from_files)
+    } in crds
     {
         let schemas = schemas.map_err(|reason| Error::BadSchema {
             path: file.clone(),
             reason: format!("CRD `{name}`: {reason}"),
         })?;
         for (key, schema) in schemas {
-            catalog.add_custom(&key, schema, format!("CRD {name}"));
-            added.push((key, file.clone(), name.clone()));
+            out.push(CrdSchema {
+                key,
+                schema,
+                file: file.clone(),
+                name: name.clone(),
+            });
         }
     }
-    let broken = added.par_iter().find_map_first(|(key, file, name)| {
-        let (api_version, kind) = key.rsplit_once('/')?;
-        match catalog.lookup(api_version, kind) {
-            schema::Lookup::Broken(broken) => {
-                let version = api_version.rsplit('/').next().unwrap_or(api_version);
-                let path = match crd_line(file, name, version, &broken.pointer) {
-                    Some(line) => format!("{file}:{line}"),
-                    None => file.to_string(),
-                };
-                Some(Error::BadSchema {
-                    path,
-                    reason: format!("CRD `{name}`, {api_version} {kind}: {}", broken.reason),
-                })
+    Ok(out)
+}
+
+/// The first of `keys` (in their order) whose schema in `catalog` does not compile, as an error
+/// naming the CRD's file and line. The schemas compile on every core.
+fn first_broken(catalog: &Catalog, keys: &[CrdKey]) -> Result<(), Error> {
+    let broken = keys
+        .par_iter()
+        .find_map_first(|CrdKey { key, file, name }| {
+            let (api_version, kind) = key.rsplit_once('/')?;
+            match catalog.lookup(api_version, kind) {
+                schema::Lookup::Broken(broken) => {
+                    let version = api_version.rsplit('/').next().unwrap_or(api_version);
+                    let path = match crd_line(file, name, version, &broken.pointer) {
+                        Some(line) => format!("{file}:{line}"),
+                        None => file.to_string(),
+                    };
+                    Some(Error::BadSchema {
+                        path,
+                        reason: format!("CRD `{name}`, {api_version} {kind}: {}", broken.reason),
+                    })
+                }
+                _ => None,
             }
-            _ => None,
-        }
-    });
-    if let Some(error) = broken {
-        return Err(error);
+        });
+    match broken {
+        Some(error) => Err(error),
+        None => Ok(()),
     }
-    for dir in &sources.locations {
-        catalog.add_schema_location(dir.clone());
-    }
-    Ok(catalog)
 }
 
 /// The line of `file` where CRD `name`'s schema for `version` has `pointer` (a JSON pointer into

@@ -1,7 +1,7 @@
 //! Regression test for a render that hung: the render, running on one of rayon's threads,
 //! waited for the chart's CRD files to be parsed, and their parse waited for rayon's threads.
 
-use std::sync::{Barrier, Condvar, Mutex};
+use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::time::Duration;
 
 use super::parse_crd_files;
@@ -12,8 +12,13 @@ const WIDGET_CRD: &str = include_str!("../../tests/fixtures/cel/widget-crd.yaml"
 /// their own: a parse that needed one of them would never finish.
 #[test]
 fn crd_files_are_parsed_while_every_rayon_thread_waits_for_them() {
-    let files: Vec<(String, &str)> = (0..4)
-        .map(|n| (format!("crds/widget-{n}.yaml"), WIDGET_CRD))
+    let files: Vec<(String, Arc<String>)> = (0..4)
+        .map(|n| {
+            (
+                format!("crds/widget-{n}.yaml"),
+                Arc::new(WIDGET_CRD.to_string()),
+            )
+        })
         .collect();
     let threads = rayon::current_num_threads();
     let all_waiting = Barrier::new(threads);

@@ -105,14 +105,49 @@ fn library(version: KubeVersion) -> Option<(Arc<Definitions>, Arc<Library>)> {
 /// A custom resource schema and where it came from.
 type CustomSchema = (Arc<Value>, String);
 
+/// A custom resource schema made from a CRD read from a file: for `key` (`apiVersion/Kind`),
+/// from CRD `name` in `file`.
+pub struct CrdSchema {
+    pub key: String,
+    pub schema: Value,
+    pub file: String,
+    pub name: String,
+}
+
+/// Where the schema for `key` came from: CRD `name` in `file`.
+pub struct CrdKey {
+    pub key: String,
+    pub file: String,
+    pub name: String,
+}
+
+/// Reads the chart's CRD files and makes their schemas.
+type ReadCrds = Box<dyn Fn() -> Result<Vec<CrdSchema>, crate::error::Error> + Send + Sync>;
+
+/// The chart's CRDs, read the first time a document's kind is not one of Kubernetes' own.
+struct ChartCrds {
+    read: ReadCrds,
+    once: OnceLock<ReadChartCrds>,
+}
+
+/// What reading the chart's CRDs gave.
+struct ReadChartCrds {
+    schemas: HashMap<String, CustomSchema>,
+    keys: Vec<CrdKey>,
+    /// Why they could not be read, until [`Catalog::chart_crds_read`] takes it.
+    failure: Mutex<Option<crate::error::Error>>,
+}
+
 /// The schemas for one target version, with validators compiled on demand.
 pub struct Catalog {
     version: KubeVersion,
     definitions: Arc<Definitions>,
     /// The bundled definitions as the structural validator compiles them, on first use.
     library: Arc<Library>,
-    /// Schemas from CRDs and `--crd` files, by `apiVersion/Kind`.
+    /// Schemas from `--crd` files, by `apiVersion/Kind`.
     custom: HashMap<String, CustomSchema>,
+    /// Schemas from the chart's CRDs, read when a document first needs them.
+    chart_crds: Option<ChartCrds>,
     /// Bundled custom resource schemas (schemas/crds/), read on first use.
     bundled: Mutex<HashMap<String, Option<CustomSchema>>>,
     schema_locations: Vec<PathBuf>,
@@ -142,6 +177,7 @@ impl Catalog {
             definitions,
             library,
             custom: HashMap::new(),
+            chart_crds: None,
             bundled: Mutex::new(HashMap::new()),
             schema_locations: Vec::new(),
             compiled: RwLock::new(HashMap::new()),
@@ -149,11 +185,19 @@ impl Catalog {
         })
     }
 
-    /// The custom resource schema for `api_version` + `kind` and its origin: a CRD's, else
-    /// the bundled one.
+    /// The custom resource schema for `api_version` + `kind` and its origin: a `--crd` file's,
+    /// else the chart's CRDs' (read now, if they were not), else the bundled one.
     fn custom(&self, api_version: &str, kind: &str) -> Option<CustomSchema> {
         let key = format!("{api_version}/{kind}");
         if let Some((schema, origin)) = self.custom.get(&key) {
+            return Some((Arc::clone(schema), origin.clone()));
+        }
+        // A CRD cannot define one of Kubernetes' own kinds: their lookups read no CRD file.
+        if self.definitions.kind(&key).is_none()
+            && let Some((schema, origin)) = self
+                .read_chart_crds()
+                .and_then(|read| read.schemas.get(&key))
+        {
             return Some((Arc::clone(schema), origin.clone()));
         }
         let mut bundled = match self.bundled.lock() {
@@ -177,6 +221,75 @@ impl Catalog {
     pub fn add_custom(&mut self, key: &str, schema: Value, origin: String) {
         self.custom
             .insert(key.to_string(), (Arc::new(schema), origin));
+    }
+
+    /// The chart's CRDs, for `read` to read and make schemas of when a document first needs
+    /// a schema Kubernetes does not have. They come after `--crd` files, before the bundled
+    /// custom resource schemas.
+    pub fn set_chart_crds(&mut self, read: ReadCrds) {
+        self.chart_crds = Some(ChartCrds {
+            read,
+            once: OnceLock::new(),
+        });
+    }
+
+    /// The chart's CRDs, read on the first call. Every thread that needs them waits for the
+    /// one reading them, so `read` must not wait for rayon's threads.
+    fn read_chart_crds(&self) -> Option<&ReadChartCrds> {
+        let crds = self.chart_crds.as_ref()?;
+        Some(crds.once.get_or_init(|| match (crds.read)() {
+            Ok(read) => {
+                let mut schemas = HashMap::new();
+                let mut keys = Vec::new();
+                for CrdSchema {
+                    key,
+                    schema,
+                    file,
+                    name,
+                } in read
+                {
+                    schemas.insert(key.clone(), (Arc::new(schema), format!("CRD {name}")));
+                    keys.push(CrdKey { key, file, name });
+                }
+                ReadChartCrds {
+                    schemas,
+                    keys,
+                    failure: Mutex::new(None),
+                }
+            }
+            Err(error) => ReadChartCrds {
+                schemas: HashMap::new(),
+                keys: Vec::new(),
+                failure: Mutex::new(Some(error)),
+            },
+        }))
+    }
+
+    /// The kinds the chart's CRDs gave schemas for, and where each came from: none when no
+    /// document needed them; an error when they were needed and did not read (taken once).
+    pub fn chart_crds_read(&self) -> Result<&[CrdKey], crate::error::Error> {
+        let Some(read) = self.chart_crds.as_ref().and_then(|crds| crds.once.get()) else {
+            return Ok(&[]);
+        };
+        let failure = match read.failure.lock() {
+            Ok(mut guard) => guard.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        match failure {
+            Some(error) => Err(error),
+            None => Ok(&read.keys),
+        }
+    }
+
+    /// Whether `key`'s custom schema comes from a CRD file (`--crd` or the chart's), not from
+    /// bosun's own schemas/crds/.
+    fn is_from_crd_file(&self, key: &str) -> bool {
+        self.custom.contains_key(key)
+            || self
+                .chart_crds
+                .as_ref()
+                .and_then(|crds| crds.once.get())
+                .is_some_and(|read| read.schemas.contains_key(key))
     }
 
     /// Also looks for schemas of unknown kinds in `dir` (`--schema-location`).
@@ -360,7 +473,7 @@ impl Catalog {
             let source = custom_source(origin);
             let resolve = |name: &str| definitions.get(name);
             // A schema of schemas/crds/ (no CRD of the chart's or `--crd` replaced it).
-            let compiled = if self.custom.contains_key(key) {
+            let compiled = if self.is_from_crd_file(key) {
                 Structural::compile(&schema, &resolve)
             } else {
                 Structural::compile_shipped(&schema, &resolve)
@@ -441,6 +554,11 @@ impl Catalog {
             .chain(
                 self.custom
                     .keys()
+                    .chain(
+                        self.read_chart_crds()
+                            .into_iter()
+                            .flat_map(|read| read.schemas.keys()),
+                    )
                     .filter_map(|k| k.strip_suffix(&suffix).map(str::to_string)),
             )
             .chain(crate::validate::crd::bundled_api_versions(kind))

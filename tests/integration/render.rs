@@ -156,11 +156,11 @@ fn include_crds_puts_the_crds_first() {
 }
 
 /// The CRD files are parsed side by side, yet of two broken ones the first in file order is the
-/// one the error names, every time.
+/// one the error names, every time: here a document of a custom kind needs them.
 #[test]
 fn of_two_broken_crd_files_the_first_is_named() {
-    let config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
-    let (dir, chart) = probe_chart("", &[("cm.yaml", config_map)]);
+    let widget = "apiVersion: demo.example/v1\nkind: Widget\nmetadata:\n  name: a\n";
+    let (dir, chart) = probe_chart("", &[("widget.yaml", widget)]);
     std::fs::create_dir(dir.path().join("crds")).unwrap();
     std::fs::write(dir.path().join("crds/a.yaml"), "kind: [\n").unwrap();
     std::fs::write(dir.path().join("crds/b.yaml"), "kind: {\n").unwrap();
@@ -170,6 +170,62 @@ fn of_two_broken_crd_files_the_first_is_named() {
         assert!(stderr.contains("crds/a.yaml:1:"), "{stderr}");
         assert!(!stderr.contains("b.yaml"), "{stderr}");
     }
+}
+
+/// A chart's crds/ folder is read only when a document's kind is not one of Kubernetes' own,
+/// as `helm template` does not read it at all: a broken file there stops no render of
+/// Kubernetes kinds, unless `--include-crds` puts it in the output.
+#[test]
+fn a_broken_crd_file_no_document_needs_stops_the_render_only_with_include_crds() {
+    let config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+    let (dir, chart) = probe_chart("", &[("cm.yaml", config_map)]);
+    std::fs::create_dir(dir.path().join("crds")).unwrap();
+    std::fs::write(dir.path().join("crds/a.yaml"), "kind: [\n").unwrap();
+    let (code, stdout, stderr) = run(["render", &chart, "--no-save"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("kind: ConfigMap"), "{stdout}");
+    let (code, stdout, stderr) = run(["render", &chart, "--no-save", "--include-crds"]);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert!(stderr.contains("crds/a.yaml:1:"), "{stderr}");
+}
+
+/// A chart's CRD whose schema does not compile is an error naming its file and line once a
+/// document of a custom kind has the chart's CRDs read, even when that document is of another
+/// kind (as for a `--crd` file).
+#[test]
+fn err_a_chart_crd_whose_schema_does_not_compile_names_the_file_and_line() {
+    let gadget = "apiVersion: demo.example/v1\nkind: Gadget\nmetadata:\n  name: a\n";
+    let (dir, chart) = probe_chart("", &[("gadget.yaml", gadget)]);
+    std::fs::create_dir(dir.path().join("crds")).unwrap();
+    let crd = |kind: &str, plural: &str, spec_type: &str| {
+        format!(
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n\
+             metadata: {{name: {plural}.demo.example}}\nspec:\n  group: demo.example\n\
+             \x20 names: {{kind: {kind}, plural: {plural}}}\n  scope: Namespaced\n\
+             \x20 versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n\
+             \x20     openAPIV3Schema:\n        type: object\n        properties:\n\
+             \x20         spec: {{type: {spec_type}}}\n"
+        )
+    };
+    std::fs::write(
+        dir.path().join("crds/gadgets.yaml"),
+        crd("Gadget", "gadgets", "object"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("crds/widgets.yaml"),
+        crd("Widget", "widgets", "strin"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(["render", &chart, "--no-save"]);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    assert!(stderr.contains("crds/widgets.yaml:16"), "{stderr}");
+    assert!(stderr.contains("widgets.demo.example"), "{stderr}");
+    // The Gadget alone, with a sound schema, renders.
+    std::fs::remove_file(dir.path().join("crds/widgets.yaml")).unwrap();
+    let (code, stdout, stderr) = run(["render", &chart, "--no-save"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("kind: Gadget"), "{stdout}");
 }
 
 #[test]

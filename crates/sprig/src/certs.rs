@@ -20,6 +20,8 @@ mod base_two_ifma;
 mod lucas_ifma;
 mod prime_search;
 mod rsa_keygen;
+#[cfg(target_arch = "x86_64")]
+mod sieve_ifma;
 
 use std::net::IpAddr;
 

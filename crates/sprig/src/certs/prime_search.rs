@@ -104,7 +104,7 @@ impl<const LIMBS: usize, const WIDE: usize, const L: usize, const WIDE52: usize>
             match &mut state.window {
                 Some(window) if window.handed_out < window.survivors.len() => break window,
                 _ => {
-                    let window = Window::draw(&mut state.rng);
+                    let window = Window::draw(&mut state.rng, self.lanes);
                     state.window = Some(window);
                 }
             }
@@ -176,11 +176,11 @@ impl<const LIMBS: usize, const WIDE: usize, const L: usize, const WIDE52: usize>
 impl<const LIMBS: usize> Window<LIMBS> {
     /// A random odd start with its top two bits set, and its window's sieve survivors up to
     /// the last that fits `64 * LIMBS` bits.
-    fn draw(rng: &mut ChaCha20Rng) -> Self {
+    fn draw(rng: &mut ChaCha20Rng, lanes: Lanes) -> Self {
         let top_two = Uint::<LIMBS>::from_u8(3).wrapping_shl_vartime(Uint::<LIMBS>::BITS - 2);
         let start = Uint::<LIMBS>::random_from_rng(rng) | top_two | Uint::ONE;
         let mut dead = vec![false; WINDOW];
-        sieve(&start, &mut dead);
+        sieve(&start, &mut dead, lanes);
         let survivors = dead
             .iter()
             .enumerate()

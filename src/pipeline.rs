@@ -239,7 +239,7 @@ struct Rest<'a> {
     environment: &'a Option<String>,
     kube_version: KubeVersion,
     /// The chart's CRD files, when the documents are validated.
-    crds: Option<catalog::ChartCrds>,
+    crds: Option<catalog::ChartCrdFiles>,
     preparse: Option<Preparse>,
 }
 

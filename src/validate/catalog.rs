@@ -12,6 +12,7 @@ use crate::chart::Chart;
 use crate::error::Error;
 use crate::kube_version::KubeVersion;
 use crate::manifest;
+use crate::validate::chart_crds::ChartCrds;
 use crate::validate::crd;
 use crate::validate::schema::{self, Catalog, CrdKey, CrdSchema};
 use crate::yaml;
@@ -64,51 +65,25 @@ fn crd_schemas(file: &str, documents: Vec<serde_json::Value>) -> Vec<CrdSchemas>
         .collect()
 }
 
-/// The CRDs of CRD files given as (shown path, text).
-fn parse_crd_files(files: &[(String, Arc<String>)]) -> Result<Vec<CrdSchemas>, Error> {
-    // A CRD file is often a megabyte of YAML (kuberay's three are 3 MB): the files are parsed,
-    // and their schemas made, on two threads, and the first error in file order is the one
-    // reported. The parsed documents are dropped there too. Not on rayon's threads: this runs
-    // when a document being validated on one of them first needs a CRD's schema, and that
-    // thread, and any other needing one, waits for it; a rayon job it waited for could sit on
-    // a waiting thread's own stack.
-    let parse = |(shown, text): &(String, Arc<String>)| -> Result<Vec<CrdSchemas>, Error> {
-        let documents = yaml::parse_stream(text).map_err(|e| e.into_error(shown, text))?;
-        Ok(crd_schemas(shown, documents))
-    };
-    let (first, second) = files.split_at(files.len() / 2);
-    let parsed: Vec<Result<Vec<CrdSchemas>, Error>> = std::thread::scope(|scope| {
-        let other = (!first.is_empty())
-            .then(|| scope.spawn(|| first.iter().map(parse).collect::<Vec<_>>()));
-        let rest: Vec<_> = second.iter().map(parse).collect();
-        let mut parsed = match other {
-            Some(other) => other
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => Vec::new(),
-        };
-        parsed.extend(rest);
-        parsed
-    });
-    let mut out = Vec::new();
-    for schemas in parsed {
-        out.extend(schemas?);
-    }
-    Ok(out)
+/// The schemas of the CRDs in the file `shown`, whose text is `text`: an error when it is not
+/// YAML, or when a CRD of it has no schema that can be made.
+pub fn read_crd_file(shown: &str, text: &str) -> Result<Vec<CrdSchema>, Error> {
+    let documents = yaml::parse_stream(text).map_err(|e| e.into_error(shown, text))?;
+    read_schemas(crd_schemas(shown, documents))
 }
 
 /// The CRD files of a chart and its subcharts, in the order they are read: (shown path, text).
-pub type ChartCrds = Vec<(String, Arc<String>)>;
+pub type ChartCrdFiles = Vec<(String, Arc<String>)>;
 
 /// The CRD files in a chart's crds/ folder and its subcharts', for [`catalog`] to read when a
 /// document needs them.
-pub fn chart_crds(chart: &Chart) -> ChartCrds {
+pub fn chart_crds(chart: &Chart) -> ChartCrdFiles {
     let mut files = Vec::new();
     crd_files(chart, &mut files);
     files
 }
 
-fn crd_files(chart: &Chart, files: &mut ChartCrds) {
+fn crd_files(chart: &Chart, files: &mut ChartCrdFiles) {
     for (name, text) in &chart.crds {
         files.push((chart.dir.join(name).display().to_string(), Arc::clone(text)));
     }
@@ -122,13 +97,12 @@ fn crd_files(chart: &Chart, files: &mut ChartCrds) {
 ///
 /// `--crd` files are read here, and a CRD of theirs whose schema does not compile is an error
 /// even when no document is of its kind: the user named them. The chart's CRD files are read
-/// only when a document's kind is not one of Kubernetes' own (as `helm template` never reads
-/// them, and kuberay's are 3 MB of YAML), all of them then; [`check_chart_crds`] reports, after
-/// the render, a file that does not read or a schema that does not compile.
+/// only as documents need them (`chart_crds`); [`check_chart_crds`] reports, after the render,
+/// a file read that is not YAML or a schema read that does not compile.
 pub fn catalog(
     version: KubeVersion,
     sources: &SchemaSources,
-    chart_crds: ChartCrds,
+    chart_crds: ChartCrdFiles,
 ) -> Result<Catalog, Error> {
     let mut catalog = Catalog::new(version)?;
     let mut from_files = Vec::new();
@@ -151,11 +125,7 @@ pub fn catalog(
         });
     }
     first_broken(&catalog, &added)?;
-    if !chart_crds.is_empty() {
-        catalog.set_chart_crds(Box::new(move || {
-            read_schemas(parse_crd_files(&chart_crds)?)
-        }));
-    }
+    catalog.set_chart_crds(ChartCrds::new(chart_crds));
     for dir in &sources.locations {
         catalog.add_schema_location(dir.clone());
     }
@@ -166,7 +136,7 @@ pub fn catalog(
 /// when one did not read, or when a schema of theirs does not compile.
 pub fn check_chart_crds(catalog: &Catalog) -> Result<(), Error> {
     let read = catalog.chart_crds_read()?;
-    first_broken(catalog, read)
+    first_broken(catalog, &read)
 }
 
 /// The schemas of `crds`, one per kind and served version, or an error for the first CRD that
@@ -244,7 +214,3 @@ fn crd_line(file: &str, name: &str, version: &str, pointer: &str) -> Option<usiz
             Some(first_line + line - 1)
         })
 }
-
-#[cfg(test)]
-#[path = "catalog_tests.rs"]
-mod tests;

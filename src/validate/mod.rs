@@ -5,6 +5,7 @@
 mod bundle;
 pub mod catalog;
 pub mod cel;
+mod chart_crds;
 mod crd;
 pub(crate) mod inputs;
 pub mod kind_schema;

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::kube_version::KubeVersion;
 use crate::validate::bundle::{self, Definitions};
+use crate::validate::chart_crds::ChartCrds;
 use crate::validate::kind_schema::{self, KindSchema};
 use crate::validate::removed_apis;
 use crate::validate::schema_refs::{schema_for, with_kubernetes_refs};
@@ -115,27 +116,11 @@ pub struct CrdSchema {
 }
 
 /// Where the schema for `key` came from: CRD `name` in `file`.
+#[derive(Debug)]
 pub struct CrdKey {
     pub key: String,
     pub file: String,
     pub name: String,
-}
-
-/// Reads the chart's CRD files and makes their schemas.
-type ReadCrds = Box<dyn Fn() -> Result<Vec<CrdSchema>, crate::error::Error> + Send + Sync>;
-
-/// The chart's CRDs, read the first time a document's kind is not one of Kubernetes' own.
-struct ChartCrds {
-    read: ReadCrds,
-    once: OnceLock<ReadChartCrds>,
-}
-
-/// What reading the chart's CRDs gave.
-struct ReadChartCrds {
-    schemas: HashMap<String, CustomSchema>,
-    keys: Vec<CrdKey>,
-    /// Why they could not be read, until [`Catalog::chart_crds_read`] takes it.
-    failure: Mutex<Option<crate::error::Error>>,
 }
 
 /// The schemas for one target version, with validators compiled on demand.
@@ -146,7 +131,7 @@ pub struct Catalog {
     library: Arc<Library>,
     /// Schemas from `--crd` files, by `apiVersion/Kind`.
     custom: HashMap<String, CustomSchema>,
-    /// Schemas from the chart's CRDs, read when a document first needs them.
+    /// Schemas from the chart's CRDs, read as documents need them.
     chart_crds: Option<ChartCrds>,
     /// Bundled custom resource schemas (schemas/crds/), read on first use.
     bundled: Mutex<HashMap<String, Option<CustomSchema>>>,
@@ -194,11 +179,12 @@ impl Catalog {
         }
         // A CRD cannot define one of Kubernetes' own kinds: their lookups read no CRD file.
         if self.definitions.kind(&key).is_none()
-            && let Some((schema, origin)) = self
-                .read_chart_crds()
-                .and_then(|read| read.schemas.get(&key))
+            && let Some(found) = self
+                .chart_crds
+                .as_ref()
+                .and_then(|crds| crds.schema(&key, kind))
         {
-            return Some((Arc::clone(schema), origin.clone()));
+            return Some(found);
         }
         let mut bundled = match self.bundled.lock() {
             Ok(guard) => guard,
@@ -223,73 +209,25 @@ impl Catalog {
             .insert(key.to_string(), (Arc::new(schema), origin));
     }
 
-    /// The chart's CRDs, for `read` to read and make schemas of when a document first needs
-    /// a schema Kubernetes does not have. They come after `--crd` files, before the bundled
-    /// custom resource schemas.
-    pub fn set_chart_crds(&mut self, read: ReadCrds) {
-        self.chart_crds = Some(ChartCrds {
-            read,
-            once: OnceLock::new(),
-        });
+    /// The chart's CRD files, read as documents need them: after `--crd` files, before the
+    /// bundled custom resource schemas.
+    pub fn set_chart_crds(&mut self, crds: Option<ChartCrds>) {
+        self.chart_crds = crds;
     }
 
-    /// The chart's CRDs, read on the first call. Every thread that needs them waits for the
-    /// one reading them, so `read` must not wait for rayon's threads.
-    fn read_chart_crds(&self) -> Option<&ReadChartCrds> {
-        let crds = self.chart_crds.as_ref()?;
-        Some(crds.once.get_or_init(|| match (crds.read)() {
-            Ok(read) => {
-                let mut schemas = HashMap::new();
-                let mut keys = Vec::new();
-                for CrdSchema {
-                    key,
-                    schema,
-                    file,
-                    name,
-                } in read
-                {
-                    schemas.insert(key.clone(), (Arc::new(schema), format!("CRD {name}")));
-                    keys.push(CrdKey { key, file, name });
-                }
-                ReadChartCrds {
-                    schemas,
-                    keys,
-                    failure: Mutex::new(None),
-                }
-            }
-            Err(error) => ReadChartCrds {
-                schemas: HashMap::new(),
-                keys: Vec::new(),
-                failure: Mutex::new(Some(error)),
-            },
-        }))
-    }
-
-    /// The kinds the chart's CRDs gave schemas for, and where each came from: none when no
-    /// document needed them; an error when they were needed and did not read (taken once).
-    pub fn chart_crds_read(&self) -> Result<&[CrdKey], crate::error::Error> {
-        let Some(read) = self.chart_crds.as_ref().and_then(|crds| crds.once.get()) else {
-            return Ok(&[]);
-        };
-        let failure = match read.failure.lock() {
-            Ok(mut guard) => guard.take(),
-            Err(poisoned) => poisoned.into_inner().take(),
-        };
-        match failure {
-            Some(error) => Err(error),
-            None => Ok(&read.keys),
+    /// The chart's CRDs the render read: an error for the first file that could not be read
+    /// (taken once), else the kinds they gave schemas for and where each came from.
+    pub fn chart_crds_read(&self) -> Result<Vec<CrdKey>, crate::error::Error> {
+        match &self.chart_crds {
+            Some(crds) => crds.read_so_far(),
+            None => Ok(Vec::new()),
         }
     }
 
     /// Whether `key`'s custom schema comes from a CRD file (`--crd` or the chart's), not from
     /// bosun's own schemas/crds/.
     fn is_from_crd_file(&self, key: &str) -> bool {
-        self.custom.contains_key(key)
-            || self
-                .chart_crds
-                .as_ref()
-                .and_then(|crds| crds.once.get())
-                .is_some_and(|read| read.schemas.contains_key(key))
+        self.custom.contains_key(key) || self.chart_crds.as_ref().is_some_and(|crds| crds.has(key))
     }
 
     /// Also looks for schemas of unknown kinds in `dir` (`--schema-location`).
@@ -554,11 +492,8 @@ impl Catalog {
             .chain(
                 self.custom
                     .keys()
-                    .chain(
-                        self.read_chart_crds()
-                            .into_iter()
-                            .flat_map(|read| read.schemas.keys()),
-                    )
+                    .cloned()
+                    .chain(self.chart_crds.iter().flat_map(|crds| crds.keys_of(kind)))
                     .filter_map(|k| k.strip_suffix(&suffix).map(str::to_string)),
             )
             .chain(crate::validate::crd::bundled_api_versions(kind))

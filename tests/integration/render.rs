@@ -189,13 +189,13 @@ fn a_broken_crd_file_no_document_needs_stops_the_render_only_with_include_crds()
     assert!(stderr.contains("crds/a.yaml:1:"), "{stderr}");
 }
 
-/// A chart's CRD whose schema does not compile is an error naming its file and line once a
-/// document of a custom kind has the chart's CRDs read, even when that document is of another
-/// kind (as for a `--crd` file).
+/// A chart's CRD whose schema does not compile is an error naming its file and line when a
+/// document of its kind has it read; a render with no document of that kind does not read it.
 #[test]
 fn err_a_chart_crd_whose_schema_does_not_compile_names_the_file_and_line() {
     let gadget = "apiVersion: demo.example/v1\nkind: Gadget\nmetadata:\n  name: a\n";
-    let (dir, chart) = probe_chart("", &[("gadget.yaml", gadget)]);
+    let widget = "apiVersion: demo.example/v1\nkind: Widget\nmetadata:\n  name: a\n";
+    let (dir, chart) = probe_chart("", &[("gadget.yaml", gadget), ("widget.yaml", widget)]);
     std::fs::create_dir(dir.path().join("crds")).unwrap();
     let crd = |kind: &str, plural: &str, spec_type: &str| {
         format!(
@@ -221,8 +221,8 @@ fn err_a_chart_crd_whose_schema_does_not_compile_names_the_file_and_line() {
     assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
     assert!(stderr.contains("crds/widgets.yaml:16"), "{stderr}");
     assert!(stderr.contains("widgets.demo.example"), "{stderr}");
-    // The Gadget alone, with a sound schema, renders.
-    std::fs::remove_file(dir.path().join("crds/widgets.yaml")).unwrap();
+    // Without the Widget, its CRD is not read: the Gadget renders.
+    std::fs::remove_file(dir.path().join("templates/widget.yaml")).unwrap();
     let (code, stdout, stderr) = run(["render", &chart, "--no-save"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("kind: Gadget"), "{stdout}");

@@ -9,6 +9,9 @@
 //! serde-saphyr one at a time. The differential tests below hold the two paths to the same
 //! answers.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use granit_parser::{Event, Parser, ScalarStyle};
 use serde_json::{Map, Value};
 
@@ -283,11 +286,34 @@ fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {
 }
 
 /// Resolves one unusual plain scalar with serde-saphyr, so both paths agree by construction.
+/// The answers are kept for the rest of the run: a chart repeats its image versions (`2.31.10`)
+/// and shell flags (`-ec`) in document after document, Bitnami's 45 times a render on average,
+/// 9 of them different, and each question costs a parser set up.
 fn resolve(text: &str) -> Option<Value> {
-    match super::parse_value_slow(text) {
+    /// Longer texts are asked again each time; at most this many answers are kept.
+    const KEPT_LENGTH: usize = 64;
+    const KEPT: usize = 4096;
+    static ANSWERS: OnceLock<Mutex<HashMap<Box<str>, Option<Value>>>> = OnceLock::new();
+    let answers = ANSWERS.get_or_init(Default::default);
+    let lock = || match answers.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    let kept = text.len() <= KEPT_LENGTH;
+    if kept && let Some(answer) = lock().get(text) {
+        return answer.clone();
+    }
+    let answer = match super::parse_value_slow(text) {
         Ok(value) if !value.is_object() && !value.is_array() => Some(value),
         _ => None,
+    };
+    if kept {
+        let mut answers = lock();
+        if answers.len() < KEPT {
+            answers.insert(text.into(), answer.clone());
+        }
     }
+    answer
 }
 
 #[cfg(test)]

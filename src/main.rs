@@ -18,7 +18,7 @@ use mimalloc::MiMalloc;
 static ALLOCATOR: Split = Split;
 
 /// Blocks from this size up go to the system allocator.
-const LARGE: usize = 64 * 1024;
+const LARGE: usize = 10 * 1024;
 
 /// mimalloc for small blocks, the system allocator (glibc) for large ones. mimalloc (built with
 /// its default 64 KiB slices, before `.cargo/config.toml` made them 16 KiB) gave each size
@@ -30,7 +30,12 @@ const LARGE: usize = 64 * 1024;
 /// machine, thresholds alternated in one binary): from 64 KiB up, 107 Bitnami charts 0.92-0.97x
 /// CPU, the 100-service fleet 0.94x, the 2,000-service one 0.94-1.01x, redis 16-20 MiB of huge
 /// pages; from 10 or 16 KiB up, Bitnami a little better (0.90-0.94x) but the 2,000-service
-/// fleet 0.98-1.02x.
+/// fleet 0.98-1.02x. 64 KiB was kept then. Measured again on 2026-12-01 (one binary, the
+/// threshold from the environment, alternated), with mimalloc's 16 KiB slices its pages for
+/// blocks above 21 KiB are 1 MiB, each in a huge page of its own: from 10 KiB up, 104 Bitnami
+/// charts 0.938x, 0.981x and 0.956x wall (0.947-0.963x CPU), four charts 18 huge pages zeroed
+/// instead of 29; the 2,000-service fleet 0.997-1.035x wall (from 4 KiB: Bitnami 0.988x of
+/// that, the fleet 1.02x). Issue 13's corpus is the one still short of its target: 10 KiB.
 struct Split;
 
 /// Whether a block of this layout belongs to the system allocator. The layout alone decides,

@@ -155,15 +155,28 @@ fn include_crds_puts_the_crds_first() {
     assert!(with.starts_with("---\n# Source: demo/crds/widgets.yaml\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"), "{with}");
 }
 
+/// A probe chart with `templates` and, in its crds/ folder, `crds`.
+fn chart_with_crds(
+    templates: &[(&str, &str)],
+    crds: &[(&str, &str)],
+) -> (tempfile::TempDir, String) {
+    let (dir, chart) = probe_chart("", templates);
+    std::fs::create_dir(dir.path().join("crds")).unwrap();
+    for (name, text) in crds {
+        std::fs::write(dir.path().join("crds").join(name), text).unwrap();
+    }
+    (dir, chart)
+}
+
 /// The CRD files are parsed side by side, yet of two broken ones the first in file order is the
 /// one the error names, every time: here a document of a custom kind needs them.
 #[test]
 fn of_two_broken_crd_files_the_first_is_named() {
     let widget = "apiVersion: demo.example/v1\nkind: Widget\nmetadata:\n  name: a\n";
-    let (dir, chart) = probe_chart("", &[("widget.yaml", widget)]);
-    std::fs::create_dir(dir.path().join("crds")).unwrap();
-    std::fs::write(dir.path().join("crds/a.yaml"), "kind: [\n").unwrap();
-    std::fs::write(dir.path().join("crds/b.yaml"), "kind: {\n").unwrap();
+    let (_dir, chart) = chart_with_crds(
+        &[("widget.yaml", widget)],
+        &[("a.yaml", "kind: [\n"), ("b.yaml", "kind: {\n")],
+    );
     for _ in 0..5 {
         let (code, stdout, stderr) = run(["render", &chart, "--no-save"]);
         assert_eq!((code, stdout.as_str()), (1, ""));
@@ -178,9 +191,7 @@ fn of_two_broken_crd_files_the_first_is_named() {
 #[test]
 fn a_broken_crd_file_no_document_needs_stops_the_render_only_with_include_crds() {
     let config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
-    let (dir, chart) = probe_chart("", &[("cm.yaml", config_map)]);
-    std::fs::create_dir(dir.path().join("crds")).unwrap();
-    std::fs::write(dir.path().join("crds/a.yaml"), "kind: [\n").unwrap();
+    let (_dir, chart) = chart_with_crds(&[("cm.yaml", config_map)], &[("a.yaml", "kind: [\n")]);
     let (code, stdout, stderr) = run(["render", &chart, "--no-save"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("kind: ConfigMap"), "{stdout}");
@@ -195,8 +206,6 @@ fn a_broken_crd_file_no_document_needs_stops_the_render_only_with_include_crds()
 fn err_a_chart_crd_whose_schema_does_not_compile_names_the_file_and_line() {
     let gadget = "apiVersion: demo.example/v1\nkind: Gadget\nmetadata:\n  name: a\n";
     let widget = "apiVersion: demo.example/v1\nkind: Widget\nmetadata:\n  name: a\n";
-    let (dir, chart) = probe_chart("", &[("gadget.yaml", gadget), ("widget.yaml", widget)]);
-    std::fs::create_dir(dir.path().join("crds")).unwrap();
     let crd = |kind: &str, plural: &str, spec_type: &str| {
         format!(
             "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n\
@@ -207,16 +216,14 @@ fn err_a_chart_crd_whose_schema_does_not_compile_names_the_file_and_line() {
              \x20         spec: {{type: {spec_type}}}\n"
         )
     };
-    std::fs::write(
-        dir.path().join("crds/gadgets.yaml"),
+    let (gadgets, widgets) = (
         crd("Gadget", "gadgets", "object"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("crds/widgets.yaml"),
         crd("Widget", "widgets", "strin"),
-    )
-    .unwrap();
+    );
+    let (dir, chart) = chart_with_crds(
+        &[("gadget.yaml", gadget), ("widget.yaml", widget)],
+        &[("gadgets.yaml", &gadgets), ("widgets.yaml", &widgets)],
+    );
     let (code, stdout, stderr) = run(["render", &chart, "--no-save"]);
     assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
     assert!(stderr.contains("crds/widgets.yaml:16"), "{stderr}");

@@ -219,12 +219,7 @@ pub(super) fn sieve<const LIMBS: usize>(start: &Uint<LIMBS>, dead: &mut [bool], 
     #[cfg(target_arch = "x86_64")]
     if lanes == Lanes::Eight {
         let table = super::sieve_ifma::primes().below(IFMA_SIEVE_LIMITS[size]);
-        let digits: Vec<u64> = start
-            .as_words()
-            .iter()
-            .rev()
-            .flat_map(|word| [word >> 32, word & 0xffff_ffff])
-            .collect();
+        let digits = super::sieve_ifma::digits(start);
         let mut offsets = vec![0; table.0.len()];
         if super::sieve_ifma::first_offsets(table, &digits, &mut offsets).is_some() {
             for (&p, &first) in table.0.iter().zip(&offsets) {

@@ -14,6 +14,8 @@ use std::arch::x86_64::{
 };
 use std::sync::OnceLock;
 
+use crypto_bigint::Uint;
+
 /// The sieve's primes are the odd primes below this: the most for which a remainder shifted
 /// left by 32 bits, plus 32 bits, stays below 2^52, IFMA's operand width.
 const LIMIT: usize = 1 << 20;
@@ -69,7 +71,17 @@ pub(super) fn primes() -> &'static Primes {
     })
 }
 
-/// Whether this CPU has what [`remainders`] needs.
+/// `start`'s 32-bit digits, most significant first, as [`first_offsets`] takes them.
+pub(super) fn digits<const LIMBS: usize>(start: &Uint<LIMBS>) -> Vec<u64> {
+    start
+        .as_words()
+        .iter()
+        .rev()
+        .flat_map(|word| [word >> 32, word & 0xffff_ffff])
+        .collect()
+}
+
+/// Whether this CPU has what [`first_offsets`] needs.
 pub(super) fn available() -> bool {
     super::base_two_ifma::available()
 }
@@ -158,12 +170,7 @@ mod tests {
             .chain((0..3).map(|_| U2048::random_from_rng(&mut rng) | U2048::ONE));
         let table = primes().below(LIMIT as u64);
         for start in starts {
-            let digits: Vec<u64> = start
-                .as_words()
-                .iter()
-                .rev()
-                .flat_map(|word| [word >> 32, word & 0xffff_ffff])
-                .collect();
+            let digits = digits(&start);
             let mut offsets = vec![0; table.0.len()];
             if first_offsets(table, &digits, &mut offsets).is_none() {
                 return; // no AVX-512 IFMA here: nothing to hold to division

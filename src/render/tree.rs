@@ -11,6 +11,8 @@ use serde_json::Value;
 
 use crate::chart::{Chart, DependencySpec};
 use crate::error::Error;
+use crate::render::RenderOptions;
+use crate::render::engine::Inputs;
 use crate::values::Node;
 use crate::values::coalesce::{defaults_with_imports, for_subchart};
 
@@ -24,6 +26,20 @@ pub struct Part<'a> {
     pub values: Cow<'a, Node>,
     /// The parts of its enabled subcharts, by index.
     pub children: Vec<usize>,
+}
+
+impl Part<'_> {
+    /// What the part's templates see, with the render's `options`.
+    pub fn inputs<'p>(&'p self, options: &'p RenderOptions) -> Inputs<'p> {
+        Inputs {
+            chart: self.chart,
+            values: &self.values,
+            release: &options.release,
+            capabilities: &options.capabilities,
+            environment: options.environment.as_deref(),
+            random_seed: options.random_seed.as_ref(),
+        }
+    }
 }
 
 /// The enabled charts of the tree under `chart`, parent before children, with their values.

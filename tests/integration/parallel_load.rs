@@ -63,6 +63,53 @@ fn err_of_two_broken_subcharts_the_first_by_name_is_reported() {
     });
 }
 
+/// The charts of a tree render side by side: the error reported is the first in the tree's
+/// order (the parent, then its subcharts by name), not the first to happen. The later charts
+/// fail at once, the earlier ones only after a long loop.
+#[test]
+fn err_of_failing_charts_rendered_side_by_side_the_first_in_the_tree_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let slow = |name: &str| {
+        format!("{{{{- range until 200000 }}}}{{{{- end }}}}{{{{ fail \"{name} fails\" }}}}\n")
+    };
+    let config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n".to_string();
+    for (folder, parent_template, first) in [
+        ("ok", config_map, "alpha fails"),
+        ("failing", slow("parent"), "parent fails"),
+    ] {
+        let (parent, alpha, beta) = (
+            chart_yaml("parent"),
+            chart_yaml("alpha"),
+            chart_yaml("beta"),
+        );
+        let slow_alpha = slow("alpha");
+        let chart = write_tree(
+            &dir.path().join(folder),
+            &[
+                ("Chart.yaml", &parent),
+                ("templates/cm.yaml", &parent_template),
+                ("charts/alpha/Chart.yaml", &alpha),
+                ("charts/alpha/templates/a.yaml", &slow_alpha),
+                ("charts/beta/Chart.yaml", &beta),
+                (
+                    "charts/beta/templates/b.yaml",
+                    "{{ fail \"beta fails\" }}\n",
+                ),
+            ],
+        );
+        every_time(|| {
+            let stderr = refused(&chart);
+            assert!(stderr.contains(first), "{stderr}");
+            let others = ["parent fails", "alpha fails", "beta fails"];
+            assert_eq!(
+                others.iter().filter(|o| stderr.contains(**o)).count(),
+                1,
+                "{stderr}"
+            );
+        });
+    }
+}
+
 #[test]
 fn err_a_broken_values_file_is_reported_before_a_broken_subchart() {
     let dir = tempfile::tempdir().unwrap();

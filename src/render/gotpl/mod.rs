@@ -238,14 +238,7 @@ pub fn tree_data(parts: &[Part], options: &RenderOptions) -> Vec<Option<BTreeMap
     // Children come after their parent: build from the end so theirs is ready.
     for index in (0..parts.len()).rev() {
         let part = &parts[index];
-        let inputs = Inputs {
-            chart: part.chart,
-            values: &part.values,
-            release: &options.release,
-            capabilities: &options.capabilities,
-            environment: options.environment.as_deref(),
-            random_seed: options.random_seed.as_ref(),
-        };
+        let inputs = part.inputs(options);
         let mut own = objects::data(&inputs, index == 0);
         own.insert("Values".into(), objects::values(&part.values));
         let subcharts = part

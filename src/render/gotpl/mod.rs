@@ -26,6 +26,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use gotmpl::{Engine, Options, Value};
+use rayon::prelude::*;
 
 use crate::chart::Chart;
 use crate::diagnostics::{SourceSnippet, TemplateLine};
@@ -234,14 +235,21 @@ impl<'t> GoTemplates<'t> {
 /// The data of every Go chart of the tree (`None` for the others), each with `.Subcharts`: its
 /// enabled subcharts' data by name, as Helm gives it.
 pub fn tree_data(parts: &[Part], options: &RenderOptions) -> Vec<Option<BTreeMap<String, Value>>> {
-    let mut all: Vec<BTreeMap<String, Value>> = vec![BTreeMap::new(); parts.len()];
-    // Children come after their parent: build from the end so theirs is ready.
+    // Each chart's own data on rayon's threads, side by side: turning a chart's values into
+    // Go's is most of the work (1-2 ms for a tree of six charts, such as mastodon's).
+    let mut all: Vec<BTreeMap<String, Value>> = parts
+        .par_iter()
+        .enumerate()
+        .map(|(index, part)| {
+            let mut own = objects::data(&part.inputs(options), index == 0);
+            own.insert("Values".into(), objects::values(&part.values));
+            own
+        })
+        .collect();
+    // Children come after their parent: from the end, so that theirs hold their own
+    // `.Subcharts` when copied in.
     for index in (0..parts.len()).rev() {
-        let part = &parts[index];
-        let inputs = part.inputs(options);
-        let mut own = objects::data(&inputs, index == 0);
-        own.insert("Values".into(), objects::values(&part.values));
-        let subcharts = part
+        let subcharts = parts[index]
             .children
             .iter()
             .map(|&child| {
@@ -251,8 +259,7 @@ pub fn tree_data(parts: &[Part], options: &RenderOptions) -> Vec<Option<BTreeMap
                 )
             })
             .collect();
-        own.insert("Subcharts".into(), Value::map(subcharts));
-        all[index] = own;
+        all[index].insert("Subcharts".into(), Value::map(subcharts));
     }
     all.into_iter()
         .zip(parts)
